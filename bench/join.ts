@@ -1,0 +1,899 @@
+// Call join latency benchmark: `npm run bench:join [-- --runs 20]`.
+//
+// WHAT IS MEASURED
+//   From the agent's click on "Start video call" to the first decoded remote video frame on BOTH
+//   sides, in two real headless Chromium browsers (fake camera and microphone) through one real
+//   Livedesk server and mediasoup worker on loopback: the whole path a user waits through. The
+//   customer waits on their home page; a script in the customer's page clicks "Accept" on the
+//   incoming call prompt and then "Join call" on the device check as soon as each is clickable, so
+//   the customer's part is as fast as the UI allows, and it is reported as its own phase. Each run
+//   is split into phases (every instant is an epoch millisecond: the browsers' performance
+//   timeOrigin + now, the server's likewise, all on this machine's clock):
+//     ring        click → the incoming call prompt is rendered at the customer;
+//     answer      prompt → the customer's "Join call" click (automated Accept, then the device check
+//                 opens camera and microphone and enables its button);
+//     join        that click → both sides' final `call:join` acknowledged (the server sends the ack;
+//                 the probe join of a browser without cached router capabilities does not count);
+//     signaling   click → both joined (ring + answer + join);
+//     ICE         both joined → every transport's RTCPeerConnection of both pages (send and
+//                 receive of each side, 4 in all) has iceConnectionState connected/completed. As
+//                 the browser only starts ICE once a transport has something to send or receive,
+//                 it is split into `transports` (→ the last one starts ICE checks: transport
+//                 create/connect, produce and consume round trips) and `checks` (→ the last one is
+//                 ICE connected). Connections that never start checks (mediasoup-client's Device
+//                 opens some to read the browser's capabilities) are not transports;
+//     DTLS        → every one of them has connectionState `connected` (ICE and DTLS done);
+//     first frame → the first remote camera frame decoded on both sides: requestVideoFrameCallback
+//                 on the remote `<video data-remote="true" data-source="camera">` (its presentation
+//                 time), falling back to the first moment that element has a decoded frame
+//                 (readyState ≥ HAVE_CURRENT_DATA) where the callback never fires;
+//     total       click → first frame on both sides; `total − answer` is what the system itself
+//                 costs, without the customer's side of accepting.
+//   p50 and p95 over the runs. Target on loopback: total p50 ≤ 500 ms (reported, not asserted).
+//
+// HOW
+//   One server for all runs (`startTestApp`: RTC_ANNOUNCED_IP=127.0.0.1, CALL_RING_SECONDS high),
+//   one Chromium (the flags of tests/helpers/browser.ts, DESIGN §5) with two contexts: the demo
+//   agent and the demo customer, signed in through localStorage as the e2e tests do. Per run, not
+//   timed: a new ticket from the customer, the agent's page opened on it, the customer's on the
+//   home page, both live (socket connected). Timed: the click and everything after it. Then the
+//   agent hangs up and the next run starts. One warm-up run (not counted) comes first: the first call
+//   of a browser also learns and caches the router's capabilities.
+//   The marks come from an init script in each page (a capture-phase click listener, a wrapper of
+//   RTCPeerConnection that watches its states, a watcher of the remote video) through a Playwright
+//   binding, and from a socket.io middleware on the server that timestamps `call:join` acks.
+//
+// BOUNDS
+//   --runs (default 20) after the warm-up; each run gives up after 20 s; no new run starts after
+//   --budget-s (default 170 s; the runs done are reported, and the shortfall said); a hard limit
+//   (--timeout-s, default 200) stops everything with status 1. Exit status 3 (with the reason) when
+//   the call UI, the built client or Chromium is missing. Prints a table and writes JSON to
+//   bench/results/join-<date>.json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CLIENT_DIST } from '../server/app';
+import type { TicketView } from '../signaling/protocol';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
+import { DEMO, DEMO_PASSWORD, startTestApp } from '../tests/helpers/testApp';
+import { fmt, formatTable, percentile, round, writeResults } from './stats';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(BENCH_DIR, '..');
+const TARGET_P50_MS = 500;
+const RUN_TIMEOUT_MS = 20_000;
+const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
+
+// ---------------------------------------------------------------------------------------------
+// Options, prerequisites
+
+const HELP = `Usage: npm run bench:join -- [options]
+  --runs <n>        measured runs after one warm-up run (default 20)
+  --budget-s <s>    no new run starts after this (default 170)
+  --timeout-s <s>   hard limit for the whole run (default 200)`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '20' },
+      'budget-s': { type: 'string', default: '170' },
+      'timeout-s': { type: 'string', default: '200' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const int = (name: string, raw: string, min: number) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) {
+      console.error(`bench:join: --${name} must be an integer ≥ ${min} (got "${raw}")`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return {
+    runs: int('runs', values.runs, 1),
+    budgetS: int('budget-s', values['budget-s'], 10),
+    timeoutS: int('timeout-s', values['timeout-s'], 20),
+  };
+}
+
+/** Why the benchmark cannot run on this checkout or machine, or null when it can. */
+function missingPrerequisite(): string | null {
+  const engine = path.join(ROOT, 'client/src/lib/call/CallEngine.ts');
+  if (!fs.existsSync(engine)) {
+    return (
+      'the browser call engine (client/src/lib/call/CallEngine.ts) and the in-call view ' +
+      '(/tickets/:ticketId/call/:callId) have not landed yet; there is nothing to measure.'
+    );
+  }
+  const index = path.join(CLIENT_DIST, 'index.html');
+  if (!fs.existsSync(index))
+    return `the web client is not built (${index} is missing): run \`npm run build\`.`;
+  const assets = path.join(CLIENT_DIST, 'assets');
+  const bundles = fs.existsSync(assets) ? fs.readdirSync(assets).filter((f) => f.endsWith('.js')) : [];
+  const built = bundles.some((f) => {
+    const text = fs.readFileSync(path.join(assets, f), 'utf8');
+    return text.includes('Start video call') && text.includes('__livedeskCall');
+  });
+  if (!built) {
+    return (
+      'the built client has no video call UI ("Start video call" and the engine’s test hook are not in ' +
+      `${assets}): run \`npm run build\` after the call UI has landed.`
+    );
+  }
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    return `Chromium was not found at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH).`;
+  }
+  return null;
+}
+
+/** The newest modification time under client/src, to warn when dist/ is older than the source. */
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const t0 = performance.now();
+const log = (message: string) =>
+  console.error(`[bench:join +${((performance.now() - t0) / 1000).toFixed(1)} s] ${message}`);
+const epochNow = () => performance.timeOrigin + performance.now();
+
+// ---------------------------------------------------------------------------------------------
+// The page side: marks, RTCPeerConnection states, remote frames, the customer's automatic answer
+
+type Side = 'agent' | 'customer';
+
+interface PageMark {
+  name: string;
+  at: number;
+  detail: Record<string, unknown> | null;
+}
+
+/**
+ * Runs in every page before its own scripts (Playwright init script). Reports instants through the
+ * `__benchMark` binding. Kept free of closures over Node values: Playwright serializes it.
+ */
+function pageInstrumentation(config: { side: Side; remoteSelector: string }) {
+  type MarkFn = (name: string, at: number, detail: Record<string, unknown> | null) => void;
+  const w = window as unknown as { __benchMark?: MarkFn; RTCPeerConnection: typeof RTCPeerConnection };
+  const mark = (name: string, t = performance.now(), detail: Record<string, unknown> | null = null) => {
+    try {
+      void w.__benchMark?.(name, performance.timeOrigin + t, detail);
+    } catch {
+      // The binding is gone while the page unloads: nothing to record then.
+    }
+  };
+  const labelOf = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+  // The agent's click, at the moment the browser created the event.
+  document.addEventListener(
+    'click',
+    (event) => {
+      const button = event.target instanceof Element ? event.target.closest('button') : null;
+      if (button && labelOf(button) === 'Start video call') mark('click', event.timeStamp);
+    },
+    true,
+  );
+
+  // Signaling as the page sees it, where the socket runs over WebSocket: when a `call:*` request
+  // leaves (socket.io EVENT with an ack id: `42<id>["call:…"`) and when its ack arrives (`43<id>`).
+  const NativeWebSocket = window.WebSocket;
+  const pendingAcks = new Map<string, string>();
+  class BenchWebSocket extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const id = /^43(\d+)/.exec(event.data)?.[1];
+        const name = id === undefined ? undefined : pendingAcks.get(id);
+        if (id !== undefined && name) {
+          pendingAcks.delete(id);
+          mark('ws:ack', event.timeStamp, { event: name });
+        }
+      });
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+      if (typeof data === 'string') {
+        const m = /^42(\d+)\["(call:[^"]+)"/.exec(data);
+        if (m) {
+          pendingAcks.set(m[1]!, m[2]!);
+          mark('ws:send', undefined, { event: m[2] });
+        }
+      }
+      super.send(data);
+    }
+  }
+  (window as unknown as { WebSocket: typeof WebSocket }).WebSocket = BenchWebSocket;
+
+  // Every peer connection's ICE and overall (ICE + DTLS) state.
+  const Native = w.RTCPeerConnection;
+  let nextPc = 0;
+  class BenchPeerConnection extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      const id = ++nextPc;
+      mark('pc:new', undefined, { id });
+      let checking = false;
+      let ice = false;
+      let connected = false;
+      this.addEventListener('iceconnectionstatechange', () => {
+        const state = this.iceConnectionState;
+        // Only a transport's connection starts checking; the Device's capability probes never do.
+        if (!checking && state !== 'new') {
+          checking = true;
+          mark('pc:checking', undefined, { id });
+        }
+        if (!ice && (state === 'connected' || state === 'completed')) {
+          ice = true;
+          mark('pc:ice', undefined, { id });
+        }
+      });
+      this.addEventListener('connectionstatechange', () => {
+        if (!connected && this.connectionState === 'connected') {
+          connected = true;
+          mark('pc:dtls', undefined, { id });
+        }
+      });
+    }
+  }
+  w.RTCPeerConnection = BenchPeerConnection;
+
+  // The first remote camera frame: the frame callback, and a decoded-frame fallback.
+  const watched = new WeakSet<HTMLVideoElement>();
+  const watch = (video: HTMLVideoElement) => {
+    if (watched.has(video)) return;
+    watched.add(video);
+    mark('video:element');
+    const withCallback = video as HTMLVideoElement & {
+      requestVideoFrameCallback?: (
+        cb: (now: number, meta: { presentationTime?: number; width?: number; height?: number }) => void,
+      ) => number;
+    };
+    withCallback.requestVideoFrameCallback?.((now, meta) =>
+      mark('frame:callback', meta.presentationTime ?? now, { width: meta.width, height: meta.height }),
+    );
+    const poll = () => {
+      if (!video.isConnected) return;
+      if (video.readyState >= 2 && video.videoWidth > 0)
+        mark('frame:ready', undefined, { width: video.videoWidth });
+      else setTimeout(poll, 4);
+    };
+    poll();
+  };
+
+  // The customer answers as fast as the UI lets anyone: Accept on the prompt, then Join call.
+  let accepted = false;
+  let joinClicked = false;
+  const answer = () => {
+    if (config.side !== 'customer') return;
+    if (!accepted) {
+      for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+        const button = [...dialog.querySelectorAll('button')].find((b) => labelOf(b) === 'Accept');
+        if (button && !button.disabled) {
+          accepted = true;
+          mark('prompt');
+          button.click();
+          mark('accept');
+        }
+      }
+    }
+    if (!joinClicked) {
+      const button = [...document.querySelectorAll('button')].find((b) => labelOf(b) === 'Join call');
+      if (button && !button.disabled && !button.hasAttribute('data-loading')) {
+        joinClicked = true;
+        mark('join:click');
+        button.click();
+      }
+    }
+  };
+
+  const scan = () => {
+    for (const video of document.querySelectorAll<HTMLVideoElement>(config.remoteSelector)) watch(video);
+    answer();
+  };
+  new MutationObserver(scan).observe(document, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['disabled', 'data-loading', 'data-remote', 'data-source'],
+  });
+  // A safety net for changes the observer's filter does not cover.
+  setInterval(scan, 25);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+interface RunMarks {
+  agent: Map<string, PageMark[]>;
+  customer: Map<string, PageMark[]>;
+  /** Server: the final (non-probe) `call:join` ack per side. */
+  joined: Partial<Record<Side, number>>;
+  /** Server: every `call:*` request of the run, when it arrived and when it was acknowledged. */
+  requests: Array<{ side: Side; event: string; received: number; acked: number | null; ok: boolean }>;
+}
+
+/** The call signaling requests in the order a join makes them, for the server-side trace. */
+const TRACED = [
+  'call:start',
+  'call:answer',
+  'call:join',
+  'call:transport:create',
+  'call:transport:connect',
+  'call:produce',
+  'call:consume',
+  'call:consumer:resume',
+] as const;
+
+interface RunResult {
+  run: number;
+  warmup: boolean;
+  ok: boolean;
+  error?: string;
+  /** Milliseconds from the click, per instant. */
+  at: {
+    prompt: number;
+    answered: number;
+    joinedAgent: number;
+    joinedCustomer: number;
+    joined: number;
+    checking: number;
+    ice: number;
+    dtls: number;
+    frameAgent: number;
+    frameCustomer: number;
+    frame: number;
+  };
+  phases: Record<PhaseName, number>;
+  /** Transport connections (that started ICE) per page; 2 expected (send and receive). */
+  peerConnections: { agent: number; customer: number };
+  /** Every RTCPeerConnection the page created, capability probes included. */
+  createdPeerConnections: { agent: number; customer: number };
+  frameVia: { agent: string; customer: string };
+  /**
+   * Server-side signaling per side and request: the first arrival and the last ack, in ms from the
+   * click, and how many were made.
+   */
+  signaling: Record<Side, Record<string, { first: number; lastAck: number; count: number }>>;
+  /** The same requests seen in the page (WebSocket only): first sent, last ack received. */
+  pageSignaling: Record<Side, Record<string, { sent: number; ackReceived: number }>>;
+  /** For a run that did not complete: which marks did arrive. */
+  seen?: { agent: string[]; customer: string[]; joined: Side[] };
+}
+
+const PHASES = [
+  ['total', 'click → first decoded remote frame on both sides'],
+  ['signaling', 'click → both sides’ call:join acked (ring + answer + join)'],
+  ['ring', '  click → incoming call prompt rendered at the customer'],
+  ['answer', '  prompt → customer’s Join call click (auto Accept + device check)'],
+  ['join', '  Join call click → both call:join acked'],
+  ['ice', 'both joined → all 4 transports ICE connected'],
+  ['transports', '  both joined → the last transport starts ICE checks (create, produce, consume)'],
+  ['checks', '  → the last ICE connected'],
+  ['dtls', 'ICE connected → all 4 connected (DTLS done)'],
+  ['firstFrame', 'connected → first remote frame decoded on both sides'],
+  ['totalWithoutAnswer', 'total − answer: the system’s own share'],
+] as const;
+type PhaseName = (typeof PHASES)[number][0];
+
+function first(marks: Map<string, PageMark[]>, name: string): number {
+  return marks.get(name)?.[0]?.at ?? Number.NaN;
+}
+
+/**
+ * The instant every transport's peer connection of one page reached `name` (NaN if one never did).
+ * Transports are the connections that started ICE checks: mediasoup-client's Device also opens
+ * short-lived ones to read the browser's capabilities, which never connect.
+ */
+function allPcs(
+  marks: Map<string, PageMark[]>,
+  name: 'pc:checking' | 'pc:ice' | 'pc:dtls',
+): { at: number; count: number } {
+  const created = new Set((marks.get('pc:checking') ?? []).map((m) => m.detail?.id));
+  const reached = new Map((marks.get(name) ?? []).map((m) => [m.detail?.id, m.at]));
+  let at = Number.NEGATIVE_INFINITY;
+  for (const id of created) at = Math.max(at, reached.get(id) ?? Number.NaN);
+  return { at: created.size ? at : Number.NaN, count: created.size };
+}
+
+function frameOf(marks: Map<string, PageMark[]>): { at: number; via: string } {
+  const callback = first(marks, 'frame:callback');
+  if (Number.isFinite(callback)) return { at: callback, via: 'requestVideoFrameCallback' };
+  const ready = first(marks, 'frame:ready');
+  return { at: ready, via: Number.isFinite(ready) ? 'readyState' : 'none' };
+}
+
+function trace(marks: RunMarks, click: number): RunResult['signaling'] {
+  const out: RunResult['signaling'] = { agent: {}, customer: {} };
+  for (const r of marks.requests) {
+    const row = out[r.side][r.event] ?? { first: Number.POSITIVE_INFINITY, lastAck: Number.NaN, count: 0 };
+    out[r.side][r.event] = row;
+    row.first = Math.min(row.first, round(r.received - click, 1));
+    if (r.acked !== null)
+      row.lastAck = Number.isNaN(row.lastAck)
+        ? round(r.acked - click, 1)
+        : Math.max(row.lastAck, round(r.acked - click, 1));
+    row.count++;
+  }
+  return out;
+}
+
+function pageTrace(marks: Map<string, PageMark[]>, click: number): RunResult['pageSignaling'][Side] {
+  const out: RunResult['pageSignaling'][Side] = {};
+  for (const m of marks.get('ws:send') ?? []) {
+    const event = String(m.detail?.event);
+    const row = out[event] ?? { sent: Number.NaN, ackReceived: Number.NaN };
+    if (Number.isNaN(row.sent)) row.sent = round(m.at - click, 1);
+    out[event] = row;
+  }
+  for (const m of marks.get('ws:ack') ?? []) {
+    const row = out[String(m.detail?.event)];
+    if (row) row.ackReceived = round(m.at - click, 1);
+  }
+  return out;
+}
+
+function complete(marks: RunMarks): boolean {
+  const frames = [marks.agent, marks.customer].every((m) => Number.isFinite(frameOf(m).at));
+  return frames && marks.joined.agent !== undefined && marks.joined.customer !== undefined;
+}
+
+function analyse(run: number, warmup: boolean, marks: RunMarks, error?: string): RunResult {
+  const click = first(marks.agent, 'click');
+  const rel = (at: number | undefined) => (at === undefined ? Number.NaN : round(at - click, 1));
+  const checkingA = allPcs(marks.agent, 'pc:checking');
+  const checkingC = allPcs(marks.customer, 'pc:checking');
+  const iceA = allPcs(marks.agent, 'pc:ice');
+  const iceC = allPcs(marks.customer, 'pc:ice');
+  const dtlsA = allPcs(marks.agent, 'pc:dtls');
+  const dtlsC = allPcs(marks.customer, 'pc:dtls');
+  const frameA = frameOf(marks.agent);
+  const frameC = frameOf(marks.customer);
+  const at = {
+    prompt: rel(first(marks.customer, 'prompt')),
+    answered: rel(first(marks.customer, 'join:click')),
+    joinedAgent: rel(marks.joined.agent),
+    joinedCustomer: rel(marks.joined.customer),
+    joined: rel(Math.max(marks.joined.agent ?? Number.NaN, marks.joined.customer ?? Number.NaN)),
+    checking: rel(Math.max(checkingA.at, checkingC.at)),
+    ice: rel(Math.max(iceA.at, iceC.at)),
+    dtls: rel(Math.max(dtlsA.at, dtlsC.at)),
+    frameAgent: rel(frameA.at),
+    frameCustomer: rel(frameC.at),
+    frame: rel(Math.max(frameA.at, frameC.at)),
+  };
+  const phases: Record<PhaseName, number> = {
+    total: at.frame,
+    signaling: at.joined,
+    ring: at.prompt,
+    answer: round(at.answered - at.prompt, 1),
+    join: round(at.joined - at.answered, 1),
+    ice: round(at.ice - at.joined, 1),
+    transports: round(at.checking - at.joined, 1),
+    checks: round(at.ice - at.checking, 1),
+    dtls: round(at.dtls - at.ice, 1),
+    firstFrame: round(at.frame - at.dtls, 1),
+    totalWithoutAnswer: round(at.frame - (at.answered - at.prompt), 1),
+  };
+  const ok = !error && Object.values(phases).every(Number.isFinite);
+  return {
+    run,
+    warmup,
+    ok,
+    ...(error || !ok ? { error: error ?? 'some instants were not observed' } : {}),
+    at,
+    phases,
+    signaling: trace(marks, click),
+    pageSignaling: { agent: pageTrace(marks.agent, click), customer: pageTrace(marks.customer, click) },
+    peerConnections: { agent: iceA.count, customer: iceC.count },
+    createdPeerConnections: {
+      agent: marks.agent.get('pc:new')?.length ?? 0,
+      customer: marks.customer.get('pc:new')?.length ?? 0,
+    },
+    frameVia: { agent: frameA.via, customer: frameC.via },
+    ...(ok
+      ? {}
+      : {
+          seen: {
+            agent: [...marks.agent.keys()],
+            customer: [...marks.customer.keys()],
+            joined: Object.keys(marks.joined) as Side[],
+          },
+        }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup
+
+interface Login {
+  token: string;
+  user: { id: string; name: string };
+}
+
+async function apiLogin(url: string, email: string): Promise<Login> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login ${email} failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Login;
+}
+
+async function newTicket(url: string, token: string, subject: string): Promise<TicketView> {
+  const res = await fetch(`${url}/api/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ subject, description: 'Can we look at it together?', category: 'video_call' }),
+  });
+  if (res.status !== 201) throw new Error(`creating a ticket failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as TicketView;
+}
+
+interface Participant {
+  side: Side;
+  login: Login;
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function participant(
+  browser: Browser,
+  url: string,
+  side: Side,
+  email: string,
+  onMark: (side: Side, mark: PageMark) => void,
+): Promise<Participant> {
+  const login = await apiLogin(url, email);
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  await context.addInitScript((session) => {
+    if (!localStorage.getItem('livedesk.session')) localStorage.setItem('livedesk.session', session);
+  }, JSON.stringify(login));
+  await context.exposeBinding('__benchMark', (_source, name: string, at: number, detail) =>
+    onMark(side, { name, at, detail: (detail as Record<string, unknown> | null) ?? null }),
+  );
+  // As source text: tsx compiles with esbuild's keepNames, whose `__name` helper exists only here.
+  const config = JSON.stringify({ side, remoteSelector: REMOTE_CAMERA });
+  await context.addInitScript({
+    content: `(() => { const __name = (f) => f; (${pageInstrumentation.toString()})(${config}); })();`,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { side, login, context, page, errors };
+}
+
+/** Opens `pathname` and waits until the app's live connection is up. */
+async function openLive(p: Participant, url: string, pathname: string) {
+  await p.page.goto(`${url}${pathname}`);
+  await p.page.getByRole('status').filter({ hasText: 'Connected' }).first().waitFor();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const opts = options();
+  const problem = missingPrerequisite();
+  if (problem) {
+    console.error(`bench:join cannot run yet: ${problem}`);
+    process.exit(3);
+  }
+  const wallStart = performance.now();
+  const loadStart = os.loadavg();
+  const distAge = fs.statSync(path.join(CLIENT_DIST, 'index.html')).mtimeMs;
+  const staleBuild = newestSourceMtime(path.join(ROOT, 'client/src')) > distAge;
+  if (staleBuild)
+    log('warning: client/src has changes newer than dist/client; run `npm run build` to measure them');
+
+  let browser: Browser | undefined;
+  const hardTimer = setTimeout(() => {
+    console.error(`bench:join: hard timeout (${opts.timeoutS} s) reached; stopping.`);
+    void browser?.close().catch(() => {});
+    process.exit(1);
+  }, opts.timeoutS * 1000);
+  hardTimer.unref();
+
+  log('starting the server (startTestApp) and Chromium');
+  const [app, launched] = await Promise.all([
+    startTestApp({
+      env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
+    }),
+    chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
+  ]);
+  browser = launched;
+  const url = app.url;
+
+  let current: RunMarks | null = null;
+  const onMark = (side: Side, mark: PageMark) => {
+    if (!current) return;
+    const list = current[side].get(mark.name) ?? [];
+    list.push(mark);
+    current[side].set(mark.name, list);
+  };
+  const [agent, customer] = await Promise.all([
+    participant(browser, url, 'agent', DEMO.agentL1, onMark),
+    participant(browser, url, 'customer', DEMO.customer, onMark),
+  ]);
+  // The server's side of joining: the moment it acknowledges a browser's real `call:join`.
+  const sideOf = new Map<string, Side>([
+    [agent.login.user.id, 'agent'],
+    [customer.login.user.id, 'customer'],
+  ]);
+  app.app.io.on('connection', (socket) => {
+    socket.use((packet, next) => {
+      const [event, payload] = packet as [string, { rtpCapabilities?: { codecs?: unknown[] } }];
+      const ack = packet[packet.length - 1];
+      const side = sideOf.get(socket.data.user?.id ?? '');
+      const run = current;
+      if (run && side && event.startsWith('call:') && typeof ack === 'function') {
+        const entry = { side, event, received: epochNow(), acked: null as number | null, ok: false };
+        run.requests.push(entry);
+        // A browser without cached router capabilities first joins with none, to learn them.
+        const realJoin = event === 'call:join' && Boolean(payload?.rtpCapabilities?.codecs?.length);
+        packet[packet.length - 1] = (result: { ok?: boolean }) => {
+          entry.acked = epochNow();
+          entry.ok = result?.ok === true;
+          if (realJoin && entry.ok) run.joined[side] = entry.acked;
+          (ack as (r: unknown) => void)(result);
+        };
+      }
+      next();
+    });
+  });
+
+  const results: RunResult[] = [];
+  const runOnce = async (run: number, warmup: boolean): Promise<RunResult> => {
+    const ticket = await newTicket(url, customer.login.token, `Join benchmark ${run}`);
+    await Promise.all([openLive(agent, url, `/tickets/${ticket.id}`), openLive(customer, url, '/')]);
+    const start = agent.page.getByRole('button', { name: 'Start video call' });
+    await start.waitFor();
+    // Let both pages finish their own start-up work (queries, sockets) before the clock starts.
+    await agent.page.waitForTimeout(300);
+    const marks: RunMarks = { agent: new Map(), customer: new Map(), joined: {}, requests: [] };
+    current = marks;
+    let error: string | undefined;
+    try {
+      await start.click();
+      const deadline = Date.now() + RUN_TIMEOUT_MS;
+      while (!complete(marks) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (!complete(marks)) error = `not complete after ${RUN_TIMEOUT_MS / 1000} s`;
+      // Late state changes of the peer connections still belong to this run.
+      await new Promise((r) => setTimeout(r, 200));
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    current = null;
+    const result = analyse(run, warmup, marks, error);
+    // Hang up (not timed) so the next run starts from a quiet desk.
+    const hangUp = agent.page.getByRole('button', { name: 'Hang up' });
+    if (await hangUp.count()) {
+      await hangUp.click().catch(() => {});
+      await agent.page
+        .getByRole('heading', { name: 'Call ended' })
+        .waitFor({ timeout: 10_000 })
+        .catch(() => {});
+    }
+    return result;
+  };
+
+  log('warm-up run (not counted)');
+  const warm = await runOnce(0, true);
+  log(`warm-up: ${warm.ok ? `${fmt(warm.phases.total, 0)} ms` : `failed (${warm.error})`}`);
+  let budgetHit = false;
+  for (let run = 1; run <= opts.runs; run++) {
+    if ((performance.now() - wallStart) / 1000 > opts.budgetS) {
+      budgetHit = true;
+      log(`time budget (${opts.budgetS} s) spent after ${run - 1} runs; reporting those`);
+      break;
+    }
+    const r = await runOnce(run, false);
+    results.push(r);
+    log(`run ${run}/${opts.runs}: ${r.ok ? `${fmt(r.phases.total, 0)} ms` : `FAILED (${r.error})`}`);
+    if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
+    if (!warm.ok && results.length === 2 && !results.some((x) => x.ok)) {
+      log('the warm-up and the first two runs failed: stopping instead of failing every run');
+      break;
+    }
+  }
+
+  const pageErrors = [
+    ...agent.errors.map((e) => `agent: ${e}`),
+    ...customer.errors.map((e) => `customer: ${e}`),
+  ];
+  await browser.close();
+  await app.close();
+  clearTimeout(hardTimer);
+  report(opts, warm, results, {
+    wallMs: performance.now() - wallStart,
+    loadStart,
+    loadEnd: os.loadavg(),
+    budgetHit,
+    staleBuild,
+    pageErrors,
+  });
+  process.exit(results.some((r) => r.ok) ? 0 : 1);
+}
+
+function report(
+  opts: ReturnType<typeof options>,
+  warm: RunResult,
+  results: RunResult[],
+  meta: {
+    wallMs: number;
+    loadStart: number[];
+    loadEnd: number[];
+    budgetHit: boolean;
+    staleBuild: boolean;
+    pageErrors: string[];
+  },
+) {
+  const good = results.filter((r) => r.ok);
+  const stat = (name: PhaseName, p: number) =>
+    percentile(
+      good.map((r) => r.phases[name]),
+      p,
+    );
+  const rows = [
+    ['phase', 'p50', 'p95', 'min', 'max', 'what'],
+    ...PHASES.map(([name, what]) => [
+      name,
+      `${fmt(stat(name, 50), 0)} ms`,
+      `${fmt(stat(name, 95), 0)} ms`,
+      `${fmt(stat(name, 0), 0)} ms`,
+      `${fmt(stat(name, 100), 0)} ms`,
+      what,
+    ]),
+  ];
+  const sideRows = [
+    ['instant (from click)', 'p50', 'p95'],
+    ...(
+      [
+        ['agent joined', 'joinedAgent'],
+        ['customer joined', 'joinedCustomer'],
+        ['agent first frame', 'frameAgent'],
+        ['customer first frame', 'frameCustomer'],
+      ] as const
+    ).map(([label, key]) => [
+      label,
+      `${fmt(
+        percentile(
+          good.map((r) => r.at[key]),
+          50,
+        ),
+        0,
+      )} ms`,
+      `${fmt(
+        percentile(
+          good.map((r) => r.at[key]),
+          95,
+        ),
+        0,
+      )} ms`,
+    ]),
+  ];
+  const p50 = stat('total', 50);
+  const cpus = os.cpus();
+  const env = {
+    node: process.version,
+    chromium: CHROMIUM_PATH,
+    platform: `${os.platform()} ${os.release()}`,
+    cpus: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`,
+    loadAverage1m: {
+      start: round(meta.loadStart[0] ?? Number.NaN),
+      end: round(meta.loadEnd[0] ?? Number.NaN),
+    },
+  };
+  const frameVia = new Set(good.flatMap((r) => [r.frameVia.agent, r.frameVia.customer]));
+  console.log('');
+  console.log('Livedesk call join latency (2 headless Chromium contexts, one server, loopback)');
+  console.log(
+    `${env.cpus}, Node ${env.node}, load average (1 min) ${fmt(env.loadAverage1m.start, 2)} at start, ` +
+      `${fmt(env.loadAverage1m.end, 2)} at end; ${good.length}/${results.length} runs complete ` +
+      `(+1 warm-up: ${warm.ok ? `${fmt(warm.phases.total, 0)} ms` : 'failed'})`,
+  );
+  console.log('');
+  console.log(formatTable(rows));
+  console.log('');
+  console.log(formatTable(sideRows));
+  console.log('');
+  // The signaling of a join, request by request: p50 over the runs, in ms from the click.
+  const p50Of = (values: number[]) => percentile(values.filter(Number.isFinite), 50);
+  const traceRows: string[][] = [
+    [
+      'p50 ms from click',
+      'agent sent',
+      'srv recv',
+      'srv ack',
+      'ack in page',
+      'cust sent',
+      'srv recv',
+      'srv ack',
+      'ack in page',
+    ],
+  ];
+  for (const event of TRACED) {
+    const cells = (side: Side) => {
+      const server = good.map((r) => r.signaling[side][event]).filter((x) => x !== undefined);
+      const page = good.map((r) => r.pageSignaling[side][event]).filter((x) => x !== undefined);
+      if (server.length === 0) return ['', '', '', ''];
+      return [
+        fmt(p50Of(page.map((x) => x.sent)), 0),
+        fmt(p50Of(server.map((x) => x.first)), 0),
+        fmt(p50Of(server.map((x) => x.lastAck)), 0),
+        fmt(p50Of(page.map((x) => x.ackReceived)), 0),
+      ];
+    };
+    traceRows.push([event, ...cells('agent'), ...cells('customer')]);
+  }
+  console.log(formatTable(traceRows));
+  console.log(
+    'sent / ack in page: first request leaves the page, last ack reaches it (WebSocket frames; - if the socket ' +
+      'was still polling); srv recv / srv ack: first request arrives at the server, last one acknowledged.',
+  );
+  console.log('');
+  console.log(
+    `total p50 ${fmt(p50, 0)} ms (target on loopback ≤ ${TARGET_P50_MS} ms: ${p50 <= TARGET_P50_MS ? 'met' : 'NOT met'}); ` +
+      `total − answer p50 ${fmt(stat('totalWithoutAnswer', 50), 0)} ms`,
+  );
+  console.log(
+    `first frame seen via ${[...frameVia].join(' and ') || 'nothing'}; phases are p50/p95 of each phase on its own, ` +
+      'so they do not add up to the total’s percentiles.',
+  );
+  for (const r of results.filter((x) => !x.ok)) console.log(`run ${r.run} failed: ${r.error}`);
+  if (meta.budgetHit) console.log(`NOTE: the time budget ended the series after ${results.length} runs.`);
+  if (meta.staleBuild)
+    console.log('NOTE: dist/client is older than client/src; this measured the older build.');
+  if (meta.pageErrors.length) console.log(`page errors: ${meta.pageErrors.slice(0, 5).join(' | ')}`);
+  if (env.loadAverage1m.start > cpus.length) {
+    console.log(
+      'NOTE: the machine was already busy at the start (load > cores); expect slower, noisier figures.',
+    );
+  }
+  console.log(`wall time ${fmt(meta.wallMs / 1000)} s`);
+  const summary = Object.fromEntries(
+    PHASES.map(([name, what]) => [
+      name,
+      {
+        what,
+        p50: round(stat(name, 50), 1),
+        p95: round(stat(name, 95), 1),
+        min: round(stat(name, 0), 1),
+        max: round(stat(name, 100), 1),
+      },
+    ]),
+  );
+  const file = writeResults(BENCH_DIR, 'join', {
+    benchmark: 'join',
+    date: new Date().toISOString(),
+    environment: env,
+    options: opts,
+    target: { totalP50Ms: TARGET_P50_MS, measuredP50Ms: round(p50, 1), met: p50 <= TARGET_P50_MS },
+    wallMs: round(meta.wallMs, 0),
+    runsComplete: good.length,
+    phases: summary,
+    warmup: warm,
+    runs: results,
+    pageErrors: meta.pageErrors,
+  });
+  console.log(`JSON summary: ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error('bench:join failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+// Small statistics and reporting helpers shared by the benchmarks under bench/. No dependencies.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The p-th percentile (0–100) of `sorted` (ascending), by linear interpolation between the two
+ * closest ranks, as most tools compute it. NaN for an empty sample.
+ */
+export function percentileSorted(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  if (p <= 0) return sorted[0]!;
+  if (p >= 100) return sorted[sorted.length - 1]!;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  return a + (b - a) * (rank - lo);
+}
+
+/** A sorted copy (numeric order; `Array.prototype.sort` alone would sort as strings). */
+export function sortedCopy(values: readonly number[]): number[] {
+  return Array.from(Float64Array.from(values).sort());
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  return percentileSorted(sortedCopy(values), p);
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+export interface Summary {
+  count: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** count, min, p50, p90, p99, max and mean of a sample (NaN fields for an empty one). */
+export function summarize(values: readonly number[]): Summary {
+  const sorted = sortedCopy(values);
+  return {
+    count: sorted.length,
+    min: percentileSorted(sorted, 0),
+    p50: percentileSorted(sorted, 50),
+    p90: percentileSorted(sorted, 90),
+    p99: percentileSorted(sorted, 99),
+    max: percentileSorted(sorted, 100),
+    mean: mean(sorted),
+  };
+}
+
+/** Rounds every number in a summary to `digits` decimals, for JSON output that stays readable. */
+export function roundSummary(summary: Summary, digits = 2): Summary {
+  const r = (v: number) => round(v, digits);
+  return {
+    count: summary.count,
+    min: r(summary.min),
+    p50: r(summary.p50),
+    p90: r(summary.p90),
+    p99: r(summary.p99),
+    max: r(summary.max),
+    mean: r(summary.mean),
+  };
+}
+
+export function round(value: number, digits = 2): number {
+  if (!Number.isFinite(value)) return value;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** `a / b`, or NaN when `b` is zero or not a number. */
+export function ratio(a: number, b: number): number {
+  return b === 0 || !Number.isFinite(b) ? Number.NaN : a / b;
+}
+
+/** A number for a table cell: fixed decimals, `-` when it is not a finite number. */
+export function fmt(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '-';
+}
+
+export function fmtBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '-';
+  const abs = Math.abs(bytes);
+  if (abs >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (abs >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${Math.round(bytes)} B`;
+}
+
+/**
+ * A plain-text table: the first row is the header, numbers-like cells are right-aligned, columns
+ * are as wide as their widest cell.
+ */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  if (rows.length === 0) return '';
+  const columns = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const numeric = /^[-+]?[\d.,]+(\s?[a-zA-Z%×/]+)?$|^-$/;
+  const line = (row: readonly string[]) =>
+    widths
+      .map((w, c) => {
+        const cell = row[c] ?? '';
+        return numeric.test(cell) ? cell.padStart(w) : cell.padEnd(w);
+      })
+      .join('  ')
+      .trimEnd();
+  const [header, ...body] = rows;
+  return [line(header!), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** `YYYY-MM-DD` in local time, for result file names. */
+export function dateStamp(date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** Writes `data` as pretty JSON to `bench/results/<name>-<date>.json` and returns the path. */
+export function writeResults(benchDir: string, name: string, data: unknown): string {
+  const dir = path.join(benchDir, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}-${dateStamp()}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,56 @@
+import { MantineProvider } from '@mantine/core';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { CallPage } from './call/CallPage';
+import { AppLayout } from './components/AppLayout';
+import { RequireAuth } from './components/RequireAuth';
+import { session } from './lib/session';
+import { realtime } from './lib/socket';
+import { HomePage } from './pages/HomePage';
+import { LoginPage } from './pages/LoginPage';
+import { NewTicketPage } from './pages/NewTicketPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { TicketPage } from './pages/TicketPage';
+import { QaPage } from './qa/QaPage';
+import { RecordingPage } from './qa/RecordingPage';
+import { queryClient } from './queryClient';
+import { theme } from './theme';
+
+export function App() {
+  useEffect(() => {
+    // Nothing cached for one user may be shown to the next one who signs in on this browser.
+    const stopClearing = session.subscribe(() => {
+      if (!session.current) queryClient.clear();
+    });
+    const stopRealtime = realtime.start();
+    return () => {
+      stopClearing();
+      stopRealtime();
+    };
+  }, []);
+
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route element={<RequireAuth />}>
+              {/* The call has its own full-window layout, without the app's header. */}
+              <Route path="tickets/:ticketId/call/:callId" element={<CallPage />} />
+              <Route element={<AppLayout />}>
+                <Route index element={<HomePage />} />
+                <Route path="tickets/new" element={<NewTicketPage />} />
+                <Route path="tickets/:id" element={<TicketPage />} />
+                <Route path="qa" element={<QaPage />} />
+                <Route path="qa/recordings/:id" element={<RecordingPage />} />
+              </Route>
+            </Route>
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,380 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Center,
+  Grid,
+  Group,
+  Loader,
+  NativeSelect,
+  Paper,
+  Stack,
+  Switch,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallView, PublicUser } from '../../../signaling/protocol';
+import type { JoinOptions } from '../lib/call/CallEngine';
+import {
+  deviceIdOf,
+  loadDevicePreferences,
+  type MediaAccessError,
+  openLocalMedia,
+  openTrack,
+  saveDevicePreferences,
+  stopTrack,
+  toMediaAccessError,
+} from '../lib/call/devices';
+import { useAudioLevel, useDevices } from './hooks';
+import { CameraOffIcon } from './icons';
+import { VideoView } from './media';
+import { describeIssue } from './messages';
+
+type DeviceErrors = Partial<Record<'camera' | 'microphone', MediaAccessError>>;
+
+const issueReason = {
+  denied: 'permission_denied',
+  busy: 'device_busy',
+  no_device: 'no_device',
+  insecure: 'insecure',
+  cancelled: 'unknown',
+  unknown: 'unknown',
+} as const;
+
+/** Ten bars that light up with the microphone level; a native <meter> says the same to screen readers. */
+function LevelMeter({ level, label }: { level: number; label: string }) {
+  const lit = Math.round(level * 10);
+  return (
+    <Box>
+      <VisuallyHidden>
+        <meter min={0} max={100} value={Math.round(level * 100)} aria-label={label} />
+      </VisuallyHidden>
+      <Group gap={4} aria-hidden="true" wrap="nowrap" data-testid="mic-level" data-level={lit}>
+        {Array.from({ length: 10 }, (_, i) => (
+          <Box
+            // biome-ignore lint/suspicious/noArrayIndexKey: fixed list of bars
+            key={i}
+            h={10}
+            style={{
+              flex: 1,
+              borderRadius: 3,
+              background: i < lit ? 'var(--mantine-color-teal-6)' : 'var(--mantine-color-gray-3)',
+              transition: 'background 80ms',
+            }}
+          />
+        ))}
+      </Group>
+    </Box>
+  );
+}
+
+/**
+ * The check before joining: camera preview, microphone level, device choice, "join with camera
+ * off", and a clear message with Retry when a device is blocked, busy or missing. The tracks it
+ * opened are handed to the call engine on Join, so the call starts without a second prompt.
+ * With `autoJoin` (the caller, or a reload during the call) it joins as soon as the devices open
+ * without a problem, and shows itself only when there is one.
+ */
+export function DeviceCheck({
+  me,
+  call,
+  autoJoin,
+  onJoin,
+  onCancelRing,
+}: {
+  me: PublicUser;
+  call: CallView | null;
+  autoJoin: { cameraOff: boolean; micMuted: boolean } | null;
+  onJoin: (options: JoinOptions) => void;
+  onCancelRing?: () => void;
+}) {
+  const { t } = useTranslation();
+  const prefs = useMemo(loadDevicePreferences, []);
+  const [microphoneId, setMicrophoneId] = useState(prefs.microphoneId);
+  const [cameraId, setCameraId] = useState(prefs.cameraId);
+  const [cameraOff, setCameraOff] = useState(autoJoin?.cameraOff ?? false);
+  const [mic, setMic] = useState<MediaStreamTrack | null>(null);
+  const [camera, setCamera] = useState<MediaStreamTrack | null>(null);
+  const [errors, setErrors] = useState<DeviceErrors>({});
+  const [opening, setOpening] = useState(true);
+  const [attempt, setAttempt] = useState(0);
+  const [joining, setJoining] = useState(false);
+  const handedOver = useRef(false);
+  const tracks = useRef<{ mic: MediaStreamTrack | null; camera: MediaStreamTrack | null }>({
+    mic: null,
+    camera: null,
+  });
+  const devices = useDevices(`${attempt}:${mic?.id ?? ''}:${camera?.id ?? ''}`);
+  const level = useAudioLevel(mic);
+
+  const putMic = useCallback((track: MediaStreamTrack | null) => {
+    if (tracks.current.mic !== track) stopTrack(tracks.current.mic);
+    tracks.current.mic = track;
+    setMic(track);
+  }, []);
+  const putCamera = useCallback((track: MediaStreamTrack | null) => {
+    if (tracks.current.camera !== track) stopTrack(tracks.current.camera);
+    tracks.current.camera = track;
+    setCamera(track);
+  }, []);
+
+  const join = useCallback(
+    (media: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null; cameraOff: boolean }) => {
+      handedOver.current = true;
+      setJoining(true);
+      const micDevice = deviceIdOf(media.mic) ?? microphoneId;
+      const cameraDevice = deviceIdOf(media.camera) ?? cameraId;
+      saveDevicePreferences({
+        ...(micDevice ? { microphoneId: micDevice } : {}),
+        ...(cameraDevice ? { cameraId: cameraDevice } : {}),
+      });
+      onJoin({
+        microphone: media.mic,
+        camera: media.cameraOff ? null : media.camera,
+        microphoneId: micDevice,
+        cameraId: cameraDevice,
+        cameraOff: media.cameraOff || !media.camera,
+        micMuted: autoJoin?.micMuted ?? false,
+      });
+    },
+    [microphoneId, cameraId, onJoin, autoJoin],
+  );
+
+  // Opens both devices on mount and on Retry.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs per attempt; the ids and switch are read at that moment
+  useEffect(() => {
+    let cancelled = false;
+    setOpening(true);
+    void openLocalMedia({ microphone: true, camera: !cameraOff, microphoneId, cameraId }).then((media) => {
+      if (cancelled || handedOver.current) {
+        stopTrack(media.microphone);
+        stopTrack(media.camera);
+        return;
+      }
+      putMic(media.microphone);
+      putCamera(media.camera);
+      setErrors(media.errors);
+      setOpening(false);
+      const fine = Object.keys(media.errors).length === 0;
+      if (autoJoin && attempt === 0 && fine) {
+        join({ mic: media.microphone, camera: media.camera, cameraOff });
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  // Releases the devices when leaving without joining (the engine owns them after Join).
+  useEffect(
+    () => () => {
+      if (handedOver.current) return;
+      stopTrack(tracks.current.mic);
+      stopTrack(tracks.current.camera);
+    },
+    [],
+  );
+
+  async function chooseCamera(deviceId: string) {
+    setCameraId(deviceId);
+    if (cameraOff) return;
+    // Release the old camera first: many cameras cannot be open twice.
+    putCamera(null);
+    try {
+      putCamera(await openTrack('camera', deviceId));
+      setErrors(({ camera: _, ...rest }) => rest);
+    } catch (err) {
+      setErrors((e) => ({ ...e, camera: toMediaAccessError(err, 'camera') }));
+    }
+  }
+
+  async function chooseMicrophone(deviceId: string) {
+    setMicrophoneId(deviceId);
+    try {
+      putMic(await openTrack('microphone', deviceId));
+      setErrors(({ microphone: _, ...rest }) => rest);
+    } catch (err) {
+      setErrors((e) => ({ ...e, microphone: toMediaAccessError(err, 'microphone') }));
+    }
+  }
+
+  async function toggleCameraOff(off: boolean) {
+    setCameraOff(off);
+    if (off) {
+      putCamera(null);
+      setErrors(({ camera: _, ...rest }) => rest);
+      return;
+    }
+    try {
+      putCamera(await openTrack('camera', cameraId));
+      setErrors(({ camera: _, ...rest }) => rest);
+    } catch (err) {
+      setErrors((e) => ({ ...e, camera: toMediaAccessError(err, 'camera') }));
+    }
+  }
+
+  const other = call?.participants.find((p) => p.user.id !== me.id && p.role !== 'supervisor');
+  const status =
+    call?.status === 'ringing'
+      ? call.startedBy.id === me.id
+        ? t('call.ringingWho', { name: other?.user.name ?? '' })
+        : t('call.status.ringing')
+      : other?.present
+        ? t('call.check.otherWaiting', { name: other.user.name })
+        : null;
+
+  // Both denied: one message covers both devices.
+  const errorList: Array<[key: string, error: MediaAccessError]> =
+    errors.camera?.reason === 'denied' && errors.microphone?.reason === 'denied'
+      ? [['both', errors.camera]]
+      : (Object.entries(errors) as Array<[string, MediaAccessError]>);
+
+  const currentCamera = deviceIdOf(camera) ?? cameraId ?? '';
+  const currentMic = deviceIdOf(mic) ?? microphoneId ?? '';
+
+  if (autoJoin && (opening || joining) && errorList.length === 0) {
+    return (
+      <Center h="100%" role="status">
+        <Group gap="xs">
+          <Loader size="sm" aria-hidden="true" />
+          <Text>{t('call.status.joining')}</Text>
+        </Group>
+      </Center>
+    );
+  }
+
+  return (
+    <Paper maw={980} w="100%" mx="auto" p="lg" radius="md" withBorder component="section">
+      <Stack gap="md">
+        <Stack gap={2}>
+          <Title order={1} size="h2">
+            {t('call.check.title')}
+          </Title>
+          {status && (
+            <Text size="sm" fw={600} c="indigo.7" role="status">
+              {status}
+            </Text>
+          )}
+        </Stack>
+        <Grid gap="lg">
+          <Grid.Col span={{ base: 12, md: 7 }}>
+            <Stack gap="xs">
+              <Box
+                pos="relative"
+                style={{ aspectRatio: '16 / 9', borderRadius: 8, overflow: 'hidden', background: '#1a1b1e' }}
+              >
+                {camera && !cameraOff ? (
+                  <VideoView
+                    track={camera}
+                    source="preview"
+                    remote={false}
+                    mirrored
+                    label={t('call.check.preview')}
+                  />
+                ) : (
+                  <Center h="100%" c="gray.4">
+                    <Stack align="center" gap="xs">
+                      {opening ? <Loader color="gray" aria-hidden="true" /> : <CameraOffIcon size={36} />}
+                      <Text size="sm" c="gray.4">
+                        {opening
+                          ? t('call.check.opening')
+                          : cameraOff
+                            ? t('call.cameraIsOff')
+                            : t('call.check.noPreview')}
+                      </Text>
+                    </Stack>
+                  </Center>
+                )}
+              </Box>
+              <Text size="sm" fw={500}>
+                {t('call.check.micLevel')}
+              </Text>
+              <LevelMeter level={level} label={t('call.check.micLevel')} />
+              <Text size="xs" c="dimmed">
+                {mic ? t('call.check.speakHint') : t('call.check.noMic')}
+              </Text>
+            </Stack>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 5 }}>
+            <Stack gap="sm">
+              <NativeSelect
+                label={t('call.devices.camera')}
+                value={currentCamera}
+                disabled={devices.cameras.length === 0}
+                data={
+                  devices.cameras.length === 0
+                    ? [{ value: '', label: t('call.devices.none') }]
+                    : devices.cameras.map((d) => ({ value: d.deviceId, label: d.label }))
+                }
+                onChange={(e) => void chooseCamera(e.currentTarget.value)}
+              />
+              <NativeSelect
+                label={t('call.devices.microphone')}
+                value={currentMic}
+                disabled={devices.microphones.length === 0}
+                data={
+                  devices.microphones.length === 0
+                    ? [{ value: '', label: t('call.devices.none') }]
+                    : devices.microphones.map((d) => ({ value: d.deviceId, label: d.label }))
+                }
+                onChange={(e) => void chooseMicrophone(e.currentTarget.value)}
+              />
+              <Switch
+                label={t('call.check.cameraOffSwitch')}
+                checked={cameraOff}
+                onChange={(e) => void toggleCameraOff(e.currentTarget.checked)}
+              />
+              {errorList.map(([key, error]) => {
+                const message = describeIssue(
+                  {
+                    reason: issueReason[error.reason],
+                    ...(key === 'both' ? {} : { device: error.kind }),
+                  },
+                  t,
+                );
+                return (
+                  <Alert
+                    key={key}
+                    color={error.reason === 'denied' ? 'red' : 'orange'}
+                    title={message.title}
+                    role="alert"
+                  >
+                    <Stack gap="xs" align="flex-start">
+                      <Text size="sm">{message.body}</Text>
+                      <Button size="xs" variant="default" onClick={() => setAttempt((a) => a + 1)}>
+                        {t('common.retry')}
+                      </Button>
+                    </Stack>
+                  </Alert>
+                );
+              })}
+              {errors.microphone && !opening && (
+                <Text size="xs" c="dimmed">
+                  {t('call.check.joinWithoutMic')}
+                </Text>
+              )}
+              <Group mt="xs">
+                <Button
+                  size="md"
+                  color="teal"
+                  loading={opening || joining}
+                  onClick={() => join({ mic, camera, cameraOff })}
+                >
+                  {t('call.check.join')}
+                </Button>
+                {call?.status === 'ringing' && call.startedBy.id === me.id && onCancelRing && (
+                  <Button size="md" variant="default" onClick={onCancelRing}>
+                    {t('call.cancelRing')}
+                  </Button>
+                )}
+              </Group>
+            </Stack>
+          </Grid.Col>
+        </Grid>
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,279 @@
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  CloseButton,
+  Drawer,
+  Group,
+  Paper,
+  ScrollArea,
+  Stack,
+  Text,
+} from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PublicUser } from '../../../signaling/protocol';
+import { CallWhiteboardPanel, useCallWhiteboard, WhiteboardToggle } from '../board/CallWhiteboard';
+import type { CallEngine, CallIssue, CallSnapshot } from '../lib/call/CallEngine';
+import { RecordingButton, RecordingIndicator, RecordingNotices } from '../recording/CallRecording';
+import { useCallRecording } from '../recording/useCallRecording';
+import { CallChat } from './CallChat';
+import { CallControls } from './CallControls';
+import { SpeakerIcon } from './icons';
+import { chooseLayout } from './layout';
+import { RemoteAudio } from './media';
+import { describeIssue } from './messages';
+import { ParticipantList } from './ParticipantList';
+import { QualityIndicator } from './QualityIndicator';
+import { SharingBanner, Stage, StageMessage } from './Stage';
+
+/** 75 → "01:15", 3700 → "1:01:40". */
+export function formatClock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = String(m).padStart(h > 0 ? 2 : 2, '0');
+  const ss = String(sec).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+function useTick(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function StatusBadge({ snapshot }: { snapshot: CallSnapshot }) {
+  const { t } = useTranslation();
+  const { call, phase } = snapshot;
+  const connected = call?.status === 'connected' && call.connectedAt !== null;
+  const now = useTick(connected);
+  if (phase === 'reconnecting') return <Badge color="orange">{t('call.status.reconnecting')}</Badge>;
+  if (phase === 'joining' || !call) return <Badge color="gray">{t('call.status.joining')}</Badge>;
+  if (connected) {
+    const seconds = Math.max(0, (now - Date.parse(call.connectedAt!)) / 1000);
+    return (
+      <Badge color="teal" tt="none" data-call-status="connected">
+        {t('call.status.connected')} · <time data-call-clock="true">{formatClock(seconds)}</time>
+      </Badge>
+    );
+  }
+  return (
+    <Badge color={call.status === 'ringing' ? 'indigo' : 'yellow'} tt="none" data-call-status={call.status}>
+      {t(`call.status.${call.status === 'ringing' ? 'ringing' : 'connecting'}`)}
+    </Badge>
+  );
+}
+
+/** The problem banner above the picture; the user may dismiss it until a new problem comes. */
+function IssueBanner({ issue }: { issue: CallIssue | null }) {
+  const { t } = useTranslation();
+  const [dismissed, setDismissed] = useState<CallIssue | null>(null);
+  if (!issue || issue === dismissed || issue.reason === 'network') return null;
+  const message = describeIssue(issue, t);
+  return (
+    <Alert
+      color="orange"
+      variant="filled"
+      radius={0}
+      title={message.title}
+      role="alert"
+      withCloseButton={false}
+    >
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <Text size="sm">{message.body}</Text>
+        <CloseButton
+          aria-label={t('common.dismiss')}
+          variant="transparent"
+          c="white"
+          onClick={() => setDismissed(issue)}
+        />
+      </Group>
+    </Alert>
+  );
+}
+
+function SidePanel({ call, me, ticketId }: { call: CallSnapshot['call']; me: PublicUser; ticketId: string }) {
+  return (
+    <Stack gap="lg">
+      <ParticipantList call={call} meId={me.id} />
+      <CallChat ticketId={ticketId} me={me} />
+    </Stack>
+  );
+}
+
+/**
+ * The call itself: the picture (remote big, self small; a shared screen big), the controls,
+ * connection quality, who is in the call, and the ticket's chat beside it.
+ */
+export function InCallView({
+  engine,
+  snapshot,
+  me,
+  ticketId,
+  ticketTitle,
+}: {
+  engine: CallEngine;
+  snapshot: CallSnapshot;
+  me: PublicUser;
+  ticketId: string;
+  ticketTitle: string;
+}) {
+  const { t } = useTranslation();
+  const [soundBlocked, setSoundBlocked] = useState(false);
+  const [unlockKey, setUnlockKey] = useState(0);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const onBlocked = useCallback(() => setSoundBlocked(true), []);
+  const layout = chooseLayout(snapshot, me.id, me.name);
+  const recording = useCallRecording(engine.callId, me);
+  const { call, phase } = snapshot;
+  const supervisor = call?.participants.find((p) => p.user.id === me.id)?.role === 'supervisor';
+  const otherName = layout.counterpart?.user.name ?? '';
+  // The call's shared whiteboard: in sync for the whole call, shown in place of the stage when open.
+  const whiteboard = useCallWhiteboard(snapshot.callId, phase === 'in_call' || phase === 'reconnecting');
+
+  let overlay: React.ReactNode = null;
+  if (phase === 'reconnecting') {
+    overlay = (
+      <StageMessage
+        text={t('call.status.reconnecting')}
+        detail={
+          snapshot.rejoinGraceMs
+            ? t('call.reconnectingDetail', { seconds: Math.round(snapshot.rejoinGraceMs / 1000) })
+            : undefined
+        }
+      />
+    );
+  } else if (phase === 'joining') {
+    overlay = <StageMessage text={t('call.status.joining')} />;
+  } else if (call?.status === 'ringing' && call.startedBy.id === me.id) {
+    overlay = (
+      <StageMessage
+        text={t('call.ringingWho', { name: otherName })}
+        action={{ label: t('call.cancelRing'), onClick: () => void engine.cancel(), color: 'red' }}
+      />
+    );
+  } else if (call && layout.counterpart && !layout.counterpart.present && call.status !== 'ringing') {
+    overlay = <StageMessage text={t('call.waitingFor', { name: otherName })} />;
+  }
+
+  const remoteMics = snapshot.remote.flatMap((p) => (p.mic ? [p.mic] : []));
+
+  return (
+    <Box h="100dvh" style={{ display: 'flex', flexDirection: 'column' }} component="main" id="main">
+      <Group
+        justify="space-between"
+        px="md"
+        py={8}
+        wrap="nowrap"
+        style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}
+        component="header"
+      >
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Text fw={700} c="indigo.7" size="sm">
+            {t('app.name')}
+          </Text>
+          <Text size="sm" truncate>
+            {ticketTitle}
+          </Text>
+        </Stack>
+        <Group gap="xs" wrap="nowrap" style={{ flex: 'none' }}>
+          <WhiteboardToggle whiteboard={whiteboard} />
+          <RecordingIndicator recording={recording} />
+          <StatusBadge snapshot={snapshot} />
+          <QualityIndicator quality={snapshot.quality} />
+          <Button hiddenFrom="md" size="xs" variant="default" onClick={() => setPanelOpen(true)}>
+            {t('call.sidePanel')}
+          </Button>
+        </Group>
+      </Group>
+      <Box style={{ flex: 1, minHeight: 0, display: 'flex' }} className="call-body">
+        <Box style={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
+          <IssueBanner issue={snapshot.issue} />
+          <RecordingNotices recording={recording} />
+          {soundBlocked && (
+            <Group justify="center" gap="sm" py={6} bg="yellow.1">
+              <Text size="sm">{t('call.soundBlocked')}</Text>
+              <Button
+                size="compact-sm"
+                leftSection={<SpeakerIcon size={14} />}
+                onClick={() => {
+                  setSoundBlocked(false);
+                  setUnlockKey((k) => k + 1);
+                }}
+              >
+                {t('call.turnOnSound')}
+              </Button>
+            </Group>
+          )}
+          {whiteboard.open ? (
+            <CallWhiteboardPanel
+              whiteboard={whiteboard}
+              call={snapshot}
+              ticketId={ticketId}
+              staff={me.role !== 'customer'}
+            />
+          ) : (
+            <Stage
+              layout={layout}
+              overlay={overlay}
+              banner={
+                snapshot.sharing ? <SharingBanner onStop={() => void engine.stopScreenShare()} /> : null
+              }
+            />
+          )}
+          <Box bg="gray.0" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+            <CallControls
+              engine={engine}
+              snapshot={snapshot}
+              supervisor={supervisor}
+              extra={<RecordingButton recording={recording} disabled={phase !== 'in_call'} />}
+              onHangUp={() => {
+                if (supervisor) engine.leave();
+                // Still ringing: the caller's hang-up is a cancel (the customer sees "cancelled").
+                else if (call?.status === 'ringing' && call.startedBy.id === me.id) void engine.cancel();
+                else void engine.hangup();
+              }}
+            />
+          </Box>
+        </Box>
+        <Paper
+          component="aside"
+          w={360}
+          p="md"
+          radius={0}
+          visibleFrom="md"
+          style={{
+            borderLeft: '1px solid var(--mantine-color-gray-3)',
+            display: 'flex',
+            flexDirection: 'column',
+          }}
+          aria-label={t('call.sidePanel')}
+        >
+          <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars>
+            <SidePanel call={call} me={me} ticketId={ticketId} />
+          </ScrollArea>
+        </Paper>
+      </Box>
+      {/* Small screens: the same panel in a drawer, so the chat stays reachable on a phone. */}
+      <Drawer
+        opened={panelOpen}
+        onClose={() => setPanelOpen(false)}
+        position="right"
+        title={t('call.sidePanel')}
+        hiddenFrom="md"
+      >
+        {panelOpen && <SidePanel call={call} me={me} ticketId={ticketId} />}
+      </Drawer>
+      {remoteMics.map((m) => (
+        <RemoteAudio key={m.consumerId} track={m.track} onBlocked={onBlocked} unlockKey={unlockKey} />
+      ))}
+    </Box>
+  );
+}

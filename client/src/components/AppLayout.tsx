@@ -1,0 +1,99 @@
+import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet } from 'react-router';
+import type { PublicUser } from '../../../signaling/protocol';
+import { IncomingCallPrompt } from '../call/IncomingCallPrompt';
+import { session, useSession } from '../lib/session';
+import { canReview } from '../qa/access';
+import { isStaffUser } from '../tickets/queries';
+import { useLiveUpdates } from '../tickets/useLiveUpdates';
+import { AlertsToggle } from './AlertsToggle';
+import { AvailabilitySwitch } from './AvailabilitySwitch';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { LanguageSwitcher } from './LanguageSwitcher';
+import { Toaster } from './Toaster';
+
+/** Keeps caches live while signed in; a component so the hook follows the signed-in user. */
+function LiveUpdates({ user }: { user: PublicUser }) {
+  useLiveUpdates(user);
+  return null;
+}
+
+/** The signed-in frame: product name, who is signed in, live connection, language and sign-out. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const { session: current } = useSession();
+  if (!current) return null;
+  const { user } = current;
+  const role = t(`roles.${user.role}`);
+  const staff = isStaffUser(user);
+
+  return (
+    <AppShell header={{ height: 64 }} padding="lg">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px={{ base: 'sm', sm: 'md' }} justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="md" wrap="nowrap">
+            <Anchor
+              component={Link}
+              to="/"
+              fw={700}
+              fz={{ base: 'lg', sm: 'xl' }}
+              underline="never"
+              c="indigo.7"
+            >
+              {t('app.name')}
+            </Anchor>
+            {(canReview(user) || user.role === 'agent') && (
+              <Box component="nav" aria-label={t('shell.navigation')}>
+                <Anchor component={NavLink} to="/qa" size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
+                  {user.role === 'agent' ? t('qa.navAgent') : t('qa.heading')}
+                </Anchor>
+              </Box>
+            )}
+          </Group>
+          <Group gap={6} wrap="nowrap">
+            {user.role === 'agent' && <AvailabilitySwitch user={user} />}
+            {staff && (
+              // Desktop notifications are for desktops: a phone shows the app only while open.
+              <Box visibleFrom="sm">
+                <AlertsToggle />
+              </Box>
+            )}
+            <ConnectionIndicator compact />
+            <Stack gap={0} visibleFrom="sm" align="flex-end">
+              <Text size="sm" fw={600} lh={1.3}>
+                {user.name}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.3}>
+                {role}
+              </Text>
+            </Stack>
+            <LanguageSwitcher compact />
+            <Button
+              variant="default"
+              size="xs"
+              flex="none"
+              px={{ base: 8, sm: 'sm' }}
+              onClick={() => session.signOut('user')}
+            >
+              {t('shell.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main id="main" tabIndex={-1}>
+        {/* Staff work in wide tables and a two-column ticket view; customers read one column. */}
+        <Container size={staff ? 'xl' : 'md'} py="md">
+          <Outlet />
+        </Container>
+      </AppShell.Main>
+      <LiveUpdates key={user.id} user={user} />
+      <Toaster />
+      {/* A call can ring on any page the customer has open. */}
+      {user.role === 'customer' && <IncomingCallPrompt />}
+    </AppShell>
+  );
+}

@@ -1,0 +1,48 @@
+import { Anchor, Notification, Portal, Stack } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { toasts, useToasts } from '../lib/toasts';
+
+/** Toasts in the bottom-right corner; errors are announced assertively, the rest politely. */
+export function Toaster() {
+  const { t } = useTranslation();
+  const list = useToasts();
+  return (
+    <Portal>
+      <Stack
+        gap="xs"
+        style={{
+          position: 'fixed',
+          right: 16,
+          bottom: 16,
+          zIndex: 400,
+          width: 360,
+          maxWidth: 'calc(100vw - 32px)',
+        }}
+        aria-live="polite"
+      >
+        {list.map((toast) => (
+          <Notification
+            key={toast.id}
+            color={toast.color}
+            title={toast.title}
+            role={toast.color === 'red' ? 'alert' : 'status'}
+            withBorder
+            onClose={() => toasts.dismiss(toast.id)}
+            closeButtonProps={{ 'aria-label': t('common.dismiss') }}
+          >
+            {toast.message}
+            {toast.href && (
+              <>
+                {toast.message ? ' ' : null}
+                <Anchor component={Link} to={toast.href} size="sm" onClick={() => toasts.dismiss(toast.id)}>
+                  {t('common.open')}
+                </Anchor>
+              </>
+            )}
+          </Notification>
+        ))}
+      </Stack>
+    </Portal>
+  );
+}

@@ -1,0 +1,1184 @@
+// The browser side of one video call: a mediasoup-client Device, its send and receive transports,
+// the local tracks (microphone, camera, screen) and the remote ones, connection statistics, and the
+// socket signaling that drives them (signaling/protocol.ts, `call:*`). Framework-free: React reads
+// it through `subscribe`/`getSnapshot` (client/src/call/hooks.ts). See docs/calls-client.md.
+
+import { Device } from 'mediasoup-client';
+import type {
+  Consumer,
+  DtlsParameters,
+  IceParameters,
+  Producer,
+  RtpCapabilities,
+  RtpParameters,
+  Transport,
+} from 'mediasoup-client/types';
+import type {
+  AckResult,
+  CallJoinResult,
+  CallProducerInfo,
+  CallStatsReport,
+  CallView,
+  ClientToServerEvents,
+  ErrorCode,
+  Json,
+  MediaSourceName,
+  ServerToClientEvents,
+} from '../../../../signaling/protocol';
+import {
+  isMediaAccessError,
+  type MediaAccessError,
+  type MediaErrorReason,
+  openScreen,
+  openTrack,
+  stopTrack,
+} from './devices';
+import { type CallQuality, qualityOf, type StatsSample, summarizeStats } from './stats';
+
+// ----- what the engine needs from the socket (RealtimeConnection satisfies it) ------------------
+
+type EmitPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  result: AckResult<infer T>,
+) => void
+  ? T
+  : never;
+
+export interface CallSignaling {
+  request<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: EmitPayload<E>,
+    timeoutMs?: number,
+  ): Promise<AckData<E>>;
+  on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): () => void;
+  getStatus(): 'idle' | 'connecting' | 'connected' | 'offline';
+  subscribe(listener: () => void): () => void;
+}
+
+// ----- the snapshot React renders ---------------------------------------------------------------
+
+/**
+ * `idle`: not joined yet (device check). `joining`: signaling and transports are being set up.
+ * `in_call`: joined (media may still be connecting; see `call.status`). `reconnecting`: the live
+ * connection or the media room was lost and the engine is joining again. `ended`: the call is
+ * over for everyone. `left`: this tab left (the call may go on). `replaced`: the call continued in
+ * another tab or device. `failed`: joining failed; `issue` says why and `retry()` tries again.
+ */
+export type CallPhase =
+  | 'idle'
+  | 'joining'
+  | 'in_call'
+  | 'reconnecting'
+  | 'ended'
+  | 'left'
+  | 'replaced'
+  | 'failed';
+
+/** Why something went wrong, as a reason the UI can explain and the user can act on (DESIGN §3.11). */
+export type CallIssueReason =
+  | 'permission_denied' // camera/microphone access refused
+  | 'device_busy' // another app holds the device
+  | 'no_device' // nothing plugged in, or the chosen device went away
+  | 'insecure' // the page is not https
+  | 'device_lost' // a device stopped during the call (unplugged)
+  | 'screen_failed' // screen sharing could not start
+  | 'network' // the live connection to the server is down
+  | 'media_failed' // audio/video could not connect (ICE/DTLS)
+  | 'not_allowed' // this user may not join this call
+  | 'unavailable' // the call cannot be joined now: ended, not answered yet, or the server is busy
+  | 'unknown';
+
+export interface CallIssue {
+  reason: CallIssueReason;
+  /** Which device, for device reasons. */
+  device?: 'camera' | 'microphone' | 'screen';
+  /** Technical detail for logs and bug reports; never shown as the main message. */
+  detail?: string;
+}
+
+export interface RemoteTrack {
+  producerId: string;
+  consumerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSourceName;
+  track: MediaStreamTrack;
+  /** The sender paused it (muted, camera off). */
+  paused: boolean;
+}
+
+export interface RemotePeer {
+  peerId: string;
+  mic?: RemoteTrack;
+  camera?: RemoteTrack;
+  screen?: RemoteTrack;
+}
+
+export interface LocalTracks {
+  mic: MediaStreamTrack | null;
+  camera: MediaStreamTrack | null;
+  screen: MediaStreamTrack | null;
+}
+
+export interface CallSnapshot {
+  callId: string;
+  phase: CallPhase;
+  /** The server's view of the call (status, participants, times, end reason); null until known. */
+  call: CallView | null;
+  local: LocalTracks;
+  micMuted: boolean;
+  cameraOff: boolean;
+  sharing: boolean;
+  /** The devices in use (or to use when turned on). */
+  microphoneId: string | undefined;
+  cameraId: string | undefined;
+  remote: RemotePeer[];
+  quality: CallQuality;
+  /** The latest problem to show; cleared when it no longer applies. */
+  issue: CallIssue | null;
+  /** This user ended the call (so the ended screen says "You hung up"). */
+  endedByMe: boolean;
+  /** How long a dropped side may take to come back (ms), from the join result. */
+  rejoinGraceMs: number | null;
+}
+
+export interface JoinOptions {
+  /** Tracks opened by the device check; the engine takes them over (and stops them at the end). */
+  microphone?: MediaStreamTrack | null;
+  camera?: MediaStreamTrack | null;
+  microphoneId?: string | undefined;
+  cameraId?: string | undefined;
+  /** Join with the camera off (no camera is opened or sent until turned on). */
+  cameraOff?: boolean;
+  micMuted?: boolean;
+}
+
+export interface CallEngineDeps {
+  signaling: CallSignaling;
+  /** Creates and detects the mediasoup-client Device (overridable for tests). */
+  createDevice?: () => Promise<Device>;
+  /** Where the router's RTP capabilities are cached between calls (see `routerCapabilities`). */
+  storage?: Storage | undefined;
+  openTrack?: typeof openTrack;
+  openScreen?: typeof openScreen;
+  logger?: Pick<Console, 'warn' | 'error'>;
+}
+
+/** Every 2 s a statistics report; until media first arrives, every 250 ms (see `startStats`). */
+const STATS_INTERVAL_MS = 2_000;
+const STATS_FAST_INTERVAL_MS = 250;
+/** A transport that stays failed this long after an ICE restart is rebuilt by joining again. */
+const ICE_RESTART_GIVE_UP_MS = 10_000;
+const ROUTER_CAPS_KEY = 'livedesk.call.routerRtpCapabilities';
+
+const NO_QUALITY: CallQuality = { level: 'unknown' };
+const STATUS_RANK: Record<CallView['status'], number> = { ringing: 0, connecting: 1, connected: 2, ended: 3 };
+
+interface ConsumerEntry {
+  consumer: Consumer;
+  peerId: string;
+  source: MediaSourceName;
+  producerId: string;
+  paused: boolean;
+}
+
+class StaleError extends Error {
+  constructor() {
+    super('superseded by a newer join or a teardown');
+    this.name = 'StaleError';
+  }
+}
+
+/** A signaling failure with the server's code (or `network`). */
+function codeOf(err: unknown): ErrorCode | 'network' | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? (code as ErrorCode | 'network') : undefined;
+}
+
+function mediaIssue(err: MediaAccessError): CallIssue {
+  const map: Record<MediaErrorReason, CallIssueReason> = {
+    denied: 'permission_denied',
+    busy: 'device_busy',
+    no_device: 'no_device',
+    insecure: 'insecure',
+    cancelled: 'screen_failed',
+    unknown: err.kind === 'screen' ? 'screen_failed' : 'device_busy',
+  };
+  return { reason: map[err.reason], device: err.kind, detail: err.message };
+}
+
+function signalingIssue(err: unknown): CallIssue {
+  const code = codeOf(err);
+  const detail = err instanceof Error ? err.message : String(err);
+  switch (code) {
+    case 'network':
+      return { reason: 'network', detail };
+    case 'forbidden':
+    case 'not_found':
+    case 'unauthenticated':
+      return { reason: 'not_allowed', detail };
+    case 'conflict':
+    case 'unavailable':
+    case 'rate_limited':
+      return { reason: 'unavailable', detail };
+    default:
+      return { reason: 'unknown', detail };
+  }
+}
+
+/**
+ * One call, from joining to the end. Create one per call page; `join()` enters the media room,
+ * `destroy()` leaves it and releases the devices.
+ */
+export class CallEngine {
+  private snapshot: CallSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private readonly signaling: CallSignaling;
+  private readonly createDevice: () => Promise<Device>;
+  private readonly openTrackFn: typeof openTrack;
+  private readonly openScreenFn: typeof openScreen;
+  private readonly storage: Storage | undefined;
+  private readonly log: Pick<Console, 'warn' | 'error'>;
+  private readonly unsubscribers: Array<() => void> = [];
+
+  /** Bumped by every (re)join and teardown; async work started under an older value stops. */
+  private generation = 0;
+  private device: Device | null = null;
+  private sendTransport: Transport | null = null;
+  private recvTransport: Transport | null = null;
+  private readonly producers = new Map<MediaSourceName, Producer>();
+  private readonly consumers = new Map<string, ConsumerEntry>();
+  /** Producers being consumed now (dedupes the join list and `call:producer:new`). */
+  private readonly consuming = new Set<string>();
+  /** Announced before the receive transport existed; consumed once it does. */
+  private readonly pendingProducers = new Map<string, CallProducerInfo>();
+  /** Closed while their consume was in flight. */
+  private readonly closedProducers = new Set<string>();
+  private readonly iceRestarts = new Map<string, ReturnType<typeof setTimeout> | null>();
+  private statsTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSample: StatsSample | null = null;
+  private reportedReceiving = false;
+  private lastStatsSentAt = 0;
+  private destroyed = false;
+  private lastStatus: ReturnType<CallSignaling['getStatus']>;
+
+  constructor(
+    readonly callId: string,
+    deps: CallEngineDeps,
+  ) {
+    this.signaling = deps.signaling;
+    this.createDevice = deps.createDevice ?? (() => Device.factory());
+    this.openTrackFn = deps.openTrack ?? openTrack;
+    this.openScreenFn = deps.openScreen ?? openScreen;
+    this.storage = deps.storage;
+    this.log = deps.logger ?? console;
+    this.lastStatus = this.signaling.getStatus();
+    this.snapshot = {
+      callId,
+      phase: 'idle',
+      call: null,
+      local: { mic: null, camera: null, screen: null },
+      micMuted: false,
+      cameraOff: false,
+      sharing: false,
+      microphoneId: undefined,
+      cameraId: undefined,
+      remote: [],
+      quality: NO_QUALITY,
+      issue: null,
+      endedByMe: false,
+      rejoinGraceMs: null,
+    };
+    this.listen();
+  }
+
+  // ----- store --------------------------------------------------------------------------------
+
+  getSnapshot = (): CallSnapshot => this.snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  private update(patch: Partial<CallSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private get phase(): CallPhase {
+    return this.snapshot.phase;
+  }
+
+  private get over(): boolean {
+    return this.destroyed || this.phase === 'ended' || this.phase === 'left' || this.phase === 'replaced';
+  }
+
+  /** Seeds the view of the call before joining (e.g. from the answer), so the page can show it. */
+  setCall(call: CallView): void {
+    if (call.id !== this.callId || this.over) return;
+    this.applyCall(call);
+  }
+
+  // ----- socket events ------------------------------------------------------------------------
+
+  private listen(): void {
+    const s = this.signaling;
+    this.unsubscribers.push(
+      s.on('call:updated', (call) => {
+        if (call.id === this.callId && !this.destroyed) this.applyCall(call);
+      }),
+      s.on('call:producer:new', (info) => {
+        if (this.joined()) this.consume(info);
+      }),
+      s.on('call:producer:closed', ({ callId, producerId }) => {
+        if (callId !== this.callId) return;
+        this.pendingProducers.delete(producerId);
+        if (this.consuming.has(producerId)) this.closedProducers.add(producerId);
+        for (const [id, entry] of this.consumers) if (entry.producerId === producerId) this.dropConsumer(id);
+      }),
+      s.on('call:producer:paused', (info) => {
+        if (info.callId !== this.callId) return;
+        let changed = false;
+        for (const entry of this.consumers.values()) {
+          if (entry.producerId === info.producerId && entry.paused !== info.paused) {
+            entry.paused = info.paused;
+            changed = true;
+          }
+        }
+        const pending = this.pendingProducers.get(info.producerId);
+        if (pending) pending.paused = info.paused;
+        if (changed) this.publishRemote();
+      }),
+      s.on('call:consumer:closed', ({ callId, consumerId }) => {
+        if (callId === this.callId) this.dropConsumer(consumerId);
+      }),
+      s.on('call:media-lost', ({ callId, rejoin, reason }) => {
+        if (callId !== this.callId || this.over || this.phase === 'idle') return;
+        if (rejoin) {
+          this.reconnect();
+        } else if (reason === 'replaced') {
+          // Same person, newer connection (another tab or device): this one steps aside for good.
+          this.teardown(true);
+          this.update({ phase: 'replaced', issue: null });
+        }
+      }),
+      s.subscribe(() => this.onConnectionStatus()),
+    );
+  }
+
+  private onConnectionStatus(): void {
+    const status = this.signaling.getStatus();
+    if (status === this.lastStatus) return;
+    this.lastStatus = status;
+    if (this.over || this.phase === 'idle') return;
+    if (status === 'connected') {
+      // The server dropped our peer when the socket went away: join again.
+      if (this.phase === 'reconnecting') void this.connect();
+    } else if (this.phase === 'in_call' || this.phase === 'joining') {
+      this.reconnect({ reason: 'network' });
+    }
+  }
+
+  private applyCall(call: CallView): void {
+    if (call.status === 'ended') {
+      this.finish(call);
+      return;
+    }
+    // A view built from a row read before a concurrent change (e.g. a join's update racing the
+    // "connected" one) must not move the call backwards; its participants are still the freshest.
+    const current = this.snapshot.call;
+    if (current && STATUS_RANK[call.status] < STATUS_RANK[current.status]) {
+      this.update({ call: { ...current, participants: call.participants } });
+      return;
+    }
+    this.update({ call });
+  }
+
+  private joined(): boolean {
+    return this.phase === 'in_call' || this.phase === 'joining' || this.phase === 'reconnecting';
+  }
+
+  // ----- joining ------------------------------------------------------------------------------
+
+  /** Enters the call with the tracks from the device check (or none). */
+  async join(options: JoinOptions = {}): Promise<void> {
+    if (this.over) return;
+    if (this.phase === 'joining' || this.phase === 'in_call') return;
+    const cameraOff = options.cameraOff ?? false;
+    const camera = cameraOff ? null : (options.camera ?? null);
+    if (cameraOff) stopTrack(options.camera);
+    this.watchLocalTrack(options.microphone ?? null, 'mic');
+    this.watchLocalTrack(camera, 'camera');
+    this.update({
+      local: { mic: options.microphone ?? null, camera, screen: null },
+      micMuted: options.micMuted ?? false,
+      cameraOff,
+      microphoneId: options.microphoneId,
+      cameraId: options.cameraId,
+      issue: null,
+    });
+    this.installTestHook();
+    await this.connect();
+  }
+
+  /** After a failure: tries to join again with the same tracks. */
+  async retry(): Promise<void> {
+    if (this.phase !== 'failed' && this.phase !== 'reconnecting') return;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    this.teardown(false);
+    const generation = this.generation;
+    const wasReconnecting = this.phase === 'reconnecting';
+    this.update({ phase: wasReconnecting ? 'reconnecting' : 'joining' });
+    try {
+      const result = await this.signalJoin(generation);
+      this.update({ rejoinGraceMs: result.rejoinGraceMs });
+      this.applyCall(result.call);
+      if (this.over) return;
+      const iceServers = result.iceServers as RTCIceServer[];
+      const [sendParams, recvParams] = await Promise.all([
+        this.signaling.request('call:transport:create', { callId: this.callId, direction: 'send' }),
+        this.signaling.request('call:transport:create', { callId: this.callId, direction: 'recv' }),
+      ]);
+      this.check(generation);
+      const device = this.device!;
+      const transportOptions = (p: typeof sendParams) => ({
+        id: p.id,
+        iceParameters: p.iceParameters as unknown as IceParameters,
+        iceCandidates: p.iceCandidates as never,
+        dtlsParameters: p.dtlsParameters as unknown as DtlsParameters,
+        iceServers,
+      });
+      this.sendTransport = device.createSendTransport(transportOptions(sendParams));
+      this.recvTransport = device.createRecvTransport(transportOptions(recvParams));
+      this.wireTransport(this.sendTransport, generation);
+      this.wireTransport(this.recvTransport, generation);
+      this.update({ phase: 'in_call', issue: null });
+
+      // What the others already send, and anything announced while we were setting up.
+      for (const info of result.producers) this.pendingProducers.set(info.producerId, info);
+      this.drainPending();
+
+      await this.produceLocal(generation);
+      this.startStats(generation);
+    } catch (err) {
+      if (err instanceof StaleError || generation !== this.generation || this.over) return;
+      this.log.warn('call join failed', err);
+      const issue = signalingIssue(err);
+      // Lost the connection half-way: wait for it and join again (onConnectionStatus).
+      if (issue.reason === 'network' && this.signaling.getStatus() !== 'connected') {
+        this.teardown(false);
+        this.update({ phase: 'reconnecting', issue });
+        return;
+      }
+      this.teardown(false);
+      this.update({ phase: 'failed', issue });
+    }
+  }
+
+  /**
+   * `call:join` wants this browser's RTP capabilities, which the Device only knows after loading
+   * the router's capabilities, which `call:join` returns. The router's capabilities are the same
+   * for every call on a server build, so they are cached; the first call of a browser (or after a
+   * server upgrade changed them) joins once to learn them and then joins again for real.
+   */
+  private async signalJoin(generation: number): Promise<CallJoinResult> {
+    const cached = this.readRouterCaps();
+    if (cached) {
+      const device = await this.loadDevice(cached, generation);
+      const result = await this.signaling.request('call:join', {
+        callId: this.callId,
+        rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
+      });
+      this.check(generation);
+      if (sameJson(result.routerRtpCapabilities, cached)) return result;
+      this.log.warn('the router capabilities changed; joining again with the new ones');
+      return this.joinLearningCaps(generation, result.routerRtpCapabilities);
+    }
+    const probe = await this.signaling.request('call:join', {
+      callId: this.callId,
+      rtpCapabilities: { codecs: [], headerExtensions: [] },
+    });
+    this.check(generation);
+    if (probe.call.status === 'ended') return probe;
+    return this.joinLearningCaps(generation, probe.routerRtpCapabilities);
+  }
+
+  private async joinLearningCaps(generation: number, routerCaps: Json): Promise<CallJoinResult> {
+    const device = await this.loadDevice(routerCaps, generation);
+    this.writeRouterCaps(routerCaps);
+    const result = await this.signaling.request('call:join', {
+      callId: this.callId,
+      rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
+    });
+    this.check(generation);
+    return result;
+  }
+
+  private async loadDevice(routerCaps: Json, generation: number): Promise<Device> {
+    const device = await this.createDevice();
+    await device.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
+    this.check(generation);
+    this.device = device;
+    return device;
+  }
+
+  private readRouterCaps(): Json | null {
+    try {
+      const raw = this.storage?.getItem(ROUTER_CAPS_KEY);
+      const value = raw ? (JSON.parse(raw) as unknown) : null;
+      return value && typeof value === 'object' && Array.isArray((value as { codecs?: unknown }).codecs)
+        ? (value as Json)
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private writeRouterCaps(caps: Json): void {
+    try {
+      this.storage?.setItem(ROUTER_CAPS_KEY, JSON.stringify(caps));
+    } catch {
+      // Not cached: the next join learns them again.
+    }
+  }
+
+  private check(generation: number): void {
+    if (generation !== this.generation || this.destroyed) throw new StaleError();
+  }
+
+  private wireTransport(transport: Transport, generation: number): void {
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling
+        .request('call:transport:connect', {
+          callId: this.callId,
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters as unknown as Json,
+        })
+        .then(() => callback(), errback);
+    });
+    if (transport.direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        this.signaling
+          .request('call:produce', {
+            callId: this.callId,
+            transportId: transport.id,
+            kind,
+            rtpParameters: rtpParameters as unknown as Json,
+            source: appData.source as MediaSourceName,
+          })
+          .then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+    }
+    transport.on('connectionstatechange', (state) => {
+      if (generation !== this.generation) return;
+      if (state === 'connected') {
+        const timer = this.iceRestarts.get(transport.id);
+        if (timer) clearTimeout(timer);
+        this.iceRestarts.delete(transport.id);
+        if (this.snapshot.issue?.reason === 'media_failed') this.update({ issue: null });
+      } else if (state === 'disconnected' || state === 'failed') {
+        void this.restartIce(transport, generation, state);
+      }
+    });
+  }
+
+  /** New ICE credentials for the same transport; if it stays failed, join again from scratch. */
+  private async restartIce(transport: Transport, generation: number, state: string): Promise<void> {
+    if (this.iceRestarts.has(transport.id)) return;
+    if (state === 'failed') this.update({ issue: { reason: 'media_failed', detail: `transport ${state}` } });
+    if (this.signaling.getStatus() !== 'connected') return; // the reconnect path rebuilds everything
+    this.iceRestarts.set(transport.id, null);
+    try {
+      const { iceParameters } = await this.signaling.request('call:transport:restart-ice', {
+        callId: this.callId,
+        transportId: transport.id,
+      });
+      if (generation !== this.generation || transport.closed) return;
+      await transport.restartIce({ iceParameters: iceParameters as unknown as IceParameters });
+      const giveUp = setTimeout(() => {
+        if (generation !== this.generation || transport.closed) return;
+        this.iceRestarts.delete(transport.id);
+        if (transport.connectionState !== 'connected') this.reconnect({ reason: 'media_failed' });
+      }, ICE_RESTART_GIVE_UP_MS);
+      this.iceRestarts.set(transport.id, giveUp);
+    } catch (err) {
+      this.iceRestarts.delete(transport.id);
+      if (generation !== this.generation || this.over) return;
+      this.log.warn('ICE restart failed; joining again', err);
+      this.reconnect({ reason: 'media_failed' });
+    }
+  }
+
+  /** Tears the media down and joins again, keeping the local devices open. */
+  private reconnect(issue?: CallIssue): void {
+    if (this.over || this.phase === 'idle') return;
+    this.teardown(false);
+    this.update({ phase: 'reconnecting', ...(issue ? { issue } : {}) });
+    if (this.signaling.getStatus() === 'connected') void this.connect();
+  }
+
+  // ----- sending ------------------------------------------------------------------------------
+
+  /** Sends the local tracks; one that fails is reported and the call goes on without it. */
+  private async produceLocal(generation: number): Promise<void> {
+    const { local, micMuted, cameraOff } = this.snapshot;
+    const attempt = async (source: MediaSourceName, track: MediaStreamTrack | null) => {
+      if (track?.readyState !== 'live') return;
+      try {
+        const producer = await this.produce(source, track, generation);
+        if (source === 'mic' && micMuted) await this.pauseProducer(producer, true);
+      } catch (err) {
+        if (err instanceof StaleError || generation !== this.generation) throw new StaleError();
+        this.log.warn(`could not send ${source}`, err);
+        this.update({
+          issue: source === 'screen' ? { reason: 'screen_failed', device: 'screen' } : signalingIssue(err),
+        });
+      }
+    };
+    await attempt('mic', local.mic);
+    if (!cameraOff) await attempt('camera', local.camera);
+    await attempt('screen', local.screen);
+  }
+
+  private async produce(
+    source: MediaSourceName,
+    track: MediaStreamTrack,
+    generation: number,
+  ): Promise<Producer> {
+    const transport = this.sendTransport;
+    if (!transport || transport.closed) throw new StaleError();
+    const producer = await transport.produce({
+      track,
+      // The engine owns its tracks: a rejoin closes the transport but keeps the devices open.
+      stopTracks: false,
+      appData: { source },
+      ...(track.kind === 'video' ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+    });
+    if (generation !== this.generation) {
+      producer.close();
+      throw new StaleError();
+    }
+    this.producers.set(source, producer);
+    return producer;
+  }
+
+  private async pauseProducer(producer: Producer, paused: boolean): Promise<void> {
+    if (paused) producer.pause();
+    else producer.resume();
+    try {
+      await this.signaling.request('call:producer:set-paused', {
+        callId: this.callId,
+        producerId: producer.id,
+        paused,
+      });
+    } catch (err) {
+      // The local pause already keeps the media from going out; the other side just keeps its picture.
+      this.log.warn('could not tell the server about a pause', err);
+    }
+  }
+
+  /** Mute: nothing from the microphone reaches anyone. Unmuting without a working mic opens one. */
+  async setMicMuted(muted: boolean): Promise<void> {
+    if (this.over) return;
+    this.update({ micMuted: muted });
+    const mic = this.snapshot.local.mic;
+    if (!muted && mic?.readyState !== 'live') {
+      // Joined without a microphone, or it stopped (unplugged): open one now.
+      try {
+        const track = await this.openTrackFn('microphone', this.snapshot.microphoneId);
+        await this.applyTrack('mic', track);
+      } catch (err) {
+        this.update({ micMuted: true });
+        this.reportLocalFailure(err);
+        return;
+      }
+    }
+    const producer = this.producers.get('mic');
+    if (producer && !producer.closed) await this.pauseProducer(producer, muted);
+  }
+
+  /** Camera off stops the camera (its light goes out); on opens it again. */
+  async setCameraOff(off: boolean): Promise<void> {
+    if (this.over) return;
+    const producer = this.producers.get('camera');
+    if (off) {
+      const track = this.snapshot.local.camera;
+      this.update({ cameraOff: true, local: { ...this.snapshot.local, camera: null } });
+      if (producer) {
+        await this.pauseProducer(producer, true);
+        await producer.replaceTrack({ track: null }).catch(() => {});
+      }
+      stopTrack(track);
+      return;
+    }
+    let track: MediaStreamTrack;
+    try {
+      track = await this.openTrackFn('camera', this.snapshot.cameraId);
+    } catch (err) {
+      this.reportLocalFailure(err);
+      return;
+    }
+    if (this.over) {
+      stopTrack(track);
+      return;
+    }
+    this.watchLocalTrack(track, 'camera');
+    this.update({ cameraOff: false, local: { ...this.snapshot.local, camera: track }, issue: null });
+    const current = this.producers.get('camera');
+    if (current && !current.closed) {
+      await current.replaceTrack({ track });
+      await this.pauseProducer(current, false);
+    } else if (this.phase === 'in_call') {
+      await this.produce('camera', track, this.generation).catch((err) => this.reportLocalFailure(err));
+    }
+  }
+
+  /** Switches to another camera during the call, without renegotiating. */
+  async switchCamera(deviceId: string): Promise<void> {
+    this.update({ cameraId: deviceId });
+    if (this.snapshot.cameraOff || this.over) return;
+    await this.switchTrack('camera', deviceId);
+  }
+
+  async switchMicrophone(deviceId: string): Promise<void> {
+    this.update({ microphoneId: deviceId });
+    if (this.over) return;
+    await this.switchTrack('microphone', deviceId);
+  }
+
+  private async switchTrack(kind: 'camera' | 'microphone', deviceId: string): Promise<void> {
+    const slot = kind === 'camera' ? 'camera' : 'mic';
+    const old = this.snapshot.local[slot];
+    let track: MediaStreamTrack;
+    try {
+      track = await this.openTrackFn(kind, deviceId);
+    } catch (err) {
+      // Some devices (phones) cannot open a second camera while the first is open.
+      if (isMediaAccessError(err) && err.reason === 'busy' && old) {
+        stopTrack(old);
+        try {
+          track = await this.openTrackFn(kind, deviceId);
+        } catch (again) {
+          this.reportLocalFailure(again);
+          const restored = await this.openTrackFn(kind, deviceIdOf(old)).catch(() => null);
+          if (restored) await this.applyTrack(slot, restored);
+          return;
+        }
+      } else {
+        this.reportLocalFailure(err);
+        return;
+      }
+    }
+    await this.applyTrack(slot, track);
+    if (old !== track) stopTrack(old);
+  }
+
+  private async applyTrack(slot: 'mic' | 'camera', track: MediaStreamTrack): Promise<void> {
+    if (this.over) {
+      stopTrack(track);
+      return;
+    }
+    this.watchLocalTrack(track, slot);
+    this.update({ local: { ...this.snapshot.local, [slot]: track }, issue: null });
+    const producer = this.producers.get(slot);
+    if (producer && !producer.closed) {
+      await producer.replaceTrack({ track });
+    } else if (this.phase === 'in_call') {
+      const created = await this.produce(slot, track, this.generation).catch((err) => {
+        this.reportLocalFailure(err);
+        return null;
+      });
+      if (created && slot === 'mic' && this.snapshot.micMuted) await this.pauseProducer(created, true);
+    }
+  }
+
+  /** A device that stops by itself (unplugged, taken by the OS) is reported, not silently lost. */
+  private watchLocalTrack(track: MediaStreamTrack | null, slot: 'mic' | 'camera'): void {
+    track?.addEventListener(
+      'ended',
+      () => {
+        if (this.snapshot.local[slot] !== track || this.over) return;
+        this.update({
+          local: { ...this.snapshot.local, [slot]: null },
+          issue: { reason: 'device_lost', device: slot === 'mic' ? 'microphone' : 'camera' },
+          ...(slot === 'camera' ? { cameraOff: true } : { micMuted: true }),
+        });
+      },
+      { once: true },
+    );
+  }
+
+  private reportLocalFailure(err: unknown): void {
+    if (err instanceof StaleError) return;
+    this.log.warn('local media failed', err);
+    this.update({
+      issue: isMediaAccessError(err) ? mediaIssue(err) : { reason: 'unknown', detail: String(err) },
+    });
+  }
+
+  /** Shares a screen, window or tab as its own track; the browser's own "Stop sharing" ends it too. */
+  async startScreenShare(): Promise<void> {
+    if (this.over || this.snapshot.sharing) return;
+    this.update({ sharing: true });
+    let track: MediaStreamTrack;
+    try {
+      track = await this.openScreenFn();
+    } catch (err) {
+      this.update({ sharing: false });
+      if (isMediaAccessError(err) && err.reason === 'cancelled') return; // the user changed their mind
+      this.reportLocalFailure(err);
+      return;
+    }
+    if (this.over || !this.snapshot.sharing) {
+      stopTrack(track);
+      return;
+    }
+    track.addEventListener('ended', () => {
+      if (this.snapshot.local.screen === track) void this.stopScreenShare();
+    });
+    this.update({ local: { ...this.snapshot.local, screen: track } });
+    if (this.phase !== 'in_call') return; // produced when the (re)join finishes
+    try {
+      await this.produce('screen', track, this.generation);
+    } catch (err) {
+      if (err instanceof StaleError) return;
+      stopTrack(track);
+      this.update({
+        sharing: false,
+        local: { ...this.snapshot.local, screen: null },
+        issue: { reason: 'screen_failed', device: 'screen', detail: String(err) },
+      });
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const track = this.snapshot.local.screen;
+    const producer = this.producers.get('screen');
+    this.producers.delete('screen');
+    this.update({ sharing: false, local: { ...this.snapshot.local, screen: null } });
+    stopTrack(track);
+    if (!producer || producer.closed) return;
+    producer.close();
+    try {
+      await this.signaling.request('call:producer:close', { callId: this.callId, producerId: producer.id });
+    } catch (err) {
+      // Our side stopped sending; the server closes it with the transport at the latest.
+      this.log.warn('could not close the screen producer on the server', err);
+    }
+  }
+
+  // ----- receiving ----------------------------------------------------------------------------
+
+  private drainPending(): void {
+    const pending = [...this.pendingProducers.values()];
+    this.pendingProducers.clear();
+    for (const info of pending) this.consume(info);
+  }
+
+  private consume(info: CallProducerInfo): void {
+    const transport = this.recvTransport;
+    if (!transport || transport.closed) {
+      this.pendingProducers.set(info.producerId, info);
+      return;
+    }
+    if (this.consuming.has(info.producerId)) return;
+    for (const entry of this.consumers.values()) if (entry.producerId === info.producerId) return;
+    this.consuming.add(info.producerId);
+    const generation = this.generation;
+    void (async () => {
+      try {
+        const params = await this.signaling.request('call:consume', {
+          callId: this.callId,
+          transportId: transport.id,
+          producerId: info.producerId,
+        });
+        this.check(generation);
+        const consumer = await transport.consume({
+          id: params.id,
+          producerId: params.producerId,
+          kind: params.kind,
+          rtpParameters: params.rtpParameters as unknown as RtpParameters,
+          appData: { peerId: params.peerId, source: params.source },
+        });
+        if (generation !== this.generation || this.closedProducers.has(info.producerId)) {
+          consumer.close();
+          return;
+        }
+        this.consumers.set(consumer.id, {
+          consumer,
+          peerId: params.peerId,
+          source: params.source,
+          producerId: params.producerId,
+          paused: params.producerPaused,
+        });
+        // The track is in the snapshot (and so on screen) before the server lets media flow, so
+        // the keyframe sent on resume is not lost.
+        this.publishRemote();
+        await this.signaling.request('call:consumer:resume', {
+          callId: this.callId,
+          consumerId: consumer.id,
+        });
+      } catch (err) {
+        if (!(err instanceof StaleError) && generation === this.generation) {
+          this.log.warn('could not receive a track', info, err);
+        }
+      } finally {
+        this.consuming.delete(info.producerId);
+        this.closedProducers.delete(info.producerId);
+      }
+    })();
+  }
+
+  private dropConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    this.consumers.delete(consumerId);
+    entry.consumer.close();
+    this.publishRemote();
+  }
+
+  private publishRemote(): void {
+    const peers = new Map<string, RemotePeer>();
+    for (const entry of this.consumers.values()) {
+      let peer = peers.get(entry.peerId);
+      if (!peer) {
+        peer = { peerId: entry.peerId };
+        peers.set(entry.peerId, peer);
+      }
+      peer[entry.source] = {
+        producerId: entry.producerId,
+        consumerId: entry.consumer.id,
+        kind: entry.consumer.kind as 'audio' | 'video',
+        source: entry.source,
+        track: entry.consumer.track,
+        paused: entry.paused,
+      };
+    }
+    this.update({ remote: [...peers.values()] });
+  }
+
+  // ----- statistics ---------------------------------------------------------------------------
+
+  /**
+   * Reports connection quality every 2 s. The server marks the call connected when both sides
+   * report bytes received, so until media first arrives the engine looks every 250 ms and reports
+   * at once: the connected time then starts when the picture does, not up to 2 s later.
+   */
+  private startStats(generation: number): void {
+    clearTimeout(this.statsTimer);
+    this.lastSample = null;
+    this.reportedReceiving = false;
+    const tick = async () => {
+      if (generation !== this.generation) return;
+      try {
+        await this.sampleAndReport();
+      } catch (err) {
+        this.log.warn('statistics failed', err);
+      }
+      if (generation !== this.generation) return;
+      this.statsTimer = setTimeout(tick, this.reportedReceiving ? STATS_INTERVAL_MS : STATS_FAST_INTERVAL_MS);
+    };
+    this.statsTimer = setTimeout(tick, STATS_FAST_INTERVAL_MS);
+  }
+
+  private async readStats(): Promise<{ send: RTCStatsReport | null; recv: RTCStatsReport | null }> {
+    const [send, recv] = await Promise.all([
+      this.sendTransport && !this.sendTransport.closed
+        ? this.sendTransport.getStats().catch(() => null)
+        : null,
+      this.recvTransport && !this.recvTransport.closed
+        ? this.recvTransport.getStats().catch(() => null)
+        : null,
+    ]);
+    return { send, recv };
+  }
+
+  /** Which remote track each inbound stream belongs to (by the receiver's track id). */
+  private trackSources(): Map<string, { source: MediaSourceName; peerId: string }> {
+    const map = new Map<string, { source: MediaSourceName; peerId: string }>();
+    for (const entry of this.consumers.values()) {
+      map.set(entry.consumer.track.id, { source: entry.source, peerId: entry.peerId });
+    }
+    return map;
+  }
+
+  private async sampleAndReport(): Promise<void> {
+    const { send, recv } = await this.readStats();
+    const now = performance.now();
+    const { report, sample } = summarizeStats({
+      send,
+      recv,
+      sources: this.trackSources(),
+      previous: this.lastSample,
+      now,
+    });
+    this.lastSample = sample;
+    this.update({ quality: qualityOf(report) });
+    const receiving = (report.bytesReceived ?? 0) > 0;
+    const due = now - this.lastStatsSentAt >= STATS_INTERVAL_MS - 50;
+    if (!due && !(receiving && !this.reportedReceiving)) return;
+    this.lastStatsSentAt = now;
+    try {
+      await this.signaling.request('call:stats', { callId: this.callId, stats: report });
+      if (receiving) this.reportedReceiving = true;
+    } catch (err) {
+      // Between a drop and the rejoin the server has no peer for us; the next report goes through.
+      if (codeOf(err) !== 'conflict') this.log.warn('could not send statistics', err);
+    }
+  }
+
+  /** Per inbound track counters, for the end-to-end tests and for bug reports. */
+  async debugStats(): Promise<{
+    phase: CallPhase;
+    inbound: Array<{
+      kind: string;
+      source: MediaSourceName | null;
+      peerId: string | null;
+      packetsReceived: number;
+      bytesReceived: number;
+      framesDecoded: number;
+      frameWidth: number;
+      frameHeight: number;
+    }>;
+    report: CallStatsReport;
+  }> {
+    const { send, recv } = await this.readStats();
+    const sources = this.trackSources();
+    const inbound: Awaited<ReturnType<CallEngine['debugStats']>>['inbound'] = [];
+    recv?.forEach((s: Record<string, unknown>) => {
+      if (s.type !== 'inbound-rtp') return;
+      const owner = sources.get(String(s.trackIdentifier ?? ''));
+      inbound.push({
+        kind: String(s.kind ?? s.mediaType ?? ''),
+        source: owner?.source ?? null,
+        peerId: owner?.peerId ?? null,
+        packetsReceived: Number(s.packetsReceived ?? 0),
+        bytesReceived: Number(s.bytesReceived ?? 0),
+        framesDecoded: Number(s.framesDecoded ?? 0),
+        frameWidth: Number(s.frameWidth ?? 0),
+        frameHeight: Number(s.frameHeight ?? 0),
+      });
+    });
+    const { report } = summarizeStats({ send, recv, sources, previous: null, now: performance.now() });
+    return { phase: this.phase, inbound, report };
+  }
+
+  /**
+   * `window.__livedeskCall.stats()` for the end-to-end tests: read-only counters, installed only in
+   * a browser driven by automation (navigator.webdriver), so it does nothing for real users.
+   */
+  private installTestHook(): void {
+    if (typeof window === 'undefined' || !navigator.webdriver) return;
+    (window as unknown as { __livedeskCall?: unknown }).__livedeskCall = {
+      callId: this.callId,
+      stats: () => this.debugStats(),
+      phase: () => this.phase,
+    };
+  }
+
+  private removeTestHook(): void {
+    if (typeof window === 'undefined') return;
+    const w = window as unknown as { __livedeskCall?: { callId?: string } };
+    if (w.__livedeskCall?.callId === this.callId) delete w.__livedeskCall;
+  }
+
+  // ----- ending -------------------------------------------------------------------------------
+
+  /** Ends the call for everyone. */
+  async hangup(): Promise<void> {
+    if (this.over) return;
+    this.update({ endedByMe: true });
+    try {
+      const call = await this.signaling.request('call:hangup', { callId: this.callId });
+      this.finish(call);
+    } catch (err) {
+      // Could not reach the server: leave locally; the grace period ends the call for the other side.
+      this.log.warn('hang-up failed; leaving', err);
+      this.leave();
+    }
+  }
+
+  /** Stops ringing (the caller, before anyone answered). */
+  async cancel(): Promise<void> {
+    if (this.over) return;
+    this.update({ endedByMe: true });
+    try {
+      const call = await this.signaling.request('call:cancel', { callId: this.callId });
+      this.finish(call);
+    } catch (err) {
+      // Answered in the meantime (conflict): hang up instead, as the user wanted out.
+      if (codeOf(err) === 'conflict') await this.hangup();
+      else this.update({ issue: signalingIssue(err), endedByMe: false });
+    }
+  }
+
+  /** Leaves the media room; the call goes on for the others (and ends after the grace period). */
+  leave(): void {
+    if (this.over) return;
+    const wasInRoom = this.phase !== 'idle' && this.phase !== 'failed';
+    this.teardown(true);
+    this.update({ phase: 'left' });
+    if (wasInRoom) {
+      this.signaling.request('call:leave', { callId: this.callId }).catch(() => {
+        // Offline: the server noticed the socket go away and has already taken us out.
+      });
+    }
+  }
+
+  private finish(call: CallView): void {
+    if (this.phase === 'ended' && this.snapshot.call?.status === 'ended') return;
+    this.teardown(true);
+    this.update({ phase: 'ended', call, issue: null });
+  }
+
+  /** Leaves if needed and releases everything; the engine is unusable afterwards. */
+  destroy(): void {
+    if (this.destroyed) return;
+    if (!this.over) this.leave();
+    this.teardown(true);
+    this.destroyed = true;
+    for (const stop of this.unsubscribers.splice(0)) stop();
+    this.listeners.clear();
+  }
+
+  /** Closes transports (and with them producers and consumers); `releaseDevices` stops the tracks. */
+  private teardown(releaseDevices: boolean): void {
+    this.generation++;
+    clearTimeout(this.statsTimer);
+    for (const timer of this.iceRestarts.values()) if (timer) clearTimeout(timer);
+    this.iceRestarts.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = null;
+    this.recvTransport = null;
+    this.producers.clear();
+    this.consumers.clear();
+    this.consuming.clear();
+    this.closedProducers.clear();
+    this.pendingProducers.clear();
+    const patch: Partial<CallSnapshot> = { remote: [], quality: NO_QUALITY };
+    if (releaseDevices) {
+      const { mic, camera, screen } = this.snapshot.local;
+      stopTrack(mic);
+      stopTrack(camera);
+      stopTrack(screen);
+      patch.local = { mic: null, camera: null, screen: null };
+      patch.sharing = false;
+      this.removeTestHook();
+    }
+    this.update(patch);
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function deviceIdOf(track: MediaStreamTrack): string | undefined {
+  return track.getSettings().deviceId || undefined;
+}

@@ -1,0 +1,16 @@
+import '@mantine/core/styles.css';
+import './styles.css';
+// Initialises i18next (and sets <html lang>) before anything renders.
+import './i18n';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

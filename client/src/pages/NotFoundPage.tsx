@@ -1,0 +1,26 @@
+import { Button, Center, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'react-router';
+
+export function NotFoundPage() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  useDocumentTitle(`${t('notFound.pageTitle')} · ${t('app.name')}`);
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Stack align="center" gap="md" maw={520}>
+        <Text fw={700} fz={64} c="indigo.2" lh={1} aria-hidden="true">
+          404
+        </Text>
+        <Title order={1}>{t('notFound.heading')}</Title>
+        <Text c="dimmed" ta="center">
+          {t('notFound.description', { path: location.pathname })}
+        </Text>
+        <Button component={Link} to="/">
+          {t('notFound.home')}
+        </Button>
+      </Stack>
+    </Center>
+  );
+}

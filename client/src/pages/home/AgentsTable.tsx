@@ -1,0 +1,105 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  EmptyState,
+  Group,
+  Paper,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { describeError } from '../../errors';
+import { AvailabilityBadge, TierBadge } from '../../tickets/badges';
+import { useAgents } from '../../tickets/queries';
+
+/** Who is on the team, how available and how loaded: live on `presence:changed`. */
+export function AgentsTable() {
+  const { t } = useTranslation();
+  const agents = useAgents();
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="agents-heading">
+      <Title order={2} id="agents-heading">
+        {t('agents.heading')}
+      </Title>
+      {agents.isPending ? (
+        <Paper withBorder p="md" role="status" aria-label={t('agents.loading')}>
+          <Stack gap="xs">
+            <Skeleton height={20} />
+            <Skeleton height={20} />
+          </Stack>
+        </Paper>
+      ) : agents.isError ? (
+        <Alert color="red" title={t('agents.loadFailed')}>
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{describeError(agents.error, t)}</Text>
+            <Button size="xs" variant="default" onClick={() => void agents.refetch()}>
+              {t('common.retry')}
+            </Button>
+          </Stack>
+        </Alert>
+      ) : agents.data.length === 0 ? (
+        <Paper withBorder p="xl">
+          <EmptyState title={t('agents.empty')} />
+        </Paper>
+      ) : (
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={640}>
+            <Table verticalSpacing="xs" aria-labelledby="agents-heading">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('agents.columns.name')}</Table.Th>
+                  <Table.Th>{t('agents.columns.tier')}</Table.Th>
+                  <Table.Th>{t('agents.columns.skills')}</Table.Th>
+                  <Table.Th>{t('agents.columns.availability')}</Table.Th>
+                  <Table.Th ta="right">{t('agents.columns.load')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {agents.data.map((agent) => (
+                  <Table.Tr key={agent.id} data-agent-id={agent.id}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {agent.name}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {agent.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <TierBadge tier={agent.tier} />
+                    </Table.Td>
+                    <Table.Td>
+                      {agent.skills.length > 0 ? (
+                        <Group gap={4}>
+                          {agent.skills.map((skill) => (
+                            <Badge key={skill} size="sm" variant="outline" color="gray" tt="none">
+                              {skill}
+                            </Badge>
+                          ))}
+                        </Group>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <AvailabilityBadge availability={agent.availability} />
+                    </Table.Td>
+                    <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                      {agent.openTickets}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,78 @@
+import { Badge, Group, Tabs } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import type { PublicUser } from '../../../../signaling/protocol';
+import type { QueueView } from '../../lib/tickets';
+import { useQueue } from '../../tickets/queries';
+import { useNow } from '../../tickets/useNow';
+import { QueueTable } from './QueueTable';
+
+function QueueCount({ view }: { view: QueueView }) {
+  const { t } = useTranslation();
+  const query = useQueue(view);
+  if (!query.data) return null;
+  const breaching = view === 'breaching' && query.data.length > 0;
+  return (
+    <Badge
+      size="sm"
+      variant={breaching ? 'filled' : 'light'}
+      color={breaching ? 'red' : 'gray'}
+      circle={query.data.length < 10}
+      aria-label={t('queue.count', { count: query.data.length })}
+    >
+      {query.data.length}
+    </Badge>
+  );
+}
+
+function QueuePanel({ view, me, label }: { view: QueueView; me: PublicUser; label: string }) {
+  const query = useQueue(view);
+  const now = useNow(1_000);
+  return <QueueTable query={query} me={me} now={now} label={label} />;
+}
+
+/** Queues as tabs; the chosen one is kept in the address (`?queue=`), so a reload stays on it. */
+export function QueueTabs({
+  me,
+  views,
+  defaultView,
+}: {
+  me: PublicUser;
+  views: QueueView[];
+  defaultView: QueueView;
+}) {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('queue');
+  const active = views.find((v) => v === requested) ?? defaultView;
+  return (
+    <Tabs
+      value={active}
+      onChange={(value) => {
+        if (!value) return;
+        setParams(
+          (p) => {
+            const next = new URLSearchParams(p);
+            next.set('queue', value);
+            return next;
+          },
+          { replace: true },
+        );
+      }}
+      keepMounted={false}
+    >
+      <Tabs.List aria-label={t('queue.tabsLabel')} mb="sm">
+        {views.map((view) => (
+          <Tabs.Tab key={view} value={view} rightSection={<QueueCount view={view} />}>
+            <Group gap={4}>{t(`queue.views.${view}`)}</Group>
+          </Tabs.Tab>
+        ))}
+      </Tabs.List>
+      {views.map((view) => (
+        <Tabs.Panel key={view} value={view}>
+          <QueuePanel view={view} me={me} label={t(`queue.views.${view}`)} />
+        </Tabs.Panel>
+      ))}
+    </Tabs>
+  );
+}

@@ -1,0 +1,112 @@
+import { Alert, Anchor, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'react-router';
+import type { PublicUser, TicketView } from '../../../../signaling/protocol';
+import { SavedBoards } from '../../board/SavedBoards';
+import { formatRelative } from '../../lib/format';
+import { readSnapshot } from '../../lib/snapshot';
+import { ticketsApi } from '../../lib/tickets';
+import { useTicketAction } from '../../tickets/actions';
+import { StatusBadge } from '../../tickets/badges';
+import { Composer } from '../../tickets/Composer';
+import { ConversationView } from '../../tickets/ConversationView';
+import { useConversation, useConversationState } from '../../tickets/queries';
+import { SnapshotDisclosure } from '../../tickets/SnapshotDetails';
+import { useNow } from '../../tickets/useNow';
+import { TicketLead } from './TicketLead';
+
+/** The customer's ticket page: their request, the live conversation, and what was sent with it. */
+export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: PublicUser }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const justCreated = (location.state as { created?: boolean } | null)?.created === true;
+  const conversation = useConversation(ticket.id, me);
+  const state = useConversationState(conversation);
+  const now = useNow(15_000);
+  const solve = useTicketAction(() => ticketsApi.update(ticket.id, { status: 'solved' }), {
+    success: () => t('customerTicket.solvedToast'),
+  });
+  const closed = ticket.status === 'closed';
+
+  return (
+    <Stack gap="md">
+      <Anchor component={Link} to="/" size="sm">
+        ← {t('customerTicket.back')}
+      </Anchor>
+      {justCreated && (
+        <Alert
+          color="teal"
+          variant="light"
+          title={t('customerTicket.createdTitle', { number: ticket.number })}
+        >
+          {t('customerTicket.createdBody')}
+        </Alert>
+      )}
+      <Stack gap={6}>
+        <Title order={1} fz="h2" style={{ overflowWrap: 'anywhere' }}>
+          {t('ticket.numberAndSubject', { number: ticket.number, subject: ticket.subject })}
+        </Title>
+        <Group gap={6}>
+          <StatusBadge status={ticket.status} />
+          <Text size="sm" c="dimmed">
+            {t('customerTicket.meta', {
+              category: t(`ticket.category.${ticket.category}` as 'ticket.category.other', {
+                defaultValue: ticket.category,
+              }),
+              when: formatRelative(ticket.createdAt, now),
+            })}
+          </Text>
+          <Text size="sm" c="dimmed">
+            ·{' '}
+            {ticket.assignee
+              ? t('customerTicket.handledBy', { name: ticket.assignee.name })
+              : t('customerTicket.waitingForAgent')}
+          </Text>
+        </Group>
+      </Stack>
+
+      <Paper withBorder p="sm" component="section" aria-labelledby="conversation-heading">
+        <Title order={2} fz="lg" id="conversation-heading" mb="xs">
+          {t('conversation.heading')}
+        </Title>
+        <ConversationView
+          conversation={conversation}
+          state={state}
+          me={me}
+          staffView={false}
+          now={now}
+          lead={<TicketLead ticket={ticket} now={now} mine />}
+        />
+      </Paper>
+      <Composer
+        conversation={conversation}
+        staff={false}
+        disabledReason={closed ? t('customerTicket.closedNotice') : null}
+      />
+      {!closed && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {ticket.status === 'solved' ? t('customerTicket.solvedNotice') : t('customerTicket.solveHint')}
+          </Text>
+          {ticket.status !== 'solved' && (
+            <Button
+              variant="light"
+              color="teal"
+              loading={solve.isPending}
+              onClick={() => solve.mutate(undefined)}
+            >
+              {t('customerTicket.markSolved')}
+            </Button>
+          )}
+        </Group>
+      )}
+      <SavedBoards ticketId={ticket.id} headingOrder={2} />
+      <SnapshotDisclosure
+        title={t('snapshot.whatWeSent')}
+        intro={t('snapshot.whatWeSentIntro')}
+        snapshot={readSnapshot(ticket.snapshot)}
+        defaultOpen={justCreated}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,268 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { MediaError } from './errors';
+import { type MediaSource, Peer, type PeerInfo } from './Peer';
+
+export interface TransportParams {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+export interface ProducerInfo {
+  peerId: string;
+  producerId: string;
+  kind: types.MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface ConsumerParams {
+  id: string;
+  producerId: string;
+  peerId: string;
+  kind: types.MediaKind;
+  rtpParameters: types.RtpParameters;
+  source: MediaSource;
+  /** Always true: the client resumes it once its track is wired up. */
+  paused: true;
+  producerPaused: boolean;
+}
+
+/** A peer must set up a transport within this time after joining, or it is removed. */
+export const JOIN_TIMEOUT_MS = 30_000;
+
+/**
+ * One call: one mediasoup router and its peers. Built for any number of peers (a supervisor can
+ * join a one-to-one call), although the product's call is one-to-one.
+ *
+ * Events:
+ *  - `peerJoined` (peer), `peerLeft` (peer, reason) — reason `left`, `replaced` or `timeout`;
+ *  - `newProducer` (ProducerInfo) when a peer starts sending a track;
+ *  - `producerClosed` (ProducerInfo), `producerPaused` / `producerResumed` (ProducerInfo);
+ *  - `consumerClosed` (peer, consumerId) when what a peer was receiving went away;
+ *  - `closed` once, after close() or when the router's worker died (`workerDied` is true then).
+ */
+export class CallRoom extends EventEmitter {
+  readonly peers = new Map<string, Peer>();
+  private closedFlag = false;
+  workerDied = false;
+
+  private constructor(
+    readonly callId: string,
+    readonly router: types.Router,
+    private readonly transportOptions: types.WebRtcTransportOptions,
+  ) {
+    super();
+    router.observer.once('close', () => {
+      // The router closes on its own only when its worker dies.
+      if (!this.closedFlag) {
+        this.workerDied = true;
+        this.close();
+      }
+    });
+  }
+
+  static async create(
+    callId: string,
+    router: types.Router,
+    transportOptions: types.WebRtcTransportOptions,
+  ): Promise<CallRoom> {
+    return new CallRoom(callId, router, transportOptions);
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  getPeer(id: string): Peer {
+    const peer = this.peers.get(id);
+    if (!peer || peer.closed) throw new MediaError('not_found', 'You are not in this call. Join it first.');
+    return peer;
+  }
+
+  /**
+   * Adds the peer. A second join by the same user (another tab, a reload) replaces the first,
+   * because identity is the user, not the connection.
+   */
+  async join(info: PeerInfo, rtpCapabilities: types.RtpCapabilities): Promise<Peer> {
+    if (this.closedFlag) throw new MediaError('conflict', 'This call has ended.');
+    const previous = this.peers.get(info.id);
+    if (previous) this.removePeer(previous, 'replaced');
+    const peer = await Peer.create(info);
+    peer.rtpCapabilities = rtpCapabilities;
+    this.peers.set(peer.id, peer);
+    const timer = setTimeout(() => {
+      if (!peer.joinedAt && !peer.closed) this.removePeer(peer, 'timeout');
+    }, JOIN_TIMEOUT_MS);
+    timer.unref();
+    peer.once('closed', () => clearTimeout(timer));
+    this.emit('peerJoined', peer);
+    return peer;
+  }
+
+  leave(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (peer) this.removePeer(peer, 'left');
+  }
+
+  private removePeer(peer: Peer, reason: 'left' | 'replaced' | 'timeout'): void {
+    if (this.peers.get(peer.id) === peer) this.peers.delete(peer.id);
+    peer.close();
+    this.emit('peerLeft', peer, reason);
+  }
+
+  /** What the other peers are sending now, for a peer that just joined. */
+  producersFor(peer: Peer): ProducerInfo[] {
+    const list: ProducerInfo[] = [];
+    for (const other of this.peers.values()) {
+      if (other === peer) continue;
+      for (const producer of other.producers.values()) list.push(producerInfo(other, producer));
+    }
+    return list;
+  }
+
+  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<TransportParams> {
+    const transport = await this.router.createWebRtcTransport({
+      ...this.transportOptions,
+      appData: { direction },
+    });
+    peer.addTransport(transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'connected') peer.joinedAt ??= new Date();
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(
+    peer: Peer,
+    transportId: string,
+    dtlsParameters: types.DtlsParameters,
+  ): Promise<void> {
+    const transport = peer.getTransport(transportId);
+    try {
+      await transport.connect({ dtlsParameters });
+    } catch (err) {
+      throw new MediaError('bad_request', `The transport could not be connected: ${(err as Error).message}`);
+    }
+  }
+
+  async restartIce(peer: Peer, transportId: string): Promise<types.IceParameters> {
+    return peer.getTransport(transportId).restartIce();
+  }
+
+  async produce(
+    peer: Peer,
+    transportId: string,
+    kind: types.MediaKind,
+    rtpParameters: types.RtpParameters,
+    source: MediaSource,
+  ): Promise<ProducerInfo> {
+    const transport = peer.getTransport(transportId);
+    if (transport.appData.direction !== 'send')
+      throw new MediaError('bad_request', 'That transport does not send.');
+    for (const existing of peer.producers.values()) {
+      if (existing.appData.source === source) {
+        throw new MediaError('conflict', `You are already sending ${source}; stop it first.`);
+      }
+    }
+    let producer: types.Producer;
+    try {
+      producer = await transport.produce({ kind, rtpParameters, appData: { source } });
+    } catch (err) {
+      throw new MediaError('bad_request', `The track could not be sent: ${(err as Error).message}`);
+    }
+    peer.addProducer(producer);
+    const info = producerInfo(peer, producer);
+    producer.observer.once('close', () => this.emit('producerClosed', info));
+    this.emit('newProducer', info);
+    return info;
+  }
+
+  async consume(peer: Peer, transportId: string, producerId: string): Promise<ConsumerParams> {
+    const transport = peer.getTransport(transportId);
+    if (transport.appData.direction !== 'recv')
+      throw new MediaError('bad_request', 'That transport does not receive.');
+    const owner = [...this.peers.values()].find((p) => p !== peer && p.producers.has(producerId));
+    if (!owner) throw new MediaError('not_found', 'No such track in this call.');
+    const producer = owner.getProducer(producerId);
+    if (
+      !peer.rtpCapabilities ||
+      !this.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })
+    ) {
+      throw new MediaError('bad_request', 'Your browser cannot receive this track.');
+    }
+    // Consumers start paused and are resumed when the client has attached the track, so no
+    // keyframe is lost before anyone can render it.
+    const consumer = await transport.consume({
+      producerId,
+      rtpCapabilities: peer.rtpCapabilities,
+      paused: true,
+      appData: { source: producer.appData.source },
+    });
+    peer.addConsumer(consumer);
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.emit('consumerClosed', peer, consumer.id);
+    });
+    return {
+      id: consumer.id,
+      producerId,
+      peerId: owner.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      source: producer.appData.source as MediaSource,
+      paused: true,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
+    const consumer = peer.getConsumer(consumerId);
+    await consumer.resume();
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
+  async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<ProducerInfo> {
+    const producer = peer.getProducer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    const info = producerInfo(peer, producer);
+    this.emit(paused ? 'producerPaused' : 'producerResumed', info);
+    return info;
+  }
+
+  closeProducer(peer: Peer, producerId: string): void {
+    peer.getProducer(producerId).close();
+  }
+
+  /** Idempotent: closes every peer and the router. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+    if (!this.router.closed) this.router.close();
+    this.emit('closed');
+  }
+}
+
+function producerInfo(peer: Peer, producer: types.Producer): ProducerInfo {
+  return {
+    peerId: peer.id,
+    producerId: producer.id,
+    kind: producer.kind,
+    source: (producer.appData.source as MediaSource) ?? 'camera',
+    paused: producer.paused,
+  };
+}

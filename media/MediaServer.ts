@@ -1,0 +1,202 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import * as mediasoup from 'mediasoup';
+import { CallRoom } from './CallRoom';
+import { MEDIA_CODECS } from './codecs';
+
+export interface MediaServerOptions {
+  numWorkers: number;
+  logLevel: types.WorkerLogLevel;
+  listenIp: string;
+  /** The address browsers should reach; needed when listening on 0.0.0.0 or behind NAT. */
+  announcedIp: string | undefined;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+}
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface WorkerSlot {
+  index: number;
+  worker: types.Worker;
+  /** Routers alive on this worker; new calls go to the least-loaded slot. */
+  routers: Set<types.Router>;
+  ports: { min: number; max: number };
+}
+
+export interface MediaServerHealth {
+  workersConfigured: number;
+  workersAlive: number;
+  routers: number;
+}
+
+/**
+ * Owns the pool of mediasoup workers (one per core by default) and hands out routers, one per
+ * call, on the least-loaded worker. A worker that dies is replaced in its slot instead of taking
+ * the process down.
+ *
+ * Events:
+ *  - `workerDied` ({ index, pid, routers }) when a worker process exits unexpectedly; the routers
+ *    listed were on it and are now closed, so their calls must rejoin.
+ *  - `workerReplaced` ({ index, pid }) once the replacement worker is up.
+ *  - `closed` after close().
+ */
+export class MediaServer extends EventEmitter {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly rooms = new Map<string, CallRoom>();
+  /** Room creations in flight, so two simultaneous joins of one call get the same room. */
+  private readonly creating = new Map<string, Promise<CallRoom>>();
+  private closedFlag = false;
+
+  private constructor(
+    private readonly options: MediaServerOptions,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  static async create(options: MediaServerOptions, logger: Logger): Promise<MediaServer> {
+    const server = new MediaServer(options, logger);
+    try {
+      for (let i = 0; i < options.numWorkers; i++) await server.startWorker(i);
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    return server;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /**
+   * Splits the configured RTC port range evenly between workers so two workers never race for
+   * the same port.
+   */
+  private portsFor(index: number): { min: number; max: number } {
+    const { rtcMinPort, rtcMaxPort, numWorkers } = this.options;
+    const span = Math.floor((rtcMaxPort - rtcMinPort + 1) / numWorkers);
+    if (span < 1) return { min: rtcMinPort, max: rtcMaxPort };
+    const min = rtcMinPort + index * span;
+    return { min, max: index === numWorkers - 1 ? rtcMaxPort : min + span - 1 };
+  }
+
+  private async startWorker(index: number): Promise<WorkerSlot> {
+    const ports = this.portsFor(index);
+    const worker = await mediasoup.createWorker({
+      logLevel: this.options.logLevel,
+      rtcMinPort: ports.min,
+      rtcMaxPort: ports.max,
+    });
+    const slot: WorkerSlot = { index, worker, routers: new Set(), ports };
+    this.slots[index] = slot;
+    worker.on('died', (error) => void this.onWorkerDied(slot, error));
+    this.logger.info({ index, pid: worker.pid, ports }, 'mediasoup worker started');
+    return slot;
+  }
+
+  private async onWorkerDied(slot: WorkerSlot, error: Error): Promise<void> {
+    const routers = [...slot.routers];
+    slot.routers.clear();
+    this.logger.error(
+      { index: slot.index, pid: slot.worker.pid, err: error, routers: routers.length },
+      'mediasoup worker died; replacing it',
+    );
+    this.emit('workerDied', { index: slot.index, pid: slot.worker.pid, routers });
+    if (this.closedFlag) return;
+    // Retry with a growing pause: a worker that cannot start must not spin the CPU.
+    for (let attempt = 0; !this.closedFlag; attempt++) {
+      try {
+        const replacement = await this.startWorker(slot.index);
+        this.emit('workerReplaced', { index: slot.index, pid: replacement.worker.pid });
+        return;
+      } catch (err) {
+        this.logger.error({ index: slot.index, err, attempt }, 'could not start a replacement worker');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** A new router (one per call) on the worker that currently carries the fewest routers. */
+  async createRouter(appData: Record<string, unknown> = {}): Promise<types.Router> {
+    if (this.closedFlag) throw new Error('the media server is closed');
+    const alive = this.slots.filter((s) => s && !s.worker.closed);
+    const slot = alive.sort((a, b) => a.routers.size - b.routers.size)[0];
+    if (!slot) throw new Error('no mediasoup worker is available');
+    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
+    slot.routers.add(router);
+    // When the worker dies, mediasoup closes its routers *before* emitting 'died'; keep them in
+    // the set then, so onWorkerDied can report which calls were lost.
+    router.observer.on('close', () => {
+      if (!slot.worker.closed) slot.routers.delete(router);
+    });
+    return router;
+  }
+
+  /** The call's room, creating it (on the least-loaded worker) when it does not exist yet. */
+  getOrCreateRoom(callId: string): Promise<CallRoom> {
+    const existing = this.rooms.get(callId);
+    if (existing && !existing.closed) return Promise.resolve(existing);
+    let pending = this.creating.get(callId);
+    if (!pending) {
+      pending = (async () => {
+        const router = await this.createRouter({ callId });
+        const room = await CallRoom.create(callId, router, this.webRtcTransportOptions());
+        this.rooms.set(callId, room);
+        room.once('closed', () => {
+          if (this.rooms.get(callId) === room) this.rooms.delete(callId);
+        });
+        return room;
+      })().finally(() => this.creating.delete(callId));
+      this.creating.set(callId, pending);
+    }
+    return pending;
+  }
+
+  getRoom(callId: string): CallRoom | undefined {
+    const room = this.rooms.get(callId);
+    return room && !room.closed ? room : undefined;
+  }
+
+  /** Transport options for browsers: UDP preferred, TCP as a fallback for strict networks. */
+  webRtcTransportOptions(): types.WebRtcTransportOptions {
+    return {
+      listenIps: [
+        this.options.announcedIp
+          ? { ip: this.options.listenIp, announcedIp: this.options.announcedIp }
+          : { ip: this.options.listenIp },
+      ],
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+    };
+  }
+
+  health(): MediaServerHealth & { rooms: number } {
+    const alive = this.slots.filter((s) => s && !s.worker.closed);
+    return {
+      workersConfigured: this.options.numWorkers,
+      workersAlive: alive.length,
+      routers: alive.reduce((n, s) => n + s.routers.size, 0),
+      rooms: this.rooms.size,
+    };
+  }
+
+  /** The worker process ids, slot by slot (for tests and operations). */
+  workerPids(): number[] {
+    return this.slots.map((s) => s.worker.pid);
+  }
+
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    for (const room of this.rooms.values()) room.close();
+    for (const slot of this.slots) slot?.worker.close();
+    this.emit('closed');
+  }
+}

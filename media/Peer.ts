@@ -1,0 +1,89 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { MediaError } from './errors';
+
+export type MediaSource = 'mic' | 'camera' | 'screen';
+
+export interface PeerInfo {
+  /** The authenticated user's id: a peer's identity always comes from the server. */
+  id: string;
+  name: string;
+  role: string;
+}
+
+/**
+ * One participant in a call room and the mediasoup objects that belong to them. Every lookup goes
+ * through this peer's own maps and throws when the id is not theirs, so a client can never reach
+ * another peer's transport, producer or consumer by guessing an id.
+ *
+ * Events: `closed` once, after close().
+ */
+export class Peer extends EventEmitter {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer>();
+  readonly consumers = new Map<string, types.Consumer>();
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  /** Set once the client said its transports and local tracks are ready (see CallRoom.join). */
+  joinedAt: Date | undefined;
+  private closedFlag = false;
+
+  private constructor(readonly info: PeerInfo) {
+    super();
+  }
+
+  static async create(info: PeerInfo): Promise<Peer> {
+    return new Peer(info);
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  getTransport(id: string): types.WebRtcTransport {
+    const transport = this.transports.get(id);
+    if (!transport) throw new MediaError('not_found', 'No such transport on this connection.');
+    return transport;
+  }
+
+  getProducer(id: string): types.Producer {
+    const producer = this.producers.get(id);
+    if (!producer) throw new MediaError('not_found', 'No such producer on this connection.');
+    return producer;
+  }
+
+  getConsumer(id: string): types.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new MediaError('not_found', 'No such consumer on this connection.');
+    return consumer;
+  }
+
+  addTransport(transport: types.WebRtcTransport): void {
+    this.transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.transports.delete(transport.id));
+  }
+
+  addProducer(producer: types.Producer): void {
+    this.producers.set(producer.id, producer);
+    producer.observer.once('close', () => this.producers.delete(producer.id));
+  }
+
+  addConsumer(consumer: types.Consumer): void {
+    this.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+  }
+
+  /** Idempotent. Closing the transports closes their producers and consumers with them. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+    this.emit('closed');
+  }
+}

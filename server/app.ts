@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { pinoHttp } from 'pino-http';
+import { MediaServer } from '../media/MediaServer';
+import { registerBoardHandlers } from '../signaling/handlers/board';
+import { createCallSignaling } from '../signaling/handlers/call';
+import { registerChatHandlers } from '../signaling/handlers/chat';
+import { registerRecordingHandlers } from '../signaling/handlers/recording';
+import type { RecordingNotice } from '../signaling/protocol';
+import { attachRealtime } from '../signaling/realtime';
+import { callRoom, userRoom } from '../signaling/rooms';
+import { attachSignaling } from '../signaling/server';
+import type { LivedeskServer } from '../signaling/types';
+import { attachmentRoutes } from './attachments/routes';
+import { AttachmentsService } from './attachments/service';
+import { AttachmentStorage } from './attachments/storage';
+import { LoginRateLimiter } from './auth/loginRateLimiter';
+import { resolveJwtSecret } from './auth/secret';
+import { TokenService } from './auth/tokens';
+import { boardRoutes } from './boards/routes';
+import { BoardsService } from './boards/service';
+import { CallsRepository } from './calls/repository';
+import { callRoutes } from './calls/routes';
+import { CallsService } from './calls/service';
+import type { Config } from './config';
+import { type DatabaseHandle, openDatabase } from './db/client';
+import { notFound } from './errors';
+import { EventBus } from './events/bus';
+import { mountHealthRoutes } from './health/routes';
+import { errorHandler } from './http/errorHandler';
+import { buildOpenApiDocument } from './http/openapi';
+import { mountRoutes, type RouteDefinition } from './http/route';
+import { createLogger, type Logger } from './logger';
+import { recordingRoutes } from './recordings/routes';
+import { RecordingsService } from './recordings/service';
+import { connectRedis } from './redis';
+import { settingsRoutes } from './settings/routes';
+import { SettingsService } from './settings/service';
+import { SlaMonitor } from './sla/monitor';
+import { MessagesService } from './tickets/messages';
+import { TicketsRepository } from './tickets/repository';
+import { ticketRoutes } from './tickets/routes';
+import { TicketsService } from './tickets/service';
+import { type DemoLogin, seedDemoAccounts } from './users/demoAccounts';
+import { UsersRepository } from './users/repository';
+import { userRoutes } from './users/routes';
+import { UsersService } from './users/service';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLIENT_DIST = path.join(projectRoot, 'dist', 'client');
+const VERSION: string = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version;
+
+export interface LivedeskApp {
+  config: Config;
+  logger: Logger;
+  db: DatabaseHandle;
+  redis: Redis | undefined;
+  media: MediaServer;
+  io: LivedeskServer;
+  httpServer: http.Server;
+  users: UsersService;
+  tokens: TokenService;
+  bus: EventBus;
+  tickets: TicketsService;
+  messages: MessagesService;
+  settings: SettingsService;
+  sla: SlaMonitor;
+  calls: CallsService;
+  boards: BoardsService;
+  recordings: RecordingsService;
+  /** Logins created on this start (first start of an embedded install only); print them once. */
+  demoLogins: DemoLogin[];
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every service from the config and wires HTTP, socket.io and the
+ * media server onto one port. Nothing else constructs services, so tests get exactly the
+ * production wiring by calling this with their own config.
+ */
+export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<LivedeskApp> {
+  const logger = options.logger ?? createLogger(config);
+  const db = await openDatabase(config);
+  let media: MediaServer | undefined;
+  let redis: Redis | undefined;
+  try {
+    if (config.redis) redis = await connectRedis(config.redis.url, logger);
+    const tokens = new TokenService(await resolveJwtSecret(config, db.db), config.auth.tokenTtlSeconds);
+    const limiter = new LoginRateLimiter(config.auth.login, redis, config.redis?.keyPrefix);
+    const users = new UsersService(new UsersRepository(db.db), tokens, limiter);
+    const demoLogins = config.seedDemo ? await seedDemoAccounts(db.db, users, config.demoPassword) : [];
+    media = await MediaServer.create(
+      {
+        numWorkers: config.media.numWorkers,
+        logLevel: config.media.logLevel,
+        listenIp: config.media.listenIp,
+        announcedIp: config.media.announcedIp,
+        rtcMinPort: config.media.rtcMinPort,
+        rtcMaxPort: config.media.rtcMaxPort,
+      },
+      logger.child({ component: 'media' }),
+    );
+
+    const bus = new EventBus(logger.child({ component: 'events' }));
+    const settings = new SettingsService(db.db);
+    const ticketsRepo = new TicketsRepository(db.db);
+    const tickets = new TicketsService(ticketsRepo, bus, settings);
+    const messages = new MessagesService(ticketsRepo, tickets, bus);
+    const attachments = new AttachmentsService(
+      db.db,
+      ticketsRepo,
+      new AttachmentStorage(path.join(config.dataDir, 'attachments')),
+      config.attachments.maxBytes,
+    );
+    const callsRepo = new CallsRepository(db.db);
+    const boards = new BoardsService(
+      db.db,
+      ticketsRepo,
+      callsRepo,
+      attachments,
+      bus,
+      logger.child({ component: 'boards' }),
+    );
+    const sla = new SlaMonitor(db.db, ticketsRepo, settings, bus, logger.child({ component: 'sla' }));
+    // socket.io is attached further down; recording notices reach it through this late binding.
+    let emitRecordingNotice: (notice: RecordingNotice) => void = () => {};
+    const recordings = new RecordingsService(
+      db.db,
+      ticketsRepo,
+      callsRepo,
+      media,
+      bus,
+      config.recordings,
+      (notice) => emitRecordingNotice(notice),
+      logger.child({ component: 'recordings' }),
+    );
+
+    let callsService: CallsService | undefined;
+    const routes: RouteDefinition[] = [
+      ...userRoutes(users),
+      ...ticketRoutes(tickets, messages),
+      ...attachmentRoutes(attachments),
+      ...settingsRoutes(settings),
+      ...boardRoutes(boards),
+      ...recordingRoutes(recordings),
+      // CallsService needs socket.io (to see who is online), which is attached below; the route
+      // reaches it through this late binding.
+      ...callRoutes({
+        forTicket: (actor, ticketId) => {
+          if (!callsService) throw new Error('the call service is not ready');
+          return callsService.forTicket(actor, ticketId);
+        },
+      } as CallsService),
+    ];
+    const openApi = buildOpenApiDocument(routes, { version: VERSION });
+    const resolveActor = async (req: express.Request) => {
+      const header = req.headers.authorization;
+      const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+      return users.resolveActor(tokens.verify(token).sub);
+    };
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('trust proxy', config.trustProxy);
+    app.use(
+      pinoHttp({
+        logger: logger.child({ component: 'http' }),
+        genReqId: (_req, res) => {
+          const id = randomUUID();
+          res.setHeader('X-Request-Id', id);
+          return id;
+        },
+        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      }),
+    );
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            'default-src': ["'self'"],
+            'connect-src': ["'self'", 'ws:', 'wss:'],
+            // The UI library injects its CSS variables as <style> tags.
+            'style-src': ["'self'", "'unsafe-inline'"],
+            'img-src': ["'self'", 'data:', 'blob:'],
+            'media-src': ["'self'", 'blob:'],
+          },
+        },
+      }),
+    );
+
+    const router = express.Router();
+    mountHealthRoutes(router, { db, media, redis });
+    router.get('/api/openapi.json', (_req, res) => void res.json(openApi));
+    mountRoutes(router, routes, resolveActor);
+    router.all('/api/{*rest}', (req) => {
+      throw notFound(`The API route ${req.method} ${req.path}`);
+    });
+    app.use(router);
+    mountClient(app);
+    app.use(errorHandler(logger));
+
+    const httpServer = http.createServer(app);
+    let callSignaling: ReturnType<typeof createCallSignaling> | undefined;
+    const io = attachSignaling(httpServer, {
+      logger: logger.child({ component: 'signaling' }),
+      verifyToken: (token) => tokens.verify(token),
+      resolveActor: (id) => users.resolveActor(id),
+      handlers: [
+        (socket, log) => registerChatHandlers(socket, log, { tickets, messages }),
+        (socket, log) => callSignaling?.register(socket, log),
+        (socket, log) => registerBoardHandlers(socket, log, { boards }),
+        (socket, log) => registerRecordingHandlers(socket, log, { recordings }),
+      ],
+      ...(redis && config.redis ? { redis: { client: redis, keyPrefix: config.redis.keyPrefix } } : {}),
+    });
+
+    const calls = new CallsService(
+      callsRepo,
+      ticketsRepo,
+      media,
+      bus,
+      config.calls,
+      async (userId) => (await io.in(userRoom(userId)).fetchSockets()).length > 0,
+      logger.child({ component: 'calls' }),
+    );
+    callsService = calls;
+    callSignaling = createCallSignaling(io, {
+      calls,
+      media,
+      logger: logger.child({ component: 'call-signaling' }),
+    });
+    emitRecordingNotice = (notice) => io.to(callRoom(notice.callId)).emit('recording:state', notice);
+    calls.beforeEnd = async (callId) => {
+      await recordings.stop(null, callId);
+    };
+    await recordings.recover();
+    await calls.recoverUnfinished();
+    const retention = setInterval(
+      () => void recordings.sweepRetention().catch((err) => logger.error({ err }, 'retention sweep failed')),
+      3_600_000,
+    );
+    retention.unref();
+    attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
+    if (config.sla.intervalMs > 0) sla.start(config.sla.intervalMs);
+
+    const mediaServer = media;
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      logger,
+      db,
+      redis,
+      media: mediaServer,
+      io,
+      httpServer,
+      users,
+      tokens,
+      bus,
+      tickets,
+      messages,
+      settings,
+      sla,
+      calls,
+      boards,
+      recordings,
+      demoLogins,
+      listen: () =>
+        new Promise((resolve, reject) => {
+          httpServer.once('error', reject);
+          httpServer.listen(config.port, config.host, () => {
+            const { port } = httpServer.address() as AddressInfo;
+            const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+            resolve({ url: config.publicUrl ?? `http://${host}:${port}`, port });
+          });
+        }),
+      close: () => {
+        closing ??= (async () => {
+          sla.stop();
+          clearInterval(retention);
+          for (const callId of recordings.activeCallIds())
+            await recordings.stop(null, callId).catch(() => {});
+          calls.stop();
+          await boards.stop();
+          // io.close() also closes the HTTP server.
+          await new Promise<void>((resolve) => io.close(() => resolve()));
+          mediaServer.close();
+          await redis?.quit().catch(() => redis?.disconnect());
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    media?.close();
+    redis?.disconnect();
+    await db.close();
+    throw err;
+  }
+}
+
+/** Serves the built React app, with index.html for every non-API path (client-side routes). */
+function mountClient(app: express.Express) {
+  const index = path.join(CLIENT_DIST, 'index.html');
+  app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => {
+    if (fs.existsSync(index)) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    } else {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The Livedesk web client has not been built yet. Run `npm run build` (npm start does it).');
+    }
+  });
+}

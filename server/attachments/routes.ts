@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineRoute } from '../http/route';
+import type { AttachmentsService } from './service';
+
+const attachmentViewSchema = z
+  .object({
+    id: z.uuid(),
+    fileName: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number(),
+    url: z.string(),
+  })
+  .meta({ id: 'Attachment' });
+
+export function attachmentRoutes(service: AttachmentsService) {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/attachments',
+      summary: 'Upload a file (raw body; X-File-Name header) to attach to a ticket or message',
+      tag: 'attachments',
+      access: 'signed-in',
+      upload: { maxBytes: service.maxBytes },
+      response: attachmentViewSchema,
+      status: 201,
+      handler: ({ actor, raw, req }) =>
+        service.upload(actor!, {
+          fileName: decodeURIComponent(String(req.headers['x-file-name'] ?? '')),
+          contentType: String(req.headers['content-type'] ?? ''),
+          data: raw ?? Buffer.alloc(0),
+        }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/attachments/:id',
+      summary: 'Download an attachment',
+      tag: 'attachments',
+      access: 'signed-in',
+      params: z.object({ id: z.uuid() }),
+      response: z.any(),
+      streams: true,
+      handler: async ({ actor, params, res }) => {
+        const { row, path } = await service.forDownload(actor!, params.id);
+        // Always a download, never rendered in our origin: a hostile HTML or SVG stays inert.
+        res.setHeader('Content-Type', row.contentType);
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`,
+        );
+        await new Promise<void>((resolve, reject) =>
+          res.sendFile(path, (err) => (err ? reject(err) : resolve())),
+        );
+      },
+    }),
+  ];
+}

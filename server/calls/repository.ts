@@ -1,0 +1,95 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { type CallParticipantRow, type CallRow, callParticipants, calls } from '../db/schema';
+
+/** All SQL for calls and their participants. */
+export class CallsRepository {
+  constructor(readonly db: Database) {}
+
+  async insertCall(values: typeof calls.$inferInsert): Promise<CallRow> {
+    const [row] = await this.db.insert(calls).values(values).returning();
+    return row!;
+  }
+
+  async findCall(id: string): Promise<CallRow | undefined> {
+    const [row] = await this.db.select().from(calls).where(eq(calls.id, id));
+    return row;
+  }
+
+  async activeCallForTicket(ticketId: string): Promise<CallRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(calls)
+      .where(and(eq(calls.ticketId, ticketId), ne(calls.status, 'ended')));
+    return row;
+  }
+
+  async callsForTickets(ticketIds: string[]): Promise<CallRow[]> {
+    if (ticketIds.length === 0) return [];
+    return this.db.select().from(calls).where(inArray(calls.ticketId, ticketIds));
+  }
+
+  /** Calls not yet ended, e.g. to end the ones a crashed node left behind. */
+  async unfinished(): Promise<CallRow[]> {
+    return this.db.select().from(calls).where(ne(calls.status, 'ended'));
+  }
+
+  /**
+   * Applies `patch` only while the call is in one of `from` (a compare-and-set), so two racing
+   * transitions (answer vs. ring timeout) cannot both win. Returns the row when it applied.
+   */
+  async transition(
+    id: string,
+    from: CallRow['status'][],
+    patch: Partial<typeof calls.$inferInsert>,
+  ): Promise<CallRow | undefined> {
+    const [row] = await this.db
+      .update(calls)
+      .set(patch)
+      .where(and(eq(calls.id, id), inArray(calls.status, from)))
+      .returning();
+    return row;
+  }
+
+  async participants(callIds: string[]): Promise<CallParticipantRow[]> {
+    if (callIds.length === 0) return [];
+    return this.db.select().from(callParticipants).where(inArray(callParticipants.callId, callIds));
+  }
+
+  async addParticipant(values: typeof callParticipants.$inferInsert): Promise<void> {
+    await this.db.insert(callParticipants).values(values).onConflictDoNothing();
+  }
+
+  async markJoined(callId: string, userId: string, at: Date): Promise<void> {
+    await this.db
+      .update(callParticipants)
+      .set({
+        joinedAt: sql`coalesce(${callParticipants.joinedAt}, ${at.toISOString()}::timestamptz)`,
+        leftAt: null,
+      })
+      .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)));
+  }
+
+  async markLeft(callId: string, userId: string, at: Date): Promise<void> {
+    await this.db
+      .update(callParticipants)
+      .set({ leftAt: at })
+      .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)));
+  }
+
+  /** Returns true when this call marked the participant receiving for the first time. */
+  async markReceiving(callId: string, userId: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(callParticipants)
+      .set({ receivingAt: at })
+      .where(
+        and(
+          eq(callParticipants.callId, callId),
+          eq(callParticipants.userId, userId),
+          sql`${callParticipants.receivingAt} IS NULL`,
+        ),
+      )
+      .returning();
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,434 @@
+import type { MediaServer } from '../../media/MediaServer';
+import type {
+  CallEndReason,
+  CallJoinResult,
+  CallParticipantView,
+  CallStatsReport,
+  CallView,
+  IceServer,
+  PublicUser,
+} from '../../signaling/protocol';
+import type { CallParticipantRow, CallRow } from '../db/schema';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import type { EventBus } from '../events/bus';
+import type { Logger } from '../logger';
+import { canRead, canWork } from '../tickets/access';
+import type { TicketsRepository } from '../tickets/repository';
+import { toTimelineEntry } from '../tickets/views';
+import { toUserRef } from '../users/service';
+import type { CallsRepository } from './repository';
+import { StatsAggregator } from './stats';
+
+export interface CallsConfig {
+  ringMs: number;
+  rejoinGraceMs: number;
+  iceServers: IceServer[];
+}
+
+/**
+ * The call on the ticket: ringing, answering, joining the media room, connection, leaving with a
+ * grace period, hanging up, and what gets recorded (participants, connected time, end reason,
+ * statistics). Timers for the ring and the grace period live on the node that owns the call's
+ * media room; a node that restarts ends the calls it left behind (`recoverUnfinished`).
+ */
+export class CallsService {
+  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly stats = new StatsAggregator();
+  /**
+   * Runs just before a call's media room closes (set by the composition root): recording must stop
+   * while media still flows, so FFmpeg can finish its files.
+   */
+  beforeEnd: (callId: string) => Promise<void> = async () => {};
+
+  constructor(
+    private readonly repo: CallsRepository,
+    private readonly tickets: TicketsRepository,
+    private readonly media: MediaServer,
+    private readonly bus: EventBus,
+    private readonly config: CallsConfig,
+    private readonly isOnline: (userId: string) => Promise<boolean>,
+    private readonly logger: Logger,
+  ) {}
+
+  // ----- views --------------------------------------------------------------------------------
+
+  async view(row: CallRow): Promise<CallView> {
+    const [participants, ticket] = await Promise.all([
+      this.repo.participants([row.id]),
+      this.tickets.findTicket(row.ticketId),
+    ]);
+    const people = await this.tickets.usersByIds([row.startedById, ...participants.map((p) => p.userId)]);
+    const room = this.media.getRoom(row.id);
+    const starter = people.get(row.startedById)!;
+    const end = row.endedAt ?? new Date();
+    return {
+      id: row.id,
+      ticketId: row.ticketId,
+      ticketNumber: ticket?.number ?? 0,
+      startedBy: toUserRef(starter),
+      status: row.status,
+      startedAt: row.startedAt.toISOString(),
+      answeredAt: row.answeredAt?.toISOString() ?? null,
+      connectedAt: row.connectedAt?.toISOString() ?? null,
+      endedAt: row.endedAt?.toISOString() ?? null,
+      endReason: row.endReason,
+      connectedSeconds: row.connectedAt
+        ? Math.max(0, Math.round((end.getTime() - row.connectedAt.getTime()) / 1000))
+        : 0,
+      participants: participants.map(
+        (p): CallParticipantView => ({
+          user: toUserRef(people.get(p.userId)!),
+          role: p.role,
+          joinedAt: p.joinedAt?.toISOString() ?? null,
+          leftAt: p.leftAt?.toISOString() ?? null,
+          present: room?.peers.has(p.userId) ?? false,
+        }),
+      ),
+      statsSummary: row.statsSummary ?? null,
+    };
+  }
+
+  private async load(callId: string): Promise<CallRow> {
+    const row = await this.repo.findCall(callId);
+    if (!row) throw notFound('The call');
+    return row;
+  }
+
+  /** The call, if the actor is one of its people or staff who may read its ticket. */
+  async get(actor: PublicUser, callId: string): Promise<CallView> {
+    const row = await this.load(callId);
+    await this.assertCanSee(actor, row);
+    return this.view(row);
+  }
+
+  /** The calls of a ticket, newest first, for whoever may read the ticket (to find a running one). */
+  async forTicket(actor: PublicUser, ticketId: string): Promise<CallView[]> {
+    const ticket = await this.tickets.findTicket(ticketId);
+    if (!ticket || !canRead(actor, ticket)) throw notFound('The ticket');
+    const rows = (await this.repo.callsForTickets([ticketId])).sort(
+      (a, b) => b.startedAt.getTime() - a.startedAt.getTime(),
+    );
+    return Promise.all(rows.map((r) => this.view(r)));
+  }
+
+  private async assertCanSee(actor: PublicUser, row: CallRow): Promise<CallParticipantRow | undefined> {
+    const participant = (await this.repo.participants([row.id])).find((p) => p.userId === actor.id);
+    if (participant) return participant;
+    const ticket = await this.tickets.findTicket(row.ticketId);
+    if (!ticket || !canRead(actor, ticket) || actor.role === 'customer') throw notFound('The call');
+    return undefined;
+  }
+
+  private async publishTimeline(
+    type: 'call.started' | 'call.connected' | 'call.ended',
+    row: CallRow,
+    actorId: string | null,
+    data: Record<string, unknown>,
+  ): Promise<CallView> {
+    const event = await this.tickets.insertEvent({
+      ticketId: row.ticketId,
+      type,
+      actorId,
+      data: { callId: row.id, ...data },
+    });
+    const actor = actorId ? await this.tickets.findUser(actorId) : undefined;
+    const call = await this.view(row);
+    this.bus.publish(type, { entry: toTimelineEntry(event, actor), call });
+    return call;
+  }
+
+  private async publishUpdate(row: CallRow): Promise<CallView> {
+    const call = await this.view(row);
+    this.bus.publish('call.updated', { call });
+    return call;
+  }
+
+  // ----- ringing ------------------------------------------------------------------------------
+
+  async start(actor: PublicUser, ticketId: string): Promise<CallView> {
+    if (actor.role !== 'agent' && actor.role !== 'supervisor' && actor.role !== 'admin') {
+      throw forbidden('Only agents and supervisors start calls.');
+    }
+    const ticket = await this.tickets.findTicket(ticketId);
+    if (!ticket || !canRead(actor, ticket)) throw notFound('The ticket');
+    if (!canWork(actor, ticket)) throw forbidden('This ticket is outside your tier.');
+    if (ticket.status === 'closed') throw conflict('This ticket is closed.');
+    if (await this.repo.activeCallForTicket(ticket.id))
+      throw conflict('A call on this ticket is already going on.');
+
+    const row = await this.repo.insertCall({ ticketId: ticket.id, startedById: actor.id });
+    await this.repo.addParticipant({
+      callId: row.id,
+      userId: actor.id,
+      role: actor.role === 'agent' ? 'agent' : 'supervisor',
+    });
+    await this.repo.addParticipant({ callId: row.id, userId: ticket.requesterId, role: 'customer' });
+    // The link lets the customer join from the conversation too (and from another device).
+    await this.tickets.insertMessage({
+      ticketId: ticket.id,
+      authorId: null,
+      kind: 'system',
+      body: `${actor.name} started a video call. Join it: /tickets/${ticket.id}/call/${row.id}`,
+    });
+    const call = await this.publishTimeline('call.started', row, actor.id, { startedBy: actor.name });
+
+    if (!(await this.isOnline(ticket.requesterId))) {
+      return this.end(row.id, 'customer_offline', actor.id);
+    }
+    const timer = setTimeout(() => {
+      this.ringTimers.delete(row.id);
+      void this.endIf(row.id, ['ringing'], 'no_answer', null);
+    }, this.config.ringMs);
+    timer.unref();
+    this.ringTimers.set(row.id, timer);
+    return call;
+  }
+
+  async answer(actor: PublicUser, callId: string, accept: boolean): Promise<CallView> {
+    const row = await this.load(callId);
+    const participant = (await this.repo.participants([row.id])).find((p) => p.userId === actor.id);
+    if (!participant || participant.role !== 'customer') throw notFound('The call');
+    if (!accept) {
+      const ended = await this.endIf(callId, ['ringing'], 'declined', actor.id);
+      if (!ended) throw conflict('This call is no longer ringing.');
+      return ended;
+    }
+    const answered = await this.repo.transition(callId, ['ringing'], {
+      status: 'connecting',
+      answeredAt: new Date(),
+    });
+    if (!answered) {
+      if (row.status === 'ended') throw conflict('This call has ended.');
+      return this.view(row); // already answered (another tab): answering again is harmless
+    }
+    this.clearRing(callId);
+    return this.publishUpdate(answered);
+  }
+
+  async cancel(actor: PublicUser, callId: string): Promise<CallView> {
+    const row = await this.load(callId);
+    if (row.startedById !== actor.id && actor.role !== 'supervisor' && actor.role !== 'admin') {
+      throw forbidden('Only the caller can cancel the ring.');
+    }
+    const ended = await this.endIf(callId, ['ringing'], 'cancelled', actor.id);
+    if (!ended) throw conflict('This call is no longer ringing.');
+    return ended;
+  }
+
+  // ----- media room ---------------------------------------------------------------------------
+
+  /**
+   * Enters the media room. The call's people may join (a customer joining a ringing call from the
+   * link answers it); a supervisor or admin may join any running call, visibly, as `supervisor`.
+   */
+  async join(
+    actor: PublicUser,
+    callId: string,
+    rtpCapabilities: Record<string, unknown>,
+  ): Promise<CallJoinResult> {
+    let row = await this.load(callId);
+    let participant = await this.assertCanSee(actor, row);
+    if (row.status === 'ended') throw conflict('This call has ended.');
+    if (!participant) {
+      if (actor.role !== 'supervisor' && actor.role !== 'admin')
+        throw forbidden('You are not part of this call.');
+      await this.repo.addParticipant({ callId, userId: actor.id, role: 'supervisor' });
+      participant = (await this.repo.participants([callId])).find((p) => p.userId === actor.id);
+    }
+    if (participant?.role === 'customer' && row.status === 'ringing') {
+      row =
+        (await this.repo.transition(callId, ['ringing'], { status: 'connecting', answeredAt: new Date() })) ??
+        row;
+      this.clearRing(callId);
+    } else if (participant?.role !== 'customer' && row.status === 'ringing' && row.startedById !== actor.id) {
+      throw conflict('The customer has not answered yet.');
+    }
+    if (
+      typeof rtpCapabilities !== 'object' ||
+      !Array.isArray((rtpCapabilities as { codecs?: unknown }).codecs)
+    ) {
+      throw badRequest('rtpCapabilities must be the device’s RTP capabilities.', [
+        { path: 'rtpCapabilities', message: 'must include a codecs list' },
+      ]);
+    }
+    const room = await this.media.getOrCreateRoom(callId);
+    const peer = await room.join(
+      { id: actor.id, name: actor.name, role: actor.role },
+      rtpCapabilities as never,
+    );
+    this.clearGrace(callId, actor.id);
+    await this.repo.markJoined(callId, actor.id, new Date());
+    // Re-read: the call may have moved on (connected) while this join was under way.
+    const call = await this.publishUpdate(await this.load(callId));
+    return {
+      call,
+      routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
+      iceServers: this.config.iceServers,
+      producers: room.producersFor(peer),
+      rejoinGraceMs: this.config.rejoinGraceMs,
+    };
+  }
+
+  /**
+   * A person left the media room (left the page, lost the network, or said so). The call goes on;
+   * if the agent or the customer is not back within the grace period, it ends as `disconnected`.
+   */
+  async left(callId: string, userId: string): Promise<void> {
+    const row = await this.repo.findCall(callId);
+    if (!row || row.status === 'ended') return;
+    await this.repo.markLeft(callId, userId, new Date());
+    const participant = (await this.repo.participants([callId])).find((p) => p.userId === userId);
+    await this.publishUpdate(row);
+    if (!participant || participant.role === 'supervisor') return;
+    this.clearGrace(callId, userId);
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(`${callId}:${userId}`);
+      if (this.media.getRoom(callId)?.peers.has(userId)) return;
+      void this.endIf(callId, ['ringing', 'connecting', 'connected'], 'disconnected', null);
+    }, this.config.rejoinGraceMs);
+    timer.unref();
+    this.graceTimers.set(`${callId}:${userId}`, timer);
+  }
+
+  async hangup(actor: PublicUser, callId: string): Promise<CallView> {
+    const row = await this.load(callId);
+    const participant = await this.assertCanSee(actor, row);
+    if (!participant && actor.role !== 'supervisor' && actor.role !== 'admin')
+      throw forbidden('You are not part of this call.');
+    const ended = await this.endIf(callId, ['ringing', 'connecting', 'connected'], 'hangup', actor.id);
+    return ended ?? this.view(await this.load(callId));
+  }
+
+  /**
+   * A browser's periodic quality report. The first report that shows media arriving marks that
+   * side as receiving; when the agent and the customer both receive, the call is connected, which
+   * also counts as the ticket's first response.
+   */
+  async reportStats(actor: PublicUser, callId: string, report: CallStatsReport): Promise<void> {
+    const room = this.media.getRoom(callId);
+    if (!room?.peers.has(actor.id)) throw conflict('Join the call before reporting statistics.');
+    this.stats.add(callId, actor.id, report);
+    if (!report.bytesReceived || report.bytesReceived <= 0) return;
+    if (!(await this.repo.markReceiving(callId, actor.id, new Date()))) return;
+    const participants = await this.repo.participants([callId]);
+    const sides = participants.filter((p) => p.role !== 'supervisor');
+    if (sides.length < 2 || !sides.every((p) => p.receivingAt)) return;
+    const now = new Date();
+    const connected = await this.repo.transition(callId, ['connecting', 'ringing'], {
+      status: 'connected',
+      connectedAt: now,
+    });
+    if (!connected) return;
+    await this.publishTimeline('call.connected', connected, null, {});
+    await this.countAsFirstResponse(connected, now);
+  }
+
+  private async countAsFirstResponse(call: CallRow, at: Date): Promise<void> {
+    const ticket = await this.tickets.findTicket(call.ticketId);
+    if (!ticket || ticket.firstResponseAt) return;
+    await this.tickets.updateTicket(ticket.id, { firstResponseAt: at });
+    const event = await this.tickets.insertEvent({
+      ticketId: ticket.id,
+      type: 'ticket.first_response',
+      actorId: call.startedById,
+      data: {
+        via: 'call',
+        callId: call.id,
+        seconds: Math.round((at.getTime() - ticket.createdAt.getTime()) / 1000),
+      },
+    });
+    const actor = await this.tickets.findUser(call.startedById);
+    this.bus.publish('ticket.first_response', { entry: toTimelineEntry(event, actor) });
+  }
+
+  // ----- ending -------------------------------------------------------------------------------
+
+  private clearRing(callId: string) {
+    const timer = this.ringTimers.get(callId);
+    if (timer) clearTimeout(timer);
+    this.ringTimers.delete(callId);
+  }
+
+  private clearGrace(callId: string, userId: string) {
+    const key = `${callId}:${userId}`;
+    const timer = this.graceTimers.get(key);
+    if (timer) clearTimeout(timer);
+    this.graceTimers.delete(key);
+  }
+
+  async end(callId: string, reason: CallEndReason, actorId: string | null): Promise<CallView> {
+    return (
+      (await this.endIf(callId, ['ringing', 'connecting', 'connected'], reason, actorId)) ??
+      this.view(await this.load(callId))
+    );
+  }
+
+  /** Ends the call if it is in one of `from`; returns its final view, or undefined if it was not. */
+  private async endIf(
+    callId: string,
+    from: CallRow['status'][],
+    reason: CallEndReason,
+    actorId: string | null,
+  ): Promise<CallView | undefined> {
+    const summary = this.stats.summary(callId);
+    const ended = await this.repo.transition(callId, from, {
+      status: 'ended',
+      endedAt: new Date(),
+      endReason: reason,
+      statsSummary: summary,
+    });
+    if (!ended) return undefined;
+    this.clearRing(callId);
+    for (const key of [...this.graceTimers.keys()]) {
+      if (key.startsWith(`${callId}:`)) {
+        clearTimeout(this.graceTimers.get(key)!);
+        this.graceTimers.delete(key);
+      }
+    }
+    this.stats.forget(callId);
+    await this.beforeEnd(callId).catch((err) => this.logger.error({ err, callId }, 'before-end hook failed'));
+    const now = new Date();
+    for (const p of await this.repo.participants([callId])) {
+      if (p.joinedAt && !p.leftAt) await this.repo.markLeft(callId, p.userId, now);
+    }
+    this.media.getRoom(callId)?.close();
+    if (summary) await this.attachStatsToSnapshot(ended, summary);
+    const connectedSeconds = ended.connectedAt
+      ? Math.round((ended.endedAt!.getTime() - ended.connectedAt.getTime()) / 1000)
+      : 0;
+    this.logger.info({ callId, reason, connectedSeconds }, 'call ended');
+    return this.publishTimeline('call.ended', ended, actorId, { reason, connectedSeconds });
+  }
+
+  /** The call's WebRTC statistics join the ticket's problem snapshot (`snapshot.lastCall`). */
+  private async attachStatsToSnapshot(call: CallRow, summary: Record<string, unknown>): Promise<void> {
+    const ticket = await this.tickets.findTicket(call.ticketId);
+    if (!ticket) return;
+    await this.tickets.updateTicket(ticket.id, {
+      snapshot: {
+        ...(ticket.snapshot ?? {}),
+        lastCall: { callId: call.id, endedAt: call.endedAt?.toISOString(), ...summary },
+      },
+    });
+  }
+
+  /** Ends calls a previous run of this node left unfinished (their timers and rooms are gone). */
+  async recoverUnfinished(): Promise<number> {
+    let n = 0;
+    for (const row of await this.repo.unfinished()) {
+      if (this.media.getRoom(row.id)) continue;
+      const reason: CallEndReason = row.status === 'ringing' ? 'no_answer' : 'disconnected';
+      if (await this.endIf(row.id, [row.status], reason, null)) n++;
+    }
+    return n;
+  }
+
+  /** Stops every timer (shutdown). */
+  stop(): void {
+    for (const t of this.ringTimers.values()) clearTimeout(t);
+    for (const t of this.graceTimers.values()) clearTimeout(t);
+    this.ringTimers.clear();
+    this.graceTimers.clear();
+  }
+}

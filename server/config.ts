@@ -1,0 +1,250 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Turns "", "1", "true", "yes" style env values into booleans; anything else is an error. */
+const envBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every environment variable Livedesk reads, with its default. `.env.example` lists the same set;
+ * a test keeps the two in step.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: port.default(3000),
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: envBoolean.default(false),
+
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{1,40}$/, 'letters, digits, :, _ and - only')
+      .default('livedesk'),
+
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(43_200),
+    SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+    DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+
+    LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(10_485_760),
+    SLA_CHECK_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+
+    CALL_RING_SECONDS: z.coerce.number().min(1).max(600).default(60),
+    CALL_REJOIN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
+    TURN_URLS: z
+      .string()
+      .regex(
+        /^(turns?|stun):[^,\s]+(,(turns?|stun):[^,\s]+)*$/,
+        'comma-separated turn:, turns: or stun: URLs',
+      )
+      .optional(),
+    TURN_USERNAME: z.string().optional(),
+    TURN_CREDENTIAL: z.string().optional(),
+
+    RECORDING_AUTO_PRIORITIES: z
+      .string()
+      .regex(/^(P[1-4](,P[1-4])*)?$/, 'comma-separated priorities, e.g. P1,P2')
+      .default('P1'),
+    RECORDING_AUTO_TIERS: z
+      .string()
+      .regex(/^(L[1-3](,L[1-3])*)?$/, 'comma-separated tiers, e.g. L3')
+      .default('L3'),
+    RECORDING_CONSENT_TEXT: z
+      .string()
+      .min(1)
+      .max(500)
+      .default('This call is being recorded for quality and training purposes.'),
+    RECORDING_REQUIRE_CONSENT: envBoolean.default(false),
+    RECORDING_RUBRIC: z
+      .string()
+      .regex(/^[a-z0-9_]+(,[a-z0-9_]+)*$/, 'comma-separated criterion ids (a-z, 0-9, _)')
+      .default('greeting,diagnosis,clarity,resolution,empathy'),
+    RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+
+    MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+    RTC_LISTEN_IP: z.string().min(1).default('0.0.0.0'),
+    RTC_ANNOUNCED_IP: z.string().min(1).optional(),
+    RTC_MIN_PORT: port.default(40000),
+    RTC_MAX_PORT: port.default(49999),
+  })
+  .superRefine((env, ctx) => {
+    if (env.RTC_MIN_PORT > env.RTC_MAX_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RTC_MIN_PORT'],
+        message: `must not exceed RTC_MAX_PORT (${env.RTC_MAX_PORT})`,
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.SEED_DEMO === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEED_DEMO'],
+        message: 'demo accounts are never created when NODE_ENV=production',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+  dataDir: string;
+  database: { kind: 'pglite'; dir: string | null } | { kind: 'postgres'; url: string };
+  redis: { url: string; keyPrefix: string } | undefined;
+  auth: {
+    /** Undefined means: generate one and keep it in the data directory (embedded default). */
+    jwtSecret: string | undefined;
+    tokenTtlSeconds: number;
+    login: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
+  };
+  attachments: { maxBytes: number };
+  /** 0 disables the periodic SLA pass (tests drive it by hand). */
+  sla: { intervalMs: number };
+  calls: {
+    ringMs: number;
+    rejoinGraceMs: number;
+    iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
+  };
+  recordings: {
+    dir: string;
+    autoPriorities: Array<'P1' | 'P2' | 'P3' | 'P4'>;
+    autoTiers: Array<'L1' | 'L2' | 'L3'>;
+    consentText: string;
+    requireConsent: boolean;
+    rubric: Array<{ id: string; label: string }>;
+    retentionDays: number;
+  };
+  seedDemo: boolean;
+  demoPassword: string | undefined;
+  media: {
+    numWorkers: number;
+    logLevel: Env['MEDIASOUP_LOG_LEVEL'];
+    listenIp: string;
+    announcedIp: string | undefined;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once at start. The error names each bad variable, so an operator
+ * sees `PORT: expected a number` instead of a crash somewhere later.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset": that is what `FOO=` in a .env file or a compose file produces.
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([key, value]) => key in envSchema.shape && value !== ''),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  const embedded = !env.DATABASE_URL;
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'pglite', dir: path.join(dataDir, 'db') },
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      tokenTtlSeconds: env.JWT_TTL_SECONDS,
+      login: {
+        maxAttemptsPerIp: env.LOGIN_MAX_ATTEMPTS_PER_IP,
+        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        windowSeconds: env.LOGIN_RATE_WINDOW_SECONDS,
+      },
+    },
+    attachments: { maxBytes: env.ATTACHMENT_MAX_BYTES },
+    recordings: {
+      dir: path.join(dataDir, 'recordings'),
+      autoPriorities: (env.RECORDING_AUTO_PRIORITIES
+        ? env.RECORDING_AUTO_PRIORITIES.split(',')
+        : []) as Array<'P1' | 'P2' | 'P3' | 'P4'>,
+      autoTiers: (env.RECORDING_AUTO_TIERS ? env.RECORDING_AUTO_TIERS.split(',') : []) as Array<
+        'L1' | 'L2' | 'L3'
+      >,
+      consentText: env.RECORDING_CONSENT_TEXT,
+      requireConsent: env.RECORDING_REQUIRE_CONSENT,
+      rubric: env.RECORDING_RUBRIC.split(',').map((id) => ({
+        id,
+        label: id.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase()),
+      })),
+      retentionDays: env.RECORDING_RETENTION_DAYS,
+    },
+    calls: {
+      ringMs: Math.round(env.CALL_RING_SECONDS * 1000),
+      rejoinGraceMs: Math.round(env.CALL_REJOIN_GRACE_SECONDS * 1000),
+      iceServers: env.TURN_URLS
+        ? [
+            {
+              urls: env.TURN_URLS.split(','),
+              ...(env.TURN_USERNAME ? { username: env.TURN_USERNAME } : {}),
+              ...(env.TURN_CREDENTIAL ? { credential: env.TURN_CREDENTIAL } : {}),
+            },
+          ]
+        : [],
+    },
+    sla: { intervalMs: Math.round(env.SLA_CHECK_INTERVAL_SECONDS * 1000) },
+    seedDemo:
+      env.SEED_DEMO === 'true' || (env.SEED_DEMO === 'auto' && embedded && env.NODE_ENV !== 'production'),
+    demoPassword: env.DEMO_PASSWORD,
+    media: {
+      numWorkers: env.MEDIASOUP_WORKERS ?? Math.max(1, os.availableParallelism()),
+      logLevel: env.MEDIASOUP_LOG_LEVEL,
+      listenIp: env.RTC_LISTEN_IP,
+      announcedIp: env.RTC_ANNOUNCED_IP,
+      rtcMinPort: env.RTC_MIN_PORT,
+      rtcMaxPort: env.RTC_MAX_PORT,
+    },
+  };
+}

@@ -1,0 +1,407 @@
+// The one schema for both database backends (PGlite embedded, PostgreSQL in production).
+// Change it here, then run `npm run db:generate` to write the SQL migration into
+// server/db/migrations/, and commit both.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const roleEnum = pgEnum('user_role', ['customer', 'agent', 'supervisor', 'qa', 'admin']);
+export const tierEnum = pgEnum('agent_tier', ['L1', 'L2', 'L3']);
+export const availabilityEnum = pgEnum('agent_availability', ['available', 'busy', 'away']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-cased and trimmed; the unique index is on this column. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: roleEnum('role').notNull(),
+    /** Agents have a tier (L1 to L3); nobody else does. */
+    tier: tierEnum('tier'),
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    locale: text('locale').notNull().default('en'),
+    /** Agents set it; auto-assignment only picks `available` agents. */
+    availability: availabilityEnum('availability').notNull().default('away'),
+    passwordHash: text('password_hash').notNull(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_email_unique').on(t.email),
+    index('users_role_idx').on(t.role),
+    check('users_tier_matches_role', sql`(${t.role} = 'agent') = (${t.tier} IS NOT NULL)`),
+  ],
+);
+
+/**
+ * Small key/value facts about this installation, e.g. when the demo accounts were seeded, so
+ * that one-time actions stay one-time across restarts.
+ */
+export const installationMeta = pgTable('installation_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+
+// ---------------------------------------------------------------------------------------------
+// Support desk core: tickets, conversation, attachments, timeline, links, SLA alerts.
+
+export const priorityEnum = pgEnum('ticket_priority', ['P1', 'P2', 'P3', 'P4']);
+export const statusEnum = pgEnum('ticket_status', ['new', 'open', 'pending', 'on_hold', 'solved', 'closed']);
+export const channelEnum = pgEnum('ticket_channel', ['portal', 'chat', 'email', 'phone']);
+export const messageKindEnum = pgEnum('message_kind', ['public', 'internal', 'system']);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The human-readable number (#1001 …), sequential per installation. */
+    number: integer('number').notNull().generatedAlwaysAsIdentity({ startWith: 1001 }),
+    subject: text('subject').notNull(),
+    description: text('description').notNull(),
+    category: text('category').notNull(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => users.id),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    tier: tierEnum('tier').notNull().default('L1'),
+    priority: priorityEnum('priority').notNull().default('P3'),
+    status: statusEnum('status').notNull().default('new'),
+    channel: channelEnum('channel').notNull().default('portal'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** The problem snapshot the customer's browser attached (browser, OS, screen, network …). */
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
+    mergedIntoId: uuid('merged_into_id'),
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    solvedAt: timestamp('solved_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tickets_number_unique').on(t.number),
+    index('tickets_requester_idx').on(t.requesterId),
+    index('tickets_assignee_idx').on(t.assigneeId),
+    index('tickets_queue_idx').on(t.status, t.tier),
+  ],
+);
+
+export const ticketMessages = pgTable(
+  'ticket_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Total order of messages (and the pagination cursor): identity values only grow. */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    /** Null for system messages. */
+    authorId: uuid('author_id').references(() => users.id),
+    kind: messageKindEnum('kind').notNull(),
+    body: text('body').notNull(),
+    /** Chosen by the sending client; a retried send with the same id returns the stored message. */
+    clientMessageId: text('client_message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('ticket_messages_ticket_seq_idx').on(t.ticketId, t.seq),
+    uniqueIndex('ticket_messages_client_id_unique').on(t.ticketId, t.authorId, t.clientMessageId),
+  ],
+);
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    uploaderId: uuid('uploader_id')
+      .notNull()
+      .references(() => users.id),
+    /** Set when the upload is attached to a ticket (at creation or with a message). */
+    ticketId: uuid('ticket_id').references(() => tickets.id),
+    messageId: uuid('message_id').references(() => ticketMessages.id),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('attachments_ticket_idx').on(t.ticketId), index('attachments_message_idx').on(t.messageId)],
+);
+
+/** The ticket's timeline: one row per domain event, written in the same transaction as the change. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    /** `entity.verb`, e.g. `ticket.escalated`. */
+    type: text('type').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq)],
+);
+
+export const ticketLinks = pgTable(
+  'ticket_links',
+  {
+    /** Stored once per pair with ticketId < linkedTicketId, so a link has no direction. */
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    linkedTicketId: uuid('linked_ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    createdById: uuid('created_by_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.linkedTicketId] })],
+);
+
+/** SLA warnings and breaches; the primary key is what makes each one happen exactly once. */
+export const slaAlerts = pgTable(
+  'sla_alerts',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    clock: text('clock').notNull(),
+    kind: text('kind').notNull(),
+    cycle: integer('cycle').notNull(),
+    /** The instant the threshold was crossed (computed), not when it was noticed. */
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.clock, t.kind, t.cycle] })],
+);
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type TicketMessageRow = typeof ticketMessages.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
+export type TicketEventRow = typeof ticketEvents.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Calls: a ticket escalated to a live video call.
+
+export const callStatusEnum = pgEnum('call_status', ['ringing', 'connecting', 'connected', 'ended']);
+export const callEndReasonEnum = pgEnum('call_end_reason', [
+  'hangup',
+  'declined',
+  'no_answer',
+  'customer_offline',
+  'disconnected',
+  'cancelled',
+  'failed',
+]);
+export const callRoleEnum = pgEnum('call_role', ['agent', 'customer', 'supervisor']);
+
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    startedById: uuid('started_by_id')
+      .notNull()
+      .references(() => users.id),
+    status: callStatusEnum('status').notNull().default('ringing'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    /** Both sides receiving each other's media. */
+    connectedAt: timestamp('connected_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endReason: callEndReasonEnum('end_reason'),
+    /** Per participant: the WebRTC statistics summary (RTT, loss, bitrate, resolution). */
+    statsSummary: jsonb('stats_summary').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('calls_ticket_idx').on(t.ticketId), index('calls_status_idx').on(t.status)],
+);
+
+export const callParticipants = pgTable(
+  'call_participants',
+  {
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    role: callRoleEnum('role').notNull(),
+    /** First time this person entered the media room; rejoins keep it. */
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    /** Last time they left; cleared when they rejoin. */
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    /** When this side first reported receiving media. */
+    receivingAt: timestamp('receiving_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.userId] })],
+);
+
+export type CallRow = typeof calls.$inferSelect;
+export type CallParticipantRow = typeof callParticipants.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Whiteboards: one per call, kept on the ticket.
+
+export const boards = pgTable(
+  'boards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id),
+    /** The earlier board this one was reopened from, if any. */
+    sourceBoardId: uuid('source_board_id'),
+    /** The frozen screen frame drawn over, as a data: URL (bounded in size). */
+    background: text('background'),
+    finalScene: jsonb('final_scene').$type<Record<string, unknown>>(),
+    imageAttachmentId: uuid('image_attachment_id'),
+    sceneAttachmentId: uuid('scene_attachment_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finalizedAt: timestamp('finalized_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('boards_call_unique').on(t.callId), index('boards_ticket_idx').on(t.ticketId)],
+);
+
+/** Append-only log of accepted element updates, written in throttled batches. */
+export const boardUpdates = pgTable(
+  'board_updates',
+  {
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity().primaryKey(),
+    boardId: uuid('board_id')
+      .notNull()
+      .references(() => boards.id),
+    elements: jsonb('elements').$type<unknown[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('board_updates_board_idx').on(t.boardId, t.seq)],
+);
+
+export type BoardRow = typeof boards.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Recordings for QA.
+
+export const recordingStatusEnum = pgEnum('recording_status', [
+  'awaiting_consent',
+  'recording',
+  'processing',
+  'ready',
+  'partial',
+  'failed',
+  'declined',
+]);
+
+export const recordings = pgTable(
+  'recordings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    /** Null when a rule started it. */
+    startedById: uuid('started_by_id').references(() => users.id),
+    trigger: text('trigger').notNull(),
+    status: recordingStatusEnum('status').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    durationSeconds: integer('duration_seconds'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    error: text('error'),
+  },
+  (t) => [index('recordings_call_idx').on(t.callId), index('recordings_ticket_idx').on(t.ticketId)],
+);
+
+/** One file per recorded track (a person's microphone, camera, or shared screen). */
+export const recordingTracks = pgTable(
+  'recording_tracks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').notNull(),
+    source: text('source').notNull(),
+    /** Relative to the recordings directory. */
+    file: text('file').notNull(),
+    /** When this track's media begins, relative to the recording's start (ms): aligns the players. */
+    offsetMs: integer('offset_ms').notNull(),
+    status: text('status').notNull(),
+    durationSeconds: text('duration_seconds'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    codec: text('codec'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('recording_tracks_recording_idx').on(t.recordingId)],
+);
+
+export const recordingReviews = pgTable(
+  'recording_reviews',
+  {
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id),
+    reviewerId: uuid('reviewer_id')
+      .notNull()
+      .references(() => users.id),
+    /** Criterion id → score (1..5), per the rubric in force when scored. */
+    scores: jsonb('scores').$type<Record<string, number>>().notNull(),
+    total: integer('total').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.recordingId, t.reviewerId] })],
+);
+
+export const recordingComments = pgTable(
+  'recording_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    /** Position in the recording the comment is about (ms from its start). */
+    atMs: integer('at_ms').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('recording_comments_recording_idx').on(t.recordingId)],
+);
+
+export type RecordingRow = typeof recordings.$inferSelect;
+export type RecordingTrackRow = typeof recordingTracks.$inferSelect;

@@ -1,0 +1,97 @@
+import type {
+  Availability,
+  CallView,
+  MessageView,
+  SlaAlertView,
+  TimelineEntry,
+} from '../../signaling/protocol';
+import type { Logger } from '../logger';
+
+/** A ticket change, as recorded on the ticket's timeline. */
+export interface TicketEventPayload {
+  entry: TimelineEntry;
+}
+
+/**
+ * Every domain event, named `entity.verb`. Ticket and SLA events are written to the ticket's
+ * timeline (`ticket_events`) in the same transaction as the change they describe, and published
+ * here only after that transaction commits, so a listener never sees a change that was rolled back.
+ */
+export interface DomainEvents {
+  /** A customer (or an agent for them) opened a ticket. */
+  'ticket.created': TicketEventPayload;
+  /** Priority, status, category or tags changed. */
+  'ticket.updated': TicketEventPayload;
+  /** Claimed, assigned, transferred or unassigned. */
+  'ticket.assigned': TicketEventPayload;
+  /** Moved to a higher tier, with the required note. */
+  'ticket.escalated': TicketEventPayload;
+  /** This ticket was merged into another (or another into this one). */
+  'ticket.merged': TicketEventPayload;
+  /** Linked as related to another ticket. */
+  'ticket.linked': TicketEventPayload;
+  /** The first public reply by a person (or a connected call) arrived. */
+  'ticket.first_response': TicketEventPayload;
+  /** A public reply, internal note or system message was stored. */
+  'message.created': { message: MessageView };
+  /** An SLA clock passed its warning fraction. */
+  'sla.warning': TicketEventPayload & { alert: SlaAlertView };
+  /** An SLA clock passed its target. */
+  'sla.breached': TicketEventPayload & { alert: SlaAlertView };
+  /** An agent started a call on a ticket; the customer is being rung. */
+  'call.started': TicketEventPayload & { call: CallView };
+  /** Both sides receive each other's media: counts as a response for the SLA. */
+  'call.connected': TicketEventPayload & { call: CallView };
+  /** The call ended (hang-up, decline, no answer, offline customer, lost connection …). */
+  'call.ended': TicketEventPayload & { call: CallView };
+  /** The call changed without a timeline entry: answered, someone joined or left. */
+  'call.updated': { call: CallView };
+  /** A call's whiteboard was saved to the ticket (final scene and image) when the call ended. */
+  'board.saved': TicketEventPayload & { boardId: string; callId: string };
+  /** A call recording finished processing (ready, partial) or failed; on the ticket's timeline. */
+  'recording.ready': TicketEventPayload;
+  /** An agent changed their availability. */
+  'presence.changed': { userId: string; availability: Availability };
+}
+export type DomainEventName = keyof DomainEvents;
+
+type Listener<K extends DomainEventName> = (payload: DomainEvents[K]) => void | Promise<void>;
+type AnyListener = <K extends DomainEventName>(type: K, payload: DomainEvents[K]) => void | Promise<void>;
+
+/**
+ * In-process event bus: one listener per concern (realtime fan-out, SLA evaluation …). A listener
+ * that throws or rejects is logged and does not affect the publisher or the other listeners.
+ */
+export class EventBus {
+  private readonly listeners = new Map<DomainEventName, Set<Listener<never>>>();
+  private readonly anyListeners = new Set<AnyListener>();
+
+  constructor(private readonly logger: Logger) {}
+
+  on<K extends DomainEventName>(type: K, listener: Listener<K>): () => void {
+    const set = this.listeners.get(type) ?? new Set();
+    this.listeners.set(type, set);
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  onAny(listener: AnyListener): () => void {
+    this.anyListeners.add(listener);
+    return () => this.anyListeners.delete(listener);
+  }
+
+  publish<K extends DomainEventName>(type: K, payload: DomainEvents[K]): void {
+    const run = (fn: () => void | Promise<void>) => {
+      try {
+        const result = fn();
+        if (result instanceof Promise) {
+          result.catch((err) => this.logger.error({ err, event: type }, 'event listener failed'));
+        }
+      } catch (err) {
+        this.logger.error({ err, event: type }, 'event listener failed');
+      }
+    };
+    for (const listener of this.listeners.get(type) ?? []) run(() => (listener as Listener<K>)(payload));
+    for (const listener of this.anyListeners) run(() => listener(type, payload));
+  }
+}

@@ -1,0 +1,55 @@
+import type { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { MediaServer } from '../../media/MediaServer';
+import type { DatabaseHandle } from '../db/client';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
+  ]);
+
+/**
+ * Liveness and readiness for load balancers and orchestrators. Not under /api and not
+ * authenticated: they reveal only up/down and counts.
+ */
+export function mountHealthRoutes(
+  router: Router,
+  deps: { db: DatabaseHandle; media: MediaServer; redis: Redis | undefined },
+) {
+  const startedAt = Date.now();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    let database: string;
+    try {
+      await withTimeout(deps.db.ping(), 2000);
+      database = 'ok';
+    } catch (err) {
+      database = `error: ${(err as Error).message}`;
+    }
+    let redis: string | undefined;
+    if (deps.redis) {
+      try {
+        await withTimeout(deps.redis.ping(), 2000);
+        redis = 'ok';
+      } catch (err) {
+        redis = `error: ${(err as Error).message}`;
+      }
+    }
+    const media = deps.media.health();
+    const mediaOk = !deps.media.closed && media.workersAlive === media.workersConfigured;
+    const ready = database === 'ok' && mediaOk && (redis === undefined || redis === 'ok');
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      checks: {
+        database,
+        ...(redis ? { redis } : {}),
+        media: { status: mediaOk ? 'ok' : 'degraded', ...media },
+      },
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+
+// Entry point for `npm start`: validate the environment, build the app, listen, and shut down
+// cleanly on SIGINT/SIGTERM.
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const app = await createApp(config, { logger });
+  const { url } = await app.listen();
+  const dbLabel =
+    config.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.database.dir}`;
+  logger.info({ url, database: config.database.kind }, 'Livedesk is listening');
+
+  // Human-facing start banner on stdout; the demo passwords appear here once, on first start.
+  const lines = [`\n  Livedesk is running at ${url}`, `  Database: ${dbLabel}`];
+  if (app.demoLogins.length > 0) {
+    lines.push('', '  Demo accounts (shown only this once; note them down):');
+    for (const login of app.demoLogins) {
+      lines.push(`    ${login.label.padEnd(12)} ${login.email.padEnd(28)} ${login.password}`);
+    }
+  }
+  console.log(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error('Livedesk failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

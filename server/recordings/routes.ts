@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { PRIORITIES, TIERS } from '../../signaling/protocol';
+import { defineRoute } from '../http/route';
+import type { RecordingsService } from './service';
+
+const idParams = z.object({ id: z.uuid({ message: 'must be a recording id' }) });
+
+export function recordingRoutes(recordings: RecordingsService) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/recordings',
+      summary: 'Recordings with filters (QA reviewers, supervisors; agents see their own calls)',
+      tag: 'recordings',
+      access: ['agent', 'supervisor', 'qa', 'admin'],
+      query: z
+        .object({
+          agentId: z.uuid().optional(),
+          tier: z.enum(TIERS).optional(),
+          priority: z.enum(PRIORITIES).optional(),
+          from: z.coerce.date().optional(),
+          to: z.coerce.date().optional(),
+          minScore: z.coerce.number().min(0).max(1000).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        })
+        .strict(),
+      response: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+      handler: async ({ actor, query }) => ({ items: await recordings.list(actor!, query) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/recordings/:id',
+      summary: 'A recording: tracks with offsets, markers from the ticket, rubric, scores and comments',
+      tag: 'recordings',
+      access: 'signed-in',
+      params: idParams,
+      response: z.record(z.string(), z.unknown()),
+      handler: ({ actor, params }) => recordings.get(actor!, params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/recordings/:id/tracks/:trackId/file',
+      summary: 'Stream one track (WebM; HTTP range requests supported)',
+      tag: 'recordings',
+      access: 'signed-in',
+      params: z.object({ id: z.uuid(), trackId: z.uuid() }),
+      response: z.any(),
+      streams: true,
+      handler: async ({ actor, params, res }) => {
+        const { path } = await recordings.trackFile(actor!, params.id, params.trackId);
+        res.setHeader('Cache-Control', 'private, no-store');
+        // send (via res.sendFile) answers Range requests with 206 and Content-Range.
+        await new Promise<void>((resolve, reject) =>
+          res.sendFile(path, { headers: { 'Content-Type': 'video/webm' }, acceptRanges: true }, (err) =>
+            err ? reject(err) : resolve(),
+          ),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/recordings/:id/review',
+      summary: 'Score a recording against the rubric (1–5 per criterion); one review per reviewer',
+      tag: 'recordings',
+      access: ['qa', 'supervisor', 'admin'],
+      params: idParams,
+      body: z.object({ scores: z.record(z.string(), z.number().int().min(1).max(5)) }).strict(),
+      response: z.object({ scores: z.record(z.string(), z.number()), total: z.number(), max: z.number() }),
+      handler: ({ actor, params, body }) => recordings.score(actor!, params.id, body.scores),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/recordings/:id/comments',
+      summary: 'A timestamped comment on a recording',
+      tag: 'recordings',
+      access: ['qa', 'supervisor', 'admin'],
+      params: idParams,
+      body: z
+        .object({ atMs: z.number().int().min(0).max(86_400_000), body: z.string().trim().min(1).max(5000) })
+        .strict(),
+      response: z.object({
+        id: z.string(),
+        atMs: z.number(),
+        body: z.string(),
+        author: z.string(),
+        createdAt: z.string(),
+      }),
+      status: 201,
+      handler: ({ actor, params, body }) => recordings.comment(actor!, params.id, body.atMs, body.body),
+    }),
+  ];
+}

@@ -1,0 +1,293 @@
+import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { Tier } from '../../signaling/protocol';
+import type { Database } from '../db/client';
+import {
+  type AttachmentRow,
+  attachments,
+  calls,
+  type TicketEventRow,
+  type TicketMessageRow,
+  type TicketRow,
+  ticketEvents,
+  ticketLinks,
+  ticketMessages,
+  tickets,
+  type UserRow,
+  users,
+} from '../db/schema';
+import type { AssigneeCandidate } from './routing';
+
+export const ACTIVE_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const;
+
+export interface TicketFilter {
+  requesterId?: string;
+  assigneeId?: string;
+  unassigned?: boolean;
+  tier?: Tier;
+  statuses?: readonly TicketRow['status'][];
+  channel?: TicketRow['channel'];
+  limit: number;
+}
+
+/** All SQL for tickets, their messages, timeline, links and attachments. */
+export class TicketsRepository {
+  constructor(readonly db: Database) {}
+
+  /** Runs `fn` in one transaction with a repository bound to it. */
+  transaction<T>(fn: (repo: TicketsRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new TicketsRepository(tx as unknown as Database)));
+  }
+
+  async insertTicket(values: typeof tickets.$inferInsert): Promise<TicketRow> {
+    const [row] = await this.db.insert(tickets).values(values).returning();
+    return row!;
+  }
+
+  async findTicket(id: string): Promise<TicketRow | undefined> {
+    const [row] = await this.db.select().from(tickets).where(eq(tickets.id, id));
+    return row;
+  }
+
+  /** Reads the ticket and locks its row until the transaction ends: changes to one ticket queue up. */
+  async lockTicket(id: string): Promise<TicketRow | undefined> {
+    const [row] = await this.db.select().from(tickets).where(eq(tickets.id, id)).for('update');
+    return row;
+  }
+
+  async updateTicket(id: string, patch: Partial<typeof tickets.$inferInsert>): Promise<TicketRow> {
+    const [row] = await this.db
+      .update(tickets)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(tickets.id, id))
+      .returning();
+    return row!;
+  }
+
+  async listTickets(filter: TicketFilter): Promise<TicketRow[]> {
+    const conditions = [
+      filter.requesterId ? eq(tickets.requesterId, filter.requesterId) : undefined,
+      filter.assigneeId ? eq(tickets.assigneeId, filter.assigneeId) : undefined,
+      filter.unassigned ? isNull(tickets.assigneeId) : undefined,
+      filter.tier ? eq(tickets.tier, filter.tier) : undefined,
+      filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
+      filter.channel ? eq(tickets.channel, filter.channel) : undefined,
+    ].filter((c) => c !== undefined);
+    return this.db
+      .select()
+      .from(tickets)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(tickets.createdAt), desc(tickets.number))
+      .limit(filter.limit);
+  }
+
+  async insertEvent(values: typeof ticketEvents.$inferInsert): Promise<TicketEventRow> {
+    const [row] = await this.db.insert(ticketEvents).values(values).returning();
+    return row!;
+  }
+
+  async listEvents(ticketId: string): Promise<TicketEventRow[]> {
+    return this.db
+      .select()
+      .from(ticketEvents)
+      .where(eq(ticketEvents.ticketId, ticketId))
+      .orderBy(asc(ticketEvents.seq));
+  }
+
+  /**
+   * Timeline rows the SLA clocks read: status changes (`data.status`) and connected calls (a
+   * connected call answers the customer like a reply does).
+   */
+  async statusEventsFor(ticketIds: string[]): Promise<TicketEventRow[]> {
+    if (ticketIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(ticketEvents)
+      .where(
+        and(
+          inArray(ticketEvents.ticketId, ticketIds),
+          or(sql`${ticketEvents.data} ? 'status'`, eq(ticketEvents.type, 'call.connected')),
+        ),
+      )
+      .orderBy(asc(ticketEvents.seq));
+  }
+
+  /** Total connected call time and number of connected calls per ticket (seconds; live calls count to now). */
+  async callTotals(ticketIds: string[]): Promise<Map<string, { seconds: number; count: number }>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({
+        ticketId: calls.ticketId,
+        seconds: sql<number>`coalesce(sum(extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))), 0)::float8`,
+        count: sql<number>`count(*)::int`,
+      })
+      .from(calls)
+      .where(and(inArray(calls.ticketId, ticketIds), sql`${calls.connectedAt} IS NOT NULL`))
+      .groupBy(calls.ticketId);
+    return new Map(
+      rows.map((r) => [r.ticketId, { seconds: Math.round(Number(r.seconds)), count: Number(r.count) }]),
+    );
+  }
+
+  async insertMessage(values: typeof ticketMessages.$inferInsert): Promise<TicketMessageRow> {
+    const [row] = await this.db.insert(ticketMessages).values(values).returning();
+    return row!;
+  }
+
+  async findMessageByClientId(
+    ticketId: string,
+    authorId: string,
+    clientMessageId: string,
+  ): Promise<TicketMessageRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(ticketMessages)
+      .where(
+        and(
+          eq(ticketMessages.ticketId, ticketId),
+          eq(ticketMessages.authorId, authorId),
+          eq(ticketMessages.clientMessageId, clientMessageId),
+        ),
+      );
+    return row;
+  }
+
+  /** One page, newest first from the cursor; the caller reverses it for display. */
+  async listMessages(
+    ticketId: string,
+    page: { before?: number; limit: number; includeInternal: boolean },
+  ): Promise<TicketMessageRow[]> {
+    return this.db
+      .select()
+      .from(ticketMessages)
+      .where(
+        and(
+          eq(ticketMessages.ticketId, ticketId),
+          page.before ? lt(ticketMessages.seq, page.before) : undefined,
+          page.includeInternal ? undefined : notInArray(ticketMessages.kind, ['internal']),
+        ),
+      )
+      .orderBy(desc(ticketMessages.seq))
+      .limit(page.limit);
+  }
+
+  /** Public messages with their author's role, oldest first: the SLA's conversation activity. */
+  async publicActivityFor(
+    ticketIds: string[],
+  ): Promise<Array<{ ticketId: string; createdAt: Date; authorRole: UserRow['role'] }>> {
+    if (ticketIds.length === 0) return [];
+    return this.db
+      .select({
+        ticketId: ticketMessages.ticketId,
+        createdAt: ticketMessages.createdAt,
+        authorRole: users.role,
+      })
+      .from(ticketMessages)
+      .innerJoin(users, eq(users.id, ticketMessages.authorId))
+      .where(and(inArray(ticketMessages.ticketId, ticketIds), eq(ticketMessages.kind, 'public')))
+      .orderBy(asc(ticketMessages.seq));
+  }
+
+  async usersByIds(ids: Iterable<string>): Promise<Map<string, UserRow>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.select().from(users).where(inArray(users.id, unique));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async findUser(id: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
+  async attachmentsForTickets(ticketIds: string[]): Promise<AttachmentRow[]> {
+    if (ticketIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(attachments)
+      .where(and(inArray(attachments.ticketId, ticketIds), isNull(attachments.messageId)))
+      .orderBy(asc(attachments.createdAt));
+  }
+
+  async attachmentsForMessages(messageIds: string[]): Promise<AttachmentRow[]> {
+    if (messageIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(attachments)
+      .where(inArray(attachments.messageId, messageIds))
+      .orderBy(asc(attachments.createdAt));
+  }
+
+  /**
+   * Attaches uploads to a ticket (and message). Only the uploader's own, not yet attached uploads
+   * qualify; returns how many did, so the caller can refuse foreign or reused ids.
+   */
+  async claimAttachments(
+    ids: string[],
+    uploaderId: string,
+    ticketId: string,
+    messageId: string | null,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.db
+      .update(attachments)
+      .set({ ticketId, messageId })
+      .where(
+        and(
+          inArray(attachments.id, ids),
+          eq(attachments.uploaderId, uploaderId),
+          isNull(attachments.ticketId),
+        ),
+      )
+      .returning({ id: attachments.id });
+    return rows.length;
+  }
+
+  async linksFor(ticketIds: string[]): Promise<Array<{ ticketId: string; linkedTicketId: string }>> {
+    if (ticketIds.length === 0) return [];
+    return this.db
+      .select({ ticketId: ticketLinks.ticketId, linkedTicketId: ticketLinks.linkedTicketId })
+      .from(ticketLinks)
+      .where(or(inArray(ticketLinks.ticketId, ticketIds), inArray(ticketLinks.linkedTicketId, ticketIds)));
+  }
+
+  /** Returns false when the pair was already linked. */
+  async insertLink(a: string, b: string, createdById: string): Promise<boolean> {
+    const [first, second] = a < b ? [a, b] : [b, a];
+    const rows = await this.db
+      .insert(ticketLinks)
+      .values({ ticketId: first, linkedTicketId: second, createdById })
+      .onConflictDoNothing()
+      .returning();
+    return rows.length > 0;
+  }
+
+  /** Every agent with their count of open assigned tickets, for routing and the supervisor view. */
+  async agentsWithLoad(): Promise<Array<AssigneeCandidate & { name: string; email: string }>> {
+    const load = this.db
+      .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int`.as('n') })
+      .from(tickets)
+      .where(inArray(tickets.status, [...ACTIVE_STATUSES]))
+      .groupBy(tickets.assigneeId)
+      .as('load');
+    const rows = await this.db
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        tier: users.tier,
+        skills: users.skills,
+        availability: users.availability,
+        createdAt: users.createdAt,
+        openTickets: sql<number>`coalesce(${load.n}, 0)`,
+      })
+      .from(users)
+      .leftJoin(load, eq(load.assigneeId, users.id))
+      .where(and(eq(users.role, 'agent'), isNull(users.disabledAt)))
+      .orderBy(asc(users.tier), asc(users.name));
+    return rows.map((r) => ({ ...r, tier: r.tier!, openTickets: Number(r.openTickets) }));
+  }
+
+  async setAvailability(userId: string, availability: UserRow['availability']): Promise<void> {
+    await this.db.update(users).set({ availability, updatedAt: new Date() }).where(eq(users.id, userId));
+  }
+}

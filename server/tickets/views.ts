@@ -1,0 +1,132 @@
+import type { AttachmentView, MessageView, TicketView, TimelineEntry } from '../../signaling/protocol';
+import type { AttachmentRow, TicketEventRow, TicketMessageRow, TicketRow, UserRow } from '../db/schema';
+import type { SlaPolicy } from '../sla/evaluate';
+import { evaluateTicket, slaFacts, slaView } from '../sla/facts';
+import { toUserRef } from '../users/service';
+import type { TicketsRepository } from './repository';
+
+export const toAttachmentView = (row: AttachmentRow): AttachmentView => ({
+  id: row.id,
+  fileName: row.fileName,
+  contentType: row.contentType,
+  sizeBytes: row.sizeBytes,
+  url: `/api/attachments/${row.id}`,
+});
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+/**
+ * Turns ticket rows into what clients see, loading everything the views need in a fixed number of
+ * queries (not one per ticket): people, attachments, links, and the SLA facts.
+ */
+export async function buildTicketViews(
+  repo: TicketsRepository,
+  rows: TicketRow[],
+  policy: SlaPolicy,
+  now = new Date(),
+): Promise<TicketView[]> {
+  const ids = rows.map((r) => r.id);
+  const [people, files, links, statusEvents, activity, callTotals] = await Promise.all([
+    repo.usersByIds(rows.flatMap((r) => (r.assigneeId ? [r.requesterId, r.assigneeId] : [r.requesterId]))),
+    repo.attachmentsForTickets(ids),
+    repo.linksFor(ids),
+    repo.statusEventsFor(ids),
+    repo.publicActivityFor(ids),
+    repo.callTotals(ids),
+  ]);
+  const filesByTicket = groupBy(files, (f) => f.ticketId);
+  const eventsByTicket = groupBy(statusEvents, (e) => e.ticketId);
+  const activityByTicket = groupBy(activity, (a) => a.ticketId);
+  return rows.map((row) => {
+    const requester = people.get(row.requesterId);
+    const assignee = row.assigneeId ? people.get(row.assigneeId) : undefined;
+    const facts = slaFacts(row, eventsByTicket.get(row.id) ?? [], activityByTicket.get(row.id) ?? []);
+    return {
+      id: row.id,
+      number: row.number,
+      subject: row.subject,
+      description: row.description,
+      category: row.category,
+      requester: requester
+        ? toUserRef(requester)
+        : { id: row.requesterId, name: 'Unknown', role: 'customer', tier: null },
+      assignee: assignee ? toUserRef(assignee) : null,
+      tier: row.tier,
+      priority: row.priority,
+      status: row.status,
+      channel: row.channel,
+      tags: row.tags,
+      snapshot: row.snapshot ?? null,
+      mergedIntoId: row.mergedIntoId,
+      linkedTicketIds: links
+        .filter((l) => l.ticketId === row.id || l.linkedTicketId === row.id)
+        .map((l) => (l.ticketId === row.id ? l.linkedTicketId : l.ticketId)),
+      attachments: (filesByTicket.get(row.id) ?? []).map(toAttachmentView),
+      firstResponseAt: row.firstResponseAt?.toISOString() ?? null,
+      firstResponseSeconds: row.firstResponseAt
+        ? Math.round((row.firstResponseAt.getTime() - row.createdAt.getTime()) / 1000)
+        : null,
+      solvedAt: row.solvedAt?.toISOString() ?? null,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      sla: slaView(evaluateTicket(policy, facts, now)),
+      ...callShare(row, callTotals.get(row.id), now),
+    };
+  });
+}
+
+function callShare(row: TicketRow, totals: { seconds: number; count: number } | undefined, now: Date) {
+  const seconds = totals?.seconds ?? 0;
+  const lifetime = ((row.solvedAt ?? now).getTime() - row.createdAt.getTime()) / 1000;
+  return {
+    callSeconds: seconds,
+    callCount: totals?.count ?? 0,
+    callShareOfResolution: lifetime > 0 ? Math.min(1, Math.round((seconds / lifetime) * 1000) / 1000) : null,
+  };
+}
+
+export async function buildMessageViews(
+  repo: TicketsRepository,
+  rows: TicketMessageRow[],
+): Promise<MessageView[]> {
+  const [people, files] = await Promise.all([
+    repo.usersByIds(rows.flatMap((r) => (r.authorId ? [r.authorId] : []))),
+    repo.attachmentsForMessages(rows.map((r) => r.id)),
+  ]);
+  const filesByMessage = groupBy(files, (f) => f.messageId);
+  return rows.map((row) => {
+    const author = row.authorId ? people.get(row.authorId) : undefined;
+    return {
+      id: row.id,
+      seq: row.seq,
+      ticketId: row.ticketId,
+      author: author ? toUserRef(author) : null,
+      kind: row.kind,
+      body: row.body,
+      clientMessageId: row.clientMessageId,
+      attachments: (filesByMessage.get(row.id) ?? []).map(toAttachmentView),
+      createdAt: row.createdAt.toISOString(),
+    };
+  });
+}
+
+export function toTimelineEntry(row: TicketEventRow, actor: UserRow | undefined): TimelineEntry {
+  return {
+    id: row.id,
+    seq: row.seq,
+    ticketId: row.ticketId,
+    type: row.type,
+    actor: actor ? toUserRef(actor) : null,
+    data: row.data,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,40 @@
+import { asc, count, eq } from 'drizzle-orm';
+import type { Role } from '../../signaling/protocol';
+import type { Database } from '../db/client';
+import { type NewUserRow, type UserRow, users } from '../db/schema';
+
+/** All SQL touching the users table lives here. */
+export class UsersRepository {
+  constructor(private readonly db: Database) {}
+
+  async findById(id: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.email, email));
+    return row;
+  }
+
+  async list(filter: { role?: Role; limit: number; offset: number }): Promise<UserRow[]> {
+    return this.db
+      .select()
+      .from(users)
+      .where(filter.role ? eq(users.role, filter.role) : undefined)
+      .orderBy(asc(users.createdAt), asc(users.email))
+      .limit(filter.limit)
+      .offset(filter.offset);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(users);
+    return row?.n ?? 0;
+  }
+
+  /** Returns undefined when the e-mail address is already taken. */
+  async insert(user: NewUserRow): Promise<UserRow | undefined> {
+    const [row] = await this.db.insert(users).values(user).onConflictDoNothing().returning();
+    return row;
+  }
+}

@@ -1,0 +1,291 @@
+import { z } from 'zod';
+import type { CallRoom, ProducerInfo } from '../../media/CallRoom';
+import { MediaError } from '../../media/errors';
+import type { MediaServer } from '../../media/MediaServer';
+import type { CallsService } from '../../server/calls/service';
+import { AppError } from '../../server/errors';
+import type { Logger } from '../../server/logger';
+import { onEvent } from '../handler';
+import type { RecordingNotice } from '../protocol';
+import { callRoom, userRoom } from '../rooms';
+import type { LivedeskServer, LivedeskSocket } from '../types';
+
+const id = (what: string) => z.uuid({ message: `must be a ${what} id` });
+const mediasoupId = z.string().min(1).max(100);
+const jsonObject = z.record(z.string(), z.unknown());
+const callRef = { callId: id('call') };
+
+/** mediasoup's own errors become result errors; the room keeps working. */
+function asAppError(err: unknown): never {
+  if (err instanceof MediaError) throw new AppError(err.code, err.message);
+  throw err;
+}
+
+/**
+ * Call signaling: ringing and answering (through CallsService) and the mediasoup exchange
+ * (transports, produce, consume) for the peer that belongs to this socket's user. Every media
+ * lookup goes through that peer, so ids from another peer are simply not found.
+ */
+export function createCallSignaling(
+  io: LivedeskServer,
+  deps: {
+    calls: CallsService;
+    media: MediaServer;
+    logger: Logger;
+    /** The call's recording state, sent to whoever joins (a reload must show the indicator). */
+    recordingNotice?: (callId: string) => Promise<RecordingNotice | null>;
+  },
+) {
+  const { calls, media } = deps;
+  /** Which socket currently carries each person's peer: `${callId}:${userId}` → socket id. */
+  const bindings = new Map<string, string>();
+  const wired = new WeakSet<CallRoom>();
+
+  function wireRoom(room: CallRoom) {
+    if (wired.has(room)) return;
+    wired.add(room);
+    const to = callRoom(room.callId);
+    room.on('newProducer', (info) => io.to(to).except(userRoom(info.peerId)).emit('call:producer:new', info));
+    room.on('producerClosed', (info) =>
+      io.to(to).emit('call:producer:closed', {
+        callId: room.callId,
+        producerId: info.producerId,
+        peerId: info.peerId,
+      }),
+    );
+    const paused = (info: ProducerInfo) =>
+      io
+        .to(to)
+        .except(userRoom(info.peerId))
+        .emit('call:producer:paused', { ...info, callId: room.callId });
+    room.on('producerPaused', paused);
+    room.on('producerResumed', paused);
+    room.on('consumerClosed', (peer, consumerId) => {
+      const socketId = bindings.get(`${room.callId}:${peer.id}`);
+      if (socketId) io.to(socketId).emit('call:consumer:closed', { callId: room.callId, consumerId });
+    });
+    room.on('peerLeft', (peer, reason: 'left' | 'replaced' | 'timeout') => {
+      const key = `${room.callId}:${peer.id}`;
+      if (reason === 'replaced') return; // the new connection took over; its join re-bound the key
+      const socketId = bindings.get(key);
+      bindings.delete(key);
+      if (socketId && reason === 'timeout') {
+        io.to(socketId).emit('call:media-lost', { callId: room.callId, rejoin: true, reason: 'timeout' });
+      }
+      void calls.left(room.callId, peer.id).catch((err) => deps.logger.error({ err }, 'call leave failed'));
+    });
+    room.once('closed', () => {
+      if (room.workerDied)
+        io.to(to).emit('call:media-lost', { callId: room.callId, rejoin: true, reason: 'worker_died' });
+    });
+  }
+
+  /** The caller's peer in a live room, or a clear error. */
+  function peerOf(socket: LivedeskSocket, callId: string) {
+    const room = media.getRoom(callId);
+    if (!room) throw new AppError('conflict', 'This call has no media room now; join it again.');
+    try {
+      return { room, peer: room.getPeer(socket.data.user.id) };
+    } catch (err) {
+      return asAppError(err);
+    }
+  }
+
+  function register(socket: LivedeskSocket, logger: Logger) {
+    const joined = new Set<string>();
+
+    onEvent(socket, logger, {
+      event: 'call:start',
+      access: ['agent', 'supervisor', 'admin'],
+      payload: z.object({ ticketId: id('ticket') }).strict(),
+      handle: (s, { ticketId }) => calls.start(s.data.user, ticketId),
+    });
+    onEvent(socket, logger, {
+      event: 'call:answer',
+      access: ['customer'],
+      payload: z.object({ ...callRef, accept: z.boolean() }).strict(),
+      handle: (s, { callId, accept }) => calls.answer(s.data.user, callId, accept),
+    });
+    onEvent(socket, logger, {
+      event: 'call:cancel',
+      access: ['agent', 'supervisor', 'admin'],
+      payload: z.object(callRef).strict(),
+      handle: (s, { callId }) => calls.cancel(s.data.user, callId),
+    });
+    onEvent(socket, logger, {
+      event: 'call:join',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, rtpCapabilities: jsonObject }).strict(),
+      handle: async (s, { callId, rtpCapabilities }) => {
+        const result = await calls.join(s.data.user, callId, rtpCapabilities).catch(asAppError);
+        const room = media.getRoom(callId);
+        if (room) wireRoom(room);
+        const key = `${callId}:${s.data.user.id}`;
+        const previous = bindings.get(key);
+        if (previous && previous !== s.id) {
+          // Same person, new connection (reload, second tab): the old one is out of the call.
+          io.to(previous).emit('call:media-lost', { callId, rejoin: false, reason: 'replaced' });
+          io.in(previous).socketsLeave(callRoom(callId));
+        }
+        bindings.set(key, s.id);
+        joined.add(callId);
+        await s.join(callRoom(callId));
+        const notice = await deps.recordingNotice?.(callId);
+        if (notice) s.emit('recording:state', notice);
+        return result;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:transport:create',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, direction: z.enum(['send', 'recv']) }).strict(),
+      handle: async (s, { callId, direction }) => {
+        const { room, peer } = peerOf(s, callId);
+        return (await room.createTransport(peer, direction).catch(asAppError)) as never;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:transport:connect',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, transportId: mediasoupId, dtlsParameters: jsonObject }).strict(),
+      handle: async (s, { callId, transportId, dtlsParameters }) => {
+        const { room, peer } = peerOf(s, callId);
+        await room.connectTransport(peer, transportId, dtlsParameters as never).catch(asAppError);
+        return null;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:transport:restart-ice',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, transportId: mediasoupId }).strict(),
+      handle: async (s, { callId, transportId }) => {
+        const { room, peer } = peerOf(s, callId);
+        const iceParameters = await room.restartIce(peer, transportId).catch(asAppError);
+        return { iceParameters: iceParameters as never };
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:produce',
+      access: 'signed-in',
+      payload: z
+        .object({
+          ...callRef,
+          transportId: mediasoupId,
+          kind: z.enum(['audio', 'video']),
+          rtpParameters: jsonObject,
+          source: z.enum(['mic', 'camera', 'screen']),
+        })
+        .strict()
+        .refine((p) => (p.kind === 'audio') === (p.source === 'mic'), {
+          message: 'audio comes from the mic; video from the camera or a screen',
+          path: ['source'],
+        }),
+      handle: async (s, { callId, transportId, kind, rtpParameters, source }) => {
+        const { room, peer } = peerOf(s, callId);
+        const info = await room
+          .produce(peer, transportId, kind, rtpParameters as never, source)
+          .catch(asAppError);
+        return { producerId: info.producerId };
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:producer:set-paused',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, producerId: mediasoupId, paused: z.boolean() }).strict(),
+      handle: async (s, { callId, producerId, paused }) => {
+        const { room, peer } = peerOf(s, callId);
+        await room.setProducerPaused(peer, producerId, paused).catch(asAppError);
+        return null;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:producer:close',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, producerId: mediasoupId }).strict(),
+      handle: async (s, { callId, producerId }) => {
+        const { room, peer } = peerOf(s, callId);
+        try {
+          room.closeProducer(peer, producerId);
+        } catch (err) {
+          asAppError(err);
+        }
+        return null;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:consume',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, transportId: mediasoupId, producerId: mediasoupId }).strict(),
+      handle: async (s, { callId, transportId, producerId }) => {
+        const { room, peer } = peerOf(s, callId);
+        return (await room.consume(peer, transportId, producerId).catch(asAppError)) as never;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:consumer:resume',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, consumerId: mediasoupId }).strict(),
+      handle: async (s, { callId, consumerId }) => {
+        const { room, peer } = peerOf(s, callId);
+        await room.resumeConsumer(peer, consumerId).catch(asAppError);
+        return null;
+      },
+    });
+    const nonNegative = z.number().min(0).max(1e9).optional();
+    onEvent(socket, logger, {
+      event: 'call:stats',
+      access: 'signed-in',
+      payload: z
+        .object({
+          ...callRef,
+          stats: z
+            .object({
+              rttMs: nonNegative,
+              packetLoss: z.number().min(0).max(1).optional(),
+              inboundKbps: nonNegative,
+              outboundKbps: nonNegative,
+              frameWidth: nonNegative,
+              frameHeight: nonNegative,
+              framesDecoded: nonNegative,
+              bytesReceived: z.number().min(0).max(1e15).optional(),
+            })
+            .strict(),
+        })
+        .strict(),
+      handle: async (s, { callId, stats }) => {
+        await calls.reportStats(s.data.user, callId, stats);
+        return null;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:leave',
+      access: 'signed-in',
+      payload: z.object(callRef).strict(),
+      handle: async (s, { callId }) => {
+        leave(s, callId);
+        return null;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:hangup',
+      access: 'signed-in',
+      payload: z.object(callRef).strict(),
+      handle: (s, { callId }) => calls.hangup(s.data.user, callId),
+    });
+
+    function leave(s: LivedeskSocket, callId: string) {
+      joined.delete(callId);
+      void s.leave(callRoom(callId));
+      const key = `${callId}:${s.data.user.id}`;
+      // Only the connection that carries the peer may take it down (not a replaced old tab).
+      if (bindings.get(key) !== s.id) return;
+      media.getRoom(callId)?.leave(s.data.user.id);
+    }
+
+    socket.on('disconnect', () => {
+      for (const callId of [...joined]) leave(socket, callId);
+    });
+  }
+
+  return { register };
+}

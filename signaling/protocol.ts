@@ -1,0 +1,445 @@
+// The one typed contract between the browser and the server for socket.io traffic, and the closed
+// list of error codes that both REST responses and socket acks use. Imported by the server
+// (`new Server<ClientToServerEvents, ServerToClientEvents>()`) and by the client
+// (`io<ServerToClientEvents, ClientToServerEvents>()`), so a renamed event or a changed payload is
+// a compile error on both sides. Event names are `domain:verb`. See docs/protocol.md.
+
+/** Every error a client can receive. Anything not on this list reaches the client as `internal`. */
+export const ERROR_CODES = [
+  'bad_request', // the payload failed validation; `details` names the fields
+  'unauthenticated', // no token, an expired or forged token, or a disabled account
+  'forbidden', // authenticated, but this role or this user may not do it
+  'not_found',
+  'conflict', // e.g. the e-mail address is taken
+  'rate_limited', // too many attempts; `retryAfterSeconds` says when to retry
+  'unavailable', // a dependency (database, media worker) is not ready
+  'internal', // an unexpected failure; the server log has the correlation id
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `email` or `participants.0.id`. */
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: FieldIssue[];
+  /** Present on `internal` errors: quote it to an operator to find the log line. */
+  requestId?: string;
+  retryAfterSeconds?: number;
+}
+
+/** Acks are results: a handler either succeeds with data or fails with a coded error. */
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type Ack<T> = (result: AckResult<T>) => void;
+
+export const ROLES = ['customer', 'agent', 'supervisor', 'qa', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const TIERS = ['L1', 'L2', 'L3'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+export const CHANNELS = ['portal', 'chat', 'email', 'phone'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const AVAILABILITIES = ['available', 'busy', 'away'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+export const SLA_CLOCKS = ['first_response', 'next_response', 'resolution'] as const;
+export type SlaClockName = (typeof SLA_CLOCKS)[number];
+
+/** What the server tells a client about a signed-in user. Never carries secrets. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  tier: Tier | null;
+  skills: string[];
+  locale: string;
+  availability: Availability;
+  createdAt: string;
+}
+
+/** A person as shown next to a ticket or message: enough to render, nothing more. */
+export interface UserRef {
+  id: string;
+  name: string;
+  role: Role;
+  tier: Tier | null;
+}
+
+export interface SlaClockView {
+  clock: SlaClockName;
+  status: 'running' | 'paused' | 'met' | 'breached' | 'not_started';
+  targetSeconds: number;
+  elapsedSeconds: number;
+  /** Negative when overdue. */
+  remainingSeconds: number;
+  /** When the target is reached if the clock keeps running; null when it is not running. */
+  dueAt: string | null;
+}
+
+export interface TicketSlaView {
+  clocks: SlaClockView[];
+  /** Seconds left on the most urgent running clock; null when no clock runs. Queues sort by it. */
+  urgencySeconds: number | null;
+}
+
+export interface AttachmentView {
+  id: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  /** Download URL (needs the bearer token). */
+  url: string;
+}
+
+export interface TicketView {
+  id: string;
+  number: number;
+  subject: string;
+  description: string;
+  category: string;
+  requester: UserRef;
+  assignee: UserRef | null;
+  tier: Tier;
+  priority: Priority;
+  status: TicketStatus;
+  channel: Channel;
+  tags: string[];
+  snapshot: Record<string, unknown> | null;
+  mergedIntoId: string | null;
+  linkedTicketIds: string[];
+  attachments: AttachmentView[];
+  firstResponseAt: string | null;
+  /** Seconds from creation to the first response; null until there is one. */
+  firstResponseSeconds: number | null;
+  solvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sla: TicketSlaView;
+  /** Connected video-call time on this ticket, in seconds, and how many calls connected. */
+  callSeconds: number;
+  callCount: number;
+  /** callSeconds as a share (0..1) of the time from creation to solved (or now). */
+  callShareOfResolution: number | null;
+}
+
+export interface MessageView {
+  id: string;
+  seq: number;
+  ticketId: string;
+  /** Null for system messages. */
+  author: UserRef | null;
+  kind: 'public' | 'internal' | 'system';
+  body: string;
+  clientMessageId: string | null;
+  attachments: AttachmentView[];
+  createdAt: string;
+}
+
+export interface TimelineEntry {
+  id: string;
+  seq: number;
+  ticketId: string;
+  /** `entity.verb`, e.g. `ticket.escalated`. */
+  type: string;
+  actor: UserRef | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface SlaAlertView {
+  ticketId: string;
+  ticketNumber: number;
+  subject: string;
+  clock: SlaClockName;
+  kind: 'warning' | 'breach';
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls. mediasoup's own parameter objects (RTP capabilities, DTLS/ICE parameters, RTP parameters)
+// travel as opaque JSON here: the server validates their shape loosely and mediasoup validates them
+// fully, answering a bad one with a result error.
+
+export type Json = Record<string, unknown>;
+export const CALL_END_REASONS = [
+  'hangup', // someone hung up
+  'declined', // the customer declined the ring
+  'no_answer', // nobody answered within the ring time
+  'customer_offline', // the customer had no open Livedesk page
+  'disconnected', // a side left and did not come back within the grace period
+  'cancelled', // the agent cancelled while ringing
+  'failed', // media could not be set up
+] as const;
+export type CallEndReason = (typeof CALL_END_REASONS)[number];
+export type CallStatus = 'ringing' | 'connecting' | 'connected' | 'ended';
+export type MediaSourceName = 'mic' | 'camera' | 'screen';
+
+export interface CallParticipantView {
+  user: UserRef;
+  role: 'agent' | 'customer' | 'supervisor';
+  joinedAt: string | null;
+  leftAt: string | null;
+  /** Live: whether this person is in the media room now. */
+  present: boolean;
+}
+
+export interface CallView {
+  id: string;
+  ticketId: string;
+  ticketNumber: number;
+  startedBy: UserRef;
+  status: CallStatus;
+  startedAt: string;
+  answeredAt: string | null;
+  /** Both sides are receiving each other's media. */
+  connectedAt: string | null;
+  endedAt: string | null;
+  endReason: CallEndReason | null;
+  /** Seconds between connected and ended (or now, while connected). */
+  connectedSeconds: number;
+  participants: CallParticipantView[];
+  statsSummary: Json | null;
+}
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface CallJoinResult {
+  call: CallView;
+  routerRtpCapabilities: Json;
+  iceServers: IceServer[];
+  /** Tracks the other peers already send; consume each with `call:consume`. */
+  producers: CallProducerInfo[];
+  /** How long a dropped side may take to come back before the call ends (ms). */
+  rejoinGraceMs: number;
+}
+
+export interface CallProducerInfo {
+  peerId: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSourceName;
+  paused: boolean;
+}
+
+export interface CallTransportParams {
+  id: string;
+  iceParameters: Json;
+  iceCandidates: Json[];
+  dtlsParameters: Json;
+}
+
+export interface CallConsumerParams {
+  id: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: Json;
+  source: MediaSourceName;
+  paused: true;
+  producerPaused: boolean;
+}
+
+/** A periodic connection-quality report from a browser (from RTCPeerConnection.getStats). */
+export interface CallStatsReport {
+  rttMs?: number;
+  /** Fraction 0..1 of inbound packets lost since the last report. */
+  packetLoss?: number;
+  inboundKbps?: number;
+  outboundKbps?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  framesDecoded?: number;
+  /** Bytes of media received so far; > 0 means this side is receiving. */
+  bytesReceived?: number;
+}
+
+export interface BoardState {
+  boardId: string;
+  /** Excalidraw elements in z-order (deleted ones left out). */
+  elements: Json[];
+  /** The frozen screen frame drawn over, as a data: URL, or null. */
+  background: string | null;
+}
+
+export type RecordingStatus =
+  | 'awaiting_consent'
+  | 'recording'
+  | 'processing'
+  | 'ready'
+  | 'partial'
+  | 'failed'
+  | 'declined';
+
+/** Sent to everyone in the call whenever its recording changes; shown as the recording indicator. */
+export interface RecordingNotice {
+  callId: string;
+  recordingId: string;
+  status: RecordingStatus;
+  /** What the customer is told (configurable); shown before recording starts. */
+  consentText: string;
+  /** A visible problem (e.g. a recorder stopped unexpectedly), or null. */
+  error: string | null;
+}
+
+export interface ClientToServerEvents {
+  /** Agent on the call: start recording (announced to both sides first). */
+  'recording:start': (payload: { callId: string }, ack: Ack<RecordingNotice>) => void;
+  'recording:stop': (payload: { callId: string }, ack: Ack<RecordingNotice | null>) => void;
+  /** Customer: answer the consent request (only when the organisation requires consent). */
+  'recording:consent': (payload: { callId: string; accept: boolean }, ack: Ack<RecordingNotice>) => void;
+
+  /**
+   * Open (or create) the call's shared whiteboard and get its current scene; a late joiner or a
+   * reconnect gets everything drawn so far. `reopenBoardId` (staff) starts from a saved board.
+   */
+  'board:open': (payload: { callId: string; reopenBoardId?: string }, ack: Ack<BoardState>) => void;
+  /** Changed elements; merged by version on the server, relayed to the others. */
+  'board:update': (payload: { callId: string; elements: Json[] }, ack: Ack<{ accepted: number }>) => void;
+  /** Pointer position, relayed volatile (a late pointer is worthless). */
+  'board:pointer': (payload: { callId: string; x: number; y: number; tool?: string }, ack: Ack<null>) => void;
+  /** Freeze a shared-screen frame as the board's background (null clears it). */
+  'board:background': (payload: { callId: string; dataUrl: string | null }, ack: Ack<null>) => void;
+
+  /** Agent (or supervisor): ring the ticket's customer. */
+  'call:start': (payload: { ticketId: string }, ack: Ack<CallView>) => void;
+  /** Customer: answer or decline a ringing call. */
+  'call:answer': (payload: { callId: string; accept: boolean }, ack: Ack<CallView>) => void;
+  /** Agent: stop ringing before anyone answered. */
+  'call:cancel': (payload: { callId: string }, ack: Ack<CallView>) => void;
+  /** Enter the media room (after answering, as the caller, as a supervisor, or to rejoin). */
+  'call:join': (payload: { callId: string; rtpCapabilities: Json }, ack: Ack<CallJoinResult>) => void;
+  'call:transport:create': (
+    payload: { callId: string; direction: 'send' | 'recv' },
+    ack: Ack<CallTransportParams>,
+  ) => void;
+  'call:transport:connect': (
+    payload: { callId: string; transportId: string; dtlsParameters: Json },
+    ack: Ack<null>,
+  ) => void;
+  /** After `disconnected`/`failed`: new ICE credentials for the same transport. */
+  'call:transport:restart-ice': (
+    payload: { callId: string; transportId: string },
+    ack: Ack<{ iceParameters: Json }>,
+  ) => void;
+  'call:produce': (
+    payload: {
+      callId: string;
+      transportId: string;
+      kind: 'audio' | 'video';
+      rtpParameters: Json;
+      source: MediaSourceName;
+    },
+    ack: Ack<{ producerId: string }>,
+  ) => void;
+  'call:producer:set-paused': (
+    payload: { callId: string; producerId: string; paused: boolean },
+    ack: Ack<null>,
+  ) => void;
+  'call:producer:close': (payload: { callId: string; producerId: string }, ack: Ack<null>) => void;
+  'call:consume': (
+    payload: { callId: string; transportId: string; producerId: string },
+    ack: Ack<CallConsumerParams>,
+  ) => void;
+  'call:consumer:resume': (payload: { callId: string; consumerId: string }, ack: Ack<null>) => void;
+  'call:stats': (payload: { callId: string; stats: CallStatsReport }, ack: Ack<null>) => void;
+  /** Leave the media room; the call goes on for the others (and ends after the grace period). */
+  'call:leave': (payload: { callId: string }, ack: Ack<null>) => void;
+  /** End the call for everyone. */
+  'call:hangup': (payload: { callId: string }, ack: Ack<CallView>) => void;
+
+  /** Returns the identity the server attached to this socket (used to confirm a handshake). */
+  'session:whoami': (payload: Record<string, never>, ack: Ack<PublicUser>) => void;
+  /**
+   * Starts live updates for one ticket (messages, typing, changes). Staff also receive internal
+   * notes and timeline entries; a customer only for their own tickets.
+   */
+  'ticket:subscribe': (payload: { ticketId: string }, ack: Ack<{ ticket: TicketView }>) => void;
+  'ticket:unsubscribe': (payload: { ticketId: string }, ack: Ack<null>) => void;
+  /**
+   * Persists a message, then acknowledges it: an acknowledged message is never lost. Sending the
+   * same `clientMessageId` again returns the stored message instead of a duplicate.
+   */
+  'message:send': (
+    payload: {
+      ticketId: string;
+      body: string;
+      internal?: boolean;
+      clientMessageId: string;
+      attachmentIds?: string[];
+    },
+    ack: Ack<MessageView>,
+  ) => void;
+  /** Typing indicator; relayed (volatile) to the others on the ticket. */
+  'typing:set': (payload: { ticketId: string; typing: boolean; internal?: boolean }, ack: Ack<null>) => void;
+}
+
+/** What the server keeps on each authenticated socket (`socket.data`). */
+export interface SocketData {
+  user: PublicUser;
+}
+
+export interface ServerToClientEvents {
+  'recording:state': (payload: RecordingNotice) => void;
+  'board:updated': (payload: { callId: string; elements: Json[]; by: string }) => void;
+  'board:pointer': (payload: { callId: string; user: UserRef; x: number; y: number; tool?: string }) => void;
+  'board:background': (payload: { callId: string; dataUrl: string | null }) => void;
+  /** A call is ringing for this customer (sent to every open tab). */
+  'call:incoming': (payload: CallView) => void;
+  /** The call changed: answered, connected, someone joined or left, ended. */
+  'call:updated': (payload: CallView) => void;
+  /** Another peer started sending a track: consume it. */
+  'call:producer:new': (payload: CallProducerInfo) => void;
+  'call:producer:closed': (payload: { callId: string; producerId: string; peerId: string }) => void;
+  'call:producer:paused': (payload: CallProducerInfo & { callId: string }) => void;
+  /** This connection's consumer stopped (its producer went away). */
+  'call:consumer:closed': (payload: { callId: string; consumerId: string }) => void;
+  /**
+   * The media room was lost (its media worker died) or this connection was replaced; `rejoin`
+   * true means: join again now, the call goes on.
+   */
+  'call:media-lost': (payload: {
+    callId: string;
+    rejoin: boolean;
+    reason: 'worker_died' | 'replaced' | 'timeout';
+  }) => void;
+  /** A message was stored on a ticket this socket subscribed to (internal notes: staff only). */
+  'message:created': (payload: MessageView) => void;
+  /** Someone started or stopped typing on a subscribed ticket. */
+  'typing:changed': (payload: {
+    ticketId: string;
+    user: UserRef;
+    typing: boolean;
+    internal: boolean;
+  }) => void;
+  /**
+   * A ticket changed (status, assignee, tier …). Sent to subscribers of the ticket, to its
+   * requester's sockets, and to all staff sockets (queues).
+   */
+  'ticket:changed': (payload: TicketView) => void;
+  /** A timeline entry was appended (staff subscribers only). */
+  'timeline:appended': (payload: TimelineEntry) => void;
+  /** An SLA warning or breach, pushed to every staff socket. */
+  'sla:alert': (payload: SlaAlertView) => void;
+  /** An agent's availability changed (staff sockets). */
+  'presence:changed': (payload: { userId: string; availability: Availability }) => void;
+  /**
+   * Emitted just before the server disconnects a socket on purpose: the account was disabled
+   * (`revoked`) or the token the socket signed in with has expired (`expired`).
+   */
+  'session:ended': (payload: { reason: 'revoked' | 'expired' }) => void;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: socket.io expects an (empty) inter-server event map
+export type InterServerEvents = {};

@@ -1,0 +1,75 @@
+import type { DomainEvents, EventBus, TicketEventPayload } from '../server/events/bus';
+import type { Logger } from '../server/logger';
+import type { CallView, TicketView } from './protocol';
+import { callRoom, STAFF_ROOM, ticketRoom, ticketStaffRoom, userRoom } from './rooms';
+import type { LivedeskServer } from './types';
+
+/**
+ * The realtime fan-out listener: turns domain events into socket events for the right rooms.
+ * Internal notes go only to the ticket's staff room, so a customer's socket never receives one.
+ * With the Redis adapter, `io.to(room)` reaches sockets on every node.
+ */
+export function attachRealtime(
+  io: LivedeskServer,
+  bus: EventBus,
+  deps: { viewTicket: (id: string) => Promise<TicketView | undefined>; logger: Logger },
+) {
+  bus.on('message.created', ({ message }) => {
+    const room =
+      message.kind === 'internal' ? ticketStaffRoom(message.ticketId) : ticketRoom(message.ticketId);
+    io.to(room).emit('message:created', message);
+  });
+
+  // One change often records several timeline entries (assigned + status); send the ticket's new
+  // state once per tick instead of once per entry.
+  const dirty = new Set<string>();
+  let flushScheduled = false;
+  const flush = async () => {
+    flushScheduled = false;
+    const ids = [...dirty];
+    dirty.clear();
+    for (const id of ids) {
+      try {
+        const view = await deps.viewTicket(id);
+        if (view)
+          io.to([ticketRoom(id), STAFF_ROOM, userRoom(view.requester.id)]).emit('ticket:changed', view);
+      } catch (err) {
+        deps.logger.error({ err, ticketId: id }, 'could not send a ticket change');
+      }
+    }
+  };
+
+  // Calls: whoever is in the call, watches the ticket, or is one of the call's people (every tab).
+  const callAudience = (call: CallView) => [
+    callRoom(call.id),
+    ticketRoom(call.ticketId),
+    ...call.participants.map((p) => userRoom(p.user.id)),
+  ];
+  bus.on('call.started', ({ call }) => {
+    const customer = call.participants.find((p) => p.role === 'customer');
+    if (customer) io.to(userRoom(customer.user.id)).emit('call:incoming', call);
+    io.to(callAudience(call)).emit('call:updated', call);
+  });
+  for (const type of ['call.connected', 'call.ended', 'call.updated'] as const) {
+    bus.on(type, ({ call }) => void io.to(callAudience(call)).emit('call:updated', call));
+  }
+
+  bus.onAny((type, payload) => {
+    // Every event that recorded a timeline entry (ticket.*, sla.*, call.*, board.*).
+    if (!('entry' in (payload as object))) return;
+    const { entry } = payload as TicketEventPayload;
+    io.to(ticketStaffRoom(entry.ticketId)).emit('timeline:appended', entry);
+    if (type === 'sla.warning' || type === 'sla.breached') {
+      io.to(STAFF_ROOM).emit('sla:alert', (payload as DomainEvents['sla.warning']).alert);
+    }
+    dirty.add(entry.ticketId);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(() => void flush());
+    }
+  });
+
+  bus.on('presence.changed', (presence) => {
+    io.to(STAFF_ROOM).emit('presence:changed', presence);
+  });
+}

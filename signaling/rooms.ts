@@ -1,0 +1,12 @@
+/** Every socket of one user: all their tabs and devices. */
+export const userRoom = (userId: string) => `user:${userId}`;
+/** Everyone subscribed to a ticket (its customer and staff): public messages, typing, changes. */
+export const ticketRoom = (ticketId: string) => `ticket:${ticketId}`;
+/** Staff subscribed to a ticket: internal notes, internal typing, timeline entries. */
+export const ticketStaffRoom = (ticketId: string) => `ticket:${ticketId}:staff`;
+/** Every staff socket: queue changes, SLA alerts, presence. */
+export const STAFF_ROOM = 'staff';
+/** Sockets in a call's media room (one per person; a rejoin moves the person's membership). */
+export const callRoom = (callId: string) => `call:${callId}`;
+/** Sockets that opened a call's whiteboard. */
+export const boardRoom = (callId: string) => `board:${callId}`;

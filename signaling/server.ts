@@ -1,0 +1,51 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { Logger } from '../server/logger';
+import { registerSessionHandlers } from './handlers/session';
+import { STAFF_ROOM, userRoom } from './rooms';
+import { installSocketAuth, type SocketAuthDeps } from './socketAuth';
+import type { LivedeskServer, LivedeskSocket } from './types';
+
+export { userRoom } from './rooms';
+
+/**
+ * Attaches socket.io to the HTTP server. No CORS option: the client is served from the same
+ * origin, so cross-origin sockets are refused by default. Connection-state recovery lets a
+ * briefly disconnected client get the events it missed. With Redis configured, the Redis Streams
+ * adapter carries broadcasts between nodes and keeps that recovery working across them.
+ */
+export function attachSignaling(
+  httpServer: HttpServer,
+  deps: SocketAuthDeps & {
+    logger: Logger;
+    redis?: { client: Redis; keyPrefix: string };
+    /** Domain handler modules, each registering its events on a newly connected socket. */
+    handlers: Array<(socket: LivedeskSocket, logger: Logger) => void>;
+  },
+): LivedeskServer {
+  const io: LivedeskServer = new Server(httpServer, {
+    ...(deps.redis
+      ? {
+          adapter: createAdapter(deps.redis.client, {
+            streamName: `${deps.redis.keyPrefix}:socket.io`,
+            sessionKeyPrefix: `${deps.redis.keyPrefix}:sio:session:`,
+          }),
+        }
+      : {}),
+    serveClient: false,
+    // Large enough for the biggest valid payload (a frozen 3 MiB frame as a data URL); anything
+    // larger is cut off by socket.io before any handler parses it.
+    maxHttpBufferSize: 6_000_000,
+    connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: false },
+  });
+  installSocketAuth(io, deps);
+  io.on('connection', (socket) => {
+    void socket.join(userRoom(socket.data.user.id));
+    if (socket.data.user.role !== 'customer') void socket.join(STAFF_ROOM);
+    registerSessionHandlers(socket, deps.logger);
+    for (const register of deps.handlers) register(socket, deps.logger);
+  });
+  return io;
+}

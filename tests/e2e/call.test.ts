@@ -1,0 +1,334 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketView } from '../../signaling/protocol';
+import {
+  type ApiLogin,
+  apiLogin,
+  assertBrowserPrerequisites,
+  collectPageErrors,
+  launchBrowser,
+  newContext,
+  openSignedIn,
+  screenshot,
+} from '../helpers/browser';
+import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+
+// A ticket goes live as a one-to-one video call, in two real Chromium browsers with fake cameras,
+// microphones and screens, through the real server and mediasoup worker: the agent escalates, the
+// customer accepts, both decode each other's video and audio, the customer shares a screen, the
+// agent hangs up, and the ticket knows how long the call was connected. Then a decline, a ring
+// nobody answers, and a reload in the middle of a call that rejoins the same call.
+
+const RING_SECONDS = 4;
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[][] = [];
+const consoleProblems: string[] = [];
+
+beforeAll(async () => {
+  assertBrowserPrerequisites();
+  [app, browser] = await Promise.all([
+    startTestApp({
+      env: {
+        RTC_ANNOUNCED_IP: '127.0.0.1',
+        CALL_RING_SECONDS: String(RING_SECONDS),
+        CALL_REJOIN_GRACE_SECONDS: '20',
+      },
+    }),
+    launchBrowser(),
+  ]);
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await app?.close();
+});
+
+afterEach(() => {
+  // An uncaught exception in the client is a bug even when the call looks right.
+  expect(pageErrors.flat()).toEqual([]);
+});
+
+/** A signed-in browser (the session goes straight into localStorage, as the sign-in page puts it). */
+async function signedIn(email: string, path: string): Promise<{ page: Page; login: ApiLogin }> {
+  const login = await apiLogin(app.url, email);
+  const context = await newContext(browser);
+  contexts.push(context);
+  const page = await openSignedIn(context, login, `${app.url}${path}`, (p) => {
+    pageErrors.push(collectPageErrors(p));
+    p.on('console', (msg) => {
+      if (msg.type() === 'error') consoleProblems.push(`[${email}] ${msg.text()}`);
+    });
+  });
+  return { page, login };
+}
+
+async function newTicket(token: string, subject: string): Promise<TicketView> {
+  const res = await fetch(`${app.url}/api/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ subject, description: 'Can we look at it together?', category: 'video_call' }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as TicketView;
+}
+
+async function getTicket(token: string, id: string): Promise<TicketView> {
+  const res = await fetch(`${app.url}/api/tickets/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  return (await res.json()) as TicketView;
+}
+
+const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
+const MAIN_SCREEN = 'video[data-main="true"][data-source="screen"][data-remote="true"]';
+const MAIN_CAMERA = 'video[data-main="true"][data-source="camera"][data-remote="true"]';
+
+interface InboundStat {
+  kind: string;
+  source: string | null;
+  packetsReceived: number;
+  framesDecoded: number;
+}
+
+/** The engine's read-only test hook (installed only under automation). */
+function inbound(page: Page): Promise<InboundStat[]> {
+  return page.evaluate(async () => {
+    const hook = (window as unknown as { __livedeskCall?: { stats(): Promise<{ inbound: InboundStat[] }> } })
+      .__livedeskCall;
+    return hook ? (await hook.stats()).inbound : [];
+  });
+}
+
+const sum = (list: InboundStat[], pick: (s: InboundStat) => boolean, field: keyof InboundStat) =>
+  list.filter(pick).reduce((n, s) => n + Number(s[field]), 0);
+
+/**
+ * The video in `selector` shows a picture (videoWidth > 0) and keeps decoding: the element's
+ * frame count or the inbound-rtp framesDecoded of that source rises across two samples.
+ */
+async function expectDecoding(page: Page, selector: string, source: 'camera' | 'screen') {
+  await page.waitForFunction(
+    (sel) => {
+      const v = document.querySelector<HTMLVideoElement>(sel);
+      return v !== null && v.videoWidth > 0;
+    },
+    selector,
+    { timeout: 20_000, polling: 50 },
+  );
+  const sample = async () => {
+    const element = await page.evaluate((sel) => {
+      const v = document.querySelector<HTMLVideoElement>(sel);
+      return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0;
+    }, selector);
+    const decoded = sum(
+      await inbound(page),
+      (s) => s.kind === 'video' && s.source === source,
+      'framesDecoded',
+    );
+    return { element, decoded };
+  };
+  // Two samples apart; a busy two-core machine may stall a frame or two, so allow a few tries.
+  const first = await sample();
+  let second = first;
+  for (let i = 0; i < 20 && !(second.element > first.element || second.decoded > first.decoded); i++) {
+    await page.waitForTimeout(250);
+    second = await sample();
+  }
+  expect(
+    second.element > first.element || second.decoded > first.decoded,
+    `${selector} decoding: ${JSON.stringify({ first, second })}`,
+  ).toBe(true);
+  expect(second.decoded).toBeGreaterThan(0);
+}
+
+/** Audio packets from the other side keep arriving. */
+async function expectHearing(page: Page) {
+  const audio = async () => sum(await inbound(page), (s) => s.kind === 'audio', 'packetsReceived');
+  const first = await audio();
+  await page.waitForTimeout(400);
+  expect(await audio()).toBeGreaterThan(first);
+}
+
+/** The agent presses "Start video call" on the ticket page and lands on the ringing call. */
+async function startCall(agent: Page, ticket: TicketView) {
+  await agent.goto(`${app.url}/tickets/${ticket.id}`);
+  await agent.getByRole('button', { name: 'Start video call' }).click();
+  await agent.waitForURL(/\/call\//);
+  return new URL(agent.url()).pathname.split('/').pop()!;
+}
+
+describe('video calls in the browser', () => {
+  let agent: Page;
+  let customer: Page;
+  let customerToken: string;
+  let agentToken: string;
+
+  beforeAll(async () => {
+    const [a, c] = await Promise.all([signedIn(DEMO.agentL1, '/'), signedIn(DEMO.customer, '/')]);
+    agent = a.page;
+    customer = c.page;
+    agentToken = a.login.token;
+    customerToken = c.login.token;
+  });
+
+  it('escalates a ticket to a call: both see and hear each other, screen share, hang-up, duration on the ticket', async () => {
+    const ticket = await newTicket(customerToken, 'Show me where the publish button is');
+    const callId = await startCall(agent, ticket);
+    await agent.getByText('Ringing Casey Customer…').waitFor();
+
+    // The customer is on their home page: the prompt rings there.
+    const prompt = customer.getByRole('dialog', { name: 'Incoming video call' });
+    await prompt.getByText('Lee L1 from support is calling you').waitFor();
+    await prompt.getByRole('button', { name: 'Accept' }).click();
+
+    // The device check: preview, microphone level, device choices.
+    await customer.getByRole('heading', { name: 'Check your camera and microphone' }).waitFor();
+    await customer.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('video[data-source="preview"]');
+      return v !== null && v.videoWidth > 0;
+    });
+    await customer.getByLabel('Camera', { exact: true }).waitFor();
+    // The level meter moves with the (fake) microphone's beeps.
+    await customer.waitForFunction(
+      () => Number(document.querySelector('[data-testid="mic-level"]')?.getAttribute('data-level')) > 0,
+      undefined,
+      { timeout: 5_000 },
+    );
+    await screenshot(customer, 'call-device-check');
+    expect(new URL(customer.url()).pathname).toBe(`/tickets/${ticket.id}/call/${callId}`);
+    await customer.getByRole('button', { name: 'Join call' }).click();
+
+    // Both sides decode the other's camera and receive audio.
+    await Promise.all([
+      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
+      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
+    ]);
+    const bothDecodingAt = Date.now();
+    await Promise.all([expectHearing(agent), expectHearing(customer)]);
+    await agent.locator('[data-call-status="connected"]').waitFor();
+    await customer.locator('[data-call-status="connected"]').waitFor();
+
+    // The customer shares a screen: it becomes the agent's main picture.
+    await customer.getByRole('button', { name: 'Share screen' }).click();
+    await customer.getByRole('button', { name: 'Stop sharing' }).first().waitFor();
+    await expectDecoding(agent, MAIN_SCREEN, 'screen');
+    // The customer's camera is still there, small.
+    expect(await agent.locator(`${REMOTE_CAMERA}[data-main="false"]`).count()).toBe(1);
+    await screenshot(agent, 'call-agent-sees-screen');
+    await screenshot(customer, 'call-customer-sharing');
+
+    // Stopping restores the layout: the customer's camera is the main picture again.
+    await customer.getByRole('button', { name: 'Stop sharing' }).first().click();
+    await agent.locator(MAIN_CAMERA).waitFor();
+    expect(await agent.locator(MAIN_SCREEN).count()).toBe(0);
+
+    // Camera off: the agent sees the customer's initials instead of a frozen picture; on again: live.
+    await customer.getByRole('button', { name: 'Turn camera off' }).click();
+    await agent.locator(MAIN_CAMERA).waitFor({ state: 'detached' });
+    await agent.locator('[data-main-tile="true"]').getByText('Camera is off').waitFor();
+    await customer.getByRole('button', { name: 'Turn camera on' }).click();
+    await expectDecoding(agent, MAIN_CAMERA, 'camera');
+
+    // Mute shows on the other side.
+    await customer.getByRole('button', { name: 'Mute', exact: true }).click();
+    await customer.getByRole('button', { name: 'Unmute' }).waitFor();
+    await agent.locator('[data-main-tile="true"]').getByTitle('Muted').waitFor();
+
+    await agent.waitForTimeout(1500);
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    const hungUpAt = Date.now();
+    await agent.getByRole('heading', { name: 'Call ended' }).waitFor();
+    await agent.getByText('You hung up.').waitFor();
+    await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
+    await customer.getByText('The call was ended by the other side.').waitFor();
+    await screenshot(agent, 'call-ended');
+
+    const measured = (hungUpAt - bothDecodingAt) / 1000;
+    const shown = Number(
+      await agent.locator('[data-connected-seconds]').getAttribute('data-connected-seconds'),
+    );
+    const onTicket = await getTicket(agentToken, ticket.id);
+    expect(onTicket.callCount).toBe(1);
+    expect(Math.abs(onTicket.callSeconds - measured)).toBeLessThanOrEqual(1);
+    expect(Math.abs(shown - measured)).toBeLessThanOrEqual(1);
+    // A connected call counts as the first response.
+    expect(onTicket.firstResponseAt).not.toBeNull();
+    // The devices are released after the call.
+    expect(await customer.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
+  });
+
+  it('tells the agent clearly when the customer declines', async () => {
+    const ticket = await newTicket(customerToken, 'Decline the call');
+    await customer.goto(`${app.url}/`);
+    await startCall(agent, ticket);
+    const prompt = customer.getByRole('dialog', { name: 'Incoming video call' });
+    await prompt.getByRole('button', { name: 'Decline' }).click();
+    await prompt.waitFor({ state: 'hidden' });
+    await agent.getByText('Casey Customer declined the call.').waitFor();
+    await agent.getByRole('heading', { name: 'Call ended' }).waitFor();
+    await agent.getByText('The call did not connect.').waitFor();
+  });
+
+  it('ends a ring nobody answers as "did not answer", and the prompt goes away', async () => {
+    const ticket = await newTicket(customerToken, 'Nobody answers');
+    await startCall(agent, ticket);
+    const prompt = customer.getByRole('dialog', { name: 'Incoming video call' });
+    await prompt.waitFor();
+    await agent.getByText('Casey Customer did not answer.').waitFor({ timeout: (RING_SECONDS + 6) * 1000 });
+    await prompt.waitFor({ state: 'hidden' });
+  });
+
+  it('rejoins the same call after the customer reloads the page', async () => {
+    const ticket = await newTicket(customerToken, 'Reload during the call');
+    const callId = await startCall(agent, ticket);
+    await customer
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    await customer.getByRole('button', { name: 'Join call' }).click();
+    await Promise.all([
+      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
+      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
+    ]);
+
+    await customer.reload();
+    // No device check this time: the page joins by itself, the same call, not ended.
+    await Promise.all([
+      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
+      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
+    ]);
+    expect(new URL(customer.url()).pathname).toBe(`/tickets/${ticket.id}/call/${callId}`);
+    expect(await customer.evaluate(() => (window as any).__livedeskCall?.callId)).toBe(callId);
+    await expectHearing(agent);
+    await agent.locator('[data-call-status="connected"]').waitFor();
+    expect(await agent.getByRole('heading', { name: 'Call ended' }).count()).toBe(0);
+    const inCall = await customer.evaluate(() => (window as any).__livedeskCall?.phase());
+    expect(inCall).toBe('in_call');
+
+    // A supervisor joins from the ticket page; both sides see them in the call.
+    const supervisor = (await signedIn(DEMO.supervisor, `/tickets/${ticket.id}`)).page;
+    await supervisor.getByRole('button', { name: 'Join call' }).click();
+    await supervisor.waitForURL(/\/call\//);
+    await supervisor.getByRole('button', { name: 'Join call' }).click();
+    await expectDecoding(supervisor, REMOTE_CAMERA, 'camera');
+    for (const page of [agent, customer]) {
+      await page
+        .locator('[data-participant="supervisor"]')
+        .filter({ hasText: 'Sam Supervisor' })
+        .getByText('In the call')
+        .waitFor();
+    }
+    await screenshot(customer, 'call-with-supervisor');
+
+    await customer.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByText('You hung up.').waitFor();
+    await supervisor.getByRole('heading', { name: 'Call ended' }).waitFor();
+    await agent.getByText('The call was ended by the other side.').waitFor();
+  });
+
+  afterAll(() => {
+    if (consoleProblems.length > 0) console.log(`browser console errors:\n${consoleProblems.join('\n')}`);
+  });
+});

@@ -1,0 +1,193 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBrowserPrerequisites,
+  collectPageErrors,
+  launchBrowser,
+  newContext,
+  screenshot,
+} from '../helpers/browser';
+import { DEMO, DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/testApp';
+
+// The support desk end to end, in three browsers at once: a customer opens a ticket through the
+// portal (with an attachment and the automatic problem snapshot), an L1 agent sees it arrive live,
+// answers, and escalates it to L2 with a note; the L2 agent finds it in their queue with the
+// whole history. Nothing is reloaded: every change reaches the other screens over the socket.
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[][] = [];
+
+beforeAll(async () => {
+  assertBrowserPrerequisites();
+  [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await app?.close();
+});
+
+async function openAs(email: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> {
+  const context = await newContext(browser, options);
+  contexts.push(context);
+  const page = await context.newPage();
+  pageErrors.push(collectPageErrors(page));
+  await page.goto(`${app.url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  return page;
+}
+
+const SUBJECT = 'The live lesson video freezes after a minute';
+const DESCRIPTION = 'Every lesson video stops after about one minute. Reloading the page does not help.';
+const REPLY = 'Thanks, Casey. Which course is it? I am checking the video service now.';
+const NOTE = 'Reproduced on course 101: the HLS segments return 403 after 60 s. Needs the media team.';
+
+describe('support desk: portal, agent console and escalation', () => {
+  it('takes a ticket from the customer through L1 to L2 with everything live', async () => {
+    // The L1 agent is already watching their tier's queue when the ticket arrives.
+    const agent = await openAs(DEMO.agentL1);
+    await agent.getByRole('heading', { name: 'Agent console' }).waitFor();
+    await agent.getByRole('tab', { name: /My tier/, selected: true }).waitFor();
+    await agent.getByText('Nothing waiting here').waitFor();
+
+    // The customer opens a ticket through the portal, from a big screen in Shanghai.
+    const customer = await openAs(DEMO.customer, {
+      timezoneId: 'Asia/Shanghai',
+      screen: { width: 1600, height: 1000 },
+    });
+    await customer.getByRole('link', { name: 'New ticket' }).click();
+    await customer.getByRole('heading', { name: 'Open a ticket' }).waitFor();
+    await customer.getByRole('textbox', { name: 'Subject' }).fill(SUBJECT);
+    await customer.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Video call' });
+    await customer.getByRole('textbox', { name: 'Description' }).fill(DESCRIPTION);
+    // An attachment uploads at once, with a progress bar that ends as "uploaded".
+    await customer.locator('input[type="file"]').setInputFiles({
+      name: 'player-console.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('[video] segment 12 failed: HTTP 403\n'),
+    });
+    await customer.getByLabel('player-console.txt uploaded').waitFor();
+    // What will be sent is visible before sending.
+    await customer.getByRole('button', { name: 'Technical details we will attach' }).click();
+    await customer
+      .getByRole('region', { name: 'Technical details we will attach' })
+      .getByText('Asia/Shanghai')
+      .waitFor();
+    await screenshot(customer, 'customer-new-ticket');
+    await customer.getByRole('button', { name: 'Submit ticket' }).click();
+
+    // The ticket page confirms it and shows the snapshot that was sent.
+    await customer.getByRole('heading', { name: SUBJECT }).waitFor();
+    const opened = customer.getByText(/Ticket #\d+ is open/);
+    await opened.waitFor();
+    const number = Number((await opened.textContent())?.match(/#(\d+)/)?.[1]);
+    expect(number).toBeGreaterThan(0);
+    const sent = customer.getByRole('region', { name: 'What we sent' });
+    await sent.getByText('Asia/Shanghai').waitFor();
+    await sent.getByText(/1600 × 1000/).waitFor();
+    await sent
+      .getByText(/Chrome/)
+      .first()
+      .waitFor();
+    await customer.getByRole('button', { name: /Download player-console\.txt/ }).waitFor();
+    await screenshot(customer, 'customer-ticket-created');
+
+    // The agent's queue shows the new ticket without a reload, then the agent opens it.
+    const row = agent.getByRole('row').filter({ hasText: SUBJECT });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Casey Customer');
+    expect(await row.textContent()).toContain('Unassigned');
+    await row.getByText(/^FRT /).waitFor();
+    await screenshot(agent, 'agent-queue');
+    await row.getByRole('link', { name: SUBJECT }).click();
+    await agent.getByRole('heading', { name: `#${number} ${SUBJECT}` }).waitFor();
+    await agent
+      .getByRole('article', { name: 'Original request by Casey Customer' })
+      .getByText(DESCRIPTION)
+      .waitFor();
+    await agent.getByRole('region', { name: 'Problem snapshot' }).getByText('Asia/Shanghai').waitFor();
+    await agent.getByText('Waiting for a first response').waitFor();
+
+    // `r` puts the cursor in the reply box; the agent answers.
+    await agent.keyboard.press('r');
+    const replyBox = agent.getByRole('textbox', { name: 'Reply' });
+    await expect.poll(() => replyBox.evaluate((el) => el === document.activeElement)).toBe(true);
+    await replyBox.fill(REPLY);
+    await agent.getByRole('button', { name: 'Send reply' }).click();
+    await agent.getByRole('article', { name: 'Message from You' }).filter({ hasText: REPLY }).waitFor();
+
+    // The customer sees the reply arrive live, and the agent sees the first-response time.
+    await customer.getByRole('article', { name: 'Message from Lee L1' }).filter({ hasText: REPLY }).waitFor();
+    await agent.getByText(/^First response: \d/).waitFor();
+    await agent
+      .getByRole('region', { name: 'Timeline' })
+      .getByText(/First response by Lee L1/)
+      .waitFor();
+    await screenshot(customer, 'customer-reply');
+    await screenshot(agent, 'agent-ticket');
+
+    // `e` opens the escalation dialog; the note is required.
+    // Shortcuts are ignored while typing: leave the reply box first (a click on the page does).
+    await agent.getByRole('heading', { name: `#${number} ${SUBJECT}` }).click();
+    await agent.keyboard.press('e');
+    const dialog = agent.getByRole('dialog', { name: `Escalate ticket #${number}` });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Escalate' }).click();
+    await dialog.getByText('An escalation needs a note for the next tier.').waitFor();
+    await dialog.getByRole('combobox', { name: 'Escalate to' }).selectOption('L2');
+    await dialog.getByRole('textbox', { name: /Note for the next tier/ }).fill(NOTE);
+    await screenshot(agent, 'agent-escalate');
+    await dialog.getByRole('button', { name: 'Escalate' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await agent.getByText('escalated it from L1 to L2').first().waitFor();
+    await agent.getByRole('article', { name: 'Internal note by You' }).filter({ hasText: NOTE }).waitFor();
+    // The ticket is now above Lee's tier: read-only for them.
+    await agent.getByText(/This ticket is at L2, above your tier/).waitFor();
+
+    // The L2 agent finds it in their tier's queue with the whole history.
+    const l2 = await openAs(DEMO.agentL2);
+    const l2Row = l2.getByRole('row').filter({ hasText: SUBJECT });
+    await l2Row.waitFor();
+    await l2Row.getByRole('link', { name: SUBJECT }).click();
+    await l2.getByRole('heading', { name: `#${number} ${SUBJECT}` }).waitFor();
+    await l2
+      .getByRole('article', { name: 'Original request by Casey Customer' })
+      .getByText(DESCRIPTION)
+      .waitFor();
+    await l2.getByRole('article', { name: 'Message from Lee L1' }).filter({ hasText: REPLY }).waitFor();
+    const note = l2.getByRole('article', { name: 'Internal note by Lee L1' });
+    await note.filter({ hasText: NOTE }).waitFor();
+    await note.getByText('Internal note', { exact: true }).waitFor();
+    await l2.getByText('Lee L1 escalated it from L1 to L2').waitFor();
+    await l2.getByText(/^First response: \d/).waitFor();
+    await screenshot(l2, 'l2-ticket');
+
+    // The customer's page followed along (the reply opened the ticket) but never shows the note.
+    await customer.locator('[data-status="open"]').waitFor();
+    expect(await customer.getByText(NOTE).count()).toBe(0);
+
+    for (const errors of pageErrors) expect(errors).toEqual([]);
+  });
+  it('shows supervisors every queue and the agents’ availability, updated live', async () => {
+    const supervisor = await openAs(DEMO.supervisor);
+    await supervisor.getByRole('tab', { name: /All/, selected: true }).waitFor();
+    const agents = supervisor.getByRole('table', { name: 'Agents' });
+    const lee = agents.getByRole('row').filter({ hasText: 'Lee L1' });
+    await lee.locator('[data-availability="away"]').waitFor();
+    expect(await lee.textContent()).toContain('accounts');
+
+    // The agent changes their availability in the header; the supervisor's table follows.
+    const agent = await openAs(DEMO.agentL1);
+    await agent.getByRole('combobox', { name: 'Availability' }).selectOption('available');
+    await lee.locator('[data-availability="available"]').waitFor();
+    await screenshot(supervisor, 'supervisor-home');
+
+    for (const errors of pageErrors) expect(errors).toEqual([]);
+  });
+});

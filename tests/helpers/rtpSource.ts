@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { types } from 'mediasoup';
+
+/**
+ * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
+ * and sends them as RTP into mediasoup PlainTransports, which become ordinary producers in the
+ * router — the same kind of producers a browser creates.
+ */
+export async function startRtpSource(
+  router: types.Router,
+  options: { appData?: Record<string, unknown>; seconds?: number } = {},
+): Promise<{ video: types.Producer; audio: types.Producer; ffmpeg: ChildProcess; stop: () => void }> {
+  const transport = async () =>
+    router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
+  const videoTransport = await transport();
+  const audioTransport = await transport();
+  const video = await videoTransport.produce({
+    kind: 'video',
+    rtpParameters: {
+      codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [] }],
+      encodings: [{ ssrc: 11111111 }],
+    },
+    appData: { source: 'camera', ...options.appData },
+  });
+  const audio = await audioTransport.produce({
+    kind: 'audio',
+    rtpParameters: {
+      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, rtcpFeedback: [] }],
+      encodings: [{ ssrc: 22222222 }],
+    },
+    appData: { source: 'mic', ...options.appData },
+  });
+  const dest = (t: types.PlainTransport) =>
+    `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`;
+  const ffmpeg = spawn(
+    'ffmpeg',
+    [
+      '-nostdin',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=320x240:rate=15:duration=${options.seconds ?? 60}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=440:sample_rate=48000:duration=${options.seconds ?? 60}`,
+      '-map',
+      '0:v',
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-b:v',
+      '300k',
+      '-g',
+      '15',
+      '-ssrc',
+      '11111111',
+      '-payload_type',
+      '101',
+      '-f',
+      'rtp',
+      dest(videoTransport),
+      '-map',
+      '1:a',
+      '-c:a',
+      'libopus',
+      '-ac',
+      '2',
+      '-b:a',
+      '64k',
+      '-ssrc',
+      '22222222',
+      '-payload_type',
+      '100',
+      '-f',
+      'rtp',
+      dest(audioTransport),
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    video,
+    audio,
+    ffmpeg,
+    stop: () => {
+      ffmpeg.kill('SIGKILL');
+      videoTransport.close();
+      audioTransport.close();
+    },
+  };
+}
+
+/** ffprobe's view of a media file: container duration and its streams. */
+export async function probe(file: string): Promise<{
+  duration: number | null;
+  streams: Array<{ codec_type: string; codec_name: string; width?: number }>;
+}> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file]);
+    let text = '';
+    p.stdout.on('data', (c) => {
+      text += c;
+    });
+    // 'close', not 'exit': only then has all of the output been read.
+    p.once('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`ffprobe exited ${code}`))));
+  });
+  const json = JSON.parse(out);
+  const duration = Number(json.format?.duration);
+  return { duration: Number.isFinite(duration) ? duration : null, streams: json.streams ?? [] };
+}

@@ -1,0 +1,422 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AckResult, CallView, TicketView } from '../../signaling/protocol';
+import {
+  BROWSER_RTP_CAPABILITIES,
+  FAKE_DTLS,
+  joinAndProduce,
+  ok,
+  opusRtpParameters,
+} from '../helpers/callClient';
+import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
+import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
+
+describe('calls against the real mediasoup worker', () => {
+  let t: TestApp;
+  const tokens: Record<string, string> = {};
+  const open: ClientSocket[] = [];
+
+  async function socketFor(who: string) {
+    const s = await connectSocket(t.url, tokens[who]!);
+    open.push(s);
+    return s;
+  }
+
+  async function newTicket(subject: string): Promise<TicketView> {
+    const res = await fetch(`${t.url}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.customer}` },
+      body: JSON.stringify({ subject, description: 'Please call me', category: 'video_call' }),
+    });
+    return (await res.json()) as TicketView;
+  }
+
+  async function timelineTypes(ticketId: string): Promise<any[]> {
+    const res = await fetch(`${t.url}/api/tickets/${ticketId}/timeline`, {
+      headers: { authorization: `Bearer ${tokens.agentL1}` },
+    });
+    return ((await res.json()) as { items: any[] }).items;
+  }
+
+  /** Agent starts, customer answers; both sockets returned. */
+  async function ringAndAnswer(subject: string) {
+    const ticket = await newTicket(subject);
+    const agent = await socketFor('agentL1');
+    const customer = await socketFor('customer');
+    const incoming = record(customer, 'call:incoming');
+    const call = ok(await agent.emitWithAck('call:start', { ticketId: ticket.id }));
+    expect(call.status).toBe('ringing');
+    await eventually(() => incoming.some((c) => c.id === call.id), 'the ring at the customer');
+    const answered = ok(await customer.emitWithAck('call:answer', { callId: call.id, accept: true }));
+    expect(answered.status).toBe('connecting');
+    return { ticket, agent, customer, callId: call.id };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CALL_RING_SECONDS: '1', CALL_REJOIN_GRACE_SECONDS: '1' } });
+    for (const [key, email] of Object.entries(DEMO)) tokens[key] = await login(t.url, email);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await t?.close();
+  });
+
+  it('joins, produces, consumes (paused first) and leaves', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Produce and consume');
+    const atCustomer = record(customer, 'call:producer:new');
+    const a = await joinAndProduce(agent, callId, 1111);
+    expect(a.join.routerRtpCapabilities).toHaveProperty('codecs');
+    expect(a.join.rejoinGraceMs).toBe(1000);
+    const c = await joinAndProduce(customer, callId, 2222);
+    // The customer joined after the agent produced: the join result lists the agent's track.
+    expect(c.join.producers.map((p) => p.producerId)).toEqual([a.producerId]);
+    expect(atCustomer).toEqual([]);
+
+    const consumer = ok(
+      await customer.emitWithAck('call:consume', {
+        callId,
+        transportId: c.recv.id,
+        producerId: a.producerId,
+      }),
+    );
+    expect(consumer).toMatchObject({
+      kind: 'video',
+      source: 'camera',
+      paused: true,
+      peerId: expect.any(String),
+    });
+    ok(await customer.emitWithAck('call:consumer:resume', { callId, consumerId: consumer.id }));
+
+    // The agent hears about the customer's new track live.
+    const atAgent = record(agent, 'call:producer:new');
+    const mic = ok(
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: c.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(3333),
+        source: 'mic',
+      }),
+    );
+    await eventually(() => atAgent.some((p) => p.producerId === mic.producerId), 'the new-producer notice');
+
+    const closedAtCustomer = record(customer, 'call:consumer:closed');
+    ok(await agent.emitWithAck('call:producer:close', { callId, producerId: a.producerId }));
+    await eventually(
+      () => closedAtCustomer.some((x) => x.consumerId === consumer.id),
+      'the consumer to close',
+    );
+
+    ok(await customer.emitWithAck('call:leave', { callId }));
+    const room = t.app.media.getRoom(callId)!;
+    expect([...room.peers.keys()]).toHaveLength(1);
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('never lets a peer consume, pause or close another peer’s objects by guessing ids', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Guessing ids');
+    const a = await joinAndProduce(agent, callId, 4444);
+    const c = await joinAndProduce(customer, callId, 5555);
+    const cons = ok(
+      await agent.emitWithAck('call:consume', { callId, transportId: a.recv.id, producerId: c.producerId }),
+    );
+
+    // The customer uses the agent's transport, producer and consumer ids.
+    const attempts: AckResult<unknown>[] = [
+      await customer.emitWithAck('call:consume', {
+        callId,
+        transportId: a.recv.id,
+        producerId: a.producerId,
+      }),
+      await customer.emitWithAck('call:producer:set-paused', {
+        callId,
+        producerId: a.producerId,
+        paused: true,
+      }),
+      await customer.emitWithAck('call:producer:close', { callId, producerId: a.producerId }),
+      await customer.emitWithAck('call:consumer:resume', { callId, consumerId: cons.id }),
+      await customer.emitWithAck('call:transport:connect', {
+        callId,
+        transportId: a.send.id,
+        dtlsParameters: FAKE_DTLS,
+      }),
+      await customer.emitWithAck('call:transport:restart-ice', { callId, transportId: a.send.id }),
+    ];
+    for (const result of attempts) expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Nothing of the agent's changed.
+    const peer = t.app.media.getRoom(callId)!.getPeer(await whoami(agent));
+    expect(peer.producers.get(a.producerId)?.paused).toBe(false);
+    expect(peer.producers.has(a.producerId)).toBe(true);
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  async function whoami(s: ClientSocket) {
+    return ok(await s.emitWithAck('session:whoami', {})).id;
+  }
+
+  it('answers malformed and out-of-order signaling with result errors, and the room keeps working', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Bad signaling');
+    // Out of order: transports and produce before joining.
+    const early = await customer.emitWithAck('call:transport:create', { callId, direction: 'send' });
+    expect(early).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const a = await joinAndProduce(agent, callId, 6666);
+    const notJoined = await customer.emitWithAck('call:consume', {
+      callId,
+      transportId: 'x',
+      producerId: a.producerId,
+    });
+    expect(notJoined).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    ok(await customer.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const send = ok(await customer.emitWithAck('call:transport:create', { callId, direction: 'send' }));
+    const malformed: AckResult<unknown>[] = [
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(7777),
+        source: 'camera',
+      } as never),
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: send.id,
+        kind: 'video',
+        rtpParameters: { codecs: 'nope' },
+        source: 'camera',
+      }),
+      await customer.emitWithAck('call:transport:create', { callId, direction: 'sideways' } as never),
+      await customer.emitWithAck('call:join', { callId: 'not-a-uuid', rtpCapabilities: {} } as never),
+      await customer.emitWithAck('call:stats', { callId, stats: { packetLoss: 7 } } as never),
+      await customer.emitWithAck('call:transport:connect', {
+        callId,
+        transportId: send.id,
+        dtlsParameters: { role: 'x' },
+      }),
+    ];
+    for (const result of malformed) {
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(['bad_request', 'conflict']).toContain(result.error.code);
+    }
+    // Producing into a receive-only transport is refused too.
+    const recv = ok(await customer.emitWithAck('call:transport:create', { callId, direction: 'recv' }));
+    const wrongWay = await customer.emitWithAck('call:produce', {
+      callId,
+      transportId: recv.id,
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(8888),
+      source: 'mic',
+    });
+    expect(wrongWay).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+
+    // Still working: a correct produce and consume go through.
+    ok(
+      await customer.emitWithAck('call:transport:connect', {
+        callId,
+        transportId: send.id,
+        dtlsParameters: FAKE_DTLS,
+      }),
+    );
+    ok(
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(9999),
+        source: 'mic',
+      }),
+    );
+    ok(
+      await customer.emitWithAck('call:consume', { callId, transportId: recv.id, producerId: a.producerId }),
+    );
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('records a connected call on the ticket: participants, first response, duration and stats in the snapshot', async () => {
+    const { ticket, agent, customer, callId } = await ringAndAnswer('Full call');
+    await joinAndProduce(agent, callId, 1212);
+    await joinAndProduce(customer, callId, 1313);
+    const updates = record(agent, 'call:updated');
+    ok(
+      await agent.emitWithAck('call:stats', {
+        callId,
+        stats: {
+          bytesReceived: 5000,
+          rttMs: 20,
+          packetLoss: 0,
+          inboundKbps: 800,
+          frameWidth: 640,
+          frameHeight: 480,
+        },
+      }),
+    );
+    ok(
+      await customer.emitWithAck('call:stats', {
+        callId,
+        stats: { bytesReceived: 4000, rttMs: 30, packetLoss: 0.01, inboundKbps: 600 },
+      }),
+    );
+    await eventually(() => updates.some((c) => c.status === 'connected'), 'the call to be connected');
+    await new Promise((r) => setTimeout(r, 1100));
+    const ended = ok(await customer.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(ended).toMatchObject({ status: 'ended', endReason: 'hangup' });
+    expect(ended.connectedSeconds).toBeGreaterThanOrEqual(1);
+    expect(ended.participants.map((p) => p.role).sort()).toEqual(['agent', 'customer']);
+    expect(ended.participants.every((p) => p.joinedAt && p.leftAt)).toBe(true);
+
+    const listed = await fetch(`${t.url}/api/tickets/${ticket.id}/calls`, {
+      headers: { authorization: `Bearer ${tokens.customer}` },
+    });
+    expect(((await listed.json()) as { items: CallView[] }).items.map((c) => [c.id, c.status])).toEqual([
+      [callId, 'ended'],
+    ]);
+    const types = (await timelineTypes(ticket.id)).map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(['call.started', 'call.connected', 'ticket.first_response', 'call.ended']),
+    );
+    const res = await fetch(`${t.url}/api/tickets/${ticket.id}`, {
+      headers: { authorization: `Bearer ${tokens.agentL1}` },
+    });
+    const view = (await res.json()) as TicketView;
+    expect(view.firstResponseAt).not.toBeNull();
+    expect(view.sla.clocks.find((c) => c.clock === 'first_response')?.status).toBe('met');
+    expect(view.callCount).toBe(1);
+    expect(view.callSeconds).toBe(ended.connectedSeconds);
+    expect(view.callShareOfResolution).toBeGreaterThan(0);
+    const lastCall = (view.snapshot as any).lastCall;
+    expect(lastCall.callId).toBe(callId);
+    expect(
+      Object.values(lastCall.participants)
+        .map((p: any) => p.rttMsMean)
+        .sort(),
+    ).toEqual([20, 30]);
+  });
+
+  it('ends with a clear reason on decline, no answer, an offline customer, and cancel', async () => {
+    const declined = await newTicket('Decline');
+    const agent = await socketFor('agentL1');
+    const customer = await socketFor('customer');
+    const c1 = ok(await agent.emitWithAck('call:start', { ticketId: declined.id }));
+    const d = ok(await customer.emitWithAck('call:answer', { callId: c1.id, accept: false }));
+    expect(d).toMatchObject({ status: 'ended', endReason: 'declined' });
+
+    const unanswered = await newTicket('No answer');
+    const updates = record(agent, 'call:updated');
+    const c2 = ok(await agent.emitWithAck('call:start', { ticketId: unanswered.id }));
+    await eventually(
+      () => updates.some((c) => c.id === c2.id && c.endReason === 'no_answer'),
+      'no_answer after 1 s',
+      4000,
+    );
+    const entries = await timelineTypes(unanswered.id);
+    expect(entries.find((e) => e.type === 'call.ended')?.data.reason).toBe('no_answer');
+
+    const cancelled = await newTicket('Cancel');
+    const c3 = ok(await agent.emitWithAck('call:start', { ticketId: cancelled.id }));
+    expect(ok(await agent.emitWithAck('call:cancel', { callId: c3.id }))).toMatchObject({
+      endReason: 'cancelled',
+    });
+
+    customer.close();
+    await new Promise((r) => setTimeout(r, 100));
+    for (const s of open) if (s !== customer && s !== agent) s.close();
+    const offline = await newTicket('Offline');
+    const c4 = ok(await agent.emitWithAck('call:start', { ticketId: offline.id }));
+    expect(c4).toMatchObject({ status: 'ended', endReason: 'customer_offline' });
+  });
+
+  it('keeps a call through a reconnect within the grace period, and ends it after', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Grace period');
+    await joinAndProduce(agent, callId, 1414);
+    await joinAndProduce(customer, callId, 1515);
+    customer.close();
+    // Back within the 1 s grace period, on a new connection.
+    const again = await socketFor('customer');
+    await joinAndProduce(again, callId, 1616);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ok(await again.emitWithAck('call:stats', { callId, stats: {} }))).toBeNull();
+    const view = t.app.media.getRoom(callId);
+    expect(view?.peers.size).toBe(2);
+
+    const updates = record(agent, 'call:updated');
+    again.close();
+    await eventually(
+      () => updates.some((c) => c.endReason === 'disconnected'),
+      'the call to end after the grace period',
+      4000,
+    );
+  });
+
+  it('lets a supervisor join a running call visibly, as a third peer', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Supervisor joins');
+    const a = await joinAndProduce(agent, callId, 1717);
+    await joinAndProduce(customer, callId, 1818);
+    const updates = record(customer, 'call:updated');
+    const supervisor = await socketFor('supervisor');
+    const s = await joinAndProduce(supervisor, callId, 1919);
+    expect(s.join.producers.map((p) => p.producerId)).toContain(a.producerId);
+    ok(
+      await supervisor.emitWithAck('call:consume', {
+        callId,
+        transportId: s.recv.id,
+        producerId: a.producerId,
+      }),
+    );
+    await eventually(
+      () => updates.some((c) => c.participants.some((p) => p.role === 'supervisor' && p.present)),
+      'the supervisor to be visible to the customer',
+    );
+    // A QA reviewer may not join.
+    const qa = await socketFor('qa');
+    const refused = await qa.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('keeps another customer out of the call', async () => {
+    await t.app.users.create({
+      email: 'call.intruder@example.com',
+      name: 'Intruder',
+      password: 'intruder-password',
+      role: 'customer',
+      skills: [],
+      locale: 'en',
+    });
+    tokens.intruder = await login(t.url, 'call.intruder@example.com', 'intruder-password');
+    const { agent, callId } = await ringAndAnswer('Private call');
+    const intruder = await socketFor('intruder');
+    for (const result of [
+      await intruder.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }),
+      await intruder.emitWithAck('call:answer', { callId, accept: true }),
+      await intruder.emitWithAck('call:hangup', { callId }),
+    ]) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('survives a killed media worker: the peers are told to rejoin, and the rejoin works', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Worker dies');
+    await joinAndProduce(agent, callId, 2020);
+    await joinAndProduce(customer, callId, 2121);
+    const lostAtAgent = record(agent, 'call:media-lost');
+    const lostAtCustomer = record(customer, 'call:media-lost');
+    const room = t.app.media.getRoom(callId)!;
+    const replaced = new Promise((resolve) => t.app.media.once('workerReplaced', resolve));
+    process.kill(t.app.media.workerPids()[0]!, 'SIGKILL');
+    await eventually(() => lostAtAgent.length > 0 && lostAtCustomer.length > 0, 'the media-lost notices');
+    expect(lostAtAgent[0]).toEqual({ callId, rejoin: true, reason: 'worker_died' });
+    expect(room.closed).toBe(true);
+    await replaced;
+    // Both rejoin into a fresh room and media flows again.
+    const a = await joinAndProduce(agent, callId, 2222);
+    const c = await joinAndProduce(customer, callId, 2323);
+    ok(
+      await customer.emitWithAck('call:consume', {
+        callId,
+        transportId: c.recv.id,
+        producerId: a.producerId,
+      }),
+    );
+    expect(t.app.media.getRoom(callId)).not.toBe(room);
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+});
