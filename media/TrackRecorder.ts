@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { types } from 'mediasoup';
-import { allocateRtpPortPair, isBound } from './rtpPorts';
+import { allocateRtpPortPair, processHoldsUdpPort } from './rtpPorts';
 
 export interface TrackRecorderOptions {
   router: types.Router;
@@ -11,6 +11,8 @@ export interface TrackRecorderOptions {
   /** File path without extension; `.part.webm` (written live) and `.sdp` are added. */
   basePath: string;
   ffmpegPath?: string;
+  /** Chooses FFmpeg's port pair; the default picks a free pair at random. */
+  allocatePorts?: () => Promise<{ rtp: number; rtcp: number }>;
 }
 
 export interface TrackResult {
@@ -46,6 +48,48 @@ export function sdpFor(consumer: types.Consumer, ports: { rtp: number; rtcp: num
     'a=recvonly',
     '',
   ].join('\n');
+}
+
+/** Attempts at starting FFmpeg when the chosen port was taken in the meantime. */
+const START_ATTEMPTS = 3;
+/** How long FFmpeg may take to bind its port: generous, since a loaded machine starts it slowly. */
+const START_TIMEOUT_MS = 15_000;
+
+/** FFmpeg's arguments: read the RTP stream the SDP describes and copy it into live WebM. */
+function ffmpegArgs(sdpPath: string, file: string): string[] {
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'warning',
+    '-protocol_whitelist',
+    'file,udp,rtp',
+    // Short probing: the header (and so a playable file) must exist within about a second.
+    '-analyzeduration',
+    '1500000',
+    '-probesize',
+    '300000',
+    '-fflags',
+    '+genpts',
+    '-i',
+    sdpPath,
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    '-f',
+    'webm',
+    // Live mode: no seeking back to rewrite the header, clusters closed every second.
+    '-live',
+    '1',
+    // Write each packet through at once: a killed FFmpeg loses at most the last one.
+    '-flush_packets',
+    '1',
+    '-cluster_time_limit',
+    '1000',
+    '-y',
+    file,
+  ];
 }
 
 /**
@@ -91,94 +135,92 @@ export class TrackRecorder extends EventEmitter {
   }
 
   private async start(): Promise<void> {
-    const { router, producer } = this.options;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const ports = await allocateRtpPortPair();
-    this.transport = await router.createPlainTransport({
-      listenIp: '127.0.0.1',
-      rtcpMux: false,
-      comedia: false,
-    });
-    await this.transport.connect({ ip: '127.0.0.1', port: ports.rtp, rtcpPort: ports.rtcp });
-    this.consumer = await this.transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: router.rtpCapabilities,
-      paused: true,
-    });
-    const sdpPath = `${this.options.basePath}.sdp`;
-    fs.writeFileSync(sdpPath, sdpFor(this.consumer, ports));
-
-    this.ffmpeg = spawn(
-      this.options.ffmpegPath ?? 'ffmpeg',
-      [
-        '-nostdin',
-        '-hide_banner',
-        '-loglevel',
-        'warning',
-        '-protocol_whitelist',
-        'file,udp,rtp',
-        // Short probing: the header (and so a playable file) must exist within about a second.
-        '-analyzeduration',
-        '1500000',
-        '-probesize',
-        '300000',
-        '-fflags',
-        '+genpts',
-        '-i',
-        sdpPath,
-        '-map',
-        '0',
-        '-c',
-        'copy',
-        '-f',
-        'webm',
-        // Live mode: no seeking back to rewrite the header, clusters closed every second.
-        '-live',
-        '1',
-        // Write each packet through at once: a killed FFmpeg loses at most the last one.
-        '-flush_packets',
-        '1',
-        '-cluster_time_limit',
-        '1000',
-        '-y',
-        this.file,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    this.ffmpeg.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
-    });
-    this.exit = new Promise((resolve) => {
-      this.ffmpeg!.once('exit', (code) => resolve({ code }));
-      this.ffmpeg!.once('error', (err) => {
-        this.stderr += `\n${err.message}`;
-        resolve({ code: -1 });
-      });
-    });
-    void this.exit.then(({ code }) => {
-      if (!this.stopping) {
-        void this.teardown();
-        this.emit('crashed', this.result(code, true));
-      }
-    });
-
-    // Let media through only once FFmpeg listens, or the first keyframe is lost.
-    const deadline = Date.now() + 5000;
-    while (!(await isBound(ports.rtp))) {
-      if (Date.now() > deadline || this.ffmpeg.exitCode !== null) {
-        await this.stop();
-        throw new Error(`FFmpeg did not start listening: ${this.stderr.trim() || 'no output'}`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
+    // The port pair is free when chosen, but another process may take it before FFmpeg binds it
+    // (the kernel hands out ports in this range to any process). Such a start is retried on a new
+    // pair; any other failure is reported at once.
+    for (let attempt = 1; ; attempt++) {
+      const ports = await (this.options.allocatePorts ?? allocateRtpPortPair)();
+      const outcome = await this.launch(ports);
+      if (outcome === 'listening') break;
+      if (outcome === 'port-taken' && attempt < START_ATTEMPTS) continue;
+      await this.stop();
+      throw new Error(`FFmpeg did not start listening: ${this.stderr.trim() || 'no output'}`);
     }
-    await this.consumer.resume();
+    await this.consumer!.resume();
     this.startedAt = new Date();
-    if (this.consumer.kind === 'video') {
+    if (this.consumer!.kind === 'video') {
       // Ask for a keyframe now and a few more times: FFmpeg needs one to learn the frame size.
       for (const ms of [0, 300, 800, 1500, 3000]) {
         this.keyframeTimers.push(setTimeout(() => void this.consumer?.requestKeyFrame().catch(() => {}), ms));
       }
     }
+  }
+
+  /**
+   * Points the (paused) consumer at `ports` and starts FFmpeg listening there. Media is let through
+   * only once FFmpeg listens, or the first keyframe is lost.
+   */
+  private async launch(ports: { rtp: number; rtcp: number }): Promise<'listening' | 'port-taken' | 'failed'> {
+    // A PlainTransport connects once, so a retry on a new pair needs a new transport.
+    this.consumer?.close();
+    this.transport?.close();
+    const transport = await this.options.router.createPlainTransport({
+      listenIp: '127.0.0.1',
+      rtcpMux: false,
+      comedia: false,
+    });
+    this.transport = transport;
+    await transport.connect({ ip: '127.0.0.1', port: ports.rtp, rtcpPort: ports.rtcp });
+    this.consumer = await transport.consume({
+      producerId: this.options.producer.id,
+      rtpCapabilities: this.options.router.rtpCapabilities,
+      paused: true,
+    });
+    const sdpPath = `${this.options.basePath}.sdp`;
+    fs.writeFileSync(sdpPath, sdpFor(this.consumer, ports));
+
+    this.stderr = '';
+    const ffmpeg = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArgs(sdpPath, this.file), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.ffmpeg = ffmpeg;
+    ffmpeg.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
+    });
+    const exit = new Promise<{ code: number | null }>((resolve) => {
+      ffmpeg.once('exit', (code) => resolve({ code }));
+      ffmpeg.once('error', (err) => {
+        this.stderr += `\n${err.message}`;
+        resolve({ code: -1 });
+      });
+    });
+
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    // FFmpeg binds RTP and then RTCP; once it holds both, nothing else can take them.
+    const listening = async () =>
+      ffmpeg.pid !== undefined &&
+      (await processHoldsUdpPort(ffmpeg.pid, ports.rtp)) &&
+      (await processHoldsUdpPort(ffmpeg.pid, ports.rtcp));
+    while (!(await listening())) {
+      if (ffmpeg.exitCode !== null || ffmpeg.signalCode !== null) {
+        await exit;
+        return /address already in use|bind failed/i.test(this.stderr) ? 'port-taken' : 'failed';
+      }
+      if (Date.now() > deadline) {
+        this.exit = exit;
+        return 'failed';
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    this.exit = exit;
+    void exit.then(({ code }) => {
+      if (!this.stopping) {
+        void this.teardown();
+        this.emit('crashed', this.result(code, true));
+      }
+    });
+    return 'listening';
   }
 
   private result(code: number | null, crashed: boolean): TrackResult {

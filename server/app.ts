@@ -241,7 +241,10 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     calls.beforeEnd = async (callId) => {
       await recordings.stop(null, callId);
     };
-    await recordings.recover();
+    const recovered = await recordings.recover();
+    if (recovered.length > 0) {
+      logger.warn({ recordings: recovered }, 'concluded recordings interrupted by the last shutdown');
+    }
     await calls.recoverUnfinished();
     const retention = setInterval(
       () => void recordings.sweepRetention().catch((err) => logger.error({ err }, 'retention sweep failed')),

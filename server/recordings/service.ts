@@ -424,13 +424,16 @@ export class RecordingsService {
     return notice;
   }
 
-  /** After a restart: recordings that were running are concluded from the files they left. */
-  async recover(): Promise<number> {
+  /**
+   * After a restart: recordings that were running are concluded from the files they left.
+   * Returns the ids of the recordings it concluded.
+   */
+  async recover(): Promise<string[]> {
     const stale = await this.db
       .select()
       .from(recordings)
       .where(inArray(recordings.status, ['recording', 'processing', 'awaiting_consent']));
-    let n = 0;
+    const recovered: string[] = [];
     for (const row of stale) {
       if (this.active.has(row.callId)) continue;
       if (row.status === 'awaiting_consent') {
@@ -453,9 +456,9 @@ export class RecordingsService {
         .set({ error: 'The server stopped during the recording; what was captured is saved.' })
         .where(eq(recordings.id, row.id));
       await this.conclude(row.id, row.endedAt ?? new Date());
-      n++;
+      recovered.push(row.id);
     }
-    return n;
+    return recovered;
   }
 
   /** Deletes recordings (rows and files) older than the retention period. */

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallsRepository } from '../../server/calls/repository';
-import { recordingTracks } from '../../server/db/schema';
+import { recordings, recordingTracks } from '../../server/db/schema';
 import { EventBus } from '../../server/events/bus';
 import { createLogger } from '../../server/logger';
 import { RecordingsService } from '../../server/recordings/service';
@@ -25,6 +25,9 @@ async function setup(env: Record<string, string> = {}) {
  * A call between the demo agent and customer whose agent peer sends real media: FFmpeg's test
  * pattern and tone enter the call's router as the agent's camera and microphone producers.
  */
+/** Calls still to end after the test that started them, whatever its outcome. */
+const cleanups: Array<() => Promise<void>> = [];
+
 async function liveCall(
   t: TestApp,
   tokens: Record<string, string>,
@@ -57,6 +60,10 @@ async function liveCall(
   const peer = room.getPeer(agentId);
   peer.addProducer(source.video);
   peer.addProducer(source.audio);
+  cleanups.push(async () => {
+    await agent.emitWithAck('call:hangup', { callId: call.id }).catch(() => {});
+    source.stop();
+  });
   return { ticket, agent, customer, callId: call.id, source };
 }
 
@@ -66,17 +73,27 @@ async function liveCall(
  */
 async function waitForMedia(t: TestApp, recordingId: string, tracks: number, minBytes = 20_000) {
   const dir = path.join(t.app.config.recordings.dir, recordingId);
-  await eventually(
-    () =>
-      fs.existsSync(dir) &&
-      fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.part.webm'))
-        .filter((f) => fs.statSync(path.join(dir, f)).size >= (f.includes('-mic-') ? minBytes / 4 : minBytes))
-        .length >= tracks,
-    `${tracks} track files with media`,
-    20_000,
-  );
+  const files = () =>
+    fs.existsSync(dir)
+      ? fs.readdirSync(dir).map((f) => ({ f, size: fs.statSync(path.join(dir, f)).size }))
+      : [];
+  try {
+    await eventually(
+      () =>
+        files().filter(
+          ({ f, size }) =>
+            f.endsWith('.part.webm') && size >= (f.includes('-mic-') ? minBytes / 4 : minBytes),
+        ).length >= tracks,
+      `${tracks} track files with media`,
+      20_000,
+    );
+  } catch (err) {
+    // Say what the recording looked like, so a failure names its cause.
+    const [row] = await t.app.db.db.select().from(recordings).where(eq(recordings.id, recordingId));
+    throw new Error(
+      `${(err as Error).message}; recording ${row?.status} (${row?.error ?? 'no error'}); files ${JSON.stringify(files())}`,
+    );
+  }
 }
 
 const get = (t: TestApp, token: string, p: string, headers: Record<string, string> = {}) =>
@@ -86,19 +103,19 @@ describe('call recording with FFmpeg', () => {
   let t: TestApp;
   let tokens: Record<string, string>;
   const sockets: ClientSocket[] = [];
-  const sources: Array<{ stop: () => void }> = [];
   beforeAll(async () => {
     ({ t, tokens } = await setup({ RECORDING_AUTO_PRIORITIES: 'P1', RECORDING_AUTO_TIERS: '' }));
   });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
   afterAll(async () => {
-    for (const s of sources) s.stop();
     for (const s of sockets) s.close();
     await t?.close();
   });
 
   it('records both tracks without re-encoding, announces it to both sides, and serves it to QA with ranges', async () => {
-    const { ticket, agent, customer, callId, source } = await liveCall(t, tokens, sockets);
-    sources.push(source);
+    const { ticket, agent, customer, callId } = await liveCall(t, tokens, sockets);
     const atCustomer = record(customer, 'recording:state');
     const notice = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
     expect(notice).toMatchObject({ status: 'recording', consentText: expect.stringContaining('recorded') });
@@ -190,8 +207,7 @@ describe('call recording with FFmpeg', () => {
   });
 
   it('keeps a playable file and shows a visible failure when FFmpeg dies mid-call', async () => {
-    const { agent, customer, callId, source } = await liveCall(t, tokens, sockets);
-    sources.push(source);
+    const { agent, customer, callId } = await liveCall(t, tokens, sockets);
     const states = record(customer, 'recording:state');
     const started = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
     await waitForMedia(t, started.recordingId, 2);
@@ -226,8 +242,7 @@ describe('call recording with FFmpeg', () => {
   });
 
   it('starts by rule for a P1 ticket once the call connects', async () => {
-    const { agent, customer, callId, source } = await liveCall(t, tokens, sockets, 'P1');
-    sources.push(source);
+    const { agent, customer, callId } = await liveCall(t, tokens, sockets, 'P1');
     const states = record(agent, 'recording:state');
     ok(await agent.emitWithAck('call:stats', { callId, stats: { bytesReceived: 1000 } }));
     ok(await customer.emitWithAck('call:stats', { callId, stats: { bytesReceived: 1000 } }));
@@ -253,8 +268,7 @@ describe('call recording with FFmpeg', () => {
   });
 
   it('after a server crash, concludes the recording from the files left behind: playable and marked partial', async () => {
-    const { agent, callId, source } = await liveCall(t, tokens, sockets);
-    sources.push(source);
+    const { agent, callId } = await liveCall(t, tokens, sockets);
     const notice = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
     await waitForMedia(t, notice.recordingId, 2);
     // The crash: every recorder dies at once and the service that ran them is gone. A fresh
@@ -270,7 +284,13 @@ describe('call recording with FFmpeg', () => {
       () => {},
       createLogger({ logLevel: 'silent' }),
     );
-    expect(await restarted.recover()).toBe(1);
+    // Only what was still running is concluded; finished recordings are left as they are.
+    const finished = ((await (await get(t, tokens.qa!, '/api/recordings')).json()) as any).items
+      .filter((x: any) => !['recording', 'processing'].includes(x.status))
+      .map((x: any) => x.id);
+    const recovered = await restarted.recover();
+    expect(recovered).toContain(notice.recordingId);
+    for (const id of finished) expect(recovered).not.toContain(id);
     const detail = (await (await get(t, tokens.qa!, `/api/recordings/${notice.recordingId}`)).json()) as any;
     expect(detail.status).toBe('partial');
     // The old process's own crash handling may also have recorded its view of the failure.
@@ -297,22 +317,22 @@ describe('recording consent required by the organisation', () => {
   let t: TestApp;
   let tokens: Record<string, string>;
   const sockets: ClientSocket[] = [];
-  const sources: Array<{ stop: () => void }> = [];
   beforeAll(async () => {
     ({ t, tokens } = await setup({
       RECORDING_REQUIRE_CONSENT: 'true',
       RECORDING_CONSENT_TEXT: 'May we record this call?',
     }));
   });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
   afterAll(async () => {
-    for (const s of sources) s.stop();
     for (const s of sockets) s.close();
     await t?.close();
   });
 
   it('waits for the customer: a decline records nothing, an accept starts it', async () => {
-    const { agent, customer, callId, source } = await liveCall(t, tokens, sockets);
-    sources.push(source);
+    const { agent, customer, callId } = await liveCall(t, tokens, sockets);
     const asked = ok(await agent.emitWithAck('recording:start', { callId }));
     expect(asked).toMatchObject({ status: 'awaiting_consent', consentText: 'May we record this call?' });
     expect(t.app.recordings.recorderPids(callId)).toEqual([]);
