@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import {
   type AttachmentRow,
   attachments,
+  callParticipants,
   calls,
   type TicketEventRow,
   type TicketMessageRow,
@@ -111,7 +112,7 @@ export class TicketsRepository {
       .orderBy(asc(ticketEvents.seq));
   }
 
-  /** Total connected call time and number of connected calls per ticket (seconds; live calls count to now). */
+  /** Total connected call time (exact seconds; live calls count to now) and number of connected calls per ticket. */
   async callTotals(ticketIds: string[]): Promise<Map<string, { seconds: number; count: number }>> {
     if (ticketIds.length === 0) return new Map();
     const rows = await this.db
@@ -123,9 +124,74 @@ export class TicketsRepository {
       .from(calls)
       .where(and(inArray(calls.ticketId, ticketIds), sql`${calls.connectedAt} IS NOT NULL`))
       .groupBy(calls.ticketId);
-    return new Map(
-      rows.map((r) => [r.ticketId, { seconds: Math.round(Number(r.seconds)), count: Number(r.count) }]),
-    );
+    return new Map(rows.map((r) => [r.ticketId, { seconds: Number(r.seconds), count: Number(r.count) }]));
+  }
+
+  /**
+   * Per agent: the connected call time of the calls they took part in as the agent, and, over the
+   * tickets they resolved (assignee with a solved time), the time from creation to solved and the
+   * call time those tickets had, so the share of resolution time spent in calls can be given.
+   */
+  async agentCallTimes(): Promise<
+    Map<
+      string,
+      { callSeconds: number; callCount: number; resolvedSeconds: number; resolvedCallSeconds: number }
+    >
+  > {
+    const connectedSeconds = sql<number>`extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))`;
+    const byAgent = await this.db
+      .select({
+        userId: callParticipants.userId,
+        seconds: sql<number>`coalesce(sum(${connectedSeconds}), 0)::float8`,
+        count: sql<number>`count(*)::int`,
+      })
+      .from(callParticipants)
+      .innerJoin(calls, eq(calls.id, callParticipants.callId))
+      .where(and(eq(callParticipants.role, 'agent'), sql`${calls.connectedAt} IS NOT NULL`))
+      .groupBy(callParticipants.userId);
+    const perTicket = this.db
+      .select({
+        ticketId: calls.ticketId,
+        seconds: sql<number>`coalesce(sum(${connectedSeconds}), 0)::float8`.as('call_seconds'),
+      })
+      .from(calls)
+      .where(sql`${calls.connectedAt} IS NOT NULL`)
+      .groupBy(calls.ticketId)
+      .as('per_ticket');
+    const resolved = await this.db
+      .select({
+        assigneeId: tickets.assigneeId,
+        lifetime: sql<number>`coalesce(sum(extract(epoch from (${tickets.solvedAt} - ${tickets.createdAt}))), 0)::float8`,
+        callSeconds: sql<number>`coalesce(sum(${perTicket.seconds}), 0)::float8`,
+      })
+      .from(tickets)
+      .leftJoin(perTicket, eq(perTicket.ticketId, tickets.id))
+      .where(and(sql`${tickets.solvedAt} IS NOT NULL`, sql`${tickets.assigneeId} IS NOT NULL`))
+      .groupBy(tickets.assigneeId);
+    const out = new Map<
+      string,
+      { callSeconds: number; callCount: number; resolvedSeconds: number; resolvedCallSeconds: number }
+    >();
+    const entry = (id: string) => {
+      let e = out.get(id);
+      if (!e) {
+        e = { callSeconds: 0, callCount: 0, resolvedSeconds: 0, resolvedCallSeconds: 0 };
+        out.set(id, e);
+      }
+      return e;
+    };
+    for (const r of byAgent) {
+      const e = entry(r.userId);
+      e.callSeconds = Math.round(Number(r.seconds));
+      e.callCount = Number(r.count);
+    }
+    for (const r of resolved) {
+      const e = entry(r.assigneeId!);
+      // Not rounded: the share is taken from these, and whole seconds distort short tickets.
+      e.resolvedSeconds = Number(r.lifetime);
+      e.resolvedCallSeconds = Number(r.callSeconds);
+    }
+    return out;
   }
 
   async insertMessage(values: typeof ticketMessages.$inferInsert): Promise<TicketMessageRow> {

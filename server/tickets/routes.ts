@@ -242,7 +242,7 @@ export function ticketRoutes(tickets: TicketsService, messages: MessagesService)
     defineRoute({
       method: 'get',
       path: '/api/agents',
-      summary: 'Agents with their availability and open-ticket load (staff)',
+      summary: 'Agents with their availability, open-ticket load and call time (staff)',
       tag: 'agents',
       access: STAFF_ROLES,
       response: z.object({
@@ -255,12 +255,18 @@ export function ticketRoutes(tickets: TicketsService, messages: MessagesService)
             skills: z.array(z.string()),
             availability: z.enum(AVAILABILITIES),
             openTickets: z.number(),
+            callSeconds: z.number().describe('Connected call time of the calls the agent took part in'),
+            callCount: z.number(),
+            callShareOfResolution: z
+              .number()
+              .nullable()
+              .describe(
+                'Over the tickets the agent resolved: their call time as a share (0..1) of their time from creation to solved; null before any',
+              ),
           }),
         ),
       }),
-      handler: async () => ({
-        items: (await tickets.agentsWithLoad()).map(({ createdAt: _c, ...agent }) => agent),
-      }),
+      handler: async () => ({ items: await tickets.agentsOverview() }),
     }),
   ];
 }

@@ -7,7 +7,7 @@ import { canHold, canRead, canSeeInternal, canWork, isStaff, tierRank } from './
 import { ACTIVE_STATUSES, type TicketsRepository } from './repository';
 import { pickAssignee } from './routing';
 import type { CreateTicketInput, ListTicketsQuery, UpdateTicketInput } from './schemas';
-import { buildMessageViews, buildTicketViews, toTimelineEntry } from './views';
+import { buildMessageViews, buildTicketViews, shareOf, toTimelineEntry } from './views';
 
 type TicketEventType = Extract<DomainEventName, `ticket.${string}`>;
 type NoteWriter = (values: typeof ticketMessages.$inferInsert) => Promise<void>;
@@ -483,5 +483,25 @@ export class TicketsService {
 
   agentsWithLoad() {
     return this.repo.agentsWithLoad();
+  }
+
+  /**
+   * The supervisor's view of the team: load, presence, and the time each agent spends in calls —
+   * in all, and as a share of the resolution time of the tickets they resolved (as a ticket shows).
+   */
+  async agentsOverview() {
+    const [agents, callTimes] = await Promise.all([this.repo.agentsWithLoad(), this.repo.agentCallTimes()]);
+    return agents.map(({ createdAt: _created, ...agent }) => {
+      const times = callTimes.get(agent.id);
+      return {
+        ...agent,
+        callSeconds: times?.callSeconds ?? 0,
+        callCount: times?.callCount ?? 0,
+        callShareOfResolution:
+          times && times.resolvedSeconds > 0
+            ? shareOf(times.resolvedCallSeconds, times.resolvedSeconds)
+            : null,
+      };
+    });
   }
 }

@@ -88,10 +88,15 @@ function callShare(row: TicketRow, totals: { seconds: number; count: number } | 
   const seconds = totals?.seconds ?? 0;
   const lifetime = ((row.solvedAt ?? now).getTime() - row.createdAt.getTime()) / 1000;
   return {
-    callSeconds: seconds,
+    callSeconds: Math.round(seconds),
     callCount: totals?.count ?? 0,
-    callShareOfResolution: lifetime > 0 ? Math.min(1, Math.round((seconds / lifetime) * 1000) / 1000) : null,
+    callShareOfResolution: lifetime > 0 ? shareOf(seconds, lifetime) : null,
   };
+}
+
+/** `part` as a share of `whole`, 0..1 to three decimals (call time can exceed a short lifetime). */
+export function shareOf(part: number, whole: number): number {
+  return Math.min(1, Math.round((part / whole) * 1000) / 1000);
 }
 
 export async function buildMessageViews(

@@ -263,6 +263,12 @@ describe('video calls in the browser', () => {
     expect(onTicket.firstResponseAt).not.toBeNull();
     // The devices are released after the call.
     expect(await customer.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
+    // The ticket page shows the call time to the agent.
+    await agent.goto(`${app.url}/tickets/${ticket.id}`);
+    const callTime = agent.getByTestId('call-time');
+    await callTime.waitFor();
+    expect(Number(await callTime.getAttribute('data-call-seconds'))).toBe(onTicket.callSeconds);
+    expect(await callTime.textContent()).toMatch(/^1 call, .+ in all · .+% of the time to resolution$/);
   });
 
   it('tells the agent clearly when the customer declines', async () => {

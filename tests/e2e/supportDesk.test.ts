@@ -181,6 +181,10 @@ describe('support desk: portal, agent console and escalation', () => {
     const lee = agents.getByRole('row').filter({ hasText: 'Lee L1' });
     await lee.locator('[data-availability="away"]').waitFor();
     expect(await lee.textContent()).toContain('accounts');
+    // Time in calls per agent: none in this suite yet, said as such rather than a bare zero.
+    await agents.getByRole('columnheader', { name: 'Time in calls' }).waitFor();
+    await agents.getByRole('columnheader', { name: 'Calls / resolution time' }).waitFor();
+    expect(await lee.locator('[data-call-seconds="0"]').textContent()).toBe('No calls yet');
 
     // The agent changes their availability in the header; the supervisor's table follows.
     const agent = await openAs(DEMO.agentL1);

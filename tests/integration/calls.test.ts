@@ -290,6 +290,65 @@ describe('calls against the real mediasoup worker', () => {
     ).toEqual([20, 30]);
   });
 
+  it('gives supervisors each agent’s call time and its share of their resolved tickets’ time', async () => {
+    const agents = async () => {
+      const res = await fetch(`${t.url}/api/agents`, {
+        headers: { authorization: `Bearer ${tokens.supervisor}` },
+      });
+      expect(res.status).toBe(200);
+      const items = ((await res.json()) as { items: any[] }).items;
+      return {
+        l1: items.find((a) => a.email === DEMO.agentL1),
+        l2: items.find((a) => a.email === DEMO.agentL2),
+      };
+    };
+    const before = await agents();
+    const { ticket, agent, customer, callId } = await ringAndAnswer('Counted per agent');
+    await joinAndProduce(agent, callId, 1414);
+    await joinAndProduce(customer, callId, 1515);
+    const updates = record(agent, 'call:updated');
+    for (const s of [agent, customer])
+      ok(await s.emitWithAck('call:stats', { callId, stats: { bytesReceived: 900 } }));
+    await eventually(() => updates.some((c) => c.status === 'connected'), 'the call to be connected');
+    await new Promise((r) => setTimeout(r, 2100));
+    const ended = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(ended.connectedSeconds).toBeGreaterThanOrEqual(2);
+
+    const during = await agents();
+    expect(during.l1.callCount).toBe(before.l1.callCount + 1);
+    // Sums of rounded durations: each call may move the total by up to half a second.
+    expect(
+      Math.abs(during.l1.callSeconds - (before.l1.callSeconds + ended.connectedSeconds!)),
+    ).toBeLessThanOrEqual(1);
+    // The L2 agent was not on the call.
+    expect(during.l2).toMatchObject({ callCount: before.l2.callCount, callSeconds: before.l2.callSeconds });
+    // Nothing resolved yet by the L1 agent in this suite: no share to give.
+    expect(before.l1.callShareOfResolution).toBeNull();
+
+    // The agent takes the ticket and solves it: the ticket's share becomes the agent's.
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokens.agentL1}` };
+    expect((await fetch(`${t.url}/api/tickets/${ticket.id}/claim`, { method: 'POST', headers })).status).toBe(
+      200,
+    );
+    const solved = await fetch(`${t.url}/api/tickets/${ticket.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ status: 'solved' }),
+    });
+    expect(solved.status).toBe(200);
+    const view = (await solved.json()) as TicketView;
+    expect(view.callShareOfResolution).toBeGreaterThan(0);
+    const after = await agents();
+    expect(after.l1.callShareOfResolution).toBeGreaterThan(0);
+    expect(after.l1.callShareOfResolution).toBeCloseTo(view.callShareOfResolution!, 2);
+    expect(after.l2.callShareOfResolution).toBe(before.l2.callShareOfResolution);
+    // Customers may not see the team at all.
+    const forbidden = await fetch(`${t.url}/api/agents`, {
+      headers: { authorization: `Bearer ${tokens.customer}` },
+    });
+    expect(forbidden.status).toBe(403);
+  });
+
   it('ends with a clear reason on decline, no answer, an offline customer, and cancel', async () => {
     const declined = await newTicket('Decline');
     const agent = await socketFor('agentL1');

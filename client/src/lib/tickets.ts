@@ -30,6 +30,11 @@ export interface AgentSummary {
   skills: string[];
   availability: Availability;
   openTickets: number;
+  /** Connected time of the calls this agent took part in. */
+  callSeconds: number;
+  callCount: number;
+  /** Over the tickets they resolved: call time as a share (0..1) of creation-to-solved; null before any. */
+  callShareOfResolution: number | null;
 }
 
 export interface NewTicket {

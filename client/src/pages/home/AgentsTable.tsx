@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../errors';
+import { formatDuration, formatNumber } from '../../lib/format';
 import { AvailabilityBadge, TierBadge } from '../../tickets/badges';
 import { useAgents } from '../../tickets/queries';
 
@@ -47,7 +48,7 @@ export function AgentsTable() {
         </Paper>
       ) : (
         <Paper withBorder>
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={820}>
             <Table verticalSpacing="xs" aria-labelledby="agents-heading">
               <Table.Thead>
                 <Table.Tr>
@@ -56,6 +57,10 @@ export function AgentsTable() {
                   <Table.Th>{t('agents.columns.skills')}</Table.Th>
                   <Table.Th>{t('agents.columns.availability')}</Table.Th>
                   <Table.Th ta="right">{t('agents.columns.load')}</Table.Th>
+                  <Table.Th ta="right">{t('agents.columns.callTime')}</Table.Th>
+                  <Table.Th ta="right" title={t('agents.callShareHint')}>
+                    {t('agents.columns.callShare')}
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -92,6 +97,40 @@ export function AgentsTable() {
                     </Table.Td>
                     <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                       {agent.openTickets}
+                    </Table.Td>
+                    <Table.Td
+                      ta="right"
+                      style={{ fontVariantNumeric: 'tabular-nums' }}
+                      data-call-seconds={agent.callSeconds}
+                    >
+                      {agent.callCount > 0 ? (
+                        <>
+                          <Text size="sm">{formatDuration(agent.callSeconds, { style: 'short' })}</Text>
+                          <Text size="xs" c="dimmed">
+                            {t('agents.calls', { count: agent.callCount })}
+                          </Text>
+                        </>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          {t('agents.noCalls')}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td
+                      ta="right"
+                      style={{ fontVariantNumeric: 'tabular-nums' }}
+                      data-call-share={agent.callShareOfResolution ?? ''}
+                    >
+                      {agent.callShareOfResolution === null ? (
+                        <Text size="sm" c="dimmed" title={t('agents.noResolved')}>
+                          —
+                        </Text>
+                      ) : (
+                        formatNumber(agent.callShareOfResolution, {
+                          style: 'percent',
+                          maximumFractionDigits: 1,
+                        })
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
-import { formatDuration, formatRelative } from '../../lib/format';
+import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
@@ -136,6 +136,21 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
                 })
               : t('ticket.awaitingFirstResponse')}
           </Text>
+          {ticket.callCount > 0 && (
+            <Text size="sm" c="dimmed" data-testid="call-time" data-call-seconds={ticket.callSeconds}>
+              {t('ticket.callTime', {
+                count: ticket.callCount,
+                duration: formatDuration(ticket.callSeconds, { maxUnits: 3 }),
+              })}
+              {ticket.callShareOfResolution !== null &&
+                ` · ${t('ticket.callShare', {
+                  percent: formatNumber(ticket.callShareOfResolution, {
+                    style: 'percent',
+                    maximumFractionDigits: 1,
+                  }),
+                })}`}
+            </Text>
+          )}
         </Stack>
         <Group gap="xs">
           <TicketCallButton ticket={ticket} me={me} timeline={timeline} canWork={canWork} />
