@@ -50,6 +50,7 @@ export class MediaServer extends EventEmitter {
   /** Room creations in flight, so two simultaneous joins of one call get the same room. */
   private readonly creating = new Map<string, Promise<CallRoom>>();
   private closedFlag = false;
+  private capabilities: Promise<types.RtpCapabilities> | undefined;
 
   private constructor(
     private readonly options: MediaServerOptions,
@@ -135,6 +136,23 @@ export class MediaServer extends EventEmitter {
       if (!slot.worker.closed) slot.routers.delete(router);
     });
     return router;
+  }
+
+  /**
+   * The RTP capabilities every router of this server has (they follow from MEDIA_CODECS alone), so
+   * a browser can load its device before it joins a call. Learned once from a short-lived router.
+   */
+  routerRtpCapabilities(): Promise<types.RtpCapabilities> {
+    this.capabilities ??= (async () => {
+      const router = await this.createRouter({ purpose: 'capabilities' });
+      const caps = router.rtpCapabilities;
+      router.close();
+      return caps;
+    })().catch((err) => {
+      this.capabilities = undefined;
+      throw err;
+    });
+    return this.capabilities;
   }
 
   /** The call's room, creating it (on the least-loaded worker) when it does not exist yet. */

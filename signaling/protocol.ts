@@ -223,6 +223,13 @@ export interface CallJoinResult {
   producers: CallProducerInfo[];
   /** How long a dropped side may take to come back before the call ends (ms). */
   rejoinGraceMs: number;
+  /** The peer's send and receive transports, when the join asked for them (`transports: true`). */
+  transports?: { send: CallTransportParams; recv: CallTransportParams };
+  /**
+   * With `transports: true`: consumers (paused) of the `producers` already on the receive
+   * transport, so the browser needs no `call:consume` for them; resume each as usual.
+   */
+  consumers?: CallConsumerParams[];
 }
 
 export interface CallProducerInfo {
@@ -319,7 +326,12 @@ export interface ClientToServerEvents {
   /** Agent: stop ringing before anyone answered. */
   'call:cancel': (payload: { callId: string }, ack: Ack<CallView>) => void;
   /** Enter the media room (after answering, as the caller, as a supervisor, or to rejoin). */
-  'call:join': (payload: { callId: string; rtpCapabilities: Json }, ack: Ack<CallJoinResult>) => void;
+  /** The router's RTP capabilities (the same for every call), to load a device before joining. */
+  'call:capabilities': (payload: Record<string, never>, ack: Ack<{ routerRtpCapabilities: Json }>) => void;
+  'call:join': (
+    payload: { callId: string; rtpCapabilities: Json; transports?: boolean },
+    ack: Ack<CallJoinResult>,
+  ) => void;
   'call:transport:create': (
     payload: { callId: string; direction: 'send' | 'recv' },
     ack: Ack<CallTransportParams>,

@@ -113,13 +113,46 @@ export function createCallSignaling(
       handle: (s, { callId }) => calls.cancel(s.data.user, callId),
     });
     onEvent(socket, logger, {
+      event: 'call:capabilities',
+      access: 'signed-in',
+      payload: z.object({}).strict(),
+      handle: async () => ({
+        routerRtpCapabilities: (await media.routerRtpCapabilities()) as unknown as Record<string, unknown>,
+      }),
+    });
+    onEvent(socket, logger, {
       event: 'call:join',
       access: 'signed-in',
-      payload: z.object({ ...callRef, rtpCapabilities: jsonObject }).strict(),
-      handle: async (s, { callId, rtpCapabilities }) => {
-        const result = await calls.join(s.data.user, callId, rtpCapabilities).catch(asAppError);
+      payload: z
+        .object({
+          ...callRef,
+          rtpCapabilities: jsonObject,
+          // Also create the send and receive transports: saves the browser a round trip.
+          transports: z.boolean().optional(),
+        })
+        .strict(),
+      handle: async (s, { callId, rtpCapabilities, transports }) => {
+        const joinResult = await calls.join(s.data.user, callId, rtpCapabilities).catch(asAppError);
         const room = media.getRoom(callId);
         if (room) wireRoom(room);
+        let result = joinResult;
+        if (transports) {
+          const { room: live, peer } = peerOf(s, callId);
+          const [send, recv] = await Promise.all([
+            live.createTransport(peer, 'send').catch(asAppError),
+            live.createTransport(peer, 'recv').catch(asAppError),
+          ]);
+          // Consumers of what the others already send, on the new receive transport: one round
+          // trip fewer per track. One that cannot be made is left to the client's own call:consume.
+          const consumers = await Promise.all(
+            joinResult.producers.map((p) => live.consume(peer, recv.id, p.producerId).catch(() => null)),
+          );
+          result = {
+            ...joinResult,
+            transports: { send, recv } as never,
+            consumers: consumers.filter((c) => c !== null) as never,
+          };
+        }
         const key = `${callId}:${s.data.user.id}`;
         const previous = bindings.get(key);
         if (previous && previous !== s.id) {

@@ -112,6 +112,54 @@ describe('calls against the real mediasoup worker', () => {
     ok(await agent.emitWithAck('call:hangup', { callId }));
   });
 
+  it('hands out the router capabilities before a join, and joins with transports and ready consumers in one round trip', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('One round trip');
+    const caps = ok(await customer.emitWithAck('call:capabilities', {}));
+    const a = await joinAndProduce(agent, callId, 1616);
+    // The same capabilities the room's router has: a device loaded with them can join any call.
+    expect(caps.routerRtpCapabilities).toEqual(a.join.routerRtpCapabilities);
+    // Unknown fields are refused, like everywhere else.
+    expect(await customer.emitWithAck('call:capabilities', { callId } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+
+    const joined = ok(
+      await customer.emitWithAck('call:join', {
+        callId,
+        rtpCapabilities: BROWSER_RTP_CAPABILITIES,
+        transports: true,
+      }),
+    );
+    expect(joined.transports?.send.id).toEqual(expect.any(String));
+    expect(joined.transports?.recv.id).not.toBe(joined.transports?.send.id);
+    // The agent's camera is already being consumed, paused, on the new receive transport.
+    expect(joined.consumers).toEqual([
+      expect.objectContaining({ producerId: a.producerId, kind: 'video', source: 'camera', paused: true }),
+    ]);
+    const room = t.app.media.getRoom(callId)!;
+    const me = room.getPeer((ok(await customer.emitWithAck('session:whoami', {})) as { id: string }).id);
+    const consumerId = joined.consumers![0]!.id;
+    expect(me.getConsumer(consumerId).paused).toBe(true);
+    ok(await customer.emitWithAck('call:consumer:resume', { callId, consumerId }));
+    expect(me.getConsumer(consumerId).paused).toBe(false);
+    // The transports are the customer's own: they can connect them, the agent cannot.
+    ok(
+      await customer.emitWithAck('call:transport:connect', {
+        callId,
+        transportId: joined.transports!.recv.id,
+        dtlsParameters: FAKE_DTLS,
+      }),
+    );
+    const stolen = await agent.emitWithAck('call:transport:connect', {
+      callId,
+      transportId: joined.transports!.send.id,
+      dtlsParameters: FAKE_DTLS,
+    });
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
   it('never lets a peer consume, pause or close another peer’s objects by guessing ids', async () => {
     const { agent, customer, callId } = await ringAndAnswer('Guessing ids');
     const a = await joinAndProduce(agent, callId, 4444);

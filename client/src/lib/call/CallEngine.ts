@@ -15,6 +15,7 @@ import type {
 } from 'mediasoup-client/types';
 import type {
   AckResult,
+  CallConsumerParams,
   CallJoinResult,
   CallProducerInfo,
   CallStatsReport,
@@ -440,10 +441,12 @@ export class CallEngine {
       this.applyCall(result.call);
       if (this.over) return;
       const iceServers = result.iceServers as RTCIceServer[];
-      const [sendParams, recvParams] = await Promise.all([
-        this.signaling.request('call:transport:create', { callId: this.callId, direction: 'send' }),
-        this.signaling.request('call:transport:create', { callId: this.callId, direction: 'recv' }),
-      ]);
+      const [sendParams, recvParams] = result.transports
+        ? [result.transports.send, result.transports.recv]
+        : await Promise.all([
+            this.signaling.request('call:transport:create', { callId: this.callId, direction: 'send' }),
+            this.signaling.request('call:transport:create', { callId: this.callId, direction: 'recv' }),
+          ]);
       this.check(generation);
       const device = this.device!;
       const transportOptions = (p: typeof sendParams) => ({
@@ -459,8 +462,13 @@ export class CallEngine {
       this.wireTransport(this.recvTransport, generation);
       this.update({ phase: 'in_call', issue: null });
 
-      // What the others already send, and anything announced while we were setting up.
-      for (const info of result.producers) this.pendingProducers.set(info.producerId, info);
+      // What the others already send (the server may have made those consumers already), and
+      // anything announced while we were setting up.
+      const prepared = new Set((result.consumers ?? []).map((c) => c.producerId));
+      for (const params of result.consumers ?? []) this.receive(params);
+      for (const info of result.producers) {
+        if (!prepared.has(info.producerId)) this.pendingProducers.set(info.producerId, info);
+      }
       this.drainPending();
 
       await this.produceLocal(generation);
@@ -481,39 +489,32 @@ export class CallEngine {
   }
 
   /**
-   * `call:join` wants this browser's RTP capabilities, which the Device only knows after loading
-   * the router's capabilities, which `call:join` returns. The router's capabilities are the same
-   * for every call on a server build, so they are cached; the first call of a browser (or after a
-   * server upgrade changed them) joins once to learn them and then joins again for real.
+   * `call:join` wants this browser's RTP capabilities, which the Device computes from the router's
+   * capabilities. Those are the same for every call of a server build: cached (localStorage), or
+   * asked for with `call:capabilities` the first time. The join also creates both transports. If
+   * the server's capabilities changed since they were cached, the device is loaded again and the
+   * join repeated.
    */
   private async signalJoin(generation: number): Promise<CallJoinResult> {
-    const cached = this.readRouterCaps();
-    if (cached) {
-      const device = await this.loadDevice(cached, generation);
-      const result = await this.signaling.request('call:join', {
-        callId: this.callId,
-        rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
-      });
+    let caps = this.readRouterCaps();
+    if (!caps) {
+      caps = (await this.signaling.request('call:capabilities', {})).routerRtpCapabilities;
       this.check(generation);
-      if (sameJson(result.routerRtpCapabilities, cached)) return result;
-      this.log.warn('the router capabilities changed; joining again with the new ones');
-      return this.joinLearningCaps(generation, result.routerRtpCapabilities);
+      this.writeRouterCaps(caps);
     }
-    const probe = await this.signaling.request('call:join', {
-      callId: this.callId,
-      rtpCapabilities: { codecs: [], headerExtensions: [] },
-    });
-    this.check(generation);
-    if (probe.call.status === 'ended') return probe;
-    return this.joinLearningCaps(generation, probe.routerRtpCapabilities);
+    const result = await this.joinWith(generation, caps);
+    if (result.call.status === 'ended' || sameJson(result.routerRtpCapabilities, caps)) return result;
+    this.log.warn('the router capabilities changed; joining again with the new ones');
+    this.writeRouterCaps(result.routerRtpCapabilities);
+    return this.joinWith(generation, result.routerRtpCapabilities);
   }
 
-  private async joinLearningCaps(generation: number, routerCaps: Json): Promise<CallJoinResult> {
+  private async joinWith(generation: number, routerCaps: Json): Promise<CallJoinResult> {
     const device = await this.loadDevice(routerCaps, generation);
-    this.writeRouterCaps(routerCaps);
     const result = await this.signaling.request('call:join', {
       callId: this.callId,
       rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
+      transports: true,
     });
     this.check(generation);
     return result;
@@ -880,6 +881,7 @@ export class CallEngine {
     for (const info of pending) this.consume(info);
   }
 
+  /** Asks the server for a consumer of a track the others send, then receives it. */
   private consume(info: CallProducerInfo): void {
     const transport = this.recvTransport;
     if (!transport || transport.closed) {
@@ -898,31 +900,7 @@ export class CallEngine {
           producerId: info.producerId,
         });
         this.check(generation);
-        const consumer = await transport.consume({
-          id: params.id,
-          producerId: params.producerId,
-          kind: params.kind,
-          rtpParameters: params.rtpParameters as unknown as RtpParameters,
-          appData: { peerId: params.peerId, source: params.source },
-        });
-        if (generation !== this.generation || this.closedProducers.has(info.producerId)) {
-          consumer.close();
-          return;
-        }
-        this.consumers.set(consumer.id, {
-          consumer,
-          peerId: params.peerId,
-          source: params.source,
-          producerId: params.producerId,
-          paused: params.producerPaused,
-        });
-        // The track is in the snapshot (and so on screen) before the server lets media flow, so
-        // the keyframe sent on resume is not lost.
-        this.publishRemote();
-        await this.signaling.request('call:consumer:resume', {
-          callId: this.callId,
-          consumerId: consumer.id,
-        });
+        await this.attachConsumer(transport, params, generation);
       } catch (err) {
         if (!(err instanceof StaleError) && generation === this.generation) {
           this.log.warn('could not receive a track', info, err);
@@ -932,6 +910,56 @@ export class CallEngine {
         this.closedProducers.delete(info.producerId);
       }
     })();
+  }
+
+  /** Receives a track whose (paused) consumer the server has already made. */
+  private receive(params: CallConsumerParams): void {
+    const transport = this.recvTransport;
+    if (!transport || transport.closed || this.consuming.has(params.producerId)) return;
+    this.consuming.add(params.producerId);
+    const generation = this.generation;
+    void this.attachConsumer(transport, params, generation)
+      .catch((err) => {
+        if (!(err instanceof StaleError) && generation === this.generation) {
+          this.log.warn('could not receive a track', params, err);
+        }
+      })
+      .finally(() => {
+        this.consuming.delete(params.producerId);
+        this.closedProducers.delete(params.producerId);
+      });
+  }
+
+  private async attachConsumer(
+    transport: Transport,
+    params: CallConsumerParams,
+    generation: number,
+  ): Promise<void> {
+    const consumer = await transport.consume({
+      id: params.id,
+      producerId: params.producerId,
+      kind: params.kind,
+      rtpParameters: params.rtpParameters as unknown as RtpParameters,
+      appData: { peerId: params.peerId, source: params.source },
+    });
+    if (generation !== this.generation || this.closedProducers.has(params.producerId)) {
+      consumer.close();
+      return;
+    }
+    this.consumers.set(consumer.id, {
+      consumer,
+      peerId: params.peerId,
+      source: params.source,
+      producerId: params.producerId,
+      paused: params.producerPaused,
+    });
+    // The track is in the snapshot (and so on screen) before the server lets media flow, so
+    // the keyframe sent on resume is not lost.
+    this.publishRemote();
+    await this.signaling.request('call:consumer:resume', {
+      callId: this.callId,
+      consumerId: consumer.id,
+    });
   }
 
   private dropConsumer(consumerId: string): void {
