@@ -163,6 +163,13 @@ export function createCallSignaling(
         bindings.set(key, s.id);
         joined.add(callId);
         await s.join(callRoom(callId));
+        // The list of the others' tracks is taken again now that this socket hears the room's
+        // `call:producer:new`: a track that appeared while the join was under way is in the list
+        // or announced (possibly both; the client takes each track once), never neither.
+        const current = media.getRoom(callId);
+        if (current?.peers.has(s.data.user.id)) {
+          result = { ...result, producers: current.producersFor(current.getPeer(s.data.user.id)) };
+        }
         const notice = await deps.recordingNotice?.(callId);
         if (notice) s.emit('recording:state', notice);
         return result;

@@ -179,6 +179,13 @@ function CallScreens({
   }
 
   const endedCall = snapshot.phase === 'ended' ? snapshot.call : endedFromTimeline;
+  // While the person checks their camera and microphone, the media stack gets ready, so pressing
+  // "Join call" does not wait for it (CallEngine.prepare).
+  const checkingDevices = snapshot.phase === 'idle' && !endedCall;
+  useEffect(() => {
+    if (checkingDevices) engine.prepare();
+  }, [engine, checkingDevices]);
+
   if (endedCall) {
     return (
       <Frame ticketId={ticketId} ticketTitle={ticketTitle}>

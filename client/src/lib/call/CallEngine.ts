@@ -244,6 +244,8 @@ export class CallEngine {
   /** Bumped by every (re)join and teardown; async work started under an older value stops. */
   private generation = 0;
   private device: Device | null = null;
+  /** The device being loaded or loaded for a set of router capabilities (see `deviceFor`). */
+  private loadedDevice: { key: string; device: Promise<Device> } | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private readonly producers = new Map<MediaSourceName, Producer>();
@@ -496,12 +498,8 @@ export class CallEngine {
    * join repeated.
    */
   private async signalJoin(generation: number): Promise<CallJoinResult> {
-    let caps = this.readRouterCaps();
-    if (!caps) {
-      caps = (await this.signaling.request('call:capabilities', {})).routerRtpCapabilities;
-      this.check(generation);
-      this.writeRouterCaps(caps);
-    }
+    const caps = await this.routerCaps();
+    this.check(generation);
     const result = await this.joinWith(generation, caps);
     if (result.call.status === 'ended' || sameJson(result.routerRtpCapabilities, caps)) return result;
     this.log.warn('the router capabilities changed; joining again with the new ones');
@@ -509,8 +507,31 @@ export class CallEngine {
     return this.joinWith(generation, result.routerRtpCapabilities);
   }
 
+  /**
+   * Loads the device ahead of the join, while the person is still on the device check: loading
+   * probes the browser (a throw-away peer connection) and takes a noticeable moment, which the
+   * join then does not wait for. Best effort: the join loads it itself if this failed.
+   */
+  prepare(): void {
+    if (this.over || this.destroyed) return;
+    void this.routerCaps()
+      .then((caps) => this.deviceFor(caps))
+      .catch(() => {});
+  }
+
+  /** The router's capabilities: cached, or asked for (and cached). */
+  private async routerCaps(): Promise<Json> {
+    const cached = this.readRouterCaps();
+    if (cached) return cached;
+    const { routerRtpCapabilities } = await this.signaling.request('call:capabilities', {});
+    this.writeRouterCaps(routerRtpCapabilities);
+    return routerRtpCapabilities;
+  }
+
   private async joinWith(generation: number, routerCaps: Json): Promise<CallJoinResult> {
-    const device = await this.loadDevice(routerCaps, generation);
+    const device = await this.deviceFor(routerCaps);
+    this.check(generation);
+    this.device = device;
     const result = await this.signaling.request('call:join', {
       callId: this.callId,
       rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
@@ -520,12 +541,23 @@ export class CallEngine {
     return result;
   }
 
-  private async loadDevice(routerCaps: Json, generation: number): Promise<Device> {
-    const device = await this.createDevice();
-    await device.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
-    this.check(generation);
-    this.device = device;
-    return device;
+  /** A device loaded with `routerCaps`; one per set of capabilities, reused across rejoins. */
+  private deviceFor(routerCaps: Json): Promise<Device> {
+    const key = JSON.stringify(routerCaps);
+    if (this.loadedDevice?.key !== key) {
+      const device = (async () => {
+        const created = await this.createDevice();
+        await created.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
+        return created;
+      })();
+      const entry = { key, device };
+      this.loadedDevice = entry;
+      // A failed load is not kept: the next attempt tries again.
+      device.catch(() => {
+        if (this.loadedDevice === entry) this.loadedDevice = null;
+      });
+    }
+    return this.loadedDevice!.device;
   }
 
   private readRouterCaps(): Json | null {
