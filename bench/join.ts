@@ -13,7 +13,8 @@
 //     answer      prompt → the customer's "Join call" click (automated Accept, then the device check
 //                 opens camera and microphone and enables its button);
 //     join        that click → both sides' final `call:join` acknowledged (the server sends the ack;
-//                 the probe join of a browser without cached router capabilities does not count);
+//                 a join with empty capabilities, as older clients made to learn the router's, does
+//                 not count);
 //     signaling   click → both joined (ring + answer + join);
 //     ICE         both joined → every transport's RTCPeerConnection of both pages (send and
 //                 receive of each side, 4 in all) has iceConnectionState connected/completed. As
@@ -318,7 +319,7 @@ function pageInstrumentation(config: { side: Side; remoteSelector: string }) {
 interface RunMarks {
   agent: Map<string, PageMark[]>;
   customer: Map<string, PageMark[]>;
-  /** Server: the final (non-probe) `call:join` ack per side. */
+  /** Server: the final `call:join` ack per side (one with empty capabilities does not count). */
   joined: Partial<Record<Side, number>>;
   /** Server: every `call:*` request of the run, when it arrived and when it was acknowledged. */
   requests: Array<{ side: Side; event: string; received: number; acked: number | null; ok: boolean }>;
@@ -328,6 +329,7 @@ interface RunMarks {
 const TRACED = [
   'call:start',
   'call:answer',
+  'call:capabilities',
   'call:join',
   'call:transport:create',
   'call:transport:connect',

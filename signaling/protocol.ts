@@ -240,6 +240,13 @@ export interface CallProducerInfo {
   paused: boolean;
 }
 
+/** A new track in the call, told to each other peer; usually with its consumer already made. */
+export interface CallProducerNotice extends CallProducerInfo {
+  /** A paused consumer of it on the receiving peer's transport `consumerTransportId`; resume it. */
+  consumer?: CallConsumerParams;
+  consumerTransportId?: string;
+}
+
 export interface CallTransportParams {
   id: string;
   iceParameters: Json;
@@ -412,7 +419,7 @@ export interface ServerToClientEvents {
   /** The call changed: answered, connected, someone joined or left, ended. */
   'call:updated': (payload: CallView) => void;
   /** Another peer started sending a track: consume it. */
-  'call:producer:new': (payload: CallProducerInfo) => void;
+  'call:producer:new': (payload: CallProducerNotice) => void;
   'call:producer:closed': (payload: { callId: string; producerId: string; peerId: string }) => void;
   'call:producer:paused': (payload: CallProducerInfo & { callId: string }) => void;
   /** This connection's consumer stopped (its producer went away). */

@@ -45,7 +45,7 @@ export function createCallSignaling(
     if (wired.has(room)) return;
     wired.add(room);
     const to = callRoom(room.callId);
-    room.on('newProducer', (info) => io.to(to).except(userRoom(info.peerId)).emit('call:producer:new', info));
+    room.on('newProducer', (info) => void announceProducer(room, info));
     room.on('producerClosed', (info) =>
       io.to(to).emit('call:producer:closed', {
         callId: room.callId,
@@ -78,6 +78,33 @@ export function createCallSignaling(
       if (room.workerDied)
         io.to(to).emit('call:media-lost', { callId: room.callId, rejoin: true, reason: 'worker_died' });
     });
+  }
+
+  /**
+   * Tells every other peer about a new track. A peer whose socket is on this server and which has
+   * a receive transport gets a (paused) consumer made for it with the notice — it only has to
+   * resume it, one round trip instead of two. Anyone else in the call's room gets the bare notice
+   * and asks with `call:consume`.
+   */
+  async function announceProducer(room: CallRoom, info: ProducerInfo) {
+    const served: string[] = [];
+    await Promise.all(
+      [...room.peers.values()].map(async (peer) => {
+        if (peer.id === info.peerId) return;
+        const socketId = bindings.get(`${room.callId}:${peer.id}`);
+        const recv = [...peer.transports.values()].reverse().find((t) => t.appData.direction === 'recv');
+        if (!socketId || !recv) return;
+        served.push(socketId);
+        const consumer = await room.consume(peer, recv.id, info.producerId).catch(() => null);
+        io.to(socketId).emit(
+          'call:producer:new',
+          consumer ? { ...info, consumer: consumer as never, consumerTransportId: recv.id } : info,
+        );
+      }),
+    );
+    io.to(callRoom(room.callId))
+      .except([userRoom(info.peerId), ...served])
+      .emit('call:producer:new', info);
   }
 
   /** The caller's peer in a live room, or a clear error. */

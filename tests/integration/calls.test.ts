@@ -157,6 +157,32 @@ describe('calls against the real mediasoup worker', () => {
       dtlsParameters: FAKE_DTLS,
     });
     expect(stolen).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    // A track that appears later comes with its consumer made on the agent's receive transport.
+    const atAgent = record(agent, 'call:producer:new');
+    const mic = ok(
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: joined.transports!.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(1717),
+        source: 'mic',
+      }),
+    );
+    await eventually(() => atAgent.some((n) => n.producerId === mic.producerId), 'the notice at the agent');
+    const notice = atAgent.find((n) => n.producerId === mic.producerId)!;
+    expect(notice.consumerTransportId).toBe(a.recv.id);
+    expect(notice.consumer).toMatchObject({ producerId: mic.producerId, kind: 'audio', paused: true });
+    const agentPeer = room.getPeer((ok(await agent.emitWithAck('session:whoami', {})) as { id: string }).id);
+    expect(agentPeer.getConsumer(notice.consumer!.id).paused).toBe(true);
+    ok(await agent.emitWithAck('call:consumer:resume', { callId, consumerId: notice.consumer!.id }));
+    expect(agentPeer.getConsumer(notice.consumer!.id).paused).toBe(false);
+    // The customer cannot resume the agent's consumer.
+    const foreign = await customer.emitWithAck('call:consumer:resume', {
+      callId,
+      consumerId: notice.consumer!.id,
+    });
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'not_found' } });
     ok(await agent.emitWithAck('call:hangup', { callId }));
   });
 

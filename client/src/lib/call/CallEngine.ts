@@ -332,8 +332,15 @@ export class CallEngine {
       s.on('call:updated', (call) => {
         if (call.id === this.callId && !this.destroyed) this.applyCall(call);
       }),
-      s.on('call:producer:new', (info) => {
-        if (this.joined()) this.consume(info);
+      s.on('call:producer:new', ({ consumer, consumerTransportId, ...info }) => {
+        if (!this.joined()) return;
+        // Made for our current receive transport: just receive it. Otherwise (a rejoin under way,
+        // or none made) ask for one.
+        if (consumer && consumerTransportId && consumerTransportId === this.recvTransport?.id) {
+          this.receive(consumer);
+        } else {
+          this.consume(info);
+        }
       }),
       s.on('call:producer:closed', ({ callId, producerId }) => {
         if (callId !== this.callId) return;
@@ -948,6 +955,7 @@ export class CallEngine {
   private receive(params: CallConsumerParams): void {
     const transport = this.recvTransport;
     if (!transport || transport.closed || this.consuming.has(params.producerId)) return;
+    for (const entry of this.consumers.values()) if (entry.producerId === params.producerId) return;
     this.consuming.add(params.producerId);
     const generation = this.generation;
     void this.attachConsumer(transport, params, generation)
