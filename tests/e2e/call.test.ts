@@ -340,6 +340,78 @@ describe('video calls in the browser', () => {
     await agent.getByText('The call was ended by the other side.').waitFor();
   });
 
+  it('switches microphone and camera mid-call, restarts ICE, and rejoins by itself when the media worker dies', async () => {
+    // The customer is still on the previous call's "call ended" page: the new call rings there too.
+    const ticket = await newTicket(customerToken, 'Devices and recovery');
+    const callId = await startCall(agent, ticket);
+    await customer
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    await customer.getByRole('button', { name: 'Join call' }).click();
+    await Promise.all([
+      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
+      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
+    ]);
+    await expectHearing(agent);
+
+    // Another microphone, then the other camera, from the devices menu: the menu marks the new
+    // choice, the customer's own camera view shows it, and the agent keeps hearing and seeing.
+    const menu = customer.getByRole('menu');
+    const pick = async (name: string) => {
+      await customer.getByRole('button', { name: 'Devices' }).click();
+      await menu.getByRole('menuitem', { name }).click();
+      await customer.getByRole('button', { name: 'Devices' }).click();
+      await menu.locator('[aria-current="true"]').filter({ hasText: name }).waitFor();
+      await customer.keyboard.press('Escape');
+    };
+    const sending = () => customer.evaluate(() => (window as any).__livedeskCall.localDevices());
+    await pick('Fake Audio Input 2');
+    expect(await sending()).toMatchObject({ mic: 'Fake Audio Input 2' });
+    await expectHearing(agent);
+    await pick('fake_device_2');
+    await customer.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('video[data-remote="false"][data-source="camera"]');
+      const track = (v?.srcObject as MediaStream | null)?.getVideoTracks()[0];
+      return track?.label === 'fake_device_2' && track.readyState === 'live';
+    });
+    expect(await sending()).toEqual({ mic: 'Fake Audio Input 2', camera: 'fake_device_2' });
+    await expectDecoding(agent, REMOTE_CAMERA, 'camera');
+    await expectHearing(agent);
+
+    // ICE restart: the server hands out new credentials, the browser checks again, media goes on.
+    const room = app.app.media.getRoom(callId)!;
+    const customerPeer = [...room.peers.values()].find((p) => p.info.role === 'customer')!;
+    const before = [...customerPeer.transports.values()].map((t) => t.iceParameters.usernameFragment);
+    const restarted = await customer.evaluate(() => (window as any).__livedeskCall.restartIce());
+    expect(restarted).toHaveLength(2);
+    const after = [...customerPeer.transports.values()].map((t) => t.iceParameters.usernameFragment);
+    expect(after).toHaveLength(2);
+    for (const fragment of after) expect(before).not.toContain(fragment);
+    await expectDecoding(agent, REMOTE_CAMERA, 'camera');
+    await expectDecoding(customer, REMOTE_CAMERA, 'camera');
+
+    // Every media worker dies: each side is told, joins a fresh room on the replacement worker by
+    // itself, and both see and hear each other again. The call goes on.
+    const replaced = new Promise((resolve) => app.app.media.once('workerReplaced', resolve));
+    for (const pid of app.app.media.workerPids()) process.kill(pid, 'SIGKILL');
+    await replaced;
+    await Promise.all([
+      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
+      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
+    ]);
+    await expectHearing(agent);
+    await expectHearing(customer);
+    const fresh = app.app.media.getRoom(callId)!;
+    expect(fresh).not.toBe(room);
+    expect(fresh.peers.size).toBe(2);
+    expect(await agent.getByRole('heading', { name: 'Call ended' }).count()).toBe(0);
+    expect(await customer.evaluate(() => (window as any).__livedeskCall?.phase())).toBe('in_call');
+
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByText('The call was ended by the other side.').waitFor();
+  });
+
   afterAll(() => {
     if (consoleProblems.length > 0) console.log(`browser console errors:\n${consoleProblems.join('\n')}`);
   });

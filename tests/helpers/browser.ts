@@ -10,7 +10,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
-  '--use-fake-device-for-media-stream',
+  // Three fake cameras besides the three fake microphones, for device switching. fake_device_1
+  // delivers Y16 (depth) frames that no encoder takes; fake_device_0 (I420) and _2 (MJPEG) send.
+  '--use-fake-device-for-media-stream=device-count=3',
   '--use-fake-ui-for-media-stream',
   '--disable-background-networking',
   '--disable-component-update',

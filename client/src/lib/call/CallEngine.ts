@@ -1146,6 +1146,20 @@ export class CallEngine {
       callId: this.callId,
       stats: () => this.debugStats(),
       phase: () => this.phase,
+      /** The labels of the devices being sent (which microphone and camera are in use). */
+      localDevices: () => ({
+        mic: this.snapshot.local.mic?.label ?? null,
+        camera: this.snapshot.local.camera?.label ?? null,
+      }),
+      // The path a dropped connection takes (new ICE credentials from the server, the browser
+      // checks again), started on demand: the tests cannot cut loopback traffic.
+      restartIce: async () => {
+        const transports = [this.sendTransport, this.recvTransport].filter(
+          (t): t is Transport => t !== null && !t.closed,
+        );
+        await Promise.all(transports.map((t) => this.restartIce(t, this.generation, 'disconnected')));
+        return transports.map((t) => t.id);
+      },
     };
   }
 
