@@ -486,8 +486,8 @@ async function startCall(t: TestApp, pair: Pair, clip: string): Promise<LiveCall
     // peer after its join timeout (30 s).
     peer.joinedAt ??= new Date();
     const source = await startSource(room.router, clip, (pair.index * 2 + side + 1) * 1000);
-    peer.addProducer(source.video);
-    peer.addProducer(source.audio);
+    room.attachProducer(peer, source.video);
+    room.attachProducer(peer, source.audio);
     sources.push(source);
   }
   return { pair, callId: call.id, sources, recorderPids: [] };

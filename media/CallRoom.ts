@@ -182,6 +182,15 @@ export class CallRoom extends EventEmitter {
     } catch (err) {
       throw new MediaError('bad_request', `The track could not be sent: ${(err as Error).message}`);
     }
+    return this.attachProducer(peer, producer);
+  }
+
+  /**
+   * Makes `producer` one of `peer`'s tracks and tells the room, as `produce` does. Also for
+   * producers fed from outside a browser (RTP into a PlainTransport of this router: the tests'
+   * and benchmarks' media sources).
+   */
+  attachProducer(peer: Peer, producer: types.Producer): ProducerInfo {
     peer.addProducer(producer);
     const info = producerInfo(peer, producer);
     producer.observer.once('close', () => this.emit('producerClosed', info));

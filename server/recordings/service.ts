@@ -64,6 +64,8 @@ interface ActiveRecording {
   started: Promise<void>;
   /** Tracks being finished because their producer closed; stop() waits for them too. */
   finishing: Set<Promise<void>>;
+  /** Recorders being started, by producer id (a stop waits for them). */
+  starting: Map<string, Promise<void>>;
 }
 
 const QA_ROLES = ['qa', 'supervisor', 'admin'];
@@ -197,6 +199,7 @@ export class RecordingsService {
       unsubscribe: () => {},
       started: Promise.resolve(),
       finishing: new Set(),
+      starting: new Map(),
     };
     this.active.set(row.callId, active);
     if (!room) return;
@@ -230,7 +233,16 @@ export class RecordingsService {
   }
 
   private async startTrack(active: ActiveRecording, info: ProducerInfo): Promise<void> {
-    if (!active.room || active.tracks.has(info.producerId)) return;
+    // A track announced while the recording starts is seen twice (the event and the first pass
+    // over the room's producers): one recorder each.
+    if (!active.room || active.tracks.has(info.producerId) || active.starting.has(info.producerId)) return;
+    const starting = this.startRecorder(active, info).finally(() => active.starting.delete(info.producerId));
+    active.starting.set(info.producerId, starting);
+    await starting;
+  }
+
+  private async startRecorder(active: ActiveRecording, info: ProducerInfo): Promise<void> {
+    if (!active.room) return;
     const producer = active.room.peers.get(info.peerId)?.producers.get(info.producerId);
     if (!producer) return;
     const recDir = path.join(this.config.dir, active.row.id);
@@ -354,8 +366,12 @@ export class RecordingsService {
       return undefined;
     }
     this.active.delete(callId);
-    // A stop that races the start (a call hung up right away) waits for the tracks to exist.
+    // No new tracks from here on.
+    active?.unsubscribe();
+    // A stop that races the start (a call hung up right away, a track that just appeared) waits
+    // for those recorders to exist, so it stops them too.
     await active?.started.catch(() => {});
+    await Promise.allSettled([...(active?.starting.values() ?? [])]);
     if (row.status === 'awaiting_consent') {
       const [cancelled] = await this.db
         .update(recordings)
@@ -368,10 +384,12 @@ export class RecordingsService {
     const endedAt = new Date();
     await this.db.update(recordings).set({ status: 'processing', endedAt }).where(eq(recordings.id, row.id));
     this.notify({ ...this.noticeOf(row), status: 'processing' });
-    active?.unsubscribe();
     await Promise.all(
       [...(active?.tracks.keys() ?? [])].map((producerId) => this.stopTrack(active!, producerId)),
     );
+    // Tracks whose producer closed just before (a screen share stopped, then the hang-up) may still
+    // be finishing: the recording is concluded from their final state, not a half-written one.
+    await Promise.allSettled([...(active?.finishing ?? [])]);
     return this.conclude(row.id, endedAt);
   }
 

@@ -58,8 +58,8 @@ async function liveCall(
   const agentId = ok(await agent.emitWithAck('session:whoami', {})).id;
   const source = await startRtpSource(room.router, { seconds: 60 });
   const peer = room.getPeer(agentId);
-  peer.addProducer(source.video);
-  peer.addProducer(source.audio);
+  room.attachProducer(peer, source.video);
+  room.attachProducer(peer, source.audio);
   cleanups.push(async () => {
     await agent.emitWithAck('call:hangup', { callId: call.id }).catch(() => {});
     source.stop();
@@ -299,6 +299,41 @@ describe('call recording with FFmpeg', () => {
     const file = await findFile(t, notice.recordingId, detail.tracks[0].id);
     expect((await probe(file)).streams.length).toBe(1);
     ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('records a screen share that starts during the recording, and finishes it whole when the call ends right after it stops', async () => {
+    const { agent, callId } = await liveCall(t, tokens, sockets);
+    const room = t.app.media.getRoom(callId)!;
+    const agentId = ok(await agent.emitWithAck('session:whoami', {})).id;
+    const screen = await startRtpSource(room.router, { seconds: 30, appData: { source: 'screen' } });
+    cleanups.push(async () => screen.stop());
+    const states = record(agent, 'recording:state');
+    const notice = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
+    // The share begins while recording: the recording picks it up as a track of its own.
+    room.attachProducer(room.getPeer(agentId), screen.video);
+    await waitForMedia(t, notice.recordingId, 3);
+    // The share stops and the call is hung up at once: the screen's recorder is still finishing.
+    screen.video.close();
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+    await eventually(
+      () =>
+        states.some(
+          (s) => s.recordingId === notice.recordingId && !['recording', 'processing'].includes(s.status),
+        ),
+      'the recording to finish',
+      15_000,
+    );
+    const detail = (await (await get(t, tokens.qa!, `/api/recordings/${notice.recordingId}`)).json()) as any;
+    expect(detail.status, JSON.stringify(detail.tracks)).toBe('ready');
+    expect(detail.tracks.map((x: any) => `${x.kind}/${x.source}/${x.status}`).sort()).toEqual([
+      'audio/mic/ready',
+      'video/camera/ready',
+      'video/screen/ready',
+    ]);
+    const screenTrack = detail.tracks.find((x: any) => x.source === 'screen');
+    const info = await probe(await findFile(t, notice.recordingId, screenTrack.id));
+    expect(info.streams.map((s) => s.codec_name)).toEqual(['vp8']);
+    expect(info.duration ?? 0).toBeGreaterThan(0.3);
   });
 
   it('deletes recordings and their files after the retention period', async () => {
