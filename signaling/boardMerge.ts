@@ -20,6 +20,9 @@ export interface BoardElement {
 }
 
 /** Element types the server accepts on a shared board. */
+/** The one element that shows a board's frozen screen frame (client: lib/board/background.ts). */
+export const BACKGROUND_ELEMENT_ID = 'livedesk-background';
+
 export const BOARD_ELEMENT_TYPES = [
   'rectangle',
   'ellipse',

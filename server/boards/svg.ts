@@ -1,3 +1,4 @@
+import { BACKGROUND_ELEMENT_ID } from '../../signaling/boardMerge';
 import type { BoardElement } from './reconcile';
 
 const esc = (v: unknown) =>
@@ -17,7 +18,9 @@ function points(e: BoardElement): Array<[number, number]> {
     .map(([x, y]) => [num(x), num(y)]);
 }
 
-function shape(e: BoardElement): string {
+const FRAME = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/;
+
+function shape(e: BoardElement, background: string | null): string {
   const x = num(e.x);
   const y = num(e.y);
   const w = num(e.width);
@@ -55,6 +58,14 @@ function shape(e: BoardElement): string {
       }
       return out;
     }
+    case 'image': {
+      // The frozen screen frame is drawn where it lay on the board, at the size it had there. The
+      // server keeps no other pictures: those show as a placeholder of their size.
+      if (e.id === BACKGROUND_ELEMENT_ID && background) {
+        return `<image href="${background}" x="${x}" y="${y}" width="${w}" height="${h}" preserveAspectRatio="none" opacity="${opacity}"${rotate}/>`;
+      }
+      return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="#f1f3f5" stroke="#adb5bd" stroke-dasharray="6 4" opacity="${opacity}"${rotate}/>`;
+    }
     case 'text': {
       const size = num(e.fontSize, 20);
       const lines = String(e.text ?? '').split('\n');
@@ -75,7 +86,10 @@ function shape(e: BoardElement): string {
  * text, over the frozen screen frame if there is one. Rendered on the server so the ticket gets
  * its image even when no browser is left to export one when the call ends.
  */
-export function renderBoardSvg(elements: readonly BoardElement[], background: string | null): string {
+export function renderBoardSvg(allElements: readonly BoardElement[], backgroundUrl: string | null): string {
+  const elements = allElements.filter((e) => e.isDeleted !== true);
+  const background = backgroundUrl && FRAME.test(backgroundUrl) ? backgroundUrl : null;
+  const placed = elements.some((e) => e.id === BACKGROUND_ELEMENT_ID && e.type === 'image');
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
@@ -102,15 +116,19 @@ export function renderBoardSvg(elements: readonly BoardElement[], background: st
   const vy = minY - pad;
   const vw = Math.max(1, maxX - minX + pad * 2);
   const vh = Math.max(1, maxY - minY + pad * 2);
+  // A frame without its element on the board (a board saved before frames became elements) is
+  // fitted behind the drawing.
   const bg =
-    background && /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/.test(background)
+    background && !placed
       ? `<image href="${background}" x="${vx}" y="${vy}" width="${vw}" height="${vh}" preserveAspectRatio="xMidYMid meet"/>`
       : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${vx} ${vy} ${vw} ${vh}" width="${Math.round(vw)}" height="${Math.round(vh)}">`,
     `<rect x="${vx}" y="${vy}" width="${vw}" height="${vh}" fill="#ffffff"/>`,
     bg,
-    ...elements.map(shape),
+    // The frame at the back, whatever its place in the list.
+    ...elements.filter((e) => e.id === BACKGROUND_ELEMENT_ID).map((e) => shape(e, background)),
+    ...elements.filter((e) => e.id !== BACKGROUND_ELEMENT_ID).map((e) => shape(e, background)),
     '</svg>',
   ].join('');
 }

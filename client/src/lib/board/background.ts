@@ -7,10 +7,11 @@
 // holds it too. Every side derives the file id from the picture itself, so whichever of the two
 // (picture, element) arrives first, the other finds it.
 
+import { BACKGROUND_ELEMENT_ID } from '../../../../signaling/boardMerge';
 import type { BoardElement } from './reconcile';
 
 /** The one background element of a board (a new frame replaces it with a higher version). */
-export const BACKGROUND_ELEMENT_ID = 'livedesk-background';
+export { BACKGROUND_ELEMENT_ID };
 
 /** Frames wider than this are scaled down before they are sent. */
 export const FRAME_MAX_WIDTH = 1280;
