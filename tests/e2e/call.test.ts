@@ -159,6 +159,19 @@ async function startCall(agent: Page, ticket: TicketView) {
   return new URL(agent.url()).pathname.split('/').pop()!;
 }
 
+/** The customer accepts the ringing call and joins it; both sides then decode each other's camera. */
+async function acceptAndJoin(customer: Page, agent: Page) {
+  await customer
+    .getByRole('dialog', { name: 'Incoming video call' })
+    .getByRole('button', { name: 'Accept' })
+    .click();
+  await customer.getByRole('button', { name: 'Join call' }).click();
+  await Promise.all([
+    expectDecoding(agent, REMOTE_CAMERA, 'camera'),
+    expectDecoding(customer, REMOTE_CAMERA, 'camera'),
+  ]);
+}
+
 describe('video calls in the browser', () => {
   let agent: Page;
   let customer: Page;
@@ -295,15 +308,7 @@ describe('video calls in the browser', () => {
   it('rejoins the same call after the customer reloads the page', async () => {
     const ticket = await newTicket(customerToken, 'Reload during the call');
     const callId = await startCall(agent, ticket);
-    await customer
-      .getByRole('dialog', { name: 'Incoming video call' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
-    await customer.getByRole('button', { name: 'Join call' }).click();
-    await Promise.all([
-      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
-      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
-    ]);
+    await acceptAndJoin(customer, agent);
 
     await customer.reload();
     // No device check this time: the page joins by itself, the same call, not ended.
@@ -344,15 +349,7 @@ describe('video calls in the browser', () => {
     // The customer is still on the previous call's "call ended" page: the new call rings there too.
     const ticket = await newTicket(customerToken, 'Devices and recovery');
     const callId = await startCall(agent, ticket);
-    await customer
-      .getByRole('dialog', { name: 'Incoming video call' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
-    await customer.getByRole('button', { name: 'Join call' }).click();
-    await Promise.all([
-      expectDecoding(agent, REMOTE_CAMERA, 'camera'),
-      expectDecoding(customer, REMOTE_CAMERA, 'camera'),
-    ]);
+    await acceptAndJoin(customer, agent);
     await expectHearing(agent);
 
     // Another microphone, then the other camera, from the devices menu: the menu marks the new
