@@ -245,7 +245,7 @@ export class CallEngine {
   private generation = 0;
   private device: Device | null = null;
   /** The device being loaded or loaded for a set of router capabilities (see `deviceFor`). */
-  private loadedDevice: { key: string; device: Promise<Device> } | null = null;
+  private loadedDevice: { key: string; device: Promise<Device>; ready: Device | null } | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private readonly producers = new Map<MediaSourceName, Producer>();
@@ -443,9 +443,12 @@ export class CallEngine {
     this.teardown(false);
     const generation = this.generation;
     const wasReconnecting = this.phase === 'reconnecting';
+    // The join leaves before the screen switches to the call view: that render is heavy, and with
+    // a loaded device the request goes out at once instead of waiting behind it.
+    const joining = this.signalJoin(generation);
     this.update({ phase: wasReconnecting ? 'reconnecting' : 'joining' });
     try {
-      const result = await this.signalJoin(generation);
+      const result = await joining;
       this.update({ rejoinGraceMs: result.rejoinGraceMs });
       this.applyCall(result.call);
       if (this.over) return;
@@ -505,9 +508,13 @@ export class CallEngine {
    * join repeated.
    */
   private async signalJoin(generation: number): Promise<CallJoinResult> {
-    const caps = await this.routerCaps();
+    // With cached capabilities and their device loaded (prepare), nothing is awaited before the
+    // request is sent.
+    const cached = this.readRouterCaps();
+    const ready = cached ? this.loadedDeviceFor(cached) : null;
+    const caps = cached ?? (await this.routerCaps());
     this.check(generation);
-    const result = await this.joinWith(generation, caps);
+    const result = ready ? await this.requestJoin(generation, ready) : await this.joinWith(generation, caps);
     if (result.call.status === 'ended' || sameJson(result.routerRtpCapabilities, caps)) return result;
     this.log.warn('the router capabilities changed; joining again with the new ones');
     this.writeRouterCaps(result.routerRtpCapabilities);
@@ -538,6 +545,10 @@ export class CallEngine {
   private async joinWith(generation: number, routerCaps: Json): Promise<CallJoinResult> {
     const device = await this.deviceFor(routerCaps);
     this.check(generation);
+    return this.requestJoin(generation, device);
+  }
+
+  private async requestJoin(generation: number, device: Device): Promise<CallJoinResult> {
     this.device = device;
     const result = await this.signaling.request('call:join', {
       callId: this.callId,
@@ -548,16 +559,28 @@ export class CallEngine {
     return result;
   }
 
+  /** The device for `routerCaps` if it has finished loading, else null. */
+  private loadedDeviceFor(routerCaps: Json): Device | null {
+    const entry = this.loadedDevice;
+    return entry && entry.key === JSON.stringify(routerCaps) ? entry.ready : null;
+  }
+
   /** A device loaded with `routerCaps`; one per set of capabilities, reused across rejoins. */
   private deviceFor(routerCaps: Json): Promise<Device> {
     const key = JSON.stringify(routerCaps);
     if (this.loadedDevice?.key !== key) {
-      const device = (async () => {
+      const entry: { key: string; device: Promise<Device>; ready: Device | null } = {
+        key,
+        device: Promise.resolve(null as unknown as Device),
+        ready: null,
+      };
+      entry.device = (async () => {
         const created = await this.createDevice();
         await created.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
+        entry.ready = created;
         return created;
       })();
-      const entry = { key, device };
+      const device = entry.device;
       this.loadedDevice = entry;
       // A failed load is not kept: the next attempt tries again.
       device.catch(() => {
