@@ -150,7 +150,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       ...attachmentRoutes(attachments),
       ...settingsRoutes(settings),
       ...boardRoutes(boards),
-      ...recordingRoutes(recordings),
+      ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       // CallsService needs socket.io (to see who is online), which is attached below; the route
       // reaches it through this late binding.
       ...callRoutes({
@@ -179,6 +179,14 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
           return id;
         },
         autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+        // A media link carries its access token in the query: never into the logs.
+        serializers: {
+          req: (req: { url?: string; query?: Record<string, unknown> }) => ({
+            ...req,
+            url: req.url?.replace(/([?&]access=)[^&]*/g, '$1[redacted]'),
+            ...(req.query?.access ? { query: { ...req.query, access: '[redacted]' } } : {}),
+          }),
+        },
       }),
     );
     app.use(

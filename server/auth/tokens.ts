@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../signaling/protocol';
 import { unauthenticated } from '../errors';
@@ -32,6 +33,42 @@ export class TokenService {
       expiresIn: this.ttlSeconds,
     });
     return { token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1000).toISOString() };
+  }
+
+  /**
+   * A token for one media file, to put in its URL: a `<video>` element cannot send a header, and
+   * playing from a URL lets the browser stream with range requests instead of downloading the
+   * whole file first. It is signed with a key derived for this purpose, so it never works as a
+   * session token (nor a session token as a media one), and names the one resource it opens.
+   */
+  issueMediaToken(claims: { sub: string; resource: string }, ttlSeconds: number): IssuedToken {
+    const token = jwt.sign({ res: claims.resource }, this.mediaSecret(), {
+      algorithm: ALGORITHM,
+      subject: claims.sub,
+      expiresIn: ttlSeconds,
+    });
+    return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString() };
+  }
+
+  /** The user a media token was issued to, when it is valid and for `resource`; else unauthenticated. */
+  verifyMediaToken(token: string, resource: string): string {
+    let payload: string | jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, this.mediaSecret(), { algorithms: [ALGORITHM] });
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) {
+        throw unauthenticated('This link has expired. Open the recording again.');
+      }
+      throw unauthenticated('This link is not valid.');
+    }
+    if (typeof payload === 'string' || typeof payload.sub !== 'string' || payload.res !== resource) {
+      throw unauthenticated('This link is not valid.');
+    }
+    return payload.sub;
+  }
+
+  private mediaSecret(): string {
+    return createHmac('sha256', this.secret).update('livedesk:media-url').digest('base64');
   }
 
   /** Throws `unauthenticated` for a missing, malformed, forged or expired token. */

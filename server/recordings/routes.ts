@@ -1,11 +1,32 @@
+import type { Response } from 'express';
 import { z } from 'zod';
-import { PRIORITIES, TIERS } from '../../signaling/protocol';
+import { PRIORITIES, type PublicUser, TIERS } from '../../signaling/protocol';
+import type { TokenService } from '../auth/tokens';
 import { defineRoute } from '../http/route';
 import type { RecordingsService } from './service';
 
+/** How long a track's streaming link works: long enough to watch a long call with pauses. */
+const STREAM_LINK_TTL_SECONDS = 4 * 3600;
+
+const trackParams = z.object({ id: z.uuid(), trackId: z.uuid() });
+const trackResource = (trackId: string) => `recording-track:${trackId}`;
+
+/** Sends a track file; `send` (via res.sendFile) answers Range requests with 206 and Content-Range. */
+function sendTrackFile(res: Response, path: string): Promise<void> {
+  res.setHeader('Cache-Control', 'private, no-store');
+  return new Promise<void>((resolve, reject) =>
+    res.sendFile(path, { headers: { 'Content-Type': 'video/webm' }, acceptRanges: true }, (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+}
+
 const idParams = z.object({ id: z.uuid({ message: 'must be a recording id' }) });
 
-export function recordingRoutes(recordings: RecordingsService) {
+export function recordingRoutes(
+  recordings: RecordingsService,
+  media: { tokens: TokenService; resolveUser: (id: string) => Promise<PublicUser> },
+) {
   return [
     defineRoute({
       method: 'get',
@@ -43,18 +64,52 @@ export function recordingRoutes(recordings: RecordingsService) {
       summary: 'Stream one track (WebM; HTTP range requests supported)',
       tag: 'recordings',
       access: 'signed-in',
-      params: z.object({ id: z.uuid(), trackId: z.uuid() }),
+      params: trackParams,
       response: z.any(),
       streams: true,
       handler: async ({ actor, params, res }) => {
         const { path } = await recordings.trackFile(actor!, params.id, params.trackId);
-        res.setHeader('Cache-Control', 'private, no-store');
-        // send (via res.sendFile) answers Range requests with 206 and Content-Range.
-        await new Promise<void>((resolve, reject) =>
-          res.sendFile(path, { headers: { 'Content-Type': 'video/webm' }, acceptRanges: true }, (err) =>
-            err ? reject(err) : resolve(),
-          ),
+        await sendTrackFile(res, path);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/recordings/:id/tracks/:trackId/stream-url',
+      summary:
+        'A link that plays one track in a media element (the token in it opens only this track, for its user, for 4 hours)',
+      tag: 'recordings',
+      access: 'signed-in',
+      params: trackParams,
+      response: z.object({ url: z.string(), expiresAt: z.string() }),
+      handler: async ({ actor, params }) => {
+        // Only who may play the track gets a link to it.
+        await recordings.trackFile(actor!, params.id, params.trackId);
+        const { token, expiresAt } = media.tokens.issueMediaToken(
+          { sub: actor!.id, resource: trackResource(params.trackId) },
+          STREAM_LINK_TTL_SECONDS,
         );
+        return {
+          url: `/api/recordings/${params.id}/tracks/${params.trackId}/stream?access=${encodeURIComponent(token)}`,
+          expiresAt,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/recordings/:id/tracks/:trackId/stream',
+      summary: 'Stream one track through a link from stream-url (range requests supported)',
+      tag: 'recordings',
+      // The token in the link authenticates; access is checked again for its user on every request.
+      access: 'public',
+      params: trackParams,
+      query: z.object({ access: z.string().min(1).max(4096) }).strict(),
+      response: z.any(),
+      streams: true,
+      handler: async ({ params, query, res }) => {
+        const userId = media.tokens.verifyMediaToken(query.access, trackResource(params.trackId));
+        const user = await media.resolveUser(userId);
+        const { path } = await recordings.trackFile(user, params.id, params.trackId);
+        await sendTrackFile(res, path);
       },
     }),
     defineRoute({

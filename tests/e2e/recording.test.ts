@@ -266,6 +266,13 @@ describe('recording a call for QA', () => {
     // One element per track: two cameras side by side, the screen, two microphones.
     expect(await qa.locator('video[data-track-id]').count()).toBe(3);
     expect(await qa.locator('audio[data-track-id]').count()).toBe(2);
+    // Each plays straight from the server through its own streaming link (ranges, no download).
+    const sources = await qa.evaluate(() =>
+      [...document.querySelectorAll<HTMLMediaElement>('[data-track-id]')].map((m) => m.currentSrc || m.src),
+    );
+    for (const src of sources) {
+      expect(src).toMatch(new RegExp(`/api/recordings/${detail.id}/tracks/[0-9a-f-]+/stream\\?access=`));
+    }
 
     await play.click();
     await qa.waitForFunction(

@@ -173,6 +173,45 @@ describe('call recording with FFmpeg', () => {
     expect((await get(t, tokens.agentL2!, `/api/recordings/${listed.id}`)).status).toBe(403);
   });
 
+  it('plays a track through a streaming link that opens only that track, for its user', async () => {
+    const items = ((await (await get(t, tokens.qa!, '/api/recordings')).json()) as any).items;
+    const detail = (await (await get(t, tokens.qa!, `/api/recordings/${items[0].id}`)).json()) as any;
+    const [video, audio] = [
+      detail.tracks.find((x: any) => x.kind === 'video'),
+      detail.tracks.find((x: any) => x.kind === 'audio'),
+    ];
+    const linkFor = (token: string, track: any) =>
+      get(t, token, `/api/recordings/${detail.id}/tracks/${track.id}/stream-url`);
+    const res = await linkFor(tokens.qa!, video);
+    expect(res.status).toBe(200);
+    const { url, expiresAt } = (await res.json()) as { url: string; expiresAt: string };
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
+    // No header needed: what a <video src> does, with ranges for seeking.
+    const whole = await fetch(`${t.url}${url}`);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('video/webm');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    const ranged = await fetch(`${t.url}${url}`, { headers: { Range: 'bytes=100-199' } });
+    expect(ranged.status).toBe(206);
+    expect(Buffer.from(await ranged.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+
+    const token = new URL(url, t.url).searchParams.get('access')!;
+    // The link's token opens this track only: not the other track, not the API as a session.
+    const otherTrack = await fetch(
+      `${t.url}/api/recordings/${detail.id}/tracks/${audio.id}/stream?access=${encodeURIComponent(token)}`,
+    );
+    expect(otherTrack.status).toBe(401);
+    expect((await get(t, token, '/api/recordings')).status).toBe(401);
+    // A session token is not a link token, and a tampered or missing one is refused.
+    const withSession = `${t.url}/api/recordings/${detail.id}/tracks/${video.id}/stream?access=${tokens.qa}`;
+    expect((await fetch(withSession)).status).toBe(401);
+    expect((await fetch(`${t.url}${url.slice(0, -3)}abc`)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/recordings/${detail.id}/tracks/${video.id}/stream`)).status).toBe(400);
+    // Only who may play the track gets a link: not the customer, not an agent who was not on it.
+    expect((await linkFor(tokens.customer!, video)).status).toBe(403);
+    expect((await linkFor(tokens.agentL2!, video)).status).toBe(403);
+  });
+
   it('lets QA score against the rubric and comment at a time; the list filters by score', async () => {
     const items = ((await (await get(t, tokens.qa!, '/api/recordings')).json()) as any).items;
     const id = items[0].id;

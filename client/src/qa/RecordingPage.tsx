@@ -97,7 +97,7 @@ function Review({ detail, me }: { detail: RecordingDetail; me: PublicUser }) {
   const { t } = useTranslation();
   const player = useSyncPlayer(detail);
   const state = usePlayerState(player);
-  const sources = useTrackSources(detail.tracks);
+  const sources = useTrackSources(detail.id, detail.tracks);
   const timeline = useTimeline(detail.ticketId, true);
   const moments = useMemo(() => buildMoments(detail, timeline.data, t), [detail, timeline.data, t]);
   const ready = sources.settled;

@@ -6,7 +6,6 @@ import {
   Group,
   Loader,
   Paper,
-  Progress,
   SegmentedControl,
   Slider,
   Stack,
@@ -407,7 +406,7 @@ export function PlayerControls({
   );
 }
 
-/** Download progress of the track files, or what could not be loaded. */
+/** While the tracks' links are fetched, and which tracks could not be loaded. */
 export function LoadingTracks({ sources, tracks }: { sources: TrackSources; tracks: RecordingTrack[] }) {
   const { t } = useTranslation();
   const failed = tracks.filter(hasFile).filter((tr) => sources.byId[tr.id]?.error !== undefined);
@@ -416,10 +415,10 @@ export function LoadingTracks({ sources, tracks }: { sources: TrackSources; trac
     <>
       {!sources.settled && (
         <Paper withBorder p="sm" role="status">
-          <Text size="sm" mb={6}>
-            {t('qa.player.loading', { percent: Math.round(sources.progress * 100) })}
-          </Text>
-          <Progress value={sources.progress * 100} aria-hidden="true" animated />
+          <Group gap="xs">
+            <Loader size="xs" aria-hidden="true" />
+            <Text size="sm">{t('qa.player.loading')}</Text>
+          </Group>
         </Paper>
       )}
       {failed.length > 0 && (

@@ -1,8 +1,7 @@
 // REST calls of the QA area (server/recordings/routes.ts). Framework-free: React code reaches them
 // through react-query (./queries.ts).
 import type { Priority, RecordingStatus, Tier } from '../../../signaling/protocol';
-import { type ApiClient, ApiError, api } from '../lib/api';
-import { session } from '../lib/session';
+import { type ApiClient, api } from '../lib/api';
 
 export interface RecordingSummary {
   id: string;
@@ -116,60 +115,18 @@ export class RecordingsApi {
   comment(id: string, atMs: number, body: string): Promise<RecordingComment> {
     return this.client.request(path(id, '/comments'), { method: 'POST', body: { atMs, body } });
   }
+
+  /**
+   * A link that plays one track in a media element. A `<video src>` cannot send the bearer token;
+   * the link carries a token that opens only this track, so the browser streams it with range
+   * requests (playing and seeking at once) instead of downloading the whole file first.
+   */
+  streamUrl(id: string, trackId: string, signal?: AbortSignal): Promise<{ url: string; expiresAt: string }> {
+    return this.client.request(
+      path(id, `/tracks/${encodeURIComponent(trackId)}/stream-url`),
+      signal ? { signal } : {},
+    );
+  }
 }
 
 export const recordingsApi = new RecordingsApi(api);
-
-/**
- * Downloads one track file into memory and returns an object URL for a media element. A `<video
- * src>` cannot send the bearer token, so the file is fetched with it instead; the browser then
- * seeks within the blob. `onProgress` gets a fraction (0–1) when the size is known.
- */
-export async function downloadTrack(
-  url: string,
-  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
-): Promise<string> {
-  const token = session.current?.token;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      credentials: 'same-origin',
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (err) {
-    if (options.signal?.aborted) throw err;
-    throw new ApiError('network', 'The recording could not be downloaded.', { cause: err });
-  }
-  if (!res.ok) {
-    if (res.status === 401 && token && session.current?.token === token) session.signOut('unauthenticated');
-    const code =
-      res.status === 403
-        ? 'forbidden'
-        : res.status === 404
-          ? 'not_found'
-          : res.status === 401
-            ? 'unauthenticated'
-            : 'internal';
-    throw new ApiError(code, `The recording could not be downloaded (${res.status}).`, {
-      status: res.status,
-    });
-  }
-  const total = Number(res.headers.get('content-length')) || 0;
-  if (!res.body || !options.onProgress || total === 0) {
-    const blob = await res.blob();
-    options.onProgress?.(1);
-    return URL.createObjectURL(new Blob([blob], { type: 'video/webm' }));
-  }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value as Uint8Array<ArrayBuffer>);
-    received += value.byteLength;
-    options.onProgress(Math.min(1, received / total));
-  }
-  return URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
-}

@@ -1,18 +1,18 @@
 import { useEffect, useState } from 'react';
-import { downloadTrack, type RecordingTrack } from './api';
+import { type RecordingTrack, recordingsApi } from './api';
 
 export interface TrackSource {
   url?: string;
-  /** 0–1 while downloading. */
+  /** 0 until the track's link has arrived, then 1. */
   progress: number;
   error?: unknown;
 }
 
 export interface TrackSources {
   byId: Record<string, TrackSource>;
-  /** Every track has either its file or an error. */
+  /** Every track has either its link or an error. */
   settled: boolean;
-  /** Overall download progress, weighted by size. */
+  /** Share of the tracks whose link has arrived. */
   progress: number;
 }
 
@@ -20,56 +20,38 @@ export interface TrackSources {
 export const hasFile = (track: RecordingTrack) => track.status === 'ready' || track.status === 'partial';
 
 /**
- * Downloads the track files of a recording (with the bearer token) and hands out object URLs,
- * revoked when the component goes away or the tracks change.
+ * Streaming links of a recording's tracks (see `RecordingsApi.streamUrl`): the media elements
+ * play and seek through range requests, so a long recording starts at once instead of after a
+ * full download.
  */
-export function useTrackSources(tracks: RecordingTrack[]): TrackSources {
+export function useTrackSources(recordingId: string, tracks: RecordingTrack[]): TrackSources {
   const playable = tracks.filter(hasFile);
-  const signature = playable.map((t) => `${t.id}:${t.sizeBytes ?? ''}`).join(',');
+  const signature = `${recordingId}|${playable.map((t) => t.id).join(',')}`;
   const [byId, setById] = useState<Record<string, TrackSource>>({});
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` stands for the playable tracks
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` stands for the recording and its playable tracks
   useEffect(() => {
     const controller = new AbortController();
-    const urls: string[] = [];
     setById(Object.fromEntries(playable.map((t) => [t.id, { progress: 0 }])));
     const update = (id: string, patch: Partial<TrackSource>) =>
-      setById((current) => ({ ...current, [id]: { ...current[id], progress: 0, ...patch } }));
+      setById((current) => ({ ...current, [id]: { ...current[id], progress: 1, ...patch } }));
     for (const track of playable) {
-      // Progress events come per chunk; a state update per animation frame is plenty.
-      let frame = 0;
-      downloadTrack(track.url, {
-        signal: controller.signal,
-        onProgress: (progress) => {
-          cancelAnimationFrame(frame);
-          frame = requestAnimationFrame(() => update(track.id, { progress }));
-        },
-      })
-        .then((url) => {
-          cancelAnimationFrame(frame);
-          if (controller.signal.aborted) {
-            URL.revokeObjectURL(url);
-            return;
-          }
-          urls.push(url);
-          update(track.id, { url, progress: 1 });
+      recordingsApi
+        .streamUrl(recordingId, track.id, controller.signal)
+        .then(({ url }) => {
+          if (!controller.signal.aborted) update(track.id, { url });
         })
         .catch((error: unknown) => {
-          cancelAnimationFrame(frame);
-          if (!controller.signal.aborted) update(track.id, { error, progress: 1 });
+          if (!controller.signal.aborted) update(track.id, { error });
         });
     }
-    return () => {
-      controller.abort();
-      for (const url of urls) URL.revokeObjectURL(url);
-    };
+    return () => controller.abort();
   }, [signature]);
 
-  const total = playable.reduce((n, t) => n + (t.sizeBytes ?? 1), 0);
-  const done = playable.reduce((n, t) => n + (byId[t.id]?.progress ?? 0) * (t.sizeBytes ?? 1), 0);
+  const done = playable.filter((t) => (byId[t.id]?.progress ?? 0) >= 1).length;
   return {
     byId,
     settled: playable.every((t) => byId[t.id]?.url !== undefined || byId[t.id]?.error !== undefined),
-    progress: total > 0 ? done / total : 1,
+    progress: playable.length > 0 ? done / playable.length : 1,
   };
 }
