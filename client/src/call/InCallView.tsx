@@ -11,7 +11,7 @@ import {
   Stack,
   Text,
 } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../signaling/protocol';
 import { CallWhiteboardPanel, useCallWhiteboard, WhiteboardToggle } from '../board/CallWhiteboard';
@@ -99,14 +99,26 @@ function IssueBanner({ issue }: { issue: CallIssue | null }) {
   );
 }
 
-function SidePanel({ call, me, ticketId }: { call: CallSnapshot['call']; me: PublicUser; ticketId: string }) {
+/**
+ * Who is in the call and the chat. Memoized: the call view re-renders on every engine update
+ * (statistics, tracks, quality), and the conversation beside it need not follow.
+ */
+const SidePanel = memo(function SidePanel({
+  call,
+  me,
+  ticketId,
+}: {
+  call: CallSnapshot['call'];
+  me: PublicUser;
+  ticketId: string;
+}) {
   return (
     <Stack gap="lg">
       <ParticipantList call={call} meId={me.id} />
       <CallChat ticketId={ticketId} me={me} />
     </Stack>
   );
-}
+});
 
 /**
  * The call itself: the picture (remote big, self small; a shared screen big), the controls,
