@@ -3,6 +3,11 @@ import type { types } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
 import { CallRoom } from './CallRoom';
 import { MEDIA_CODECS } from './codecs';
+import { MediaError } from './errors';
+
+/** How long a new call waits for a media worker when none is alive (see createRouter); less than
+ * the 10 s a browser waits for an answer to its join. */
+const WORKER_WAIT_MS = 8_000;
 
 export interface MediaServerOptions {
   numWorkers: number;
@@ -122,12 +127,31 @@ export class MediaServer extends EventEmitter {
     }
   }
 
-  /** A new router (one per call) on the worker that currently carries the fewest routers. */
+  /**
+   * A new router (one per call) on the worker that currently carries the fewest routers. When no
+   * worker is alive (they all died, the replacements are starting), it waits for one up to
+   * `WORKER_WAIT_MS`: the calls told to rejoin after a worker death do so at once, and on a busy
+   * machine a replacement takes a moment.
+   */
   async createRouter(appData: Record<string, unknown> = {}): Promise<types.Router> {
     if (this.closedFlag) throw new Error('the media server is closed');
-    const alive = this.slots.filter((s) => s && !s.worker.closed);
-    const slot = alive.sort((a, b) => a.routers.size - b.routers.size)[0];
-    if (!slot) throw new Error('no mediasoup worker is available');
+    let slot = this.leastLoadedSlot();
+    if (!slot) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.off('workerReplaced', done);
+          this.off('closed', done);
+          resolve();
+        };
+        const timer = setTimeout(done, WORKER_WAIT_MS);
+        this.on('workerReplaced', done);
+        this.on('closed', done);
+      });
+      slot = this.closedFlag ? undefined : this.leastLoadedSlot();
+    }
+    if (!slot)
+      throw new MediaError('unavailable', 'No media server is available right now; try again shortly.');
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
     slot.routers.add(router);
     // When the worker dies, mediasoup closes its routers *before* emitting 'died'; keep them in
@@ -136,6 +160,11 @@ export class MediaServer extends EventEmitter {
       if (!slot.worker.closed) slot.routers.delete(router);
     });
     return router;
+  }
+
+  private leastLoadedSlot(): WorkerSlot | undefined {
+    const alive = this.slots.filter((s) => s && !s.worker.closed);
+    return alive.sort((a, b) => a.routers.size - b.routers.size)[0];
   }
 
   /**

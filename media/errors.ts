@@ -4,7 +4,7 @@
  */
 export class MediaError extends Error {
   constructor(
-    readonly code: 'not_found' | 'bad_request' | 'conflict',
+    readonly code: 'not_found' | 'bad_request' | 'conflict' | 'unavailable',
     message: string,
   ) {
     super(message);

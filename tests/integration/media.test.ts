@@ -76,4 +76,28 @@ describe('MediaServer (real mediasoup worker)', () => {
     expect(transport.iceCandidates.length).toBeGreaterThan(0);
     fresh.close();
   });
+
+  it('lets a new call wait for a replacement when every worker has died, instead of failing it', async () => {
+    const before = media.workerPids();
+    const dead = new Promise<void>((resolve) => {
+      let n = 0;
+      const onDied = () => {
+        if (++n === before.length) {
+          media.off('workerDied', onDied);
+          resolve();
+        }
+      };
+      media.on('workerDied', onDied);
+    });
+    for (const pid of before) process.kill(pid, 'SIGKILL');
+    await dead;
+    // No worker is alive at this moment (the replacements are starting): the router still comes,
+    // on a replacement.
+    expect(media.health().workersAlive).toBe(0);
+    const router = await media.createRouter();
+    expect(media.health().workersAlive).toBeGreaterThan(0);
+    const transport = await router.createWebRtcTransport(media.webRtcTransportOptions());
+    expect(transport.iceCandidates.length).toBeGreaterThan(0);
+    router.close();
+  });
 });
