@@ -19,10 +19,10 @@ export interface BoardElement {
   [key: string]: unknown;
 }
 
-/** Element types the server accepts on a shared board. */
 /** The one element that shows a board's frozen screen frame (client: lib/board/background.ts). */
 export const BACKGROUND_ELEMENT_ID = 'livedesk-background';
 
+/** Element types the server accepts on a shared board. */
 export const BOARD_ELEMENT_TYPES = [
   'rectangle',
   'ellipse',

@@ -21,10 +21,15 @@ const ALGORITHM = 'HS256';
  * (`Authorization: Bearer …`) and the socket.io handshake (`auth.token`).
  */
 export class TokenService {
+  /** The key of media links, derived from the session key so neither token works as the other. */
+  private readonly mediaSecret: string;
+
   constructor(
     private readonly secret: string,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.mediaSecret = createHmac('sha256', secret).update('livedesk:media-url').digest('base64');
+  }
 
   issue(claims: TokenClaims): IssuedToken {
     const token = jwt.sign({ role: claims.role }, this.secret, {
@@ -42,7 +47,7 @@ export class TokenService {
    * session token (nor a session token as a media one), and names the one resource it opens.
    */
   issueMediaToken(claims: { sub: string; resource: string }, ttlSeconds: number): IssuedToken {
-    const token = jwt.sign({ res: claims.resource }, this.mediaSecret(), {
+    const token = jwt.sign({ res: claims.resource }, this.mediaSecret, {
       algorithm: ALGORITHM,
       subject: claims.sub,
       expiresIn: ttlSeconds,
@@ -54,7 +59,7 @@ export class TokenService {
   verifyMediaToken(token: string, resource: string): string {
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, this.mediaSecret(), { algorithms: [ALGORITHM] });
+      payload = jwt.verify(token, this.mediaSecret, { algorithms: [ALGORITHM] });
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) {
         throw unauthenticated('This link has expired. Open the recording again.');
@@ -65,10 +70,6 @@ export class TokenService {
       throw unauthenticated('This link is not valid.');
     }
     return payload.sub;
-  }
-
-  private mediaSecret(): string {
-    return createHmac('sha256', this.secret).update('livedesk:media-url').digest('base64');
   }
 
   /** Throws `unauthenticated` for a missing, malformed, forged or expired token. */

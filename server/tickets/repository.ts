@@ -18,6 +18,9 @@ import {
 } from '../db/schema';
 import type { AssigneeCandidate } from './routing';
 
+/** A call's connected time in seconds (a call still running counts to now). */
+const CONNECTED_SECONDS = sql<number>`extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))`;
+
 export const ACTIVE_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const;
 
 export interface TicketFilter {
@@ -118,7 +121,7 @@ export class TicketsRepository {
     const rows = await this.db
       .select({
         ticketId: calls.ticketId,
-        seconds: sql<number>`coalesce(sum(extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))), 0)::float8`,
+        seconds: sql<number>`coalesce(sum(${CONNECTED_SECONDS}), 0)::float8`,
         count: sql<number>`count(*)::int`,
       })
       .from(calls)
@@ -138,11 +141,10 @@ export class TicketsRepository {
       { callSeconds: number; callCount: number; resolvedSeconds: number; resolvedCallSeconds: number }
     >
   > {
-    const connectedSeconds = sql<number>`extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))`;
     const byAgent = await this.db
       .select({
         userId: callParticipants.userId,
-        seconds: sql<number>`coalesce(sum(${connectedSeconds}), 0)::float8`,
+        seconds: sql<number>`coalesce(sum(${CONNECTED_SECONDS}), 0)::float8`,
         count: sql<number>`count(*)::int`,
       })
       .from(callParticipants)
@@ -152,7 +154,7 @@ export class TicketsRepository {
     const perTicket = this.db
       .select({
         ticketId: calls.ticketId,
-        seconds: sql<number>`coalesce(sum(${connectedSeconds}), 0)::float8`.as('call_seconds'),
+        seconds: sql<number>`coalesce(sum(${CONNECTED_SECONDS}), 0)::float8`.as('call_seconds'),
       })
       .from(calls)
       .where(sql`${calls.connectedAt} IS NOT NULL`)

@@ -16,7 +16,6 @@ import { DeviceCheck } from './DeviceCheck';
 import { EndedView } from './EndedView';
 import { useCallEngine, useCallSnapshot } from './hooks';
 import { InCallView } from './InCallView';
-import { IncomingCallPrompt } from './IncomingCallPrompt';
 import { describeIssue } from './messages';
 import { callPath } from './paths';
 
@@ -333,20 +332,15 @@ export function CallPage() {
     );
   }
   return (
-    <>
-      <CallScreens
-        key={`${callId}:${round}`}
-        engine={engine}
-        snapshot={snapshot}
-        me={session.user}
-        ticketId={ticketId}
-        ticketTitle={ticketTitle}
-        state={state}
-        onRestart={restart}
-      />
-      {/* The call page lives outside the app layout; a customer still on it (the call over, say)
-          must hear the next call ring. The prompt stays quiet for this page's own call. */}
-      {session.user.role === 'customer' && <IncomingCallPrompt />}
-    </>
+    <CallScreens
+      key={`${callId}:${round}`}
+      engine={engine}
+      snapshot={snapshot}
+      me={session.user}
+      ticketId={ticketId}
+      ticketTitle={ticketTitle}
+      state={state}
+      onRestart={restart}
+    />
   );
 }

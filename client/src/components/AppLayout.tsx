@@ -2,7 +2,6 @@ import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@m
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/protocol';
-import { IncomingCallPrompt } from '../call/IncomingCallPrompt';
 import { session, useSession } from '../lib/session';
 import { canReview } from '../qa/access';
 import { isStaffUser } from '../tickets/queries';
@@ -92,8 +91,6 @@ export function AppLayout() {
       </AppShell.Main>
       <LiveUpdates key={user.id} user={user} />
       <Toaster />
-      {/* A call can ring on any page the customer has open. */}
-      {user.role === 'customer' && <IncomingCallPrompt />}
     </AppShell>
   );
 }

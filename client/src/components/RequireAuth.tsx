@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
+import { IncomingCallPrompt } from '../call/IncomingCallPrompt';
 import { describeError } from '../errors';
 import { api } from '../lib/api';
 import { session, useSession } from '../lib/session';
@@ -43,5 +44,12 @@ export function RequireAuth() {
       />
     );
   }
-  return <Outlet />;
+  return (
+    <>
+      <Outlet />
+      {/* A call can ring on any page a customer has open, the call page included (a customer
+          still on an ended call must hear the next one); it stays quiet on its own call's page. */}
+      {me.data.role === 'customer' && <IncomingCallPrompt />}
+    </>
+  );
 }

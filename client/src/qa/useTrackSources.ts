@@ -3,8 +3,6 @@ import { type RecordingTrack, recordingsApi } from './api';
 
 export interface TrackSource {
   url?: string;
-  /** 0 until the track's link has arrived, then 1. */
-  progress: number;
   error?: unknown;
 }
 
@@ -12,8 +10,6 @@ export interface TrackSources {
   byId: Record<string, TrackSource>;
   /** Every track has either its link or an error. */
   settled: boolean;
-  /** Share of the tracks whose link has arrived. */
-  progress: number;
 }
 
 /** Tracks that have a file to play (a failed track has none; a running one is not finished). */
@@ -32,9 +28,8 @@ export function useTrackSources(recordingId: string, tracks: RecordingTrack[]): 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `signature` stands for the recording and its playable tracks
   useEffect(() => {
     const controller = new AbortController();
-    setById(Object.fromEntries(playable.map((t) => [t.id, { progress: 0 }])));
-    const update = (id: string, patch: Partial<TrackSource>) =>
-      setById((current) => ({ ...current, [id]: { ...current[id], progress: 1, ...patch } }));
+    setById({});
+    const update = (id: string, source: TrackSource) => setById((current) => ({ ...current, [id]: source }));
     for (const track of playable) {
       recordingsApi
         .streamUrl(recordingId, track.id, controller.signal)
@@ -48,10 +43,5 @@ export function useTrackSources(recordingId: string, tracks: RecordingTrack[]): 
     return () => controller.abort();
   }, [signature]);
 
-  const done = playable.filter((t) => (byId[t.id]?.progress ?? 0) >= 1).length;
-  return {
-    byId,
-    settled: playable.every((t) => byId[t.id]?.url !== undefined || byId[t.id]?.error !== undefined),
-    progress: playable.length > 0 ? done / playable.length : 1,
-  };
+  return { byId, settled: playable.every((t) => byId[t.id] !== undefined) };
 }

@@ -568,26 +568,28 @@ export class CallEngine {
   /** A device loaded with `routerCaps`; one per set of capabilities, reused across rejoins. */
   private deviceFor(routerCaps: Json): Promise<Device> {
     const key = JSON.stringify(routerCaps);
-    if (this.loadedDevice?.key !== key) {
-      const entry: { key: string; device: Promise<Device>; ready: Device | null } = {
-        key,
-        device: Promise.resolve(null as unknown as Device),
-        ready: null,
-      };
-      entry.device = (async () => {
-        const created = await this.createDevice();
-        await created.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
-        entry.ready = created;
-        return created;
-      })();
-      const device = entry.device;
-      this.loadedDevice = entry;
+    if (this.loadedDevice?.key === key) return this.loadedDevice.device;
+    const device = (async () => {
+      const created = await this.createDevice();
+      await created.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
+      return created;
+    })();
+    const entry: { key: string; device: Promise<Device>; ready: Device | null } = {
+      key,
+      device,
+      ready: null,
+    };
+    this.loadedDevice = entry;
+    device.then(
+      (loaded) => {
+        entry.ready = loaded;
+      },
       // A failed load is not kept: the next attempt tries again.
-      device.catch(() => {
+      () => {
         if (this.loadedDevice === entry) this.loadedDevice = null;
-      });
-    }
-    return this.loadedDevice!.device;
+      },
+    );
+    return device;
   }
 
   private readRouterCaps(): Json | null {
@@ -945,51 +947,52 @@ export class CallEngine {
 
   /** Asks the server for a consumer of a track the others send, then receives it. */
   private consume(info: CallProducerInfo): void {
-    const transport = this.recvTransport;
-    if (!transport || transport.closed) {
+    if (!this.recvTransport || this.recvTransport.closed) {
       this.pendingProducers.set(info.producerId, info);
       return;
     }
-    if (this.consuming.has(info.producerId)) return;
-    for (const entry of this.consumers.values()) if (entry.producerId === info.producerId) return;
-    this.consuming.add(info.producerId);
-    const generation = this.generation;
-    void (async () => {
-      try {
-        const params = await this.signaling.request('call:consume', {
-          callId: this.callId,
-          transportId: transport.id,
-          producerId: info.producerId,
-        });
-        this.check(generation);
-        await this.attachConsumer(transport, params, generation);
-      } catch (err) {
-        if (!(err instanceof StaleError) && generation === this.generation) {
-          this.log.warn('could not receive a track', info, err);
-        }
-      } finally {
-        this.consuming.delete(info.producerId);
-        this.closedProducers.delete(info.producerId);
-      }
-    })();
+    this.receiveOnce(info.producerId, info, async (transport, generation) => {
+      const params = await this.signaling.request('call:consume', {
+        callId: this.callId,
+        transportId: transport.id,
+        producerId: info.producerId,
+      });
+      this.check(generation);
+      await this.attachConsumer(transport, params, generation);
+    });
   }
 
   /** Receives a track whose (paused) consumer the server has already made. */
   private receive(params: CallConsumerParams): void {
+    this.receiveOnce(params.producerId, params, (transport, generation) =>
+      this.attachConsumer(transport, params, generation),
+    );
+  }
+
+  /**
+   * Runs `work` to receive one of the others' tracks on the current receive transport, unless that
+   * track is already received or on its way (the join's list and `call:producer:new` may both
+   * name it).
+   */
+  private receiveOnce(
+    producerId: string,
+    what: unknown,
+    work: (transport: Transport, generation: number) => Promise<void>,
+  ): void {
     const transport = this.recvTransport;
-    if (!transport || transport.closed || this.consuming.has(params.producerId)) return;
-    for (const entry of this.consumers.values()) if (entry.producerId === params.producerId) return;
-    this.consuming.add(params.producerId);
+    if (!transport || transport.closed || this.consuming.has(producerId)) return;
+    for (const entry of this.consumers.values()) if (entry.producerId === producerId) return;
+    this.consuming.add(producerId);
     const generation = this.generation;
-    void this.attachConsumer(transport, params, generation)
+    void work(transport, generation)
       .catch((err) => {
         if (!(err instanceof StaleError) && generation === this.generation) {
-          this.log.warn('could not receive a track', params, err);
+          this.log.warn('could not receive a track', what, err);
         }
       })
       .finally(() => {
-        this.consuming.delete(params.producerId);
-        this.closedProducers.delete(params.producerId);
+        this.consuming.delete(producerId);
+        this.closedProducers.delete(producerId);
       });
   }
 
