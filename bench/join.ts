@@ -33,8 +33,9 @@
 //   p50 and p95 over the runs. Target on loopback: total p50 ≤ 500 ms (reported, not asserted).
 //
 // HOW
-//   One server for all runs (`startTestApp`: RTC_ANNOUNCED_IP=127.0.0.1, CALL_RING_SECONDS high),
-//   one Chromium (the flags of tests/helpers/browser.ts, DESIGN §5) with two contexts: the demo
+//   One server for all runs in a process of its own (bench/joinServer.ts: `startTestApp` with
+//   RTC_ANNOUNCED_IP=127.0.0.1 and CALL_RING_SECONDS high; Playwright's own traffic would otherwise
+//   share its event loop), one Chromium (the flags of tests/helpers/browser.ts, DESIGN §5) with two contexts: the demo
 //   agent and the demo customer, signed in through localStorage as the e2e tests do. Per run, not
 //   timed: a new ticket from the customer, the agent's page opened on it, the customer's on the
 //   home page, both live (socket connected). Timed: the click and everything after it. Then the
@@ -42,7 +43,9 @@
 //   of a browser also learns and caches the router's capabilities.
 //   The marks come from an init script in each page (a capture-phase click listener, a wrapper of
 //   RTCPeerConnection that watches its states, a watcher of the remote video) through a Playwright
-//   binding, and from a socket.io middleware on the server that timestamps `call:join` acks.
+//   binding, and from a socket.io middleware in the server process that timestamps every `call:*`
+//   request and its ack (sent to the driver over IPC). With --profile <dir>, each measured run also
+//   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools).
 //
 // BOUNDS
 //   --runs (default 20) after the warm-up; each run gives up after 20 s; no new run starts after
@@ -50,6 +53,7 @@
 //   (--timeout-s, default 200) stops everything with status 1. Exit status 3 (with the reason) when
 //   the call UI, the built client or Chromium is missing. Prints a table and writes JSON to
 //   bench/results/join-<date>.json.
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +64,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { CLIENT_DIST } from '../server/app';
 import type { TicketView } from '../signaling/protocol';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
-import { DEMO, DEMO_PASSWORD, startTestApp } from '../tests/helpers/testApp';
+import { DEMO, DEMO_PASSWORD } from '../tests/helpers/testApp';
+import type { JoinDriverToServer, JoinServerToDriver, ServerRequest } from './joinServer';
 import { fmt, formatTable, percentile, round, writeResults } from './stats';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -75,7 +80,8 @@ const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 const HELP = `Usage: npm run bench:join -- [options]
   --runs <n>        measured runs after one warm-up run (default 20)
   --budget-s <s>    no new run starts after this (default 170)
-  --timeout-s <s>   hard limit for the whole run (default 200)`;
+  --timeout-s <s>   hard limit for the whole run (default 200)
+  --profile <dir>   write a CPU profile of both pages per measured run to <dir>`;
 
 function options() {
   const { values } = parseArgs({
@@ -83,6 +89,7 @@ function options() {
       runs: { type: 'string', default: '20' },
       'budget-s': { type: 'string', default: '170' },
       'timeout-s': { type: 'string', default: '200' },
+      profile: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -102,6 +109,7 @@ function options() {
     runs: int('runs', values.runs, 1),
     budgetS: int('budget-s', values['budget-s'], 10),
     timeoutS: int('timeout-s', values['timeout-s'], 20),
+    profileDir: values.profile ? path.resolve(values.profile) : null,
   };
 }
 
@@ -299,18 +307,33 @@ function pageInstrumentation(config: { side: Side; remoteSelector: string }) {
     }
   };
 
+  // Once this page's remote camera is watched (and the customer has answered), nothing is left to
+  // look for: the observer and the timer stop, so the measurement does not weigh on the page while
+  // it sets the call up.
+  let observer: MutationObserver | null = null;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let watching = false;
   const scan = () => {
-    for (const video of document.querySelectorAll<HTMLVideoElement>(config.remoteSelector)) watch(video);
+    const video = document.querySelector<HTMLVideoElement>(config.remoteSelector);
+    if (video) {
+      watch(video);
+      watching = true;
+    }
     answer();
+    if (watching && (config.side !== 'customer' || joinClicked)) {
+      observer?.disconnect();
+      clearInterval(timer);
+    }
   };
-  new MutationObserver(scan).observe(document, {
+  observer = new MutationObserver(scan);
+  observer.observe(document, {
     subtree: true,
     childList: true,
     attributes: true,
     attributeFilter: ['disabled', 'data-loading', 'data-remote', 'data-source'],
   });
   // A safety net for changes the observer's filter does not cover.
-  setInterval(scan, 25);
+  timer = setInterval(scan, 25);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,10 +602,83 @@ async function participant(
   return { side, login, context, page, errors };
 }
 
+type Profilers = Array<{ side: Side; session: import('playwright-core').CDPSession }>;
+
+/** `--profile`: a JavaScript CPU profile of both pages over each measured run (DevTools format). */
+async function startProfilers(parts: Participant[]): Promise<Profilers> {
+  return Promise.all(
+    parts.map(async (p) => {
+      const session = await p.context.newCDPSession(p.page);
+      await session.send('Profiler.enable');
+      await session.send('Profiler.setSamplingInterval', { interval: 250 });
+      await session.send('Profiler.start');
+      return { side: p.side, session };
+    }),
+  );
+}
+
+async function saveProfiles(profilers: Profilers, dir: string, run: number): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const { side, session } of profilers) {
+    const { profile } = await session.send('Profiler.stop');
+    fs.writeFileSync(path.join(dir, `run${run}-${side}.cpuprofile`), JSON.stringify(profile));
+    await session.detach();
+  }
+}
+
 /** Opens `pathname` and waits until the app's live connection is up. */
 async function openLive(p: Participant, url: string, pathname: string) {
   await p.page.goto(`${url}${pathname}`);
   await p.page.getByRole('status').filter({ hasText: 'Connected' }).first().waitFor();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+const SERVER_START_TIMEOUT_MS = 60_000;
+
+async function startServer() {
+  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [], {
+    // BENCH_SERVER_NODE_ARGS as for bench:chat, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const listeners = new Set<(request: ServerRequest) => void>();
+  const ready = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the server did not start in time')),
+      SERVER_START_TIMEOUT_MS,
+    );
+    child.on('message', (raw) => {
+      const message = raw as JoinServerToDriver;
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message.url);
+      } else if (message.type === 'error') {
+        clearTimeout(timer);
+        reject(new Error(`the server failed: ${message.message}`));
+      } else if (message.type === 'request') {
+        for (const listener of listeners) listener(message);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${signal ?? code}) before it was ready`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: ready,
+    onRequest(listener: (request: ServerRequest) => void) {
+      listeners.add(listener);
+    },
+    async close() {
+      if (child.connected) child.send({ type: 'shutdown' } satisfies JoinDriverToServer);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,19 +702,18 @@ async function main() {
   const hardTimer = setTimeout(() => {
     console.error(`bench:join: hard timeout (${opts.timeoutS} s) reached; stopping.`);
     void browser?.close().catch(() => {});
+    // The server process goes with the IPC channel (joinServer.ts exits on disconnect).
     process.exit(1);
   }, opts.timeoutS * 1000);
   hardTimer.unref();
 
-  log('starting the server (startTestApp) and Chromium');
-  const [app, launched] = await Promise.all([
-    startTestApp({
-      env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
-    }),
+  log('starting the server (bench/joinServer.ts, its own process) and Chromium');
+  const [server, launched] = await Promise.all([
+    startServer(),
     chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
   ]);
   browser = launched;
-  const url = app.url;
+  const url = server.url;
 
   let current: RunMarks | null = null;
   const onMark = (side: Side, mark: PageMark) => {
@@ -631,31 +726,24 @@ async function main() {
     participant(browser, url, 'agent', DEMO.agentL1, onMark),
     participant(browser, url, 'customer', DEMO.customer, onMark),
   ]);
-  // The server's side of joining: the moment it acknowledges a browser's real `call:join`.
+  // The server's side of joining: every `call:*` request of a run, and the moment it acknowledged
+  // a browser's real `call:join`.
   const sideOf = new Map<string, Side>([
     [agent.login.user.id, 'agent'],
     [customer.login.user.id, 'customer'],
   ]);
-  app.app.io.on('connection', (socket) => {
-    socket.use((packet, next) => {
-      const [event, payload] = packet as [string, { rtpCapabilities?: { codecs?: unknown[] } }];
-      const ack = packet[packet.length - 1];
-      const side = sideOf.get(socket.data.user?.id ?? '');
-      const run = current;
-      if (run && side && event.startsWith('call:') && typeof ack === 'function') {
-        const entry = { side, event, received: epochNow(), acked: null as number | null, ok: false };
-        run.requests.push(entry);
-        // A browser without cached router capabilities first joins with none, to learn them.
-        const realJoin = event === 'call:join' && Boolean(payload?.rtpCapabilities?.codecs?.length);
-        packet[packet.length - 1] = (result: { ok?: boolean }) => {
-          entry.acked = epochNow();
-          entry.ok = result?.ok === true;
-          if (realJoin && entry.ok) run.joined[side] = entry.acked;
-          (ack as (r: unknown) => void)(result);
-        };
-      }
-      next();
+  server.onRequest((request) => {
+    const side = sideOf.get(request.userId);
+    const run = current;
+    if (!run || !side) return;
+    run.requests.push({
+      side,
+      event: request.event,
+      received: request.received,
+      acked: request.acked,
+      ok: request.ok,
     });
+    if (request.realJoin && request.ok) run.joined[side] = request.acked;
   });
 
   const results: RunResult[] = [];
@@ -669,6 +757,7 @@ async function main() {
     const marks: RunMarks = { agent: new Map(), customer: new Map(), joined: {}, requests: [] };
     current = marks;
     let error: string | undefined;
+    const profilers = opts.profileDir && !warmup ? await startProfilers([agent, customer]) : null;
     try {
       await start.click();
       const deadline = Date.now() + RUN_TIMEOUT_MS;
@@ -680,6 +769,7 @@ async function main() {
       error = (err as Error).message;
     }
     current = null;
+    if (profilers && opts.profileDir) await saveProfiles(profilers, opts.profileDir, run);
     const result = analyse(run, warmup, marks, error);
     // Hang up (not timed) so the next run starts from a quiet desk.
     const hangUp = agent.page.getByRole('button', { name: 'Hang up' });
@@ -718,7 +808,7 @@ async function main() {
     ...customer.errors.map((e) => `customer: ${e}`),
   ];
   await browser.close();
-  await app.close();
+  await server.close();
   clearTimeout(hardTimer);
   report(opts, warm, results, {
     wallMs: performance.now() - wallStart,

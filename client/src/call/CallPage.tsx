@@ -245,6 +245,7 @@ function CallScreens({
     return (
       <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
         <DeviceCheck
+          callId={callId}
           me={me}
           call={snapshot.call}
           autoJoin={autoJoin}

@@ -28,6 +28,7 @@ import {
   stopTrack,
   toMediaAccessError,
 } from '../lib/call/devices';
+import { takeEarlyMedia } from '../lib/call/earlyMedia';
 import { useAudioLevel, useDevices } from './hooks';
 import { CameraOffIcon } from './icons';
 import { VideoView } from './media';
@@ -79,12 +80,14 @@ function LevelMeter({ level, label }: { level: number; label: string }) {
  * without a problem, and shows itself only when there is one.
  */
 export function DeviceCheck({
+  callId,
   me,
   call,
   autoJoin,
   onJoin,
   onCancelRing,
 }: {
+  callId: string;
   me: PublicUser;
   call: CallView | null;
   autoJoin: { cameraOff: boolean; micMuted: boolean } | null;
@@ -148,7 +151,17 @@ export function DeviceCheck({
   useEffect(() => {
     let cancelled = false;
     setOpening(true);
-    void openLocalMedia({ microphone: true, camera: !cameraOff, microphoneId, cameraId }).then((media) => {
+    // Opened when the person accepted the call (IncomingCallPrompt), if so; else now.
+    const early = attempt === 0 ? takeEarlyMedia(callId) : null;
+    const opening = early
+      ? early.then((media) => {
+          if (!cameraOff) return media;
+          stopTrack(media.camera);
+          const { camera: _, ...errors } = media.errors;
+          return { ...media, camera: null, errors };
+        })
+      : openLocalMedia({ microphone: true, camera: !cameraOff, microphoneId, cameraId });
+    void opening.then((media) => {
       if (cancelled || handedOver.current) {
         stopTrack(media.microphone);
         stopTrack(media.camera);

@@ -6,6 +6,7 @@ import {
   CloseButton,
   Drawer,
   Group,
+  Loader,
   Paper,
   ScrollArea,
   Stack,
@@ -20,6 +21,7 @@ import { RecordingButton, RecordingIndicator, RecordingNotices } from '../record
 import { useCallRecording } from '../recording/useCallRecording';
 import { CallChat } from './CallChat';
 import { CallControls } from './CallControls';
+import { useAfterMediaStarts } from './hooks';
 import { SpeakerIcon } from './icons';
 import { chooseLayout } from './layout';
 import { RemoteAudio } from './media';
@@ -107,11 +109,23 @@ const SidePanel = memo(function SidePanel({
   call,
   me,
   ticketId,
+  ready,
 }: {
+  /** False while the call is being set up: the panel mounts after the media is up (useAfterMediaStarts). */
+  ready: boolean;
   call: CallSnapshot['call'];
   me: PublicUser;
   ticketId: string;
 }) {
+  const { t } = useTranslation();
+  if (!ready) {
+    return (
+      <Group gap="xs" c="dimmed" role="status">
+        <Loader size="xs" />
+        <Text size="sm">{t('conversation.loading')}</Text>
+      </Group>
+    );
+  }
   return (
     <Stack gap="lg">
       <ParticipantList call={call} meId={me.id} />
@@ -143,12 +157,17 @@ export function InCallView({
   const [panelOpen, setPanelOpen] = useState(false);
   const onBlocked = useCallback(() => setSoundBlocked(true), []);
   const layout = chooseLayout(snapshot, me.id, me.name);
-  const recording = useCallRecording(engine.callId, me);
   const { call, phase } = snapshot;
+  // What is not the picture or the controls waits until the media is up (see useAfterMediaStarts).
+  const secondaryReady = useAfterMediaStarts(snapshot);
+  const recording = useCallRecording(engine.callId, me, secondaryReady);
   const supervisor = call?.participants.find((p) => p.user.id === me.id)?.role === 'supervisor';
   const otherName = layout.counterpart?.user.name ?? '';
   // The call's shared whiteboard: in sync for the whole call, shown in place of the stage when open.
-  const whiteboard = useCallWhiteboard(snapshot.callId, phase === 'in_call' || phase === 'reconnecting');
+  const whiteboard = useCallWhiteboard(
+    snapshot.callId,
+    secondaryReady && (phase === 'in_call' || phase === 'reconnecting'),
+  );
 
   let overlay: React.ReactNode = null;
   if (phase === 'reconnecting') {
@@ -269,7 +288,7 @@ export function InCallView({
           aria-label={t('call.sidePanel')}
         >
           <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars>
-            <SidePanel call={call} me={me} ticketId={ticketId} />
+            <SidePanel call={call} me={me} ticketId={ticketId} ready={secondaryReady} />
           </ScrollArea>
         </Paper>
       </Box>
@@ -281,7 +300,7 @@ export function InCallView({
         title={t('call.sidePanel')}
         hiddenFrom="md"
       >
-        {panelOpen && <SidePanel call={call} me={me} ticketId={ticketId} />}
+        {panelOpen && <SidePanel call={call} me={me} ticketId={ticketId} ready />}
       </Drawer>
       {remoteMics.map((m) => (
         <RemoteAudio key={m.consumerId} track={m.track} onBlocked={onBlocked} unlockKey={unlockKey} />

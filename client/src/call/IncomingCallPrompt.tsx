@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import type { CallView } from '../../../signaling/protocol';
 import { describeError } from '../errors';
+import { discardEarlyMedia, openMediaEarly } from '../lib/call/earlyMedia';
 import { Ringtone } from '../lib/call/ringtone';
 import { realtime } from '../lib/socket';
 import { HangUpIcon, PhoneIcon } from './icons';
@@ -74,11 +75,15 @@ export function IncomingCallPrompt() {
     setBusy(accept ? 'accept' : 'decline');
     setError(null);
     ringtone.current?.stop();
+    // The device check opens the camera and microphone first thing; start now, while the answer
+    // travels and the call page renders.
+    if (accept) openMediaEarly(call.id);
     try {
       const answered = await realtime.request('call:answer', { callId: call.id, accept });
       setCall(null);
       if (accept) navigate(callPath(answered.ticketId, answered.id), { state: { call: answered } });
     } catch (err) {
+      discardEarlyMedia();
       setBusy(null);
       setError(describeError(err, t));
     }

@@ -1,5 +1,5 @@
 // Thin React hooks over the framework-free call code (client/src/lib/call).
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { CallEngine, type CallSnapshot } from '../lib/call/CallEngine';
 import { type DeviceList, listDevices, watchDevices } from '../lib/call/devices';
 import { realtime } from '../lib/socket';
@@ -30,11 +30,32 @@ export function useCallEngine(callId: string, round = 0): CallEngine | null {
   return engine;
 }
 
-const noop = () => () => {};
-const empty = () => null;
-
+/**
+ * The engine's snapshot, rendered as a transition: the engine changes many times while a call is
+ * joined (phase, tracks, participants, statistics) and the call view is a big tree; a transition
+ * render yields to the browser every few milliseconds, so the socket messages and WebRTC callbacks
+ * that set the call up are not held behind it (bench:join). The whole snapshot is one value
+ * passed down as props, so no part of the view can show an older state than another.
+ */
 export function useCallSnapshot(engine: CallEngine | null): CallSnapshot | null {
-  return useSyncExternalStore(engine?.subscribe ?? noop, engine?.getSnapshot ?? empty);
+  const [state, setState] = useState(() => ({ engine, snapshot: engine?.getSnapshot() ?? null }));
+  // A new engine shows its own snapshot at once, never the previous engine's last one (React's
+  // "adjust state while rendering": it re-renders before anything below is rendered).
+  if (state.engine !== engine) setState({ engine, snapshot: engine?.getSnapshot() ?? null });
+  useEffect(() => {
+    if (!engine) return;
+    const sync = () => {
+      const snapshot = engine.getSnapshot();
+      startTransition(() =>
+        setState((prev) =>
+          prev.engine === engine && prev.snapshot === snapshot ? prev : { engine, snapshot },
+        ),
+      );
+    };
+    sync(); // anything that changed between the render and this effect
+    return engine.subscribe(sync);
+  }, [engine]);
+  return state.engine === engine ? state.snapshot : (engine?.getSnapshot() ?? null);
 }
 
 /** Cameras and microphones, refreshed when one is plugged in or out or `refreshKey` changes. */
@@ -103,4 +124,42 @@ export function useAudioLevel(track: MediaStreamTrack | null): number {
     };
   }, [track]);
   return level;
+}
+
+/**
+ * False until the browser has had an idle moment after `active` became true (at most `maxWaitMs`
+ * later), then true for good. The call view mounts its secondary parts (chat, participant list,
+ * whiteboard sync, the recordings lookup) this way: while a call is being joined the page's main
+ * thread carries the signaling and WebRTC set-up, and rendering those parts at the same moment
+ * measurably delayed the first picture (bench:join).
+ */
+export function useWhenIdle(active: boolean, maxWaitMs = 1500): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (!active || ready) return;
+    if (typeof window.requestIdleCallback === 'function') {
+      const handle = window.requestIdleCallback(() => setReady(true), { timeout: maxWaitMs });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(() => setReady(true), Math.min(maxWaitMs, 300));
+    return () => clearTimeout(timer);
+  }, [active, ready, maxWaitMs]);
+  return ready;
+}
+
+/**
+ * True once this side's media is up: the call is connected (both sides receive), or `maxWaitMs`
+ * after joining when it is not (the other side has not answered yet), and the browser then had an
+ * idle moment. See `useWhenIdle`.
+ */
+export function useAfterMediaStarts(snapshot: CallSnapshot, maxWaitMs = 1500): boolean {
+  const joined = snapshot.phase === 'in_call' || snapshot.phase === 'reconnecting';
+  const connected = snapshot.call?.status === 'connected';
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    if (!joined || waited) return;
+    const timer = setTimeout(() => setWaited(true), maxWaitMs);
+    return () => clearTimeout(timer);
+  }, [joined, waited, maxWaitMs]);
+  return useWhenIdle(connected || waited);
 }

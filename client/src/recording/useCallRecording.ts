@@ -25,7 +25,11 @@ export interface CallRecording {
 /** States in which a recording is still live for this call (a new one cannot be started). */
 export const LIVE_STATUSES: readonly RecordingStatus[] = ['awaiting_consent', 'recording', 'processing'];
 
-export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>): CallRecording {
+/**
+ * `lookUp`: whether to ask the server for a recording already running (staff, after a reload);
+ * the call view sets it once the media is up, so the request does not compete with the join.
+ */
+export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>, lookUp = true): CallRecording {
   const [notice, setNotice] = useState<RecordingNotice | null>(null);
   const [pending, setPending] = useState<RecordingAction | null>(null);
   const [failure, setFailure] = useState<CallRecording['failure']>(null);
@@ -45,7 +49,7 @@ export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>): 
   // The server announces changes only, and `call:join` does not say whether a recording is already
   // running; after a reload the staff side looks it up so the Stop button comes back.
   useEffect(() => {
-    if (!canControl) return;
+    if (!canControl || !lookUp) return;
     const controller = new AbortController();
     recordingsApi
       .list({}, controller.signal)
@@ -64,7 +68,7 @@ export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>): 
         // Only a convenience after a reload: the next recording:state brings the truth.
       });
     return () => controller.abort();
-  }, [callId, canControl]);
+  }, [callId, canControl, lookUp]);
 
   const run = useCallback((action: RecordingAction, request: () => Promise<RecordingNotice | null>) => {
     setPending(action);

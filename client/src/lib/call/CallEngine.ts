@@ -617,14 +617,24 @@ export class CallEngine {
   }
 
   private wireTransport(transport: Transport, generation: number): void {
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    transport.on('connect', ({ dtlsParameters }, callback) => {
+      // Not waiting for the ack: the request leaves on the same socket before the produce or the
+      // consumer resume that follows it, and the server handles a transport's requests in order,
+      // so the browser may start ICE and DTLS at once instead of a round trip later. Should the
+      // server refuse (the transport went away meanwhile), the media never connects and the
+      // engine joins again.
+      callback();
       this.signaling
         .request('call:transport:connect', {
           callId: this.callId,
           transportId: transport.id,
           dtlsParameters: dtlsParameters as unknown as Json,
         })
-        .then(() => callback(), errback);
+        .catch((err) => {
+          if (generation !== this.generation || transport.closed || this.over) return;
+          this.log.warn('the server refused the transport connect; joining again', err);
+          this.reconnect({ reason: 'media_failed', detail: String(err) });
+        });
     });
     if (transport.direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -705,8 +715,10 @@ export class CallEngine {
         });
       }
     };
-    await attempt('mic', local.mic);
+    // The camera goes first: a picture is what both people wait for, and each produce is its own
+    // offer/answer and round trip (mediasoup-client runs them one after the other).
     if (!cameraOff) await attempt('camera', local.camera);
+    await attempt('mic', local.mic);
     await attempt('screen', local.screen);
   }
 
@@ -1022,6 +1034,13 @@ export class CallEngine {
     // The track is in the snapshot (and so on screen) before the server lets media flow, so
     // the keyframe sent on resume is not lost.
     this.publishRemote();
+    // Nor lost before this browser can decrypt it: on a transport still connecting, the server's
+    // DTLS may finish first and send the keyframe while the browser cannot read SRTP yet; the
+    // browser then waits for another keyframe, which mediasoup asks for only a second later
+    // (bench:join saw 1 s stalls in a third of the runs). So a consumer is resumed once its
+    // transport is connected.
+    await whenConnected(transport);
+    this.check(generation);
     await this.signaling.request('call:consumer:resume', {
       callId: this.callId,
       consumerId: consumer.id,
@@ -1281,6 +1300,25 @@ export class CallEngine {
     }
     this.update(patch);
   }
+}
+
+/** Resolves when the transport is connected (ICE and DTLS), at once if it is; rejects if it closes. */
+function whenConnected(transport: Transport): Promise<void> {
+  if (transport.connectionState === 'connected') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onState = (state: string) => {
+      if (state !== 'connected') return;
+      transport.removeListener('connectionstatechange', onState);
+      transport.observer.removeListener('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      transport.removeListener('connectionstatechange', onState);
+      reject(new StaleError());
+    };
+    transport.on('connectionstatechange', onState);
+    transport.observer.once('close', onClose);
+  });
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

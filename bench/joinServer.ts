@@ -1,0 +1,80 @@
+// The server half of `npm run bench:join` (see bench/join.ts for what is measured and how).
+//
+// Runs ONE real Livedesk app (`startTestApp`: HTTP + socket.io + mediasoup + PGlite, the production
+// wiring from `createApp`) in its own process, as a deployment would: the driver's Playwright
+// traffic (every page mark arrives over the DevTools protocol) then never shares this event loop
+// and never delays a signaling answer. Started by the driver with an IPC channel:
+//
+//   tsx bench/joinServer.ts
+//
+// and then:
+//   1. sends `{ type: 'ready', url }`;
+//   2. for every `call:*` request that expects an answer, sends `{ type: 'request', … }` when it
+//      is answered: who asked (user id), the event, when it arrived and when it was answered
+//      (epoch ms: performance.timeOrigin + now, the driver's clock too), whether the answer was ok,
+//      and whether it was a real join (with the browser's RTP capabilities);
+//   3. on `{ type: 'shutdown' }` (or when the driver goes away) closes the app and exits.
+import { performance } from 'node:perf_hooks';
+import { startTestApp } from '../tests/helpers/testApp';
+
+export interface ServerRequest {
+  type: 'request';
+  userId: string;
+  event: string;
+  received: number;
+  acked: number;
+  ok: boolean;
+  /** A `call:join` that carried the browser's RTP capabilities (one without only learns them). */
+  realJoin: boolean;
+}
+
+export type JoinServerToDriver =
+  | { type: 'ready'; url: string }
+  | ServerRequest
+  | { type: 'error'; message: string };
+export type JoinDriverToServer = { type: 'shutdown' };
+
+const epochNow = () => performance.timeOrigin + performance.now();
+const send = (message: JoinServerToDriver) => process.send?.(message);
+
+async function main() {
+  const app = await startTestApp({
+    env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
+  });
+  app.app.io.on('connection', (socket) => {
+    socket.use((packet, next) => {
+      const [event, payload] = packet as [string, { rtpCapabilities?: { codecs?: unknown[] } }];
+      const ack = packet[packet.length - 1];
+      const userId = socket.data.user?.id;
+      if (userId && event.startsWith('call:') && typeof ack === 'function') {
+        const received = epochNow();
+        const realJoin = event === 'call:join' && Boolean(payload?.rtpCapabilities?.codecs?.length);
+        packet[packet.length - 1] = (result: { ok?: boolean }) => {
+          const acked = epochNow();
+          (ack as (r: unknown) => void)(result);
+          send({ type: 'request', userId, event, received, acked, ok: result?.ok === true, realJoin });
+        };
+      }
+      next();
+    });
+  });
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('message', (message: JoinDriverToServer) => {
+    if (message.type === 'shutdown') void shutdown();
+  });
+  // The driver went away (crashed or was stopped): do not linger.
+  process.on('disconnect', () => void shutdown());
+  send({ type: 'ready', url: app.url });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});
