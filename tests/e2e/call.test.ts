@@ -194,6 +194,17 @@ describe('video calls in the browser', () => {
     // The customer is on their home page: the prompt rings there.
     const prompt = customer.getByRole('dialog', { name: 'Incoming video call' });
     await prompt.getByText('Lee L1 from support is calling you').waitFor();
+    // Where the page was each time it opened camera or microphone (the app navigates in-page,
+    // so this wrapper stays for the device check).
+    await customer.evaluate(() => {
+      const w = window as unknown as { __gumAt: string[] };
+      w.__gumAt = [];
+      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => {
+        w.__gumAt.push(location.pathname);
+        return original(constraints);
+      };
+    });
     await prompt.getByRole('button', { name: 'Accept' }).click();
 
     // The device check: preview, microphone level, device choices.
@@ -211,6 +222,11 @@ describe('video calls in the browser', () => {
     );
     await screenshot(customer, 'call-device-check');
     expect(new URL(customer.url()).pathname).toBe(`/tickets/${ticket.id}/call/${callId}`);
+    // The devices opened once, at Accept (still on the home page), and the device check shows
+    // those tracks instead of opening its own.
+    expect(await customer.evaluate(() => (window as unknown as { __gumAt: string[] }).__gumAt)).toEqual([
+      '/',
+    ]);
     await customer.getByRole('button', { name: 'Join call' }).click();
     // The test's own clock starts when the agent's screen says "Connected" (the server marks a
     // call connected once both sides receive media), watched from the click on, not after the
