@@ -156,7 +156,6 @@ function newestSourceMtime(dir: string): number {
 const t0 = performance.now();
 const log = (message: string) =>
   console.error(`[bench:join +${((performance.now() - t0) / 1000).toFixed(1)} s] ${message}`);
-const epochNow = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------------------------------------
 // The page side: marks, RTCPeerConnection states, remote frames, the customer's automatic answer

@@ -55,7 +55,8 @@ export function useCallSnapshot(engine: CallEngine | null): CallSnapshot | null 
     sync(); // anything that changed between the render and this effect
     return engine.subscribe(sync);
   }, [engine]);
-  return state.engine === engine ? state.snapshot : (engine?.getSnapshot() ?? null);
+  // (This render is thrown away after the adjustment above; what it returns then does not matter.)
+  return state.engine === engine ? state.snapshot : null;
 }
 
 /** Cameras and microphones, refreshed when one is plugged in or out or `refreshKey` changes. */
@@ -141,6 +142,7 @@ export function useWhenIdle(active: boolean, maxWaitMs = 1500): boolean {
       const handle = window.requestIdleCallback(() => setReady(true), { timeout: maxWaitMs });
       return () => window.cancelIdleCallback(handle);
     }
+    // Safari has no requestIdleCallback: a short pause instead.
     const timer = setTimeout(() => setReady(true), Math.min(maxWaitMs, 300));
     return () => clearTimeout(timer);
   }, [active, ready, maxWaitMs]);
