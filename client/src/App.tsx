@@ -3,6 +3,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { CallPage } from './call/CallPage';
+import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
 import { session } from './lib/session';
@@ -18,6 +19,7 @@ import { queryClient } from './queryClient';
 import { theme } from './theme';
 
 export function App() {
+  useCallDevicePreload();
   useEffect(() => {
     // Nothing cached for one user may be shown to the next one who signs in on this browser.
     const stopClearing = session.subscribe(() => {

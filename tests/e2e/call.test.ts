@@ -84,12 +84,19 @@ async function getTicket(token: string, id: string): Promise<TicketView> {
 const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 const MAIN_SCREEN = 'video[data-main="true"][data-source="screen"][data-remote="true"]';
 const MAIN_CAMERA = 'video[data-main="true"][data-source="camera"][data-remote="true"]';
+const PREVIEW = 'video[data-source="preview"]';
+const SELF_CAMERA = 'video[data-remote="false"][data-source="camera"]';
+
+/** The width of the picture the video element in `selector` shows (0 without one). */
+const videoWidth = (page: Page, selector: string) =>
+  page.evaluate((sel) => document.querySelector<HTMLVideoElement>(sel)?.videoWidth ?? 0, selector);
 
 interface InboundStat {
   kind: string;
   source: string | null;
   packetsReceived: number;
   framesDecoded: number;
+  frameWidth: number;
 }
 
 /** The engine's read-only test hook (installed only under automation). */
@@ -196,13 +203,23 @@ describe('video calls in the browser', () => {
     await prompt.getByText('Lee L1 from support is calling you').waitFor();
     // Where the page was each time it opened camera or microphone (the app navigates in-page,
     // so this wrapper stays for the device check).
+    // And how many peer connections it creates from here on: the media stack was loaded while
+    // the page sat idle, so the call itself only adds its send and receive transports.
     await customer.evaluate(() => {
-      const w = window as unknown as { __gumAt: string[] };
+      const w = window as unknown as { __gumAt: string[]; __pcs: number };
       w.__gumAt = [];
+      w.__pcs = 0;
       const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
       navigator.mediaDevices.getUserMedia = (constraints) => {
         w.__gumAt.push(location.pathname);
         return original(constraints);
+      };
+      const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native {
+        constructor(configuration?: RTCConfiguration) {
+          super(configuration);
+          w.__pcs++;
+        }
       };
     });
     await prompt.getByRole('button', { name: 'Accept' }).click();
@@ -221,6 +238,9 @@ describe('video calls in the browser', () => {
       { timeout: 5_000 },
     );
     await screenshot(customer, 'call-device-check');
+    // The camera opens at the standard size unless the person asks for HD.
+    expect(await videoWidth(customer, PREVIEW)).toBe(640);
+    expect(await customer.getByRole('switch', { name: 'HD video (720p)' }).isChecked()).toBe(false);
     expect(new URL(customer.url()).pathname).toBe(`/tickets/${ticket.id}/call/${callId}`);
     // The devices opened once, at Accept (still on the home page), and the device check shows
     // those tracks instead of opening its own.
@@ -242,6 +262,10 @@ describe('video calls in the browser', () => {
       expectDecoding(customer, REMOTE_CAMERA, 'camera'),
     ]);
     await Promise.all([expectHearing(agent), expectHearing(customer)]);
+    expect(await customer.evaluate(() => (window as unknown as { __pcs: number }).__pcs)).toBe(2);
+    // The agent receives the customer's camera at most at the standard size it was taken at.
+    const cameraIn = (await inbound(agent)).find((s) => s.source === 'camera' && s.frameWidth > 0);
+    expect(cameraIn?.frameWidth).toBeLessThanOrEqual(640);
     const connectedAt = await connectedSeen;
     await customer.locator('[data-call-status="connected"]').waitFor();
 
@@ -319,6 +343,48 @@ describe('video calls in the browser', () => {
     await prompt.waitFor();
     await agent.getByText('Casey Customer did not answer.').waitFor({ timeout: (RING_SECONDS + 6) * 1000 });
     await prompt.waitFor({ state: 'hidden' });
+  });
+
+  it('sends the camera in HD when the person switches it on in the device check, and remembers it', async () => {
+    const ticket = await newTicket(customerToken, 'Show me in HD');
+    // Both test pages share the browser's one fake camera, and a camera already running at
+    // 640×360 cannot give a second page more: the agent takes it in HD first (as the customer's
+    // own computer would have its own camera).
+    const setHd = (page: Page, hdVideo: boolean) =>
+      page.evaluate((hd) => {
+        const prefs = JSON.parse(localStorage.getItem('livedesk.call.devices') ?? '{}');
+        localStorage.setItem('livedesk.call.devices', JSON.stringify({ ...prefs, hdVideo: hd }));
+      }, hdVideo);
+    await setHd(agent, true);
+    await startCall(agent, ticket);
+    await customer
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    await customer.waitForFunction(
+      (sel) => (document.querySelector<HTMLVideoElement>(sel)?.videoWidth ?? 0) > 0,
+      PREVIEW,
+    );
+    expect(await videoWidth(customer, PREVIEW)).toBe(640);
+    await customer.getByRole('switch', { name: 'HD video (720p)' }).click();
+    // The preview reopens the camera at 1280×720.
+    await customer.waitForFunction(
+      (sel) => document.querySelector<HTMLVideoElement>(sel)?.videoWidth === 1280,
+      PREVIEW,
+    );
+    await customer.getByRole('button', { name: 'Join call' }).click();
+    await expectDecoding(agent, REMOTE_CAMERA, 'camera');
+    // The self-view shows the HD track that is being sent.
+    expect(await videoWidth(customer, SELF_CAMERA)).toBe(1280);
+    const saved = await customer.evaluate(() =>
+      JSON.parse(localStorage.getItem('livedesk.call.devices') ?? '{}'),
+    );
+    expect(saved.hdVideo).toBe(true);
+
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
+    // The next calls of these browsers would start in HD; the other tests expect the standard size.
+    await Promise.all([setHd(customer, false), setHd(agent, false)]);
   });
 
   it('rejoins the same call after the customer reloads the page', async () => {

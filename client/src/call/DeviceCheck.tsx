@@ -45,8 +45,13 @@ const issueReason = {
   unknown: 'unknown',
 } as const;
 
-/** Ten bars that light up with the microphone level; a native <meter> says the same to screen readers. */
-function LevelMeter({ level, label }: { level: number; label: string }) {
+/**
+ * Ten bars that light up with the microphone level; a native <meter> says the same to screen
+ * readers. It follows the level (~15 times a second) on its own, so the rest of the check does
+ * not re-render with it.
+ */
+function LevelMeter({ track, label }: { track: MediaStreamTrack | null; label: string }) {
+  const level = useAudioLevel(track);
   const lit = Math.round(level * 10);
   return (
     <Box>
@@ -99,6 +104,7 @@ export function DeviceCheck({
   const [microphoneId, setMicrophoneId] = useState(prefs.microphoneId);
   const [cameraId, setCameraId] = useState(prefs.cameraId);
   const [cameraOff, setCameraOff] = useState(autoJoin?.cameraOff ?? false);
+  const [hdVideo, setHdVideo] = useState(prefs.hdVideo ?? false);
   const [mic, setMic] = useState<MediaStreamTrack | null>(null);
   const [camera, setCamera] = useState<MediaStreamTrack | null>(null);
   const [errors, setErrors] = useState<DeviceErrors>({});
@@ -111,7 +117,6 @@ export function DeviceCheck({
     camera: null,
   });
   const devices = useDevices(`${attempt}:${mic?.id ?? ''}:${camera?.id ?? ''}`);
-  const level = useAudioLevel(mic);
 
   const putMic = useCallback((track: MediaStreamTrack | null) => {
     if (tracks.current.mic !== track) stopTrack(tracks.current.mic);
@@ -214,6 +219,20 @@ export function DeviceCheck({
     }
   }
 
+  /** HD or standard camera picture: remembered for the next calls, and the preview shows it now. */
+  async function toggleHdVideo(hd: boolean) {
+    setHdVideo(hd);
+    saveDevicePreferences({ hdVideo: hd });
+    if (cameraOff) return;
+    putCamera(null);
+    try {
+      putCamera(await openTrack('camera', cameraId));
+      setErrors(({ camera: _, ...rest }) => rest);
+    } catch (err) {
+      setErrors((e) => ({ ...e, camera: toMediaAccessError(err, 'camera') }));
+    }
+  }
+
   async function toggleCameraOff(off: boolean) {
     setCameraOff(off);
     if (off) {
@@ -305,7 +324,7 @@ export function DeviceCheck({
               <Text size="sm" fw={500}>
                 {t('call.check.micLevel')}
               </Text>
-              <LevelMeter level={level} label={t('call.check.micLevel')} />
+              <LevelMeter track={mic} label={t('call.check.micLevel')} />
               <Text size="xs" c="dimmed">
                 {mic ? t('call.check.speakHint') : t('call.check.noMic')}
               </Text>
@@ -339,6 +358,13 @@ export function DeviceCheck({
                 label={t('call.check.cameraOffSwitch')}
                 checked={cameraOff}
                 onChange={(e) => void toggleCameraOff(e.currentTarget.checked)}
+              />
+              <Switch
+                label={t('call.check.hdSwitch')}
+                description={t('call.check.hdHint')}
+                checked={hdVideo}
+                disabled={cameraOff}
+                onChange={(e) => void toggleHdVideo(e.currentTarget.checked)}
               />
               {errorList.map(([key, error]) => {
                 const message = describeIssue(

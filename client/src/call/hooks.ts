@@ -2,7 +2,9 @@
 import { startTransition, useEffect, useState } from 'react';
 import { CallEngine, type CallSnapshot } from '../lib/call/CallEngine';
 import { type DeviceList, listDevices, watchDevices } from '../lib/call/devices';
-import { realtime } from '../lib/socket';
+import { preloadCallDevice } from '../lib/call/mediaDevice';
+import { useSession } from '../lib/session';
+import { realtime, useConnectionStatus } from '../lib/socket';
 
 function localStorageOrUndefined(): Storage | undefined {
   try {
@@ -164,4 +166,20 @@ export function useAfterMediaStarts(snapshot: CallSnapshot, maxWaitMs = 1500): b
     return () => clearTimeout(timer);
   }, [joined, waited, maxWaitMs]);
   return useWhenIdle(connected || waited);
+}
+
+/**
+ * Loads the page's media Device (client/src/lib/call/mediaDevice.ts) once the live connection is
+ * up and the browser has had an idle moment, for everyone who takes part in calls: answering or
+ * starting a call then does not wait for it. QA reviewers only replay calls.
+ */
+export function useCallDevicePreload(): void {
+  const status = useConnectionStatus();
+  const { session } = useSession();
+  const takesCalls = session !== null && session.user.role !== 'qa';
+  const idle = useWhenIdle(status === 'connected' && takesCalls, 3000);
+  useEffect(() => {
+    if (!idle) return;
+    preloadCallDevice(localStorageOrUndefined(), () => realtime.request('call:capabilities', {}));
+  }, [idle]);
 }

@@ -3,13 +3,12 @@
 // socket signaling that drives them (signaling/protocol.ts, `call:*`). Framework-free: React reads
 // it through `subscribe`/`getSnapshot` (client/src/call/hooks.ts). See docs/calls-client.md.
 
-import { Device } from 'mediasoup-client';
 import type {
   Consumer,
+  Device,
   DtlsParameters,
   IceParameters,
   Producer,
-  RtpCapabilities,
   RtpParameters,
   Transport,
 } from 'mediasoup-client/types';
@@ -34,6 +33,7 @@ import {
   openTrack,
   stopTrack,
 } from './devices';
+import { cachedRouterCaps, cacheRouterCaps, getRouterCaps, loadDevice, loadedDevice } from './mediaDevice';
 import { type CallQuality, qualityOf, type StatsSample, summarizeStats } from './stats';
 
 // ----- what the engine needs from the socket (RealtimeConnection satisfies it) ------------------
@@ -155,8 +155,6 @@ export interface JoinOptions {
 
 export interface CallEngineDeps {
   signaling: CallSignaling;
-  /** Creates and detects the mediasoup-client Device (overridable for tests). */
-  createDevice?: () => Promise<Device>;
   /** Where the router's RTP capabilities are cached between calls (see `routerCapabilities`). */
   storage?: Storage | undefined;
   openTrack?: typeof openTrack;
@@ -169,7 +167,6 @@ const STATS_INTERVAL_MS = 2_000;
 const STATS_FAST_INTERVAL_MS = 250;
 /** A transport that stays failed this long after an ICE restart is rebuilt by joining again. */
 const ICE_RESTART_GIVE_UP_MS = 10_000;
-const ROUTER_CAPS_KEY = 'livedesk.call.routerRtpCapabilities';
 
 const NO_QUALITY: CallQuality = { level: 'unknown' };
 const STATUS_RANK: Record<CallView['status'], number> = { ringing: 0, connecting: 1, connected: 2, ended: 3 };
@@ -234,7 +231,6 @@ export class CallEngine {
   private snapshot: CallSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly signaling: CallSignaling;
-  private readonly createDevice: () => Promise<Device>;
   private readonly openTrackFn: typeof openTrack;
   private readonly openScreenFn: typeof openScreen;
   private readonly storage: Storage | undefined;
@@ -244,8 +240,6 @@ export class CallEngine {
   /** Bumped by every (re)join and teardown; async work started under an older value stops. */
   private generation = 0;
   private device: Device | null = null;
-  /** The device being loaded or loaded for a set of router capabilities (see `deviceFor`). */
-  private loadedDevice: { key: string; device: Promise<Device>; ready: Device | null } | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private readonly producers = new Map<MediaSourceName, Producer>();
@@ -258,6 +252,8 @@ export class CallEngine {
   private readonly closedProducers = new Set<string>();
   private readonly iceRestarts = new Map<string, ReturnType<typeof setTimeout> | null>();
   private statsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The running statistics loop (see `startStats`), to bring its next reading forward. */
+  private statsTick: { generation: number; tick: () => Promise<void> } | null = null;
   private lastSample: StatsSample | null = null;
   private reportedReceiving = false;
   private lastStatsSentAt = 0;
@@ -269,7 +265,6 @@ export class CallEngine {
     deps: CallEngineDeps,
   ) {
     this.signaling = deps.signaling;
-    this.createDevice = deps.createDevice ?? (() => Device.factory());
     this.openTrackFn = deps.openTrack ?? openTrack;
     this.openScreenFn = deps.openScreen ?? openScreen;
     this.storage = deps.storage;
@@ -510,40 +505,36 @@ export class CallEngine {
   private async signalJoin(generation: number): Promise<CallJoinResult> {
     // With cached capabilities and their device loaded (prepare), nothing is awaited before the
     // request is sent.
-    const cached = this.readRouterCaps();
-    const ready = cached ? this.loadedDeviceFor(cached) : null;
+    const cached = cachedRouterCaps(this.storage);
+    const ready = cached ? loadedDevice(cached) : null;
     const caps = cached ?? (await this.routerCaps());
     this.check(generation);
     const result = ready ? await this.requestJoin(generation, ready) : await this.joinWith(generation, caps);
     if (result.call.status === 'ended' || sameJson(result.routerRtpCapabilities, caps)) return result;
     this.log.warn('the router capabilities changed; joining again with the new ones');
-    this.writeRouterCaps(result.routerRtpCapabilities);
+    cacheRouterCaps(this.storage, result.routerRtpCapabilities);
     return this.joinWith(generation, result.routerRtpCapabilities);
   }
 
   /**
-   * Loads the device ahead of the join, while the person is still on the device check: loading
-   * probes the browser (a throw-away peer connection) and takes a noticeable moment, which the
-   * join then does not wait for. Best effort: the join loads it itself if this failed.
+   * Makes sure the page's Device is loaded (or loading) before the join, while the person is still
+   * on the device check. The page normally loaded it already while idle (`preloadCallDevice`);
+   * this covers a call page opened directly. Best effort: the join loads it itself if this failed.
    */
   prepare(): void {
     if (this.over || this.destroyed) return;
     void this.routerCaps()
-      .then((caps) => this.deviceFor(caps))
+      .then((caps) => loadDevice(caps))
       .catch(() => {});
   }
 
   /** The router's capabilities: cached, or asked for (and cached). */
-  private async routerCaps(): Promise<Json> {
-    const cached = this.readRouterCaps();
-    if (cached) return cached;
-    const { routerRtpCapabilities } = await this.signaling.request('call:capabilities', {});
-    this.writeRouterCaps(routerRtpCapabilities);
-    return routerRtpCapabilities;
+  private routerCaps(): Promise<Json> {
+    return getRouterCaps(this.storage, () => this.signaling.request('call:capabilities', {}));
   }
 
   private async joinWith(generation: number, routerCaps: Json): Promise<CallJoinResult> {
-    const device = await this.deviceFor(routerCaps);
+    const device = await loadDevice(routerCaps);
     this.check(generation);
     return this.requestJoin(generation, device);
   }
@@ -557,59 +548,6 @@ export class CallEngine {
     });
     this.check(generation);
     return result;
-  }
-
-  /** The device for `routerCaps` if it has finished loading, else null. */
-  private loadedDeviceFor(routerCaps: Json): Device | null {
-    const entry = this.loadedDevice;
-    return entry && entry.key === JSON.stringify(routerCaps) ? entry.ready : null;
-  }
-
-  /** A device loaded with `routerCaps`; one per set of capabilities, reused across rejoins. */
-  private deviceFor(routerCaps: Json): Promise<Device> {
-    const key = JSON.stringify(routerCaps);
-    if (this.loadedDevice?.key === key) return this.loadedDevice.device;
-    const device = (async () => {
-      const created = await this.createDevice();
-      await created.load({ routerRtpCapabilities: routerCaps as unknown as RtpCapabilities });
-      return created;
-    })();
-    const entry: { key: string; device: Promise<Device>; ready: Device | null } = {
-      key,
-      device,
-      ready: null,
-    };
-    this.loadedDevice = entry;
-    device.then(
-      (loaded) => {
-        entry.ready = loaded;
-      },
-      // A failed load is not kept: the next attempt tries again.
-      () => {
-        if (this.loadedDevice === entry) this.loadedDevice = null;
-      },
-    );
-    return device;
-  }
-
-  private readRouterCaps(): Json | null {
-    try {
-      const raw = this.storage?.getItem(ROUTER_CAPS_KEY);
-      const value = raw ? (JSON.parse(raw) as unknown) : null;
-      return value && typeof value === 'object' && Array.isArray((value as { codecs?: unknown }).codecs)
-        ? (value as Json)
-        : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private writeRouterCaps(caps: Json): void {
-    try {
-      this.storage?.setItem(ROUTER_CAPS_KEY, JSON.stringify(caps));
-    } catch {
-      // Not cached: the next join learns them again.
-    }
   }
 
   private check(generation: number): void {
@@ -1045,6 +983,7 @@ export class CallEngine {
       callId: this.callId,
       consumerId: consumer.id,
     });
+    this.statsSoon();
   }
 
   private dropConsumer(consumerId: string): void {
@@ -1079,8 +1018,11 @@ export class CallEngine {
 
   /**
    * Reports connection quality every 2 s. The server marks the call connected when both sides
-   * report bytes received, so until media first arrives the engine looks every 250 ms and reports
-   * at once: the connected time then starts when the picture does, not up to 2 s later.
+   * report bytes received, so while a received track waits for its first bytes the engine looks
+   * every 250 ms and reports at once: the connected time then starts when the picture does, not
+   * up to 2 s later. With nothing to receive (alone in the call, the other side still answering)
+   * it keeps the 2 s pace: each reading costs the page a `getStats` of both transports and the
+   * quick pace only resumes when a track arrives (`statsSoon`).
    */
   private startStats(generation: number): void {
     clearTimeout(this.statsTimer);
@@ -1088,15 +1030,32 @@ export class CallEngine {
     this.reportedReceiving = false;
     const tick = async () => {
       if (generation !== this.generation) return;
+      this.statsTimer = undefined; // a reading is under way (see statsSoon)
       try {
         await this.sampleAndReport();
       } catch (err) {
         this.log.warn('statistics failed', err);
       }
       if (generation !== this.generation) return;
-      this.statsTimer = setTimeout(tick, this.reportedReceiving ? STATS_INTERVAL_MS : STATS_FAST_INTERVAL_MS);
+      this.statsTimer = setTimeout(tick, this.waitingForMedia() ? STATS_FAST_INTERVAL_MS : STATS_INTERVAL_MS);
     };
+    this.statsTick = { generation, tick };
     this.statsTimer = setTimeout(tick, STATS_FAST_INTERVAL_MS);
+  }
+
+  /** A received track that has not been reported as receiving yet. */
+  private waitingForMedia(): boolean {
+    return !this.reportedReceiving && this.consumers.size > 0;
+  }
+
+  /** A track arrived: go back to the quick pace until its bytes are seen (see `startStats`). */
+  private statsSoon(): void {
+    const current = this.statsTick;
+    if (!current || current.generation !== this.generation || !this.waitingForMedia()) return;
+    // A reading under way picks the quick pace itself when it ends.
+    if (this.statsTimer === undefined) return;
+    clearTimeout(this.statsTimer);
+    this.statsTimer = setTimeout(current.tick, STATS_FAST_INTERVAL_MS);
   }
 
   private async readStats(): Promise<{ send: RTCStatsReport | null; recv: RTCStatsReport | null }> {
@@ -1131,7 +1090,9 @@ export class CallEngine {
       now,
     });
     this.lastSample = sample;
-    this.update({ quality: qualityOf(report) });
+    // Unchanged figures (nothing flowing yet, mostly) do not re-render the call view.
+    const quality = qualityOf(report);
+    if (!sameJson(quality, this.snapshot.quality)) this.update({ quality });
     const receiving = (report.bytesReceived ?? 0) > 0;
     const due = now - this.lastStatsSentAt >= STATS_INTERVAL_MS - 50;
     if (!due && !(receiving && !this.reportedReceiving)) return;
