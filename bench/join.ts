@@ -81,7 +81,10 @@ const HELP = `Usage: npm run bench:join -- [options]
   --runs <n>        measured runs after one warm-up run (default 20)
   --budget-s <s>    no new run starts after this (default 170)
   --timeout-s <s>   hard limit for the whole run (default 200)
-  --profile <dir>   write a CPU profile of both pages per measured run to <dir>`;
+  --profile <dir>   write a CPU profile of both pages per measured run to <dir>
+  --timeline <file> append each run's instants (page marks, server requests) to <file>, in order
+  --database <db>   pglite (the embedded default, as \`npm start\`) or postgres (DATABASE_URL,
+                    as in production: queries then run outside the server's event loop)`;
 
 function options() {
   const { values } = parseArgs({
@@ -90,6 +93,8 @@ function options() {
       'budget-s': { type: 'string', default: '170' },
       'timeout-s': { type: 'string', default: '200' },
       profile: { type: 'string' },
+      timeline: { type: 'string' },
+      database: { type: 'string', default: 'pglite' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -105,7 +110,14 @@ function options() {
     }
     return n;
   };
+  const database = values.database;
+  if (database !== 'pglite' && database !== 'postgres') {
+    console.error(`bench:join: --database must be pglite or postgres (got "${database}")`);
+    process.exit(2);
+  }
   return {
+    database: database as 'pglite' | 'postgres',
+    timelineFile: values.timeline ? path.resolve(values.timeline) : null,
     runs: int('runs', values.runs, 1),
     budgetS: int('budget-s', values['budget-s'], 10),
     timeoutS: int('timeout-s', values['timeout-s'], 20),
@@ -114,7 +126,10 @@ function options() {
 }
 
 /** Why the benchmark cannot run on this checkout or machine, or null when it can. */
-function missingPrerequisite(): string | null {
+function missingPrerequisite(database: 'pglite' | 'postgres'): string | null {
+  if (database === 'postgres' && !process.env.DATABASE_URL) {
+    return '--database postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).';
+  }
   const engine = path.join(ROOT, 'client/src/lib/call/CallEngine.ts');
   if (!fs.existsSync(engine)) {
     return (
@@ -631,13 +646,44 @@ async function openLive(p: Participant, url: string, pathname: string) {
   await p.page.getByRole('status').filter({ hasText: 'Connected' }).first().waitFor();
 }
 
+/**
+ * `--timeline`: every instant of a run in order, in ms from the click: the pages' marks (with the
+ * WebSocket frames of `call:*` requests) and each request as the server received and answered it.
+ * For reading where one run's time went, which the percentiles cannot say.
+ */
+function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMarks): void {
+  const click = first(marks.agent, 'click');
+  const rows: Array<[number, string]> = [];
+  for (const side of ['agent', 'customer'] as const) {
+    for (const [name, list] of marks[side]) {
+      for (const m of list) {
+        rows.push([
+          m.at - click,
+          `${side.padEnd(8)} ${name}${m.detail ? ` ${JSON.stringify(m.detail)}` : ''}`,
+        ]);
+      }
+    }
+  }
+  for (const r of marks.requests) {
+    rows.push([r.received - click, `server   ${r.side} ${r.event} received`]);
+    if (r.acked !== null) {
+      rows.push([r.acked - click, `server   ${r.side} ${r.event} answered${r.ok ? '' : ' (error)'}`]);
+    }
+  }
+  rows.sort((a, b) => a[0] - b[0]);
+  const lines = rows.map(
+    ([t, what]) => `${Number.isFinite(t) ? t.toFixed(0).padStart(6) : '     ?'}  ${what}`,
+  );
+  fs.appendFileSync(file, `# run ${run}${warmup ? ' (warm-up)' : ''}\n${lines.join('\n')}\n\n`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server process
 
 const SERVER_START_TIMEOUT_MS = 60_000;
 
-async function startServer() {
-  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [], {
+async function startServer(database: 'pglite' | 'postgres') {
+  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [database], {
     // BENCH_SERVER_NODE_ARGS as for bench:chat, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -685,7 +731,7 @@ async function startServer() {
 
 async function main() {
   const opts = options();
-  const problem = missingPrerequisite();
+  const problem = missingPrerequisite(opts.database);
   if (problem) {
     console.error(`bench:join cannot run yet: ${problem}`);
     process.exit(3);
@@ -708,7 +754,7 @@ async function main() {
 
   log('starting the server (bench/joinServer.ts, its own process) and Chromium');
   const [server, launched] = await Promise.all([
-    startServer(),
+    startServer(opts.database),
     chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
   ]);
   browser = launched;
@@ -770,6 +816,7 @@ async function main() {
     current = null;
     if (profilers && opts.profileDir) await saveProfiles(profilers, opts.profileDir, run);
     const result = analyse(run, warmup, marks, error);
+    if (opts.timelineFile) writeTimeline(opts.timelineFile, run, warmup, marks);
     // Hang up (not timed) so the next run starts from a quiet desk.
     const hangUp = agent.page.getByRole('button', { name: 'Hang up' });
     if (await hangUp.count()) {
@@ -891,7 +938,9 @@ function report(
   };
   const frameVia = new Set(good.flatMap((r) => [r.frameVia.agent, r.frameVia.customer]));
   console.log('');
-  console.log('Livedesk call join latency (2 headless Chromium contexts, one server, loopback)');
+  console.log(
+    `Livedesk call join latency (2 headless Chromium contexts, one server, loopback; database: ${opts.database})`,
+  );
   console.log(
     `${env.cpus}, Node ${env.node}, load average (1 min) ${fmt(env.loadAverage1m.start, 2)} at start, ` +
       `${fmt(env.loadAverage1m.end, 2)} at end; ${good.length}/${results.length} runs complete ` +
@@ -971,7 +1020,7 @@ function report(
   const file = writeResults(BENCH_DIR, 'join', {
     benchmark: 'join',
     date: new Date().toISOString(),
-    environment: env,
+    environment: { ...env, database: opts.database },
     options: opts,
     target: { totalP50Ms: TARGET_P50_MS, measuredP50Ms: round(p50, 1), met: p50 <= TARGET_P50_MS },
     wallMs: round(meta.wallMs, 0),

@@ -5,7 +5,7 @@
 // traffic (every page mark arrives over the DevTools protocol) then never shares this event loop
 // and never delays a signaling answer. Started by the driver with an IPC channel:
 //
-//   tsx bench/joinServer.ts
+//   tsx bench/joinServer.ts [pglite|postgres]
 //
 // and then:
 //   1. sends `{ type: 'ready', url }`;
@@ -39,6 +39,8 @@ const send = (message: JoinServerToDriver) => process.send?.(message);
 
 async function main() {
   const app = await startTestApp({
+    // pglite (embedded, as `npm start`) or postgres (DATABASE_URL): the driver's --database.
+    backend: process.argv[2] === 'postgres' ? 'postgres' : 'pglite',
     env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
   });
   app.app.io.on('connection', (socket) => {
