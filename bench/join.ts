@@ -45,7 +45,12 @@
 //   RTCPeerConnection that watches its states, a watcher of the remote video) through a Playwright
 //   binding, and from a socket.io middleware in the server process that timestamps every `call:*`
 //   request and its ack (sent to the driver over IPC). With --profile <dir>, each measured run also
-//   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools).
+//   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools); with
+//   --timeline <file>, each run's instants in order (where one run's time went). The server's
+//   database is PGlite, the embedded default of `npm start`, or with --database postgres the
+//   PostgreSQL of DATABASE_URL (production's; its queries do not run in the server's event loop).
+//   On this project's 2-core machines the two browsers, the server and the worker share the
+//   cores, and CPU is what the join waits for: read the figures with the load average printed.
 //
 // BOUNDS
 //   --runs (default 20) after the warm-up; each run gives up after 20 s; no new run starts after

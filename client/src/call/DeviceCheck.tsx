@@ -196,10 +196,9 @@ export function DeviceCheck({
     [],
   );
 
-  async function chooseCamera(deviceId: string) {
-    setCameraId(deviceId);
-    if (cameraOff) return;
-    // Release the old camera first: many cameras cannot be open twice.
+  /** Opens the camera again (another device, another size), releasing the old one first. */
+  async function reopenCamera(deviceId: string | undefined) {
+    // Many cameras cannot be open twice.
     putCamera(null);
     try {
       putCamera(await openTrack('camera', deviceId));
@@ -207,6 +206,11 @@ export function DeviceCheck({
     } catch (err) {
       setErrors((e) => ({ ...e, camera: toMediaAccessError(err, 'camera') }));
     }
+  }
+
+  async function chooseCamera(deviceId: string) {
+    setCameraId(deviceId);
+    if (!cameraOff) await reopenCamera(deviceId);
   }
 
   async function chooseMicrophone(deviceId: string) {
@@ -223,29 +227,14 @@ export function DeviceCheck({
   async function toggleHdVideo(hd: boolean) {
     setHdVideo(hd);
     saveDevicePreferences({ hdVideo: hd });
-    if (cameraOff) return;
-    putCamera(null);
-    try {
-      putCamera(await openTrack('camera', cameraId));
-      setErrors(({ camera: _, ...rest }) => rest);
-    } catch (err) {
-      setErrors((e) => ({ ...e, camera: toMediaAccessError(err, 'camera') }));
-    }
+    if (!cameraOff) await reopenCamera(cameraId);
   }
 
   async function toggleCameraOff(off: boolean) {
     setCameraOff(off);
-    if (off) {
-      putCamera(null);
-      setErrors(({ camera: _, ...rest }) => rest);
-      return;
-    }
-    try {
-      putCamera(await openTrack('camera', cameraId));
-      setErrors(({ camera: _, ...rest }) => rest);
-    } catch (err) {
-      setErrors((e) => ({ ...e, camera: toMediaAccessError(err, 'camera') }));
-    }
+    if (!off) return reopenCamera(cameraId);
+    putCamera(null);
+    setErrors(({ camera: _, ...rest }) => rest);
   }
 
   const other = call?.participants.find((p) => p.user.id !== me.id && p.role !== 'supervisor');
