@@ -194,6 +194,27 @@ describe('video calls in the browser', () => {
   });
 
   it('escalates a ticket to a call: both see and hear each other, screen share, hang-up, duration on the ticket', async () => {
+    // The customer's page counts its peer connections from its start. It loads the media stack
+    // while it sits idle (two probe connections), so the call itself only adds its send and
+    // receive transports.
+    await customer.context().addInitScript(() => {
+      const w = window as unknown as { __pcs: number };
+      w.__pcs = 0;
+      const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native {
+        constructor(configuration?: RTCConfiguration) {
+          super(configuration);
+          w.__pcs++;
+        }
+      };
+    });
+    await customer.reload();
+    const pcsSoFar = () => customer.evaluate(() => (window as unknown as { __pcs: number }).__pcs);
+    await customer.waitForFunction(() => (window as unknown as { __pcs: number }).__pcs >= 2, undefined, {
+      timeout: 15_000,
+    });
+    const pcsBeforeCall = await pcsSoFar();
+
     const ticket = await newTicket(customerToken, 'Show me where the publish button is');
     const callId = await startCall(agent, ticket);
     await agent.getByText('Ringing Casey Customer…').waitFor();
@@ -203,23 +224,13 @@ describe('video calls in the browser', () => {
     await prompt.getByText('Lee L1 from support is calling you').waitFor();
     // Where the page was each time it opened camera or microphone (the app navigates in-page,
     // so this wrapper stays for the device check).
-    // And how many peer connections it creates from here on: the media stack was loaded while
-    // the page sat idle, so the call itself only adds its send and receive transports.
     await customer.evaluate(() => {
-      const w = window as unknown as { __gumAt: string[]; __pcs: number };
+      const w = window as unknown as { __gumAt: string[] };
       w.__gumAt = [];
-      w.__pcs = 0;
       const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
       navigator.mediaDevices.getUserMedia = (constraints) => {
         w.__gumAt.push(location.pathname);
         return original(constraints);
-      };
-      const Native = window.RTCPeerConnection;
-      window.RTCPeerConnection = class extends Native {
-        constructor(configuration?: RTCConfiguration) {
-          super(configuration);
-          w.__pcs++;
-        }
       };
     });
     await prompt.getByRole('button', { name: 'Accept' }).click();
@@ -262,7 +273,7 @@ describe('video calls in the browser', () => {
       expectDecoding(customer, REMOTE_CAMERA, 'camera'),
     ]);
     await Promise.all([expectHearing(agent), expectHearing(customer)]);
-    expect(await customer.evaluate(() => (window as unknown as { __pcs: number }).__pcs)).toBe(2);
+    expect((await pcsSoFar()) - pcsBeforeCall).toBe(2);
     // The agent receives the customer's camera at most at the standard size it was taken at.
     const cameraIn = (await inbound(agent)).find((s) => s.source === 'camera' && s.frameWidth > 0);
     expect(cameraIn?.frameWidth).toBeLessThanOrEqual(640);
@@ -375,7 +386,10 @@ describe('video calls in the browser', () => {
     await customer.getByRole('button', { name: 'Join call' }).click();
     await expectDecoding(agent, REMOTE_CAMERA, 'camera');
     // The self-view shows the HD track that is being sent.
-    expect(await videoWidth(customer, SELF_CAMERA)).toBe(1280);
+    await customer.waitForFunction(
+      (sel) => document.querySelector<HTMLVideoElement>(sel)?.videoWidth === 1280,
+      SELF_CAMERA,
+    );
     const saved = await customer.evaluate(() =>
       JSON.parse(localStorage.getItem('livedesk.call.devices') ?? '{}'),
     );
