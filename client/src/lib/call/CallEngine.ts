@@ -1,7 +1,8 @@
-// The browser side of one video call: a mediasoup-client Device, its send and receive transports,
-// the local tracks (microphone, camera, screen) and the remote ones, connection statistics, and the
-// socket signaling that drives them (signaling/protocol.ts, `call:*`). Framework-free: React reads
-// it through `subscribe`/`getSnapshot` (client/src/call/hooks.ts). See docs/calls-client.md.
+// The browser side of one video call: the call's send and receive transports (made from the page's
+// mediasoup-client Device, mediaDevice.ts), the local tracks (microphone, camera, screen) and the
+// remote ones, connection statistics, and the socket signaling that drives them
+// (signaling/protocol.ts, `call:*`). Framework-free: React reads it through
+// `subscribe`/`getSnapshot` (client/src/call/hooks.ts). See docs/calls-client.md.
 
 import type {
   Consumer,
@@ -155,7 +156,7 @@ export interface JoinOptions {
 
 export interface CallEngineDeps {
   signaling: CallSignaling;
-  /** Where the router's RTP capabilities are cached between calls (see `routerCapabilities`). */
+  /** Where the router's RTP capabilities are cached between calls (see mediaDevice.ts). */
   storage?: Storage | undefined;
   openTrack?: typeof openTrack;
   openScreen?: typeof openScreen;
@@ -503,8 +504,8 @@ export class CallEngine {
    * join repeated.
    */
   private async signalJoin(generation: number): Promise<CallJoinResult> {
-    // With cached capabilities and their device loaded (prepare), nothing is awaited before the
-    // request is sent.
+    // With cached capabilities and the page's Device loaded (preloaded while idle, or `prepare`),
+    // nothing is awaited before the request is sent.
     const cached = cachedRouterCaps(this.storage);
     const ready = cached ? loadedDevice(cached) : null;
     const caps = cached ?? (await this.routerCaps());

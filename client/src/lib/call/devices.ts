@@ -105,16 +105,18 @@ export function watchDevices(onChange: () => void): () => void {
  * The camera's picture: 640×360 unless the person chose HD (1280×720) on the device check. A face
  * needs no more in a support call (the detail travels by screen sharing, at the screen's own
  * size), and the smaller picture is a quarter of the pixels to encode, send and decode: kinder to
- * a customer's older laptop or home upload, and on the 2-core test machine it took a third off
- * the time to the first picture (bench:join, docs/decisions.md). Zoom makes the same choice.
+ * a customer's older laptop or home upload, and on the 2-core test machine it was the largest
+ * single gain in the time to the first picture (bench:join, docs/decisions.md). Zoom makes the
+ * same choice.
  */
 const CAMERA_SIZE = {
   standard: { width: 640, height: 360 },
   hd: { width: 1280, height: 720 },
 } as const;
 
-export function cameraConstraints(hd = loadDevicePreferences().hdVideo ?? false): MediaTrackConstraints {
-  const size = CAMERA_SIZE[hd ? 'hd' : 'standard'];
+/** The camera constraints for the size chosen on this browser (read at each opening). */
+function cameraConstraints(): MediaTrackConstraints {
+  const size = CAMERA_SIZE[loadDevicePreferences().hdVideo ? 'hd' : 'standard'];
   return {
     width: { ideal: size.width },
     height: { ideal: size.height },
