@@ -69,6 +69,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { CLIENT_DIST } from '../server/app';
 import type { TicketView } from '../signaling/protocol';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
+import type { Backend } from '../tests/helpers/database';
 import { DEMO, DEMO_PASSWORD } from '../tests/helpers/testApp';
 import type { JoinDriverToServer, JoinServerToDriver, ServerRequest } from './joinServer';
 import { fmt, formatTable, percentile, round, writeResults } from './stats';
@@ -121,7 +122,7 @@ function options() {
     process.exit(2);
   }
   return {
-    database: database as 'pglite' | 'postgres',
+    database: database as Backend,
     timelineFile: values.timeline ? path.resolve(values.timeline) : null,
     runs: int('runs', values.runs, 1),
     budgetS: int('budget-s', values['budget-s'], 10),
@@ -131,7 +132,7 @@ function options() {
 }
 
 /** Why the benchmark cannot run on this checkout or machine, or null when it can. */
-function missingPrerequisite(database: 'pglite' | 'postgres'): string | null {
+function missingPrerequisite(database: Backend): string | null {
   if (database === 'postgres' && !process.env.DATABASE_URL) {
     return '--database postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).';
   }
@@ -687,7 +688,7 @@ function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMar
 
 const SERVER_START_TIMEOUT_MS = 60_000;
 
-async function startServer(database: 'pglite' | 'postgres') {
+async function startServer(database: Backend) {
   const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [database], {
     // BENCH_SERVER_NODE_ARGS as for bench:chat, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],

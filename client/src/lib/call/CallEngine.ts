@@ -34,7 +34,14 @@ import {
   openTrack,
   stopTrack,
 } from './devices';
-import { cachedRouterCaps, cacheRouterCaps, getRouterCaps, loadDevice, loadedDevice } from './mediaDevice';
+import {
+  cachedRouterCaps,
+  cacheRouterCaps,
+  getRouterCaps,
+  loadDevice,
+  loadedDevice,
+  preloadCallDevice,
+} from './mediaDevice';
 import { type CallQuality, qualityOf, type StatsSample, summarizeStats } from './stats';
 
 // ----- what the engine needs from the socket (RealtimeConnection satisfies it) ------------------
@@ -524,9 +531,7 @@ export class CallEngine {
    */
   prepare(): void {
     if (this.over || this.destroyed) return;
-    void this.routerCaps()
-      .then((caps) => loadDevice(caps))
-      .catch(() => {});
+    preloadCallDevice(this.storage, () => this.signaling.request('call:capabilities', {}));
   }
 
   /** The router's capabilities: cached, or asked for (and cached). */
