@@ -89,6 +89,8 @@ const HELP = `Usage: npm run bench:join -- [options]
   --timeout-s <s>   hard limit for the whole run (default 200)
   --profile <dir>   write a CPU profile of both pages per measured run to <dir>
   --timeline <file> append each run's instants (page marks, server requests) to <file>, in order
+  --linger-ms <ms>  the customer stays this long on the device check before Join call (default 0:
+                    at once; a person takes seconds, which the call uses to get ready)
   --database <db>   pglite (the embedded default, as \`npm start\`) or postgres (DATABASE_URL,
                     as in production: queries then run outside the server's event loop)`;
 
@@ -101,6 +103,7 @@ function options() {
       profile: { type: 'string' },
       timeline: { type: 'string' },
       database: { type: 'string', default: 'pglite' },
+      'linger-ms': { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -128,6 +131,7 @@ function options() {
     budgetS: int('budget-s', values['budget-s'], 10),
     timeoutS: int('timeout-s', values['timeout-s'], 20),
     profileDir: values.profile ? path.resolve(values.profile) : null,
+    lingerMs: int('linger-ms', values['linger-ms'], 0),
   };
 }
 
@@ -193,7 +197,7 @@ interface PageMark {
  * Runs in every page before its own scripts (Playwright init script). Reports instants through the
  * `__benchMark` binding. Kept free of closures over Node values: Playwright serializes it.
  */
-function pageInstrumentation(config: { side: Side; remoteSelector: string }) {
+function pageInstrumentation(config: { side: Side; remoteSelector: string; lingerMs: number }) {
   type MarkFn = (name: string, at: number, detail: Record<string, unknown> | null) => void;
   const w = window as unknown as { __benchMark?: MarkFn; RTCPeerConnection: typeof RTCPeerConnection };
   const mark = (name: string, t = performance.now(), detail: Record<string, unknown> | null = null) => {
@@ -304,6 +308,7 @@ function pageInstrumentation(config: { side: Side; remoteSelector: string }) {
   // The customer answers as fast as the UI lets anyone: Accept on the prompt, then Join call.
   let accepted = false;
   let joinClicked = false;
+  let lingering = false;
   const answer = () => {
     if (config.side !== 'customer') return;
     if (!accepted) {
@@ -317,12 +322,21 @@ function pageInstrumentation(config: { side: Side; remoteSelector: string }) {
         }
       }
     }
-    if (!joinClicked) {
+    if (!joinClicked && !lingering) {
       const button = [...document.querySelectorAll('button')].find((b) => labelOf(b) === 'Join call');
       if (button && !button.disabled && !button.hasAttribute('data-loading')) {
-        joinClicked = true;
-        mark('join:click');
-        button.click();
+        const click = () => {
+          joinClicked = true;
+          mark('join:click');
+          button.click();
+        };
+        // --linger-ms: a person looks at the device check for a moment before joining.
+        if (config.lingerMs > 0) {
+          lingering = true;
+          setTimeout(click, config.lingerMs);
+        } else {
+          click();
+        }
       }
     }
   };
@@ -429,6 +443,7 @@ const PHASES = [
   ['dtls', 'ICE connected → all 4 connected (DTLS done)'],
   ['firstFrame', 'connected → first remote frame decoded on both sides'],
   ['totalWithoutAnswer', 'total − answer: the system’s own share'],
+  ['afterJoin', 'Join call click → first remote frame decoded on both sides (the wait after Join)'],
 ] as const;
 type PhaseName = (typeof PHASES)[number][0];
 
@@ -530,6 +545,7 @@ function analyse(run: number, warmup: boolean, marks: RunMarks, error?: string):
     dtls: round(at.dtls - at.ice, 1),
     firstFrame: round(at.frame - at.dtls, 1),
     totalWithoutAnswer: round(at.frame - (at.answered - at.prompt), 1),
+    afterJoin: round(at.frame - at.answered, 1),
   };
   const ok = !error && Object.values(phases).every(Number.isFinite);
   return {
@@ -601,6 +617,7 @@ async function participant(
   side: Side,
   email: string,
   onMark: (side: Side, mark: PageMark) => void,
+  lingerMs: number,
 ): Promise<Participant> {
   const login = await apiLogin(url, email);
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
@@ -612,13 +629,17 @@ async function participant(
     onMark(side, { name, at, detail: (detail as Record<string, unknown> | null) ?? null }),
   );
   // As source text: tsx compiles with esbuild's keepNames, whose `__name` helper exists only here.
-  const config = JSON.stringify({ side, remoteSelector: REMOTE_CAMERA });
+  const config = JSON.stringify({ side, remoteSelector: REMOTE_CAMERA, lingerMs });
   await context.addInitScript({
     content: `(() => { const __name = (f) => f; (${pageInstrumentation.toString()})(${config}); })();`,
   });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // The engine warns when a step falls back to a slower path: worth seeing next to the figures.
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') log(`${side} page: ${message.text()}`);
+  });
   return { side, login, context, page, errors };
 }
 
@@ -774,8 +795,8 @@ async function main() {
     current[side].set(mark.name, list);
   };
   const [agent, customer] = await Promise.all([
-    participant(browser, url, 'agent', DEMO.agentL1, onMark),
-    participant(browser, url, 'customer', DEMO.customer, onMark),
+    participant(browser, url, 'agent', DEMO.agentL1, onMark, opts.lingerMs),
+    participant(browser, url, 'customer', DEMO.customer, onMark, opts.lingerMs),
   ]);
   // The server's side of joining: every `call:*` request of a run, and the moment it acknowledged
   // a browser's real `call:join`.

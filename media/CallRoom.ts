@@ -19,6 +19,8 @@ export interface ProducerInfo {
   kind: types.MediaKind;
   source: MediaSource;
   paused: boolean;
+  /** Its peer is still on the device check: nothing flows until the peer is admitted. */
+  waiting: boolean;
 }
 
 export interface ConsumerParams {
@@ -31,6 +33,8 @@ export interface ConsumerParams {
   /** Always true: the client resumes it once its track is wired up. */
   paused: true;
   producerPaused: boolean;
+  /** The sending peer is still on the device check (see CallRoom.prepare). */
+  waiting: boolean;
 }
 
 /** A peer must set up a transport within this time after joining, or it is removed. */
@@ -40,15 +44,23 @@ export const JOIN_TIMEOUT_MS = 30_000;
  * One call: one mediasoup router and its peers. Built for any number of peers (a supervisor can
  * join a one-to-one call), although the product's call is one-to-one.
  *
+ * A peer on the device check may get ready ahead (`prepare`): it is kept apart from `peers` (it is
+ * not in the call: not present, not recorded, not counted) until `admit`. Its transports connect
+ * and its tracks are set up meanwhile, so that joining then only lets the media through.
+ *
  * Events:
  *  - `peerJoined` (peer), `peerLeft` (peer, reason) — reason `left`, `replaced` or `timeout`;
- *  - `newProducer` (ProducerInfo) when a peer starts sending a track;
+ *  - `newProducer` (ProducerInfo) when a peer starts sending a track, and again for each of a
+ *    waiting peer's tracks when it is admitted (`waiting` says which);
  *  - `producerClosed` (ProducerInfo), `producerPaused` / `producerResumed` (ProducerInfo);
  *  - `consumerClosed` (peer, consumerId) when what a peer was receiving went away;
  *  - `closed` once, after close() or when the router's worker died (`workerDied` is true then).
  */
 export class CallRoom extends EventEmitter {
+  /** The peers in the call. */
   readonly peers = new Map<string, Peer>();
+  /** The peers getting ready on the device check (see `prepare`). */
+  readonly waiting = new Map<string, Peer>();
   private closedFlag = false;
   workerDied = false;
 
@@ -83,8 +95,9 @@ export class CallRoom extends EventEmitter {
     return this.router.rtpCapabilities;
   }
 
+  /** The user's peer, in the call or getting ready. */
   getPeer(id: string): Peer {
-    const peer = this.peers.get(id);
+    const peer = this.peers.get(id) ?? this.waiting.get(id);
     if (!peer || peer.closed) throw new MediaError('not_found', 'You are not in this call. Join it first.');
     return peer;
   }
@@ -95,10 +108,58 @@ export class CallRoom extends EventEmitter {
    */
   async join(info: PeerInfo, rtpCapabilities: types.RtpCapabilities): Promise<Peer> {
     if (this.closedFlag) throw new MediaError('conflict', 'This call has ended.');
-    const previous = this.peers.get(info.id);
+    const previous = this.peers.get(info.id) ?? this.waiting.get(info.id);
     if (previous) this.removePeer(previous, 'replaced');
     const peer = await Peer.create(info);
     peer.rtpCapabilities = rtpCapabilities;
+    this.enter(peer);
+    return peer;
+  }
+
+  /**
+   * Adds the peer as getting ready (device check): it may create transports, send tracks (held
+   * paused here, so nothing is forwarded or recorded) and receive the others' tracks (consumers
+   * it resumes stay paused) until `admit`. Someone already in the call is not replaced by this:
+   * their `join` from the new connection does that.
+   */
+  async prepare(info: PeerInfo, rtpCapabilities: types.RtpCapabilities): Promise<Peer> {
+    if (this.closedFlag) throw new MediaError('conflict', 'This call has ended.');
+    if (this.peers.has(info.id)) {
+      throw new MediaError('conflict', 'You are already in this call on another connection.');
+    }
+    const previous = this.waiting.get(info.id);
+    if (previous) this.removePeer(previous, 'replaced');
+    const peer = await Peer.create(info);
+    peer.rtpCapabilities = rtpCapabilities;
+    peer.waiting = true;
+    this.waiting.set(peer.id, peer);
+    return peer;
+  }
+
+  /**
+   * Lets a prepared peer into the call: what it resumed starts flowing, the tracks it sends are
+   * let through (unless it paused them meanwhile), and the room hears of them as new tracks.
+   */
+  async admit(peer: Peer): Promise<void> {
+    if (this.waiting.get(peer.id) !== peer || peer.closed) {
+      throw new MediaError('not_found', 'Nothing was prepared for this call on this connection.');
+    }
+    this.waiting.delete(peer.id);
+    peer.waiting = false;
+    this.enter(peer);
+    const held = [...peer.producers.values()];
+    await Promise.all([
+      ...held.map((producer) =>
+        producer.appData.pausedBySender ? undefined : producer.resume().catch(() => undefined),
+      ),
+      ...[...peer.consumers.values()].map((consumer) =>
+        consumer.appData.resumeOnAdmit ? consumer.resume().catch(() => undefined) : undefined,
+      ),
+    ]);
+    for (const producer of held) if (!producer.closed) this.emit('newProducer', producerInfo(peer, producer));
+  }
+
+  private enter(peer: Peer): void {
     this.peers.set(peer.id, peer);
     const timer = setTimeout(() => {
       if (!peer.joinedAt && !peer.closed) this.removePeer(peer, 'timeout');
@@ -106,24 +167,29 @@ export class CallRoom extends EventEmitter {
     timer.unref();
     peer.once('closed', () => clearTimeout(timer));
     this.emit('peerJoined', peer);
-    return peer;
   }
 
   leave(peerId: string): void {
-    const peer = this.peers.get(peerId);
+    const peer = this.peers.get(peerId) ?? this.waiting.get(peerId);
     if (peer) this.removePeer(peer, 'left');
   }
 
   private removePeer(peer: Peer, reason: 'left' | 'replaced' | 'timeout'): void {
     if (this.peers.get(peer.id) === peer) this.peers.delete(peer.id);
+    if (this.waiting.get(peer.id) === peer) this.waiting.delete(peer.id);
     peer.close();
     this.emit('peerLeft', peer, reason);
   }
 
-  /** What the other peers are sending now, for a peer that just joined. */
+  /** Everyone with a media connection: in the call or getting ready. */
+  allPeers(): Peer[] {
+    return [...this.peers.values(), ...this.waiting.values()];
+  }
+
+  /** What the other peers (in the call or getting ready) are sending now, for `peer`. */
   producersFor(peer: Peer): ProducerInfo[] {
     const list: ProducerInfo[] = [];
-    for (const other of this.peers.values()) {
+    for (const other of this.allPeers()) {
       if (other === peer) continue;
       for (const producer of other.producers.values()) list.push(producerInfo(other, producer));
     }
@@ -184,6 +250,8 @@ export class CallRoom extends EventEmitter {
       producer = await transport.produce({
         kind,
         rtpParameters,
+        // Held until the peer is admitted (see `prepare`).
+        paused: peer.waiting,
         appData: { source },
         // A browser's encoder ignores a keyframe request that comes within 300 ms of the last
         // one it honoured (libwebrtc), and mediasoup then holds every later request for this
@@ -195,6 +263,8 @@ export class CallRoom extends EventEmitter {
     } catch (err) {
       throw new MediaError('bad_request', `The track could not be sent: ${(err as Error).message}`);
     }
+    // Admitted while this was being made: `admit` did not see it.
+    if (producer.paused && !peer.waiting) await producer.resume();
     return this.attachProducer(peer, producer);
   }
 
@@ -215,7 +285,7 @@ export class CallRoom extends EventEmitter {
     const transport = peer.getTransport(transportId);
     if (transport.appData.direction !== 'recv')
       throw new MediaError('bad_request', 'That transport does not receive.');
-    const owner = [...this.peers.values()].find((p) => p !== peer && p.producers.has(producerId));
+    const owner = this.allPeers().find((p) => p !== peer && p.producers.has(producerId));
     if (!owner) throw new MediaError('not_found', 'No such track in this call.');
     const producer = owner.getProducer(producerId);
     if (
@@ -246,19 +316,29 @@ export class CallRoom extends EventEmitter {
       source: producer.appData.source as MediaSource,
       paused: true,
       producerPaused: consumer.producerPaused,
+      waiting: owner.waiting,
     };
   }
 
   async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
+    const consumer = peer.getConsumer(consumerId);
+    // Getting ready: it flows once the peer is admitted.
+    if (peer.waiting) {
+      consumer.appData.resumeOnAdmit = true;
+      return;
+    }
     // No keyframe request of our own: the worker asks the producer for one on resume when the
     // transport is connected, and on connect otherwise (SimpleConsumer). A second request would
     // reach the sending browser within 300 ms of the first, which it ignores, and mediasoup then
     // holds every further request (the receiver's own included) for a second.
-    await peer.getConsumer(consumerId).resume();
+    await consumer.resume();
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<ProducerInfo> {
     const producer = peer.getProducer(producerId);
+    // Held while the peer gets ready (nobody hears of it yet); `admit` goes by this.
+    producer.appData.pausedBySender = paused;
+    if (peer.waiting) return producerInfo(peer, producer);
     if (paused) await producer.pause();
     else await producer.resume();
     const info = producerInfo(peer, producer);
@@ -274,8 +354,9 @@ export class CallRoom extends EventEmitter {
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    for (const peer of this.peers.values()) peer.close();
+    for (const peer of this.allPeers()) peer.close();
     this.peers.clear();
+    this.waiting.clear();
     if (!this.router.closed) this.router.close();
     this.emit('closed');
   }
@@ -288,5 +369,6 @@ function producerInfo(peer: Peer, producer: types.Producer): ProducerInfo {
     kind: producer.kind,
     source: (producer.appData.source as MediaSource) ?? 'camera',
     paused: producer.paused,
+    waiting: peer.waiting,
   };
 }

@@ -25,6 +25,12 @@ export class Peer extends EventEmitter {
   rtpCapabilities: types.RtpCapabilities | undefined;
   /** Set once the client said its transports and local tracks are ready (see CallRoom.join). */
   joinedAt: Date | undefined;
+  /**
+   * On the device check, not in the call yet (CallRoom.prepare): its transports connect and its
+   * tracks are set up, but nothing it sends is forwarded and nothing it receives flows until
+   * CallRoom.admit.
+   */
+  waiting = false;
   private closedFlag = false;
 
   private constructor(readonly info: PeerInfo) {

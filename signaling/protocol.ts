@@ -230,6 +230,22 @@ export interface CallJoinResult {
    * transport, so the browser needs no `call:consume` for them; resume each as usual.
    */
   consumers?: CallConsumerParams[];
+  /**
+   * With `prepared: true` in the request: the peer this connection prepared (`call:prepare`) is
+   * now in the call, with its transports, tracks and consumers as they were; `transports` and
+   * `consumers` are then absent. False: it was not there any more (the media room was rebuilt, or
+   * another connection prepared since) and this was a fresh join; close what was prepared.
+   */
+  prepared?: boolean;
+}
+
+/** `call:prepare`: the device check's head start (see CallRoom.prepare). */
+export interface CallPrepareResult {
+  routerRtpCapabilities: Json;
+  iceServers: IceServer[];
+  transports: { send: CallTransportParams; recv: CallTransportParams };
+  /** Paused consumers of what the others send; resuming them takes effect on `call:join`. */
+  consumers: CallConsumerParams[];
 }
 
 export interface CallProducerInfo {
@@ -238,6 +254,8 @@ export interface CallProducerInfo {
   kind: 'audio' | 'video';
   source: MediaSourceName;
   paused: boolean;
+  /** Its sender is still on the device check: nothing flows, and the UI does not show it yet. */
+  waiting?: boolean;
 }
 
 /** A new track in the call, told to each other peer; usually with its consumer already made. */
@@ -263,6 +281,8 @@ export interface CallConsumerParams {
   source: MediaSourceName;
   paused: true;
   producerPaused: boolean;
+  /** The sender is still on the device check (see `CallProducerInfo.waiting`). */
+  waiting?: boolean;
 }
 
 /** A periodic connection-quality report from a browser (from RTCPeerConnection.getStats). */
@@ -336,9 +356,15 @@ export interface ClientToServerEvents {
   /** The router's RTP capabilities (the same for every call), to load a device before joining. */
   'call:capabilities': (payload: Record<string, never>, ack: Ack<{ routerRtpCapabilities: Json }>) => void;
   'call:join': (
-    payload: { callId: string; rtpCapabilities: Json; transports?: boolean },
+    payload: { callId: string; rtpCapabilities: Json; transports?: boolean; prepared?: boolean },
     ack: Ack<CallJoinResult>,
   ) => void;
+  /**
+   * On the device check, before joining: sets up this connection's transports and paused
+   * consumers, and holds any track it sends, so that `call:join { prepared: true }` only has to
+   * let the media through. Nobody in the call sees this connection until then.
+   */
+  'call:prepare': (payload: { callId: string; rtpCapabilities: Json }, ack: Ack<CallPrepareResult>) => void;
   'call:transport:create': (
     payload: { callId: string; direction: 'send' | 'recv' },
     ack: Ack<CallTransportParams>,
@@ -421,6 +447,7 @@ export interface ServerToClientEvents {
   /** Another peer started sending a track: consume it. */
   'call:producer:new': (payload: CallProducerNotice) => void;
   'call:producer:closed': (payload: { callId: string; producerId: string; peerId: string }) => void;
+  /** A track was paused or resumed by its sender, or let through because its sender joined (`waiting` false). */
   'call:producer:paused': (payload: CallProducerInfo & { callId: string }) => void;
   /** This connection's consumer stopped (its producer went away). */
   'call:consumer:closed': (payload: { callId: string; consumerId: string }) => void;

@@ -1,4 +1,5 @@
 import type { MediaServer } from '../../media/MediaServer';
+import type { Peer } from '../../media/Peer';
 import type {
   CallEndReason,
   CallJoinResult,
@@ -226,10 +227,13 @@ export class CallsService {
     actor: PublicUser,
     callId: string,
     rtpCapabilities: Record<string, unknown>,
-  ): Promise<CallJoinResult> {
+    /** The peer this connection prepared (`prepare`), to admit if it is still the one waiting. */
+    options: { prepared?: Peer } = {},
+  ): Promise<CallJoinResult & { prepared: boolean }> {
     let row = await this.load(callId);
     let participant = await this.assertCanSee(actor, row);
     if (row.status === 'ended') throw conflict('This call has ended.');
+    assertRtpCapabilities(rtpCapabilities);
     if (!participant) {
       if (actor.role !== 'supervisor' && actor.role !== 'admin')
         throw forbidden('You are not part of this call.');
@@ -244,19 +248,14 @@ export class CallsService {
     } else if (participant?.role !== 'customer' && row.status === 'ringing' && row.startedById !== actor.id) {
       throw conflict('The customer has not answered yet.');
     }
-    if (
-      typeof rtpCapabilities !== 'object' ||
-      !Array.isArray((rtpCapabilities as { codecs?: unknown }).codecs)
-    ) {
-      throw badRequest('rtpCapabilities must be the device’s RTP capabilities.', [
-        { path: 'rtpCapabilities', message: 'must include a codecs list' },
-      ]);
-    }
     const room = await this.media.getOrCreateRoom(callId);
-    const peer = await room.join(
-      { id: actor.id, name: actor.name, role: actor.role },
-      rtpCapabilities as never,
-    );
+    // Got ready on the device check (`prepare`): its media is set up and only needs letting through.
+    const waiting =
+      options.prepared && room.waiting.get(actor.id) === options.prepared ? options.prepared : undefined;
+    let peer = waiting;
+    if (waiting) await room.admit(waiting);
+    else
+      peer = await room.join({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never);
     this.clearGrace(callId, actor.id);
     await this.repo.markJoined(callId, actor.id, new Date());
     // Re-read: the call may have moved on (connected) while this join was under way.
@@ -265,8 +264,36 @@ export class CallsService {
       call,
       routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
       iceServers: this.config.iceServers,
-      producers: room.producersFor(peer),
+      producers: room.producersFor(peer!),
       rejoinGraceMs: this.config.rejoinGraceMs,
+      prepared: waiting !== undefined,
+    };
+  }
+
+  /**
+   * Sets up a person's media while they are on the device check, so that joining then is quick:
+   * the same checks as `join`, but nothing is recorded and nobody is told (see CallRoom.prepare).
+   * The caller creates the transports. Refused (`conflict`) if the person is already in the call
+   * on another connection: their join from this one replaces it, as before.
+   */
+  async prepare(
+    actor: PublicUser,
+    callId: string,
+    rtpCapabilities: Record<string, unknown>,
+  ): Promise<{ routerRtpCapabilities: Record<string, unknown>; iceServers: IceServer[] }> {
+    const row = await this.load(callId);
+    const participant = await this.assertCanSee(actor, row);
+    if (row.status === 'ended') throw conflict('This call has ended.');
+    assertRtpCapabilities(rtpCapabilities);
+    if (!participant && actor.role !== 'supervisor' && actor.role !== 'admin')
+      throw forbidden('You are not part of this call.');
+    if (participant?.role !== 'customer' && row.status === 'ringing' && row.startedById !== actor.id)
+      throw conflict('The customer has not answered yet.');
+    const room = await this.media.getOrCreateRoom(callId);
+    await room.prepare({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never);
+    return {
+      routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
+      iceServers: this.config.iceServers,
     };
   }
 
@@ -430,5 +457,16 @@ export class CallsService {
     for (const t of this.graceTimers.values()) clearTimeout(t);
     this.ringTimers.clear();
     this.graceTimers.clear();
+  }
+}
+
+function assertRtpCapabilities(rtpCapabilities: Record<string, unknown>): void {
+  if (
+    typeof rtpCapabilities !== 'object' ||
+    !Array.isArray((rtpCapabilities as { codecs?: unknown }).codecs)
+  ) {
+    throw badRequest('rtpCapabilities must be the device’s RTP capabilities.', [
+      { path: 'rtpCapabilities', message: 'must include a codecs list' },
+    ]);
   }
 }

@@ -208,7 +208,10 @@ export class RecordingsService {
   }
 
   private async startAll(active: ActiveRecording, room: CallRoom): Promise<void> {
-    const onNew = (info: ProducerInfo) => void this.startTrack(active, info);
+    // A track of someone still on the device check is recorded once they join (announced again).
+    const onNew = (info: ProducerInfo) => {
+      if (!info.waiting) void this.startTrack(active, info);
+    };
     const onClosed = (info: ProducerInfo) => {
       const done = this.stopTrack(active, info.producerId).finally(() => active.finishing.delete(done));
       active.finishing.add(done);
@@ -227,6 +230,7 @@ export class RecordingsService {
           kind: producer.kind,
           source: (producer.appData.source as ProducerInfo['source']) ?? 'camera',
           paused: producer.paused,
+          waiting: false,
         });
       }
     }

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { CallRoom, ProducerInfo } from '../../media/CallRoom';
 import { MediaError } from '../../media/errors';
 import type { MediaServer } from '../../media/MediaServer';
+import type { Peer } from '../../media/Peer';
 import type { CallsService } from '../../server/calls/service';
 import { AppError } from '../../server/errors';
 import type { Logger } from '../../server/logger';
 import { onEvent } from '../handler';
-import type { RecordingNotice } from '../protocol';
+import type { CallJoinResult, CallPrepareResult, RecordingNotice } from '../protocol';
 import { callRoom, userRoom } from '../rooms';
 import type { LivedeskServer, LivedeskSocket } from '../types';
 
@@ -64,7 +65,7 @@ export function createCallSignaling(
       const socketId = bindings.get(`${room.callId}:${peer.id}`);
       if (socketId) io.to(socketId).emit('call:consumer:closed', { callId: room.callId, consumerId });
     });
-    room.on('peerLeft', (peer, reason: 'left' | 'replaced' | 'timeout') => {
+    room.on('peerLeft', (peer: Peer, reason: 'left' | 'replaced' | 'timeout') => {
       const key = `${room.callId}:${peer.id}`;
       if (reason === 'replaced') return; // the new connection took over; its join re-bound the key
       const socketId = bindings.get(key);
@@ -72,6 +73,8 @@ export function createCallSignaling(
       if (socketId && reason === 'timeout') {
         io.to(socketId).emit('call:media-lost', { callId: room.callId, rejoin: true, reason: 'timeout' });
       }
+      // Left the device check without joining: never in the call, so no leave and no grace period.
+      if (peer.waiting) return;
       void calls.left(room.callId, peer.id).catch((err) => deps.logger.error({ err }, 'call leave failed'));
     });
     room.once('closed', () => {
@@ -81,19 +84,27 @@ export function createCallSignaling(
   }
 
   /**
-   * Tells every other peer about a new track. A peer whose socket is on this server and which has
-   * a receive transport gets a (paused) consumer made for it with the notice — it only has to
-   * resume it, one round trip instead of two. Anyone else in the call's room gets the bare notice
-   * and asks with `call:consume`.
+   * Tells every other peer (in the call or getting ready) about a new track. A peer whose socket is
+   * on this server and which has a receive transport gets a (paused) consumer made for it with the
+   * notice — it only has to resume it, one round trip instead of two. Anyone else in the call's
+   * room gets the bare notice and asks with `call:consume`. A track announced again because its
+   * sender was admitted (it was `waiting`) is, for those who already receive it, a state change.
    */
   async function announceProducer(room: CallRoom, info: ProducerInfo) {
     const served: string[] = [];
     await Promise.all(
-      [...room.peers.values()].map(async (peer) => {
+      room.allPeers().map(async (peer) => {
         if (peer.id === info.peerId) return;
         const socketId = bindings.get(`${room.callId}:${peer.id}`);
+        if (!socketId) return;
+        const receiving = [...peer.consumers.values()].some((c) => c.producerId === info.producerId);
+        if (receiving) {
+          served.push(socketId);
+          io.to(socketId).emit('call:producer:paused', { ...info, callId: room.callId });
+          return;
+        }
         const recv = [...peer.transports.values()].reverse().find((t) => t.appData.direction === 'recv');
-        if (!socketId || !recv) return;
+        if (!recv) return;
         served.push(socketId);
         const consumer = await room.consume(peer, recv.id, info.producerId).catch(() => null);
         io.to(socketId).emit(
@@ -156,14 +167,21 @@ export function createCallSignaling(
           rtpCapabilities: jsonObject,
           // Also create the send and receive transports: saves the browser a round trip.
           transports: z.boolean().optional(),
+          // This connection prepared (call:prepare): admit that peer instead of starting afresh.
+          prepared: z.boolean().optional(),
         })
         .strict(),
-      handle: async (s, { callId, rtpCapabilities, transports }) => {
-        const joinResult = await calls.join(s.data.user, callId, rtpCapabilities).catch(asAppError);
+      handle: async (s, { callId, rtpCapabilities, transports, prepared }) => {
+        const key = `${callId}:${s.data.user.id}`;
+        const waiting = media.getRoom(callId)?.waiting.get(s.data.user.id);
+        const ownPrepared = prepared && waiting && bindings.get(key) === s.id ? waiting : undefined;
+        const joinResult = await calls
+          .join(s.data.user, callId, rtpCapabilities, ownPrepared ? { prepared: ownPrepared } : {})
+          .catch(asAppError);
         const room = media.getRoom(callId);
         if (room) wireRoom(room);
-        let result = joinResult;
-        if (transports) {
+        let result: CallJoinResult = joinResult;
+        if (transports && !joinResult.prepared) {
           const { room: live, peer } = peerOf(s, callId);
           const [send, recv] = await Promise.all([
             live.createTransport(peer, 'send').catch(asAppError),
@@ -180,7 +198,6 @@ export function createCallSignaling(
             consumers: consumers.filter((c) => c !== null) as never,
           };
         }
-        const key = `${callId}:${s.data.user.id}`;
         const previous = bindings.get(key);
         if (previous && previous !== s.id) {
           // Same person, new connection (reload, second tab): the old one is out of the call.
@@ -200,6 +217,36 @@ export function createCallSignaling(
         const notice = await deps.recordingNotice?.(callId);
         if (notice) s.emit('recording:state', notice);
         return result;
+      },
+    });
+    onEvent(socket, logger, {
+      event: 'call:prepare',
+      access: 'signed-in',
+      payload: z.object({ ...callRef, rtpCapabilities: jsonObject }).strict(),
+      handle: async (s, { callId, rtpCapabilities }) => {
+        const ready = await calls.prepare(s.data.user, callId, rtpCapabilities).catch(asAppError);
+        const { room, peer } = peerOf(s, callId);
+        wireRoom(room);
+        // Bound and in the call's room before anything is made, so no track announced meanwhile
+        // is missed (it is then in the list below or announced, possibly both).
+        const key = `${callId}:${s.data.user.id}`;
+        const previous = bindings.get(key);
+        if (previous && previous !== s.id) io.in(previous).socketsLeave(callRoom(callId));
+        bindings.set(key, s.id);
+        joined.add(callId);
+        await s.join(callRoom(callId));
+        const [send, recv] = await Promise.all([
+          room.createTransport(peer, 'send').catch(asAppError),
+          room.createTransport(peer, 'recv').catch(asAppError),
+        ]);
+        const consumers = await Promise.all(
+          room.producersFor(peer).map((p) => room.consume(peer, recv.id, p.producerId).catch(() => null)),
+        );
+        return {
+          ...ready,
+          transports: { send, recv } as never,
+          consumers: consumers.filter((c) => c !== null) as never,
+        } as CallPrepareResult;
       },
     });
     onEvent(socket, logger, {

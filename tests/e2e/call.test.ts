@@ -258,6 +258,13 @@ describe('video calls in the browser', () => {
     expect(await customer.evaluate(() => (window as unknown as { __gumAt: string[] }).__gumAt)).toEqual([
       '/',
     ]);
+    // While the person looks at the check, the call gets ready (transports connected, the tracks
+    // sent held); the agent sees nothing of the customer until they join.
+    await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
+      timeout: 10_000,
+    });
+    await customer.waitForTimeout(300);
+    expect(await agent.locator(REMOTE_CAMERA).count()).toBe(0);
     await customer.getByRole('button', { name: 'Join call' }).click();
     // The test's own clock starts when the agent's screen says "Connected" (the server marks a
     // call connected once both sides receive media), watched from the click on, not after the
@@ -273,6 +280,7 @@ describe('video calls in the browser', () => {
       expectDecoding(customer, REMOTE_CAMERA, 'camera'),
     ]);
     await Promise.all([expectHearing(agent), expectHearing(customer)]);
+    // The join used the transports prepared on the device check: no others were made.
     expect((await pcsSoFar()) - pcsBeforeCall).toBe(2);
     // The agent receives the customer's camera at most at the standard size it was taken at.
     const cameraIn = (await inbound(agent)).find((s) => s.source === 'camera' && s.frameWidth > 0);

@@ -6,6 +6,7 @@ import {
   joinAndProduce,
   ok,
   opusRtpParameters,
+  vp8RtpParameters,
 } from '../helpers/callClient';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
@@ -48,7 +49,8 @@ describe('calls against the real mediasoup worker', () => {
     await eventually(() => incoming.some((c) => c.id === call.id), 'the ring at the customer');
     const answered = ok(await customer.emitWithAck('call:answer', { callId: call.id, accept: true }));
     expect(answered.status).toBe('connecting');
-    return { ticket, agent, customer, callId: call.id };
+    const customerId = answered.participants.find((p) => p.role === 'customer')!.user.id;
+    return { ticket, agent, customer, callId: call.id, customerId };
   }
 
   beforeAll(async () => {
@@ -523,6 +525,139 @@ describe('calls against the real mediasoup worker', () => {
     ]) {
       expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('prepares a peer on the device check: held until it joins, then let through without new transports', async () => {
+    const { agent, customer, callId, customerId } = await ringAndAnswer('Prepared on the device check');
+    const a = await joinAndProduce(agent, callId, 2424);
+    const noticesAtAgent = record(agent, 'call:producer:new');
+    const changesAtAgent = record(agent, 'call:producer:paused');
+
+    const prepared = ok(
+      await customer.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }),
+    );
+    // Both transports, and a paused consumer of what the agent already sends.
+    expect(prepared.transports.send.id).toBeTruthy();
+    expect(prepared.consumers).toMatchObject([{ producerId: a.producerId, paused: true, waiting: false }]);
+    const room = t.app.media.getRoom(callId)!;
+    expect(room.peers.has(customerId)).toBe(false);
+    const waiting = room.waiting.get(customerId)!;
+    expect(waiting).toBeDefined();
+
+    // Its tracks: held on the server; the agent hears of them as waiting, with consumers made.
+    for (const transportId of [prepared.transports.send.id, prepared.transports.recv.id]) {
+      ok(
+        await customer.emitWithAck('call:transport:connect', {
+          callId,
+          transportId,
+          dtlsParameters: FAKE_DTLS,
+        }),
+      );
+    }
+    const camera = ok(
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: prepared.transports.send.id,
+        kind: 'video',
+        rtpParameters: vp8RtpParameters(2525),
+        source: 'camera',
+      }),
+    );
+    const mic = ok(
+      await customer.emitWithAck('call:produce', {
+        callId,
+        transportId: prepared.transports.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(2626),
+        source: 'mic',
+      }),
+    );
+    expect(waiting.producers.get(camera.producerId)?.paused).toBe(true);
+    await eventually(() => noticesAtAgent.length === 2, 'the agent to hear of the held tracks');
+    expect(noticesAtAgent.map((n) => n.waiting)).toEqual([true, true]);
+    expect(noticesAtAgent[0]?.consumer).toMatchObject({ producerPaused: true, waiting: true });
+    // Resuming what it receives, and muting, take effect only at the join.
+    const [received] = prepared.consumers;
+    ok(await customer.emitWithAck('call:consumer:resume', { callId, consumerId: received!.id }));
+    expect(waiting.consumers.get(received!.id)?.paused).toBe(true);
+    ok(
+      await customer.emitWithAck('call:producer:set-paused', {
+        callId,
+        producerId: mic.producerId,
+        paused: true,
+      }),
+    );
+    // Not in the call yet: no statistics, not present.
+    expect(await customer.emitWithAck('call:stats', { callId, stats: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+
+    const joined = ok(
+      await customer.emitWithAck('call:join', {
+        callId,
+        rtpCapabilities: BROWSER_RTP_CAPABILITIES,
+        transports: true,
+        prepared: true,
+      }),
+    );
+    expect(joined.prepared).toBe(true);
+    expect(joined.transports).toBeUndefined();
+    expect(room.peers.get(customerId)).toBe(waiting);
+    expect(room.waiting.size).toBe(0);
+    expect(waiting.consumers.get(received!.id)?.paused).toBe(false);
+    expect(waiting.producers.get(camera.producerId)?.paused).toBe(false);
+    expect(waiting.producers.get(mic.producerId)?.paused).toBe(true);
+    // The agent, who already receives them, is told they are no longer waiting (the mic muted).
+    await eventually(() => changesAtAgent.length === 2, 'the agent to hear that the customer joined');
+    expect(changesAtAgent.map((c) => [c.producerId, c.waiting, c.paused])).toEqual(
+      expect.arrayContaining([
+        [camera.producerId, false, false],
+        [mic.producerId, false, true],
+      ]),
+    );
+    expect(joined.call.participants.find((p) => p.user.id === customerId)?.present).toBe(true);
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('forgets a prepared peer that never joins, and prepares only for the connection that asks', async () => {
+    const { agent, customer, callId, customerId } = await ringAndAnswer('Prepared but gone');
+    await joinAndProduce(agent, callId, 2727);
+    ok(await customer.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const room = t.app.media.getRoom(callId)!;
+    expect(room.waiting.has(customerId)).toBe(true);
+    // Closing the tab on the device check is not leaving the call: no grace period ends it.
+    const updates = record(agent, 'call:updated');
+    customer.close();
+    await eventually(() => !room.waiting.has(customerId), 'the prepared peer to go with its connection');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(updates.some((c) => c.status === 'ended')).toBe(false);
+
+    // A join that says "prepared" from a connection that did not prepare is an ordinary join.
+    const again = await socketFor('customer');
+    const other = await socketFor('customer');
+    ok(await other.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const joined = ok(
+      await again.emitWithAck('call:join', {
+        callId,
+        rtpCapabilities: BROWSER_RTP_CAPABILITIES,
+        transports: true,
+        prepared: true,
+      }),
+    );
+    expect(joined.prepared).toBe(false);
+    expect(joined.transports?.send.id).toBeTruthy();
+    expect(room.waiting.size).toBe(0);
+    // In the call on one connection: another cannot prepare over it.
+    expect(
+      await other.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }),
+    ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(room.peers.has(customerId)).toBe(true);
+    // Bad input changes nothing.
+    expect(
+      await other.emitWithAck('call:prepare', { callId, rtpCapabilities: { codecs: 'x' } } as never),
+    ).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     ok(await agent.emitWithAck('call:hangup', { callId }));
   });
 

@@ -27,6 +27,12 @@ interface CallPageState {
 }
 
 /**
+ * How long the device check shows before the call's media is prepared (bench:join --linger-ms:
+ * preparing takes ~300 ms of a busy page; people take seconds on the check).
+ */
+const PREPARE_MEDIA_AFTER_MS = 400;
+
+/**
  * Set while the page unloads (reload, tab closed): leaving then is not "leaving for good", so the
  * note that lets a reload rejoin by itself must stay.
  */
@@ -179,12 +185,20 @@ function CallScreens({
   }
 
   const endedCall = snapshot.phase === 'ended' ? snapshot.call : endedFromTimeline;
-  // While the person checks their camera and microphone, the media stack gets ready, so pressing
-  // "Join call" does not wait for it (CallEngine.prepare).
+  const autoJoin = remembered ?? (state.autoJoin ? { cameraOff: false, micMuted: false } : null);
+  // While the person checks their camera and microphone, the call gets ready, so pressing "Join
+  // call" only lets the media through (CallEngine.prepare). The media part starts once the check
+  // has settled: someone who joins at once is not slowed by work they did not wait for. Not when
+  // joining by itself (the caller, a reload): no one lingers on the check then.
   const checkingDevices = snapshot.phase === 'idle' && !endedCall;
+  const joinsByItself = autoJoin !== null;
   useEffect(() => {
-    if (checkingDevices) engine.prepare();
-  }, [engine, checkingDevices]);
+    if (!checkingDevices) return;
+    engine.prepare({ media: false });
+    if (joinsByItself) return;
+    const timer = setTimeout(() => engine.prepare(), PREPARE_MEDIA_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [engine, checkingDevices, joinsByItself]);
 
   if (endedCall) {
     return (
@@ -241,7 +255,6 @@ function CallScreens({
   }
 
   if (snapshot.phase === 'idle') {
-    const autoJoin = remembered ?? (state.autoJoin ? { cameraOff: false, micMuted: false } : null);
     return (
       <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
         <DeviceCheck
@@ -250,6 +263,7 @@ function CallScreens({
           call={snapshot.call}
           autoJoin={autoJoin}
           onJoin={join}
+          onTracks={engine.stageTracks}
           onCancelRing={() => void engine.cancel()}
         />
       </Frame>

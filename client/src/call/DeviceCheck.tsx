@@ -90,6 +90,7 @@ export function DeviceCheck({
   call,
   autoJoin,
   onJoin,
+  onTracks,
   onCancelRing,
 }: {
   callId: string;
@@ -97,6 +98,8 @@ export function DeviceCheck({
   call: CallView | null;
   autoJoin: { cameraOff: boolean; micMuted: boolean } | null;
   onJoin: (options: JoinOptions) => void;
+  /** The tracks being previewed, whenever they change (the call gets them ready, held). */
+  onTracks?: (tracks: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null }) => void;
   onCancelRing?: () => void;
 }) {
   const { t } = useTranslation();
@@ -185,6 +188,10 @@ export function DeviceCheck({
       cancelled = true;
     };
   }, [attempt]);
+
+  useEffect(() => {
+    if (!handedOver.current) onTracks?.({ mic, camera: cameraOff ? null : camera });
+  }, [mic, camera, cameraOff, onTracks]);
 
   // Releases the devices when leaving without joining (the engine owns them after Join).
   useEffect(

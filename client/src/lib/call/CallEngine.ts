@@ -17,6 +17,7 @@ import type {
   AckResult,
   CallConsumerParams,
   CallJoinResult,
+  CallPrepareResult,
   CallProducerInfo,
   CallStatsReport,
   CallView,
@@ -185,7 +186,11 @@ interface ConsumerEntry {
   source: MediaSourceName;
   producerId: string;
   paused: boolean;
+  /** Its sender is still on the device check: kept out of the view until they join. */
+  waiting: boolean;
 }
+
+type StagedTracks = { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null };
 
 class StaleError extends Error {
   constructor() {
@@ -265,6 +270,16 @@ export class CallEngine {
   private lastSample: StatsSample | null = null;
   private reportedReceiving = false;
   private lastStatsSentAt = 0;
+  /**
+   * The head start taken on the device check (`prepare`): resolves true once the transports are
+   * made and the check's tracks are being sent (held by the server). `staged` is true from then
+   * until the join or a teardown.
+   */
+  private staging: Promise<boolean> | null = null;
+  private staged = false;
+  /** The device check's current tracks (`stageTracks`), sent held while staged. */
+  private stagedTracks: StagedTracks = { mic: null, camera: null };
+  private stageQueue: Promise<void> = Promise.resolve();
   private destroyed = false;
   private lastStatus: ReturnType<CallSignaling['getStatus']>;
 
@@ -336,7 +351,7 @@ export class CallEngine {
         if (call.id === this.callId && !this.destroyed) this.applyCall(call);
       }),
       s.on('call:producer:new', ({ consumer, consumerTransportId, ...info }) => {
-        if (!this.joined()) return;
+        if (!this.joined() && !this.staged) return;
         // Made for our current receive transport: just receive it. Otherwise (a rejoin under way,
         // or none made) ask for one.
         if (consumer && consumerTransportId && consumerTransportId === this.recvTransport?.id) {
@@ -353,22 +368,36 @@ export class CallEngine {
       }),
       s.on('call:producer:paused', (info) => {
         if (info.callId !== this.callId) return;
+        const waiting = info.waiting ?? false;
         let changed = false;
         for (const entry of this.consumers.values()) {
-          if (entry.producerId === info.producerId && entry.paused !== info.paused) {
+          if (
+            entry.producerId === info.producerId &&
+            (entry.paused !== info.paused || entry.waiting !== waiting)
+          ) {
             entry.paused = info.paused;
+            entry.waiting = waiting;
             changed = true;
           }
         }
         const pending = this.pendingProducers.get(info.producerId);
-        if (pending) pending.paused = info.paused;
-        if (changed) this.publishRemote();
+        if (pending) Object.assign(pending, { paused: info.paused, waiting });
+        if (changed) {
+          this.publishRemote();
+          this.statsSoon();
+        }
       }),
       s.on('call:consumer:closed', ({ callId, consumerId }) => {
         if (callId === this.callId) this.dropConsumer(consumerId);
       }),
       s.on('call:media-lost', ({ callId, rejoin, reason }) => {
-        if (callId !== this.callId || this.over || this.phase === 'idle') return;
+        if (callId !== this.callId || this.over) return;
+        if (this.phase === 'idle') {
+          // What the device check prepared is gone with the room (or another tab took over):
+          // joining starts afresh.
+          if (this.staged || this.staging) this.teardown(false);
+          return;
+        }
         if (rejoin) {
           this.reconnect();
         } else if (reason === 'replaced') {
@@ -385,7 +414,12 @@ export class CallEngine {
     const status = this.signaling.getStatus();
     if (status === this.lastStatus) return;
     this.lastStatus = status;
-    if (this.over || this.phase === 'idle') return;
+    if (this.over) return;
+    if (this.phase === 'idle') {
+      // The server dropped what was prepared with the connection; joining starts afresh.
+      if (status !== 'connected' && (this.staged || this.staging)) this.teardown(false);
+      return;
+    }
     if (status === 'connected') {
       // The server dropped our peer when the socket went away: join again.
       if (this.phase === 'reconnecting') void this.connect();
@@ -433,6 +467,9 @@ export class CallEngine {
       issue: null,
     });
     this.installTestHook();
+    // What the device check prepared sends these tracks (held until the join lets them through).
+    this.stagedTracks = { mic: options.microphone ?? null, camera };
+    if (this.staged) void this.syncStaged(this.generation);
     await this.connect();
   }
 
@@ -443,39 +480,47 @@ export class CallEngine {
   }
 
   private async connect(): Promise<void> {
-    this.teardown(false);
+    // The head start from the device check, if its transports are there (after a few seconds on the
+    // check they are). One still waiting for the server is dropped: joining now is quicker than
+    // waiting for it, and the server replaces the prepared peer.
+    const staged = this.phase === 'idle' && this.staged && this.staging ? await this.staging : false;
+    if (this.over) return;
+    if (!staged) this.teardown(false);
     const generation = this.generation;
     const wasReconnecting = this.phase === 'reconnecting';
     // The join leaves before the screen switches to the call view: that render is heavy, and with
     // a loaded device the request goes out at once instead of waiting behind it.
-    const joining = this.signalJoin(generation);
+    const joining = staged ? this.joinPrepared(generation) : this.signalJoin(generation);
     this.update({ phase: wasReconnecting ? 'reconnecting' : 'joining' });
     try {
       const result = await joining;
       this.update({ rejoinGraceMs: result.rejoinGraceMs });
       this.applyCall(result.call);
       if (this.over) return;
-      const iceServers = result.iceServers as RTCIceServer[];
-      const [sendParams, recvParams] = result.transports
-        ? [result.transports.send, result.transports.recv]
-        : await Promise.all([
-            this.signaling.request('call:transport:create', { callId: this.callId, direction: 'send' }),
-            this.signaling.request('call:transport:create', { callId: this.callId, direction: 'recv' }),
-          ]);
-      this.check(generation);
-      const device = this.device!;
-      const transportOptions = (p: typeof sendParams) => ({
-        id: p.id,
-        iceParameters: p.iceParameters as unknown as IceParameters,
-        iceCandidates: p.iceCandidates as never,
-        dtlsParameters: p.dtlsParameters as unknown as DtlsParameters,
-        iceServers,
-      });
-      this.sendTransport = device.createSendTransport(transportOptions(sendParams));
-      this.recvTransport = device.createRecvTransport(transportOptions(recvParams));
-      this.wireTransport(this.sendTransport, generation);
-      this.wireTransport(this.recvTransport, generation);
+      const admitted = staged && result.prepared === true;
+      this.staged = false;
+      this.staging = null;
+      if (!admitted) {
+        // Nothing prepared (or it was gone, and the server joined us afresh): new transports.
+        if (staged) {
+          this.closeMedia();
+          this.publishRemote();
+        }
+        const iceServers = result.iceServers as RTCIceServer[];
+        const [sendParams, recvParams] = result.transports
+          ? [result.transports.send, result.transports.recv]
+          : await Promise.all([
+              this.signaling.request('call:transport:create', { callId: this.callId, direction: 'send' }),
+              this.signaling.request('call:transport:create', { callId: this.callId, direction: 'recv' }),
+            ]);
+        this.check(generation);
+        this.makeTransports(sendParams, recvParams, iceServers, generation);
+      }
       this.update({ phase: 'in_call', issue: null });
+      // The tracks sent held since the device check go out now that the server lets them through
+      // (resumed only now: a keyframe sent before would be dropped, and the browser then ignores
+      // the request for the next one for a while).
+      if (admitted) this.releaseHeldProducers();
 
       // What the others already send (the server may have made those consumers already), and
       // anything announced while we were setting up.
@@ -524,14 +569,143 @@ export class CallEngine {
     return this.joinWith(generation, result.routerRtpCapabilities);
   }
 
+  private makeTransports(
+    sendParams: CallPrepareResult['transports']['send'],
+    recvParams: CallPrepareResult['transports']['recv'],
+    iceServers: RTCIceServer[],
+    generation: number,
+  ): void {
+    const device = this.device!;
+    const transportOptions = (p: typeof sendParams) => ({
+      id: p.id,
+      iceParameters: p.iceParameters as unknown as IceParameters,
+      iceCandidates: p.iceCandidates as never,
+      dtlsParameters: p.dtlsParameters as unknown as DtlsParameters,
+      iceServers,
+    });
+    this.sendTransport = device.createSendTransport(transportOptions(sendParams));
+    this.recvTransport = device.createRecvTransport(transportOptions(recvParams));
+    this.wireTransport(this.sendTransport, generation);
+    this.wireTransport(this.recvTransport, generation);
+  }
+
   /**
-   * Makes sure the page's Device is loaded (or loading) before the join, while the person is still
-   * on the device check. The page normally loaded it already while idle (`preloadCallDevice`);
-   * this covers a call page opened directly. Best effort: the join loads it itself if this failed.
+   * Gets the call ready while the person is still on the device check, so that "Join call" only
+   * has to let the media through: the page's Device (normally preloaded while idle,
+   * `preloadCallDevice`), then `call:prepare` — both transports connected, the others' tracks
+   * received (paused), and the check's own tracks sent held (`stageTracks`). Nothing reaches
+   * anyone before the join: the server forwards nothing, and the tracks are paused here too.
+   * Best effort: if any of it fails, joining does it all itself.
    */
-  prepare(): void {
+  prepare(options: { media?: boolean } = {}): void {
     if (this.over || this.destroyed) return;
     preloadCallDevice(this.storage, () => this.signaling.request('call:capabilities', {}));
+    if (options.media === false) return;
+    if (this.staging || this.phase !== 'idle' || this.signaling.getStatus() !== 'connected') return;
+    const generation = this.generation;
+    this.staging = this.stage(generation).catch((err) => {
+      if (err instanceof StaleError || generation !== this.generation) return false;
+      // `conflict`: this person is in the call on another connection; joining replaces it.
+      if (codeOf(err) !== 'conflict') this.log.warn('could not prepare the call; joining will', err);
+      this.teardown(false);
+      return false;
+    });
+  }
+
+  /** The device check's tracks changed: the held ones follow (see `prepare`). */
+  stageTracks = (tracks: StagedTracks): void => {
+    this.stagedTracks = tracks;
+    if (this.staged) this.syncStaged(this.generation);
+  };
+
+  private async stage(generation: number): Promise<boolean> {
+    const caps = cachedRouterCaps(this.storage) ?? (await this.routerCaps());
+    const device = loadedDevice(caps) ?? (await loadDevice(caps));
+    this.check(generation);
+    const result = await this.signaling.request('call:prepare', {
+      callId: this.callId,
+      rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
+    });
+    this.check(generation);
+    if (!sameJson(result.routerRtpCapabilities, caps)) {
+      // A new server build: the join loads the device again and starts afresh.
+      cacheRouterCaps(this.storage, result.routerRtpCapabilities);
+      return false;
+    }
+    this.device = device;
+    this.makeTransports(
+      result.transports.send,
+      result.transports.recv,
+      result.iceServers as RTCIceServer[],
+      generation,
+    );
+    this.staged = true;
+    this.installTestHook();
+    for (const params of result.consumers) this.receive(params);
+    await this.syncStaged(generation);
+    return generation === this.generation && this.staged;
+  }
+
+  /** Sends each of the device check's tracks held (one producer per source), in order. */
+  private syncStaged(generation: number): Promise<void> {
+    const run = async () => {
+      for (const source of ['camera', 'mic'] as const) {
+        if (!this.staged || generation !== this.generation) return;
+        const track = this.stagedTracks[source];
+        if (track?.readyState !== 'live') continue; // settled at the join (joinPrepared)
+        const producer = this.producers.get(source);
+        if (!producer) await this.produce(source, track, generation, { held: true });
+        else if (producer.track !== track) await producer.replaceTrack({ track });
+      }
+    };
+    this.stageQueue = this.stageQueue.then(run).catch((err) => {
+      if (!(err instanceof StaleError))
+        this.log.warn('could not prepare a track; it is sent on joining', err);
+    });
+    return this.stageQueue;
+  }
+
+  /**
+   * Joins with what the device check prepared. First the held tracks are made to match what the
+   * person joins with (camera off, muted, another device); those requests leave before the join
+   * on the same socket, and the server applies them on arrival, so they are in effect when it
+   * admits the peer.
+   */
+  private async joinPrepared(generation: number): Promise<CallJoinResult & { prepared?: boolean }> {
+    await this.stageQueue;
+    this.check(generation);
+    const { local, cameraOff, micMuted } = this.snapshot;
+    for (const source of ['camera', 'mic'] as const) {
+      const producer = this.producers.get(source);
+      if (!producer || producer.closed) continue;
+      const track = source === 'camera' ? (cameraOff ? null : local.camera) : local.mic;
+      if (track?.readyState === 'live') {
+        if (producer.track !== track) await producer.replaceTrack({ track });
+        continue;
+      }
+      producer.close();
+      this.producers.delete(source);
+      this.signaling
+        .request('call:producer:close', { callId: this.callId, producerId: producer.id })
+        .catch(() => {});
+    }
+    const mic = this.producers.get('mic');
+    if (mic && micMuted) {
+      this.signaling
+        .request('call:producer:set-paused', { callId: this.callId, producerId: mic.id, paused: true })
+        .catch(() => {});
+    }
+    this.check(generation);
+    return this.requestJoin(generation, this.device!, true);
+  }
+
+  /** After the join let them through: the held tracks start sending (a muted mic stays paused). */
+  private releaseHeldProducers(): void {
+    for (const [source, producer] of this.producers) {
+      if (producer.closed || !producer.paused) continue;
+      if (source === 'mic' && this.snapshot.micMuted) continue;
+      producer.resume();
+    }
   }
 
   /** The router's capabilities: cached, or asked for (and cached). */
@@ -545,12 +719,13 @@ export class CallEngine {
     return this.requestJoin(generation, device);
   }
 
-  private async requestJoin(generation: number, device: Device): Promise<CallJoinResult> {
+  private async requestJoin(generation: number, device: Device, prepared = false): Promise<CallJoinResult> {
     this.device = device;
     const result = await this.signaling.request('call:join', {
       callId: this.callId,
       rtpCapabilities: device.recvRtpCapabilities as unknown as Json,
       transports: true,
+      ...(prepared ? { prepared: true } : {}),
     });
     this.check(generation);
     return result;
@@ -647,7 +822,8 @@ export class CallEngine {
   private async produceLocal(generation: number): Promise<void> {
     const { local, micMuted, cameraOff } = this.snapshot;
     const attempt = async (source: MediaSourceName, track: MediaStreamTrack | null) => {
-      if (track?.readyState !== 'live') return;
+      // Already sent (prepared on the device check) or nothing to send.
+      if (track?.readyState !== 'live' || this.producers.has(source)) return;
       try {
         const producer = await this.produce(source, track, generation);
         if (source === 'mic' && micMuted) await this.pauseProducer(producer, true);
@@ -670,16 +846,22 @@ export class CallEngine {
     source: MediaSourceName,
     track: MediaStreamTrack,
     generation: number,
+    options: { held?: boolean } = {},
   ): Promise<Producer> {
     const transport = this.sendTransport;
     if (!transport || transport.closed) throw new StaleError();
     const producer = await transport.produce({
       track,
-      // The engine owns its tracks: a rejoin closes the transport but keeps the devices open.
+      // The engine owns its tracks: a rejoin closes the transport but keeps the devices open
+      // (and before the join they are the device check's).
       stopTracks: false,
       appData: { source },
       ...(track.kind === 'video' ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      // Held (device check): paused here too, sending no packets at all, while the track keeps
+      // playing in the check's preview and level meter.
+      ...(options.held ? { zeroRtpOnPause: true, disableTrackOnPause: false } : {}),
     });
+    if (options.held) producer.pause();
     if (generation !== this.generation) {
       producer.close();
       throw new StaleError();
@@ -974,6 +1156,7 @@ export class CallEngine {
       source: params.source,
       producerId: params.producerId,
       paused: params.producerPaused,
+      waiting: params.waiting ?? false,
     });
     // The track is in the snapshot (and so on screen) before the server lets media flow, so
     // the keyframe sent on resume is not lost.
@@ -1003,6 +1186,7 @@ export class CallEngine {
   private publishRemote(): void {
     const peers = new Map<string, RemotePeer>();
     for (const entry of this.consumers.values()) {
+      if (entry.waiting) continue; // still on their device check
       let peer = peers.get(entry.peerId);
       if (!peer) {
         peer = { peerId: entry.peerId };
@@ -1051,7 +1235,9 @@ export class CallEngine {
 
   /** A received track that has not been reported as receiving yet. */
   private waitingForMedia(): boolean {
-    return !this.reportedReceiving && this.consumers.size > 0;
+    if (this.reportedReceiving) return false;
+    for (const entry of this.consumers.values()) if (!entry.waiting) return true;
+    return false;
   }
 
   /** A track arrived: go back to the quick pace until its bytes are seen (see `startStats`). */
@@ -1158,6 +1344,8 @@ export class CallEngine {
       callId: this.callId,
       stats: () => this.debugStats(),
       phase: () => this.phase,
+      /** The device check's head start is in place: transports made, tracks sent held (`prepare`). */
+      prepared: () => this.staged && this.producers.size > 0,
       /** The labels of the devices being sent (which microphone and camera are in use). */
       localDevices: () => ({
         mic: this.snapshot.local.mic?.label ?? null,
@@ -1214,7 +1402,8 @@ export class CallEngine {
   /** Leaves the media room; the call goes on for the others (and ends after the grace period). */
   leave(): void {
     if (this.over) return;
-    const wasInRoom = this.phase !== 'idle' && this.phase !== 'failed';
+    const wasInRoom =
+      (this.phase !== 'idle' && this.phase !== 'failed') || this.staged || this.staging !== null;
     this.teardown(true);
     this.update({ phase: 'left' });
     if (wasInRoom) {
@@ -1240,12 +1429,8 @@ export class CallEngine {
     this.listeners.clear();
   }
 
-  /** Closes transports (and with them producers and consumers); `releaseDevices` stops the tracks. */
-  private teardown(releaseDevices: boolean): void {
-    this.generation++;
-    clearTimeout(this.statsTimer);
-    for (const timer of this.iceRestarts.values()) if (timer) clearTimeout(timer);
-    this.iceRestarts.clear();
+  /** Closes the transports (and with them producers and consumers) and forgets what was on them. */
+  private closeMedia(): void {
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;
@@ -1255,6 +1440,17 @@ export class CallEngine {
     this.consuming.clear();
     this.closedProducers.clear();
     this.pendingProducers.clear();
+  }
+
+  /** Closes transports (and with them producers and consumers); `releaseDevices` stops the tracks. */
+  private teardown(releaseDevices: boolean): void {
+    this.generation++;
+    clearTimeout(this.statsTimer);
+    for (const timer of this.iceRestarts.values()) if (timer) clearTimeout(timer);
+    this.iceRestarts.clear();
+    this.staged = false;
+    this.staging = null;
+    this.closeMedia();
     const patch: Partial<CallSnapshot> = { remote: [], quality: NO_QUALITY };
     if (releaseDevices) {
       const { mic, camera, screen } = this.snapshot.local;
