@@ -227,8 +227,8 @@ export class CallsService {
     actor: PublicUser,
     callId: string,
     rtpCapabilities: Record<string, unknown>,
-    /** The peer this connection prepared (`prepare`), to admit if it is still the one waiting. */
-    options: { prepared?: Peer } = {},
+    /** The peer this connection prepared (`prepare`), already admitted by the signaling layer. */
+    options: { admitted?: Peer } = {},
   ): Promise<CallJoinResult & { prepared: boolean }> {
     let row = await this.load(callId);
     let participant = await this.assertCanSee(actor, row);
@@ -249,13 +249,12 @@ export class CallsService {
       throw conflict('The customer has not answered yet.');
     }
     const room = await this.media.getOrCreateRoom(callId);
-    // Got ready on the device check (`prepare`): its media is set up and only needs letting through.
-    const waiting =
-      options.prepared && room.waiting.get(actor.id) === options.prepared ? options.prepared : undefined;
-    let peer = waiting;
-    if (waiting) await room.admit(waiting);
-    else
-      peer = await room.join({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never);
+    // Got ready on the device check (`prepare`) and let in: it keeps its transports and tracks.
+    const admitted =
+      options.admitted && room.peers.get(actor.id) === options.admitted ? options.admitted : undefined;
+    const peer =
+      admitted ??
+      (await room.join({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never));
     this.clearGrace(callId, actor.id);
     await this.repo.markJoined(callId, actor.id, new Date());
     // Re-read: the call may have moved on (connected) while this join was under way.
@@ -264,9 +263,9 @@ export class CallsService {
       call,
       routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
       iceServers: this.config.iceServers,
-      producers: room.producersFor(peer!),
+      producers: room.producersFor(peer),
       rejoinGraceMs: this.config.rejoinGraceMs,
-      prepared: waiting !== undefined,
+      prepared: admitted !== undefined,
     };
   }
 

@@ -173,11 +173,24 @@ export function createCallSignaling(
         .strict(),
       handle: async (s, { callId, rtpCapabilities, transports, prepared }) => {
         const key = `${callId}:${s.data.user.id}`;
-        const waiting = media.getRoom(callId)?.waiting.get(s.data.user.id);
-        const ownPrepared = prepared && waiting && bindings.get(key) === s.id ? waiting : undefined;
+        const waitingRoom = media.getRoom(callId);
+        const waiting = waitingRoom?.waiting.get(s.data.user.id);
+        let admitted: Peer | undefined;
+        if (prepared && waiting && bindings.get(key) === s.id) {
+          // This connection's prepared peer: its media goes through at once, the moment the join
+          // arrives (the browser starts sending as it asks), and the join below records it.
+          // call:prepare made the same checks; a join refused now takes the peer out again.
+          admitted = await waitingRoom!.admit(waiting).then(
+            () => waiting,
+            () => undefined,
+          );
+        }
         const joinResult = await calls
-          .join(s.data.user, callId, rtpCapabilities, ownPrepared ? { prepared: ownPrepared } : {})
-          .catch(asAppError);
+          .join(s.data.user, callId, rtpCapabilities, admitted ? { admitted } : {})
+          .catch((err) => {
+            if (admitted) media.getRoom(callId)?.leave(s.data.user.id);
+            return asAppError(err);
+          });
         const room = media.getRoom(callId);
         if (room) wireRoom(room);
         let result: CallJoinResult = joinResult;

@@ -46,13 +46,18 @@ export function useCallSnapshot(engine: CallEngine | null): CallSnapshot | null 
   if (state.engine !== engine) setState({ engine, snapshot: engine?.getSnapshot() ?? null });
   useEffect(() => {
     if (!engine) return;
+    let shownPhase = engine.getSnapshot().phase;
     const sync = () => {
       const snapshot = engine.getSnapshot();
-      startTransition(() =>
-        setState((prev) =>
-          prev.engine === engine && prev.snapshot === snapshot ? prev : { engine, snapshot },
-        ),
-      );
+      const next = (prev: typeof state) =>
+        prev.engine === engine && prev.snapshot === snapshot ? prev : { engine, snapshot };
+      // Leaving the device check (Join) switches to the call view at once, while the join request
+      // is on its way: the view is then there when the picture arrives, instead of being rendered
+      // after it, in a transition that every engine update of the join restarts.
+      const leavingCheck = shownPhase === 'idle' && snapshot.phase !== 'idle';
+      shownPhase = snapshot.phase;
+      if (leavingCheck) setState(next);
+      else startTransition(() => setState(next));
     };
     sync(); // anything that changed between the render and this effect
     return engine.subscribe(sync);

@@ -517,10 +517,6 @@ export class CallEngine {
         this.makeTransports(sendParams, recvParams, iceServers, generation);
       }
       this.update({ phase: 'in_call', issue: null });
-      // The tracks sent held since the device check go out now that the server lets them through
-      // (resumed only now: a keyframe sent before would be dropped, and the browser then ignores
-      // the request for the next one for a while).
-      if (admitted) this.releaseHeldProducers();
 
       // What the others already send (the server may have made those consumers already), and
       // anything announced while we were setting up.
@@ -696,7 +692,12 @@ export class CallEngine {
         .catch(() => {});
     }
     this.check(generation);
-    return this.requestJoin(generation, this.device!, true);
+    const joining = this.requestJoin(generation, this.device!, true);
+    // The server lets the held tracks through the moment the join arrives, ahead of the keyframe
+    // the encoder sends when it starts again: sent now, they reach the others a round trip sooner
+    // than after the answer (which waits for the server's bookkeeping).
+    this.releaseHeldProducers();
+    return joining;
   }
 
   /** After the join let them through: the held tracks start sending (a muted mic stays paused). */
