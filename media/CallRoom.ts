@@ -201,6 +201,11 @@ export class CallRoom extends EventEmitter {
       ...this.transportOptions,
       appData: { direction },
     });
+    // The peer went (replaced, left) while this was being made: nobody would ever close it.
+    if (peer.closed) {
+      transport.close();
+      throw new MediaError('conflict', 'You are no longer in this call on this connection.');
+    }
     peer.addTransport(transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'connected') peer.joinedAt ??= new Date();

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../signaling/protocol';
 import { unauthenticated } from '../errors';
@@ -21,14 +21,22 @@ const ALGORITHM = 'HS256';
  * (`Authorization: Bearer …`) and the socket.io handshake (`auth.token`).
  */
 export class TokenService {
+  /**
+   * The keys as KeyObjects, made once: given a string, jsonwebtoken first tries to read it as a
+   * public key, which throws, on every sign and verify (every REST call and socket handshake).
+   */
+  private readonly secret: KeyObject;
   /** The key of media links, derived from the session key so neither token works as the other. */
-  private readonly mediaSecret: string;
+  private readonly mediaSecret: KeyObject;
 
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly ttlSeconds: number,
   ) {
-    this.mediaSecret = createHmac('sha256', secret).update('livedesk:media-url').digest('base64');
+    this.secret = createSecretKey(Buffer.from(secret));
+    this.mediaSecret = createSecretKey(
+      Buffer.from(createHmac('sha256', secret).update('livedesk:media-url').digest('base64')),
+    );
   }
 
   issue(claims: TokenClaims): IssuedToken {

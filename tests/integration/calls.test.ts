@@ -626,11 +626,16 @@ describe('calls against the real mediasoup worker', () => {
     await joinAndProduce(agent, callId, 2727);
     ok(await customer.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
     const room = t.app.media.getRoom(callId)!;
-    expect(room.waiting.has(customerId)).toBe(true);
+    const gone = room.waiting.get(customerId)!;
+    expect(gone).toBeDefined();
     // Closing the tab on the device check is not leaving the call: no grace period ends it.
     const updates = record(agent, 'call:updated');
     customer.close();
     await eventually(() => !room.waiting.has(customerId), 'the prepared peer to go with its connection');
+    expect(gone.closed).toBe(true);
+    // A transport still being made for it then is closed, not left behind.
+    await expect(room.createTransport(gone, 'send')).rejects.toMatchObject({ code: 'conflict' });
+    expect(gone.transports.size).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
     expect(updates.some((c) => c.status === 'ended')).toBe(false);
 
