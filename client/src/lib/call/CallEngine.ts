@@ -858,7 +858,8 @@ export class CallEngine {
       stopTracks: false,
       appData: { source },
       ...(track.kind === 'video' ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
-      // Held (device check): paused here too, sending no packets at all, while the track keeps
+      // Held (device check): paused here too, so the browser stops sending once the producer
+      // exists (what left while it was being made, the server dropped), while the track keeps
       // playing in the check's preview and level meter.
       ...(options.held ? { zeroRtpOnPause: true, disableTrackOnPause: false } : {}),
     });
