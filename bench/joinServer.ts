@@ -61,6 +61,35 @@ async function main() {
     });
   });
 
+  // REST requests too (the pages' loads compete with the joins for the server), named by method
+  // and path; whose they are comes from the bearer token's subject (read, not verified: the app
+  // verifies it).
+  app.app.httpServer.on('request', (req, res) => {
+    const received = epochNow();
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    let userId: unknown;
+    try {
+      userId = token
+        ? JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).sub
+        : undefined;
+    } catch {
+      userId = undefined;
+    }
+    if (typeof userId !== 'string') return;
+    const event = `${req.method} ${(req.url ?? '').split('?')[0]}`;
+    res.once('finish', () =>
+      send({
+        type: 'request',
+        userId,
+        event,
+        received,
+        acked: epochNow(),
+        ok: res.statusCode < 400,
+        realJoin: false,
+      }),
+    );
+  });
+
   let closing = false;
   const shutdown = async () => {
     if (closing) return;

@@ -291,7 +291,9 @@ export function CallPage() {
   const [round, setRound] = useState(0);
   const engine = useCallEngine(`${callId}`, round);
   const snapshot = useCallSnapshot(engine);
-  const ticket = useTicket(ticketId);
+  // The title and access check: the copy the ticket page had is current (live updates), so opening
+  // the call does not load it again while the call is being set up.
+  const ticket = useTicket(ticketId, { staleTime: 60_000 });
   const ticketTitle = ticket.data ? `#${ticket.data.number} · ${ticket.data.subject}` : '';
   useDocumentTitle(
     `${t('call.pageTitle')}${ticket.data ? ` · #${ticket.data.number}` : ''} · ${t('app.name')}`,

@@ -53,10 +53,15 @@ export function useCustomerTickets() {
   });
 }
 
-export function useTicket(id: string) {
+/**
+ * One ticket. `staleTime`: how long a cached copy is shown without asking again (live updates keep
+ * it current meanwhile); by default it is asked for again on every mount.
+ */
+export function useTicket(id: string, options: { staleTime?: number } = {}) {
   return useQuery({
     queryKey: ticketKeys.detail(id),
     queryFn: ({ signal }) => ticketsApi.get(id, signal),
+    ...options,
   });
 }
 

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser, TicketView } from '../../../signaling/protocol';
 import { desktopAlerts } from '../lib/alerts';
 import { session } from '../lib/session';
 import { realtime } from '../lib/socket';
@@ -41,8 +41,16 @@ export function useLiveUpdates(user: PublicUser): void {
 
     const stops = [
       realtime.on('ticket:changed', (ticket) => {
+        // A customer's list is all of their tickets, sorted on the page: one already in it is
+        // updated in place (storeTicket), and only a new one needs the list fetched again (every
+        // message and call on a ticket changes it; refetching then loaded the server for nothing,
+        // in the middle of a call being set up). Staff queues depend on status, assignee and tier.
+        const listed =
+          !staff &&
+          (queryClient.getQueryData<TicketView[]>(ticketKeys.customerList)?.some((t) => t.id === ticket.id) ??
+            false);
         storeTicket(queryClient, ticket);
-        refetchLists();
+        if (!listed) refetchLists();
         if (!staff || announced.has(ticket.id)) return;
         const created = Date.parse(ticket.createdAt);
         if (Date.now() - created < NEW_TICKET_WINDOW_MS && ticket.requester.id !== user.id) {
