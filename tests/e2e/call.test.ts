@@ -409,6 +409,31 @@ describe('video calls in the browser', () => {
     await Promise.all([setHd(customer, false), setHd(agent, false)]);
   });
 
+  it('joins with the camera off after getting ready on the device check, and turns it on later', async () => {
+    const ticket = await newTicket(customerToken, 'Voice first, please');
+    await startCall(agent, ticket);
+    await customer
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    // Ready with the camera held; the person then chooses to join without it.
+    await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
+      timeout: 10_000,
+    });
+    await customer.getByRole('switch', { name: 'Join with camera off' }).click();
+    await customer.getByRole('button', { name: 'Join call' }).click();
+    // The agent hears the customer and sees that the camera is off: the held camera never shows.
+    await expectHearing(agent);
+    await agent.locator('[data-main-tile="true"]').getByText('Camera is off').waitFor();
+    expect(await agent.locator(REMOTE_CAMERA).count()).toBe(0);
+    await expectDecoding(customer, REMOTE_CAMERA, 'camera');
+    // Turned on in the call, it is sent and seen.
+    await customer.getByRole('button', { name: 'Turn camera on' }).click();
+    await expectDecoding(agent, REMOTE_CAMERA, 'camera');
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
+  });
+
   it('rejoins the same call after the customer reloads the page', async () => {
     const ticket = await newTicket(customerToken, 'Reload during the call');
     const callId = await startCall(agent, ticket);
