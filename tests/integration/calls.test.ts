@@ -520,11 +520,16 @@ describe('calls against the real mediasoup worker', () => {
     const intruder = await socketFor('intruder');
     for (const result of [
       await intruder.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }),
+      await intruder.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }),
       await intruder.emitWithAck('call:answer', { callId, accept: true }),
       await intruder.emitWithAck('call:hangup', { callId }),
     ]) {
       expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
+    // Nothing was made for them: no peer in the call, none getting ready.
+    const room = t.app.media.getRoom(callId);
+    expect(room?.waiting.size ?? 0).toBe(0);
+    expect(room?.peers.size ?? 0).toBe(0);
     ok(await agent.emitWithAck('call:hangup', { callId }));
   });
 
