@@ -263,7 +263,8 @@ describe('video calls in the browser', () => {
     await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
       timeout: 10_000,
     });
-    await customer.waitForTimeout(300);
+    // The agent is told the customer is about to join, and sees nothing of them yet.
+    await agent.getByText('Casey Customer is checking their camera and microphone…').waitFor();
     expect(await agent.locator(REMOTE_CAMERA).count()).toBe(0);
     await customer.getByRole('button', { name: 'Join call' }).click();
     // The test's own clock starts when the agent's screen says "Connected" (the server marks a

@@ -191,7 +191,11 @@ export function InCallView({
       />
     );
   } else if (call && layout.counterpart && !layout.counterpart.present && call.status !== 'ringing') {
-    overlay = <StageMessage text={t('call.waitingFor', { name: otherName })} />;
+    // On their device check with their camera and microphone ready: about to join.
+    const preparing = snapshot.preparing.includes(layout.counterpart.user.id);
+    overlay = (
+      <StageMessage text={t(preparing ? 'call.gettingReady' : 'call.waitingFor', { name: otherName })} />
+    );
   }
 
   const remoteMics = snapshot.remote.flatMap((p) => (p.mic ? [p.mic] : []));

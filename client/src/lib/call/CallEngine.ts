@@ -142,6 +142,8 @@ export interface CallSnapshot {
   microphoneId: string | undefined;
   cameraId: string | undefined;
   remote: RemotePeer[];
+  /** Others still on their device check, whose tracks are ready but not let through yet. */
+  preparing: string[];
   quality: CallQuality;
   /** The latest problem to show; cleared when it no longer applies. */
   issue: CallIssue | null;
@@ -304,6 +306,7 @@ export class CallEngine {
       microphoneId: undefined,
       cameraId: undefined,
       remote: [],
+      preparing: [],
       quality: NO_QUALITY,
       issue: null,
       endedByMe: false,
@@ -1187,8 +1190,12 @@ export class CallEngine {
 
   private publishRemote(): void {
     const peers = new Map<string, RemotePeer>();
+    const preparing = new Set<string>();
     for (const entry of this.consumers.values()) {
-      if (entry.waiting) continue; // still on their device check
+      if (entry.waiting) {
+        preparing.add(entry.peerId); // still on their device check: not shown
+        continue;
+      }
       let peer = peers.get(entry.peerId);
       if (!peer) {
         peer = { peerId: entry.peerId };
@@ -1203,7 +1210,12 @@ export class CallEngine {
         paused: entry.paused,
       };
     }
-    this.update({ remote: [...peers.values()] });
+    const ready = [...preparing];
+    this.update({
+      remote: [...peers.values()],
+      // The same list again keeps the same array, so the view does not re-render for it.
+      preparing: sameJson(ready, this.snapshot.preparing) ? this.snapshot.preparing : ready,
+    });
   }
 
   // ----- statistics ---------------------------------------------------------------------------
@@ -1453,7 +1465,7 @@ export class CallEngine {
     this.staged = false;
     this.staging = null;
     this.closeMedia();
-    const patch: Partial<CallSnapshot> = { remote: [], quality: NO_QUALITY };
+    const patch: Partial<CallSnapshot> = { remote: [], preparing: [], quality: NO_QUALITY };
     if (releaseDevices) {
       const { mic, camera, screen } = this.snapshot.local;
       stopTrack(mic);
