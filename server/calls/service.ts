@@ -230,13 +230,8 @@ export class CallsService {
     /** The peer this connection prepared (`prepare`), already admitted by the signaling layer. */
     options: { admitted?: Peer } = {},
   ): Promise<CallJoinResult & { prepared: boolean }> {
-    let row = await this.load(callId);
-    let participant = await this.assertCanSee(actor, row);
-    if (row.status === 'ended') throw conflict('This call has ended.');
-    assertRtpCapabilities(rtpCapabilities);
+    let { row, participant } = await this.checkEntry(actor, callId, rtpCapabilities);
     if (!participant) {
-      if (actor.role !== 'supervisor' && actor.role !== 'admin')
-        throw forbidden('You are not part of this call.');
       await this.repo.addParticipant({ callId, userId: actor.id, role: 'supervisor' });
       participant = (await this.repo.participants([callId])).find((p) => p.userId === actor.id);
     }
@@ -245,8 +240,6 @@ export class CallsService {
         (await this.repo.transition(callId, ['ringing'], { status: 'connecting', answeredAt: new Date() })) ??
         row;
       this.clearRing(callId);
-    } else if (participant?.role !== 'customer' && row.status === 'ringing' && row.startedById !== actor.id) {
-      throw conflict('The customer has not answered yet.');
     }
     const room = await this.media.getOrCreateRoom(callId);
     // Got ready on the device check (`prepare`) and let in: it keeps its transports and tracks.
@@ -270,6 +263,23 @@ export class CallsService {
   }
 
   /**
+   * Who may enter the media room (join or prepare), checked before anything is written: the call's
+   * people (a customer also while it rings: joining answers it), and a supervisor or admin who can
+   * see the ticket, once the customer has answered. `participant` is undefined for the latter.
+   */
+  private async checkEntry(actor: PublicUser, callId: string, rtpCapabilities: Record<string, unknown>) {
+    const row = await this.load(callId);
+    const participant = await this.assertCanSee(actor, row);
+    if (row.status === 'ended') throw conflict('This call has ended.');
+    assertRtpCapabilities(rtpCapabilities);
+    if (!participant && actor.role !== 'supervisor' && actor.role !== 'admin')
+      throw forbidden('You are not part of this call.');
+    if (participant?.role !== 'customer' && row.status === 'ringing' && row.startedById !== actor.id)
+      throw conflict('The customer has not answered yet.');
+    return { row, participant };
+  }
+
+  /**
    * Sets up a person's media while they are on the device check, so that joining then is quick:
    * the same checks as `join`, but nothing is recorded and nobody is told (see CallRoom.prepare).
    * The caller creates the transports. Refused (`conflict`) if the person is already in the call
@@ -280,14 +290,7 @@ export class CallsService {
     callId: string,
     rtpCapabilities: Record<string, unknown>,
   ): Promise<{ routerRtpCapabilities: Record<string, unknown>; iceServers: IceServer[] }> {
-    const row = await this.load(callId);
-    const participant = await this.assertCanSee(actor, row);
-    if (row.status === 'ended') throw conflict('This call has ended.');
-    assertRtpCapabilities(rtpCapabilities);
-    if (!participant && actor.role !== 'supervisor' && actor.role !== 'admin')
-      throw forbidden('You are not part of this call.');
-    if (participant?.role !== 'customer' && row.status === 'ringing' && row.startedById !== actor.id)
-      throw conflict('The customer has not answered yet.');
+    await this.checkEntry(actor, callId, rtpCapabilities);
     const room = await this.media.getOrCreateRoom(callId);
     await room.prepare({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never);
     return {

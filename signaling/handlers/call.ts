@@ -118,6 +118,25 @@ export function createCallSignaling(
       .emit('call:producer:new', info);
   }
 
+  /**
+   * The peer's send and receive transports, and paused consumers on the latter of what the others
+   * send now: one round trip fewer per track. One that cannot be made is left to the client's own
+   * call:consume.
+   */
+  async function transportsWithConsumers(room: CallRoom, peer: Peer) {
+    const [send, recv] = await Promise.all([
+      room.createTransport(peer, 'send').catch(asAppError),
+      room.createTransport(peer, 'recv').catch(asAppError),
+    ]);
+    const consumers = await Promise.all(
+      room.producersFor(peer).map((p) => room.consume(peer, recv.id, p.producerId).catch(() => null)),
+    );
+    return {
+      transports: { send, recv } as CallPrepareResult['transports'],
+      consumers: consumers.filter((c) => c !== null) as CallPrepareResult['consumers'],
+    };
+  }
+
   /** The caller's peer in a live room, or a clear error. */
   function peerOf(socket: LivedeskSocket, callId: string) {
     const room = media.getRoom(callId);
@@ -196,20 +215,7 @@ export function createCallSignaling(
         let result: CallJoinResult = joinResult;
         if (transports && !joinResult.prepared) {
           const { room: live, peer } = peerOf(s, callId);
-          const [send, recv] = await Promise.all([
-            live.createTransport(peer, 'send').catch(asAppError),
-            live.createTransport(peer, 'recv').catch(asAppError),
-          ]);
-          // Consumers of what the others already send, on the new receive transport: one round
-          // trip fewer per track. One that cannot be made is left to the client's own call:consume.
-          const consumers = await Promise.all(
-            joinResult.producers.map((p) => live.consume(peer, recv.id, p.producerId).catch(() => null)),
-          );
-          result = {
-            ...joinResult,
-            transports: { send, recv } as never,
-            consumers: consumers.filter((c) => c !== null) as never,
-          };
+          result = { ...joinResult, ...(await transportsWithConsumers(live, peer)) };
         }
         const previous = bindings.get(key);
         if (previous && previous !== s.id) {
@@ -248,18 +254,7 @@ export function createCallSignaling(
         bindings.set(key, s.id);
         joined.add(callId);
         await s.join(callRoom(callId));
-        const [send, recv] = await Promise.all([
-          room.createTransport(peer, 'send').catch(asAppError),
-          room.createTransport(peer, 'recv').catch(asAppError),
-        ]);
-        const consumers = await Promise.all(
-          room.producersFor(peer).map((p) => room.consume(peer, recv.id, p.producerId).catch(() => null)),
-        );
-        return {
-          ...ready,
-          transports: { send, recv } as never,
-          consumers: consumers.filter((c) => c !== null) as never,
-        } as CallPrepareResult;
+        return { ...ready, ...(await transportsWithConsumers(room, peer)) } as CallPrepareResult;
       },
     });
     onEvent(socket, logger, {

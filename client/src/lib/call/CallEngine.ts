@@ -670,7 +670,7 @@ export class CallEngine {
    * on the same socket, and the server applies them on arrival, so they are in effect when it
    * admits the peer.
    */
-  private async joinPrepared(generation: number): Promise<CallJoinResult & { prepared?: boolean }> {
+  private async joinPrepared(generation: number): Promise<CallJoinResult> {
     await this.stageQueue;
     this.check(generation);
     const { local, cameraOff, micMuted } = this.snapshot;
