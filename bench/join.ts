@@ -42,15 +42,20 @@
 //   agent hangs up and the next run starts. One warm-up run (not counted) comes first: the first call
 //   of a browser also learns and caches the router's capabilities.
 //   The marks come from an init script in each page (a capture-phase click listener, a wrapper of
-//   RTCPeerConnection that watches its states, a watcher of the remote video) through a Playwright
-//   binding, and from a socket.io middleware in the server process that timestamps every `call:*`
+//   RTCPeerConnection that watches its states, a watcher of the remote video: its events, no
+//   polling), kept in the page and read once the run is over (only the first-frame marks, which
+//   end a run, go through a Playwright binding at once), and from a socket.io middleware in the server process that timestamps every `call:*`
 //   request and its ack (sent to the driver over IPC). With --profile <dir>, each measured run also
 //   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools); with
 //   --timeline <file>, each run's instants in order (where one run's time went). The server's
 //   database is PGlite, the embedded default of `npm start`, or with --database postgres the
 //   PostgreSQL of DATABASE_URL (production's; its queries do not run in the server's event loop).
 //   On this project's 2-core machines the two browsers, the server and the worker share the
-//   cores, and CPU is what the join waits for: read the figures with the load average printed.
+//   cores, and CPU is what the join waits for. So the report ends with where the CPU went during
+//   the timed windows (bench/cpuUsage.ts, from /proc on Linux): each process's share of one core
+//   (Chromium's renderers, its software compositor, its browser and utility processes, the
+//   server, the worker, this driver, anything else) and how busy the whole machine was; read the
+//   latency figures with it.
 //
 // BOUNDS
 //   --runs (default 20) after the warm-up; each run gives up after 20 s; no new run starts after
@@ -71,6 +76,15 @@ import type { TicketView } from '../signaling/protocol';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
 import type { Backend } from '../tests/helpers/database';
 import { DEMO, DEMO_PASSWORD } from '../tests/helpers/testApp';
+import {
+  addWindow,
+  type CpuWindows,
+  cpuRows,
+  cpuSnapshot,
+  emptyWindows,
+  machineBusyShare,
+  type RoleOf,
+} from './cpuUsage';
 import type { JoinDriverToServer, JoinServerToDriver, ServerRequest } from './joinServer';
 import { fmt, formatTable, percentile, round, writeResults } from './stats';
 
@@ -136,6 +150,22 @@ function options() {
 }
 
 /** Why the benchmark cannot run on this checkout or machine, or null when it can. */
+/** What each process is, for the CPU table (cpuUsage.ts). */
+const benchRole: RoleOf = (pid, commandLine, ours) => {
+  if (!ours) return 'other processes on this machine';
+  if (pid === process.pid) return 'this driver (Playwright, marks)';
+  if (commandLine.includes('mediasoup-worker')) return 'mediasoup worker';
+  if (commandLine.includes('joinServer')) return 'Livedesk server (Node, database)';
+  const type = /--type=([a-z-]+)/.exec(commandLine)?.[1];
+  if (type === 'renderer') return 'Chromium renderers (both pages: UI, WebRTC, codecs)';
+  if (type === 'gpu-process') return 'Chromium compositor (gpu-process; software, --disable-gpu)';
+  if (type === 'utility') return 'Chromium utility (network, audio, fake camera)';
+  if (type) return `Chromium ${type}`;
+  // CHROMIUM_PATH may be a launcher script that execs the real binary (Debian's /usr/bin/chromium).
+  if (/chrom/i.test(commandLine.split(' ', 1)[0] ?? '')) return 'Chromium browser process';
+  return 'other processes of this benchmark';
+};
+
 function missingPrerequisite(database: Backend): string | null {
   if (database === 'postgres' && !process.env.DATABASE_URL) {
     return '--database postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).';
@@ -195,12 +225,24 @@ interface PageMark {
 
 /**
  * Runs in every page before its own scripts (Playwright init script). Reports instants through the
- * `__benchMark` binding. Kept free of closures over Node values: Playwright serializes it.
+ * `__benchMark` binding, or into `__benchMarks`, a list the driver reads once the run is over:
+ * only the first-frame marks, which end a run, are sent at once, so that measuring costs the pages,
+ * the browser process and this driver next to nothing while the call is set up (each binding call
+ * is a DevTools round trip). Kept free of closures over Node values: Playwright serializes it.
  */
 function pageInstrumentation(config: { side: Side; remoteSelector: string; lingerMs: number }) {
   type MarkFn = (name: string, at: number, detail: Record<string, unknown> | null) => void;
-  const w = window as unknown as { __benchMark?: MarkFn; RTCPeerConnection: typeof RTCPeerConnection };
+  const w = window as unknown as {
+    __benchMark?: MarkFn;
+    __benchMarks: Array<[string, number, Record<string, unknown> | null]>;
+    RTCPeerConnection: typeof RTCPeerConnection;
+  };
+  w.__benchMarks = [];
   const mark = (name: string, t = performance.now(), detail: Record<string, unknown> | null = null) => {
+    if (!name.startsWith('frame:')) {
+      w.__benchMarks.push([name, performance.timeOrigin + t, detail]);
+      return;
+    }
     try {
       void w.__benchMark?.(name, performance.timeOrigin + t, detail);
     } catch {
@@ -296,13 +338,16 @@ function pageInstrumentation(config: { side: Side; remoteSelector: string; linge
     withCallback.requestVideoFrameCallback?.((now, meta) =>
       mark('frame:callback', meta.presentationTime ?? now, { width: meta.width, height: meta.height }),
     );
-    const poll = () => {
-      if (!video.isConnected) return;
-      if (video.readyState >= 2 && video.videoWidth > 0)
-        mark('frame:ready', undefined, { width: video.videoWidth });
-      else setTimeout(poll, 4);
+    // The element's own events instead of a polling loop: a timer every few milliseconds would
+    // weigh on the page it measures.
+    let ready = false;
+    const check = () => {
+      if (ready || video.readyState < 2 || video.videoWidth === 0) return;
+      ready = true;
+      mark('frame:ready', undefined, { width: video.videoWidth });
     };
-    poll();
+    for (const type of ['loadeddata', 'resize', 'playing', 'timeupdate']) video.addEventListener(type, check);
+    check();
   };
 
   // The customer answers as fast as the UI lets anyone: Accept on the prompt, then Join call.
@@ -643,6 +688,19 @@ async function participant(
   return { side, login, context, page, errors };
 }
 
+/** The marks a page kept for the driver since the last call (see `pageInstrumentation`). */
+async function takePageMarks(p: Participant): Promise<PageMark[]> {
+  const kept = await p.page
+    .evaluate(() => {
+      const w = window as unknown as {
+        __benchMarks?: Array<[string, number, Record<string, unknown> | null]>;
+      };
+      return w.__benchMarks?.splice(0) ?? [];
+    })
+    .catch(() => []);
+  return kept.map(([name, at, detail]) => ({ name, at, detail }));
+}
+
 type Profilers = Array<{ side: Side; session: import('playwright-core').CDPSession }>;
 
 /** `--profile`: a JavaScript CPU profile of both pages over each measured run (DevTools format). */
@@ -819,6 +877,8 @@ async function main() {
   });
 
   const results: RunResult[] = [];
+  // CPU per process over the measured runs' timed windows (click → both frames).
+  const cpu = emptyWindows();
   const runOnce = async (run: number, warmup: boolean): Promise<RunResult> => {
     const ticket = await newTicket(url, customer.login.token, `Join benchmark ${run}`);
     await Promise.all([openLive(agent, url, `/tickets/${ticket.id}`), openLive(customer, url, '/')]);
@@ -827,18 +887,24 @@ async function main() {
     // Let both pages finish their own start-up work (queries, sockets) before the clock starts.
     await agent.page.waitForTimeout(300);
     const marks: RunMarks = { agent: new Map(), customer: new Map(), joined: {}, requests: [] };
+    await Promise.all([agent, customer].map((p) => takePageMarks(p)));
     current = marks;
     let error: string | undefined;
     const profilers = opts.profileDir && !warmup ? await startProfilers([agent, customer]) : null;
+    const cpuBefore = warmup ? null : cpuSnapshot();
     try {
       await start.click();
       const deadline = Date.now() + RUN_TIMEOUT_MS;
       while (!complete(marks) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       if (!complete(marks)) error = `not complete after ${RUN_TIMEOUT_MS / 1000} s`;
+      else if (cpuBefore) addWindow(cpu, cpuBefore, cpuSnapshot(), benchRole);
       // Late state changes of the peer connections still belong to this run.
       await new Promise((r) => setTimeout(r, 200));
     } catch (err) {
       error = (err as Error).message;
+    }
+    for (const p of [agent, customer]) {
+      for (const m of await takePageMarks(p)) onMark(p.side, m);
     }
     current = null;
     if (profilers && opts.profileDir) await saveProfiles(profilers, opts.profileDir, run);
@@ -890,6 +956,7 @@ async function main() {
     budgetHit,
     staleBuild,
     pageErrors,
+    cpu,
   });
   process.exit(results.some((r) => r.ok) ? 0 : 1);
 }
@@ -903,6 +970,7 @@ function report(
     loadStart: number[];
     loadEnd: number[];
     budgetHit: boolean;
+    cpu: CpuWindows;
     staleBuild: boolean;
     pageErrors: string[];
   },
@@ -1026,6 +1094,20 @@ function report(
   if (meta.staleBuild)
     console.log('NOTE: dist/client is older than client/src; this measured the older build.');
   if (meta.pageErrors.length) console.log(`page errors: ${meta.pageErrors.slice(0, 5).join(' | ')}`);
+  const busy = machineBusyShare(meta.cpu);
+  if (Number.isFinite(busy)) {
+    console.log('');
+    console.log(
+      `CPU during the timed windows (click → both frames; ${fmt(meta.cpu.seconds, 1)} s over the runs):`,
+    );
+    console.log(formatTable(cpuRows(meta.cpu)));
+    if (busy >= 0.9) {
+      console.log(
+        `NOTE: the machine's CPU was ${Math.round(busy * 100)} % busy while the calls were set up: on this ` +
+          'machine the join waits for CPU, and the figures measure the cores as much as Livedesk.',
+      );
+    }
+  }
   if (env.loadAverage1m.start > cpus.length) {
     console.log(
       'NOTE: the machine was already busy at the start (load > cores); expect slower, noisier figures.',
@@ -1053,6 +1135,16 @@ function report(
     wallMs: round(meta.wallMs, 0),
     runsComplete: good.length,
     phases: summary,
+    // Share of one core per process over the timed windows, and the machine's busy share.
+    cpuDuringJoins: Number.isFinite(busy)
+      ? {
+          seconds: round(meta.cpu.seconds, 2),
+          machineBusyShare: round(busy, 3),
+          coreShareByProcess: Object.fromEntries(
+            [...meta.cpu.byRole].map(([role, s]) => [role, round(s / meta.cpu.seconds, 3)]),
+          ),
+        }
+      : null,
     warmup: warm,
     runs: results,
     pageErrors: meta.pageErrors,
