@@ -78,26 +78,40 @@ describe('MediaServer (real mediasoup worker)', () => {
   });
 
   it('lets a new call wait for a replacement when every worker has died, instead of failing it', async () => {
-    const before = media.workerPids();
-    const dead = new Promise<void>((resolve) => {
-      let n = 0;
-      const onDied = () => {
-        if (++n === before.length) {
-          media.off('workerDied', onDied);
-          resolve();
-        }
-      };
-      media.on('workerDied', onDied);
-    });
-    for (const pid of before) process.kill(pid, 'SIGKILL');
-    await dead;
-    // No worker is alive at this moment (the replacements are starting): the router still comes,
-    // on a replacement.
-    expect(media.health().workersAlive).toBe(0);
-    const router = await media.createRouter();
-    expect(media.health().workersAlive).toBeGreaterThan(0);
-    const transport = await router.createWebRtcTransport(media.webRtcTransportOptions());
-    expect(transport.iceCandidates.length).toBeGreaterThan(0);
-    router.close();
+    // A pool of one, so that "every worker has died" is a moment the test can hold: the death is
+    // reported before the replacement is even started (with two, the first one's replacement may
+    // already be up when the second death is seen).
+    const single = await MediaServer.create(
+      {
+        numWorkers: 1,
+        logLevel: 'error',
+        listenIp: '127.0.0.1',
+        announcedIp: undefined,
+        rtcMinPort: 42100,
+        rtcMaxPort: 42199,
+      },
+      silentLogger,
+    );
+    try {
+      const [victim] = single.workerPids();
+      const asked = new Promise<{ alive: number; router: ReturnType<MediaServer['createRouter']> }>(
+        (resolve) =>
+          single.once('workerDied', () =>
+            // A new call arrives at the moment no worker is alive.
+            resolve({ alive: single.health().workersAlive, router: single.createRouter() }),
+          ),
+      );
+      process.kill(victim!, 'SIGKILL');
+      const { alive, router: routerPromise } = await asked;
+      expect(alive).toBe(0);
+      const router = await routerPromise;
+      expect(single.health().workersAlive).toBe(1);
+      expect(single.workerPids()[0]).not.toBe(victim);
+      const transport = await router.createWebRtcTransport(single.webRtcTransportOptions());
+      expect(transport.iceCandidates.length).toBeGreaterThan(0);
+      router.close();
+    } finally {
+      single.close();
+    }
   });
 });
