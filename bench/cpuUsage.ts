@@ -71,8 +71,8 @@ function readProcessTimes(pid: number): ProcessTimes | null {
 }
 
 /**
- * The role of a process in the benchmark, from its command line and whether it descends from
- * `rootPid` (this driver): Chromium's processes by their `--type`, Node by its script.
+ * The role of a process in the benchmark, from its command line and whether it descends from this
+ * process (the driver), e.g. Chromium's processes by their `--type`, Node by its script.
  */
 export type RoleOf = (pid: number, commandLine: string, ours: boolean) => string;
 

@@ -44,8 +44,9 @@
 //   The marks come from an init script in each page (a capture-phase click listener, a wrapper of
 //   RTCPeerConnection that watches its states, a watcher of the remote video: its events, no
 //   polling), kept in the page and read once the run is over (only the first-frame marks, which
-//   end a run, go through a Playwright binding at once), and from a socket.io middleware in the server process that timestamps every `call:*`
-//   request and its ack (sent to the driver over IPC). With --profile <dir>, each measured run also
+//   end a run, go through a Playwright binding at once), and from a socket.io middleware in the
+//   server process that timestamps every `call:*` request and its ack (sent to the driver over
+//   IPC). With --profile <dir>, each measured run also
 //   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools); with
 //   --timeline <file>, each run's instants in order (where one run's time went). The server's
 //   database is PGlite, the embedded default of `npm start`, or with --database postgres the
@@ -149,7 +150,6 @@ function options() {
   };
 }
 
-/** Why the benchmark cannot run on this checkout or machine, or null when it can. */
 /** What each process is, for the CPU table (cpuUsage.ts). */
 const benchRole: RoleOf = (pid, commandLine, ours) => {
   if (!ours) return 'other processes on this machine';
@@ -166,6 +166,7 @@ const benchRole: RoleOf = (pid, commandLine, ours) => {
   return 'other processes of this benchmark';
 };
 
+/** Why the benchmark cannot run on this checkout or machine, or null when it can. */
 function missingPrerequisite(database: Backend): string | null {
   if (database === 'postgres' && !process.env.DATABASE_URL) {
     return '--database postgres needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).';
@@ -887,6 +888,7 @@ async function main() {
     // Let both pages finish their own start-up work (queries, sockets) before the clock starts.
     await agent.page.waitForTimeout(300);
     const marks: RunMarks = { agent: new Map(), customer: new Map(), joined: {}, requests: [] };
+    // What the pages marked while loading is not this run's.
     await Promise.all([agent, customer].map((p) => takePageMarks(p)));
     current = marks;
     let error: string | undefined;
