@@ -5,7 +5,9 @@ RUN npm install -g npm@11
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY media/build-worker.mjs media/build-worker.mjs
-RUN npm ci
+COPY .ci/install-system-packages.sh .ci/system-packages.txt .ci/
+# The image's own stage below installs FFmpeg; Chromium (tests only) is not needed in an image.
+RUN LIVEDESK_SKIP_SYSTEM_DEPS=1 npm ci
 COPY . .
 RUN npm run build
 

@@ -12,9 +12,11 @@ const WORKER_WAIT_MS = 8_000;
 export interface MediaServerOptions {
   numWorkers: number;
   logLevel: types.WorkerLogLevel;
-  listenIp: string;
-  /** The address browsers should reach; needed when listening on 0.0.0.0 or behind NAT. */
-  announcedIp: string | undefined;
+  /**
+   * Each address WebRTC transports listen on, with the address browsers are told when it differs
+   * (a wildcard or NAT). Every entry becomes an ICE candidate, UDP and TCP.
+   */
+  listenIps: Array<{ ip: string; announcedIp?: string }>;
   rtcMinPort: number;
   rtcMaxPort: number;
 }
@@ -212,11 +214,7 @@ export class MediaServer extends EventEmitter {
   /** Transport options for browsers: UDP preferred, TCP as a fallback for strict networks. */
   webRtcTransportOptions(): types.WebRtcTransportOptions {
     return {
-      listenIps: [
-        this.options.announcedIp
-          ? { ip: this.options.listenIp, announcedIp: this.options.announcedIp }
-          : { ip: this.options.listenIp },
-      ],
+      listenIps: this.options.listenIps.map((address) => ({ ...address })),
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,

@@ -101,8 +101,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       {
         numWorkers: config.media.numWorkers,
         logLevel: config.media.logLevel,
-        listenIp: config.media.listenIp,
-        announcedIp: config.media.announcedIp,
+        listenIps: config.media.listenIps,
         rtcMinPort: config.media.rtcMinPort,
         rtcMaxPort: config.media.rtcMaxPort,
       },

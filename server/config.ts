@@ -82,8 +82,10 @@ export const envSchema = z
 
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
-    RTC_LISTEN_IP: z.string().min(1).default('0.0.0.0'),
-    RTC_ANNOUNCED_IP: z.string().min(1).optional(),
+    RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+    RTC_ANNOUNCED_IP: z
+      .union([z.ipv4(), z.ipv6()], { error: 'must be the IPv4 or IPv6 address browsers reach' })
+      .optional(),
     RTC_MIN_PORT: port.default(40000),
     RTC_MAX_PORT: port.default(49999),
   })
@@ -93,6 +95,18 @@ export const envSchema = z
         code: 'custom',
         path: ['RTC_MIN_PORT'],
         message: `must not exceed RTC_MAX_PORT (${env.RTC_MAX_PORT})`,
+      });
+    }
+    if (env.RTC_LISTEN_IP && isWildcard(env.RTC_LISTEN_IP) && !env.RTC_ANNOUNCED_IP) {
+      // mediasoup would hand browsers `0.0.0.0` as the media address, which no browser can reach:
+      // every call would hang on "Connecting…". Refuse instead of starting a desk whose calls fail.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RTC_ANNOUNCED_IP'],
+        message:
+          `is required when RTC_LISTEN_IP is the wildcard ${env.RTC_LISTEN_IP}: browsers cannot reach it. ` +
+          'Set RTC_ANNOUNCED_IP to the address browsers reach, or unset RTC_LISTEN_IP to listen on ' +
+          "loopback and this host's own addresses",
       });
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -112,6 +126,49 @@ export const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isWildcard(ip: string): boolean {
+  return ip === '0.0.0.0' || ip === '::' || ip === '0:0:0:0:0:0:0:0';
+}
+
+/** One address mediasoup listens on for WebRTC, and the one it tells browsers when they differ. */
+export interface MediaListenAddress {
+  ip: string;
+  announcedIp?: string;
+}
+
+/**
+ * Where WebRTC media listens, from RTC_LISTEN_IP / RTC_ANNOUNCED_IP:
+ * - neither set (the `npm start` default): loopback plus each IPv4 address of this host's own
+ *   interfaces, each listened on directly so the candidate a browser gets is that very address.
+ *   A browser on this machine reaches 127.0.0.1, one on the LAN reaches the host's LAN address.
+ * - RTC_ANNOUNCED_IP only: listen on every interface, tell browsers the announced address
+ *   (a server behind NAT, or a container).
+ * - RTC_LISTEN_IP (not a wildcard): that address, announced as RTC_ANNOUNCED_IP when set.
+ * A wildcard listen address with nothing announced is refused by the schema above.
+ */
+export function resolveMediaAddresses(
+  env: Pick<Env, 'RTC_LISTEN_IP' | 'RTC_ANNOUNCED_IP'>,
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>,
+): { source: 'auto' | 'configured'; listenIps: MediaListenAddress[] } {
+  const announced = env.RTC_ANNOUNCED_IP;
+  if (env.RTC_LISTEN_IP) {
+    return {
+      source: 'configured',
+      listenIps: [announced ? { ip: env.RTC_LISTEN_IP, announcedIp: announced } : { ip: env.RTC_LISTEN_IP }],
+    };
+  }
+  if (announced) {
+    return { source: 'configured', listenIps: [{ ip: '0.0.0.0', announcedIp: announced }] };
+  }
+  const own = Object.values(interfaces)
+    .flatMap((list) => list ?? [])
+    // Link-local (169.254/16) addresses only exist when DHCP failed; nobody reaches them.
+    .filter((info) => info.family === 'IPv4' && !info.internal && !info.address.startsWith('169.254.'))
+    .map((info) => info.address);
+  const ips = [...new Set(['127.0.0.1', ...own])];
+  return { source: 'auto', listenIps: ips.map((ip) => ({ ip })) };
+}
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -151,8 +208,10 @@ export interface Config {
   media: {
     numWorkers: number;
     logLevel: Env['MEDIASOUP_LOG_LEVEL'];
-    listenIp: string;
-    announcedIp: string | undefined;
+    /** Where media listens; see resolveMediaAddresses. */
+    listenIps: MediaListenAddress[];
+    /** 'auto' when no RTC_* address was set and the host's own addresses were taken. */
+    addressSource: 'auto' | 'configured';
     rtcMinPort: number;
     rtcMaxPort: number;
   };
@@ -169,7 +228,10 @@ export class ConfigError extends Error {
  * Validates the environment once at start. The error names each bad variable, so an operator
  * sees `PORT: expected a number` instead of a crash somewhere later.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): Config {
   // Empty strings mean "unset": that is what `FOO=` in a .env file or a compose file produces.
   const raw = Object.fromEntries(
     Object.entries(source).filter(([key, value]) => key in envSchema.shape && value !== ''),
@@ -183,6 +245,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = parsed.data;
   const dataDir = path.resolve(env.DATA_DIR);
   const embedded = !env.DATABASE_URL;
+  const mediaAddresses = resolveMediaAddresses(env, interfaces);
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -241,8 +304,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     media: {
       numWorkers: env.MEDIASOUP_WORKERS ?? Math.max(1, os.availableParallelism()),
       logLevel: env.MEDIASOUP_LOG_LEVEL,
-      listenIp: env.RTC_LISTEN_IP,
-      announcedIp: env.RTC_ANNOUNCED_IP,
+      listenIps: mediaAddresses.listenIps,
+      addressSource: mediaAddresses.source,
       rtcMinPort: env.RTC_MIN_PORT,
       rtcMaxPort: env.RTC_MAX_PORT,
     },

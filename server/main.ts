@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { startBanner } from './banner';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 
@@ -18,19 +19,11 @@ async function main() {
   const logger = createLogger(config);
   const app = await createApp(config, { logger });
   const { url } = await app.listen();
-  const dbLabel =
-    config.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.database.dir}`;
-  logger.info({ url, database: config.database.kind }, 'Livedesk is listening');
-
-  // Human-facing start banner on stdout; the demo passwords appear here once, on first start.
-  const lines = [`\n  Livedesk is running at ${url}`, `  Database: ${dbLabel}`];
-  if (app.demoLogins.length > 0) {
-    lines.push('', '  Demo accounts (shown only this once; note them down):');
-    for (const login of app.demoLogins) {
-      lines.push(`    ${login.label.padEnd(12)} ${login.email.padEnd(28)} ${login.password}`);
-    }
-  }
-  console.log(`${lines.join('\n')}\n`);
+  logger.info(
+    { url, database: config.database.kind, media: config.media.listenIps },
+    'Livedesk is listening',
+  );
+  console.log(startBanner(config, url, app.demoLogins));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -28,7 +28,7 @@ const pageErrors: string[][] = [];
 beforeAll(async () => {
   assertBrowserPrerequisites();
   [app, browser] = await Promise.all([
-    startTestApp({ env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_REJOIN_GRACE_SECONDS: '20' } }),
+    startTestApp({ env: { CALL_REJOIN_GRACE_SECONDS: '20' } }),
     launchBrowser(),
   ]);
 });

@@ -32,7 +32,6 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([
     startTestApp({
       env: {
-        RTC_ANNOUNCED_IP: '127.0.0.1',
         CALL_RING_SECONDS: String(RING_SECONDS),
         CALL_REJOIN_GRACE_SECONDS: '20',
       },

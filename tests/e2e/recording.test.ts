@@ -40,7 +40,7 @@ afterAll(async () => {
 /** Each describe block runs its own server (the consent rule is a server setting). */
 function useApp(env: Record<string, string> = {}) {
   beforeAll(async () => {
-    app = await startTestApp({ env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_RING_SECONDS: '30', ...env } });
+    app = await startTestApp({ env: { CALL_RING_SECONDS: '30', ...env } });
   });
   afterAll(async () => {
     for (const context of contexts.splice(0)) await context.close().catch(() => {});

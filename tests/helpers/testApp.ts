@@ -37,7 +37,6 @@ export async function startTestApp(
       PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       MEDIASOUP_WORKERS: '1',
-      RTC_LISTEN_IP: '127.0.0.1',
       SEED_DEMO: options.seedDemo === false ? 'false' : 'true',
       DEMO_PASSWORD,
       JWT_SECRET: TEST_JWT_SECRET,

@@ -10,8 +10,7 @@ describe('MediaServer (real mediasoup worker)', () => {
       {
         numWorkers: 2,
         logLevel: 'error',
-        listenIp: '127.0.0.1',
-        announcedIp: undefined,
+        listenIps: [{ ip: '127.0.0.1' }],
         rtcMinPort: 42000,
         rtcMaxPort: 42099,
       },
@@ -85,8 +84,7 @@ describe('MediaServer (real mediasoup worker)', () => {
       {
         numWorkers: 1,
         logLevel: 'error',
-        listenIp: '127.0.0.1',
-        announcedIp: undefined,
+        listenIps: [{ ip: '127.0.0.1' }],
         rtcMinPort: 42100,
         rtcMaxPort: 42199,
       },

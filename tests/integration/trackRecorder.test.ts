@@ -27,8 +27,7 @@ describe('TrackRecorder (real mediasoup and FFmpeg)', () => {
       {
         numWorkers: 1,
         logLevel: 'error',
-        listenIp: '127.0.0.1',
-        announcedIp: undefined,
+        listenIps: [{ ip: '127.0.0.1' }],
         rtcMinPort: 42200,
         rtcMaxPort: 42299,
       },

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envSchema, loadConfig } from '../../server/config';
 
@@ -44,6 +45,65 @@ describe('loadConfig', () => {
     ).toThrowError(/SEED_DEMO/);
     const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
     expect(prod.seedDemo).toBe(false);
+  });
+
+  describe('media addresses', () => {
+    const iface = (address: string, internal = false): os.NetworkInterfaceInfo => ({
+      address,
+      family: 'IPv4',
+      internal,
+      netmask: '255.255.255.0',
+      mac: '00:00:00:00:00:00',
+      cidr: null,
+    });
+    const host: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {
+      lo: [iface('127.0.0.1', true)],
+      eth0: [iface('192.168.1.20'), { ...iface('fe80::1'), family: 'IPv6', scopeid: 2 }],
+      wlan0: [iface('10.0.0.7')],
+      broken: [iface('169.254.3.4')],
+    };
+
+    it("listens on loopback and each of the host's own IPv4 addresses when nothing is set", () => {
+      // The newcomer's `npm start`: no RTC_* at all. Each address is its own candidate, so a
+      // browser on this machine and one on the LAN both get an address they can reach.
+      const config = loadConfig({}, host);
+      expect(config.media.addressSource).toBe('auto');
+      expect(config.media.listenIps).toEqual([
+        { ip: '127.0.0.1' },
+        { ip: '192.168.1.20' },
+        { ip: '10.0.0.7' },
+      ]);
+      expect(config.media.listenIps.some((a) => a.ip === '0.0.0.0')).toBe(false);
+    });
+
+    it('listens everywhere and announces RTC_ANNOUNCED_IP when only that is set', () => {
+      expect(loadConfig({ RTC_ANNOUNCED_IP: '203.0.113.5' }, host).media).toMatchObject({
+        addressSource: 'configured',
+        listenIps: [{ ip: '0.0.0.0', announcedIp: '203.0.113.5' }],
+      });
+    });
+
+    it('uses a specific RTC_LISTEN_IP as it is, announced when asked', () => {
+      expect(loadConfig({ RTC_LISTEN_IP: '10.0.0.7' }, host).media.listenIps).toEqual([{ ip: '10.0.0.7' }]);
+      expect(
+        loadConfig({ RTC_LISTEN_IP: '10.0.0.7', RTC_ANNOUNCED_IP: '198.51.100.1' }, host).media.listenIps,
+      ).toEqual([{ ip: '10.0.0.7', announcedIp: '198.51.100.1' }]);
+    });
+
+    it('refuses a wildcard listen address with nothing announced, naming the variable', () => {
+      for (const wildcard of ['0.0.0.0', '::']) {
+        expect(() => loadConfig({ RTC_LISTEN_IP: wildcard }, host)).toThrowError(
+          /RTC_ANNOUNCED_IP: is required when RTC_LISTEN_IP is the wildcard/,
+        );
+      }
+    });
+
+    it('refuses addresses that are not IP addresses', () => {
+      expect(() => loadConfig({ RTC_LISTEN_IP: 'eth0' }, host)).toThrowError(
+        /RTC_LISTEN_IP: must be an IPv4/,
+      );
+      expect(() => loadConfig({ RTC_ANNOUNCED_IP: 'my host' }, host)).toThrowError(/RTC_ANNOUNCED_IP: /);
+    });
   });
 
   it('treats an empty value as unset', () => {
