@@ -262,18 +262,9 @@ describe.each(BACKENDS)('client-fault errors on %s', (backend) => {
     expect(warnings.every((w) => typeof w.err?.message === 'string' && w.err.message.length > 0)).toBe(true);
     ok(await agent.emitWithAck('call:hangup', { callId: call.id }));
   });
-});
 
-describe.each(BACKENDS)('/readyz when the database is gone, on %s', (backend) => {
-  let t: TestApp;
-  const logged: Array<{ level: number; msg: string; err?: { message?: string } }> = [];
-  beforeAll(async () => {
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
-    t = await startTestApp({ backend, logger });
-  });
-  afterAll(() => t?.close());
-
-  it('says "error" and nothing of the driver’s message, which goes to the log', async () => {
+  // Last: it takes the database away from this suite's app.
+  it('/readyz says "error" when the database is gone, and nothing of the driver’s message, which goes to the log', async () => {
     // Closed under the running app: every query now fails with the driver's own error text.
     const closeDb = t.app.db.close;
     await closeDb();
