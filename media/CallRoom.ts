@@ -227,7 +227,7 @@ export class CallRoom extends EventEmitter {
     try {
       await transport.connect({ dtlsParameters });
     } catch (err) {
-      throw new MediaError('bad_request', `The transport could not be connected: ${(err as Error).message}`);
+      throw new MediaError('bad_request', 'The connection parameters were not accepted.', { cause: err });
     }
   }
 
@@ -266,7 +266,9 @@ export class CallRoom extends EventEmitter {
         ...(kind === 'video' ? { keyFrameRequestDelay: KEYFRAME_REQUEST_DELAY_MS } : {}),
       });
     } catch (err) {
-      throw new MediaError('bad_request', `The track could not be sent: ${(err as Error).message}`);
+      throw new MediaError('bad_request', 'The track could not be sent: its format was not accepted.', {
+        cause: err,
+      });
     }
     // Admitted while this was being made: `admit` did not see it.
     if (producer.paused && !peer.waiting) await producer.resume();

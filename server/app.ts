@@ -204,7 +204,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     );
 
     const router = express.Router();
-    mountHealthRoutes(router, { db, media, redis });
+    mountHealthRoutes(router, { db, media, redis, logger: logger.child({ component: 'health' }) });
     router.get('/api/openapi.json', (_req, res) => void res.json(openApi));
     mountRoutes(router, routes, resolveActor);
     router.all('/api/{*rest}', (req) => {

@@ -11,6 +11,28 @@ z.config({
   },
 });
 
+export const NUL_MESSAGE = 'must not contain NUL characters';
+
+/**
+ * A string a client sends that may be stored. Use it for every free-text field instead of
+ * `z.string()`: PostgreSQL (and PGlite) refuse U+0000 in `text` and `jsonb`, so without this check
+ * a NUL byte passes validation and fails at the INSERT as a 500. Checked before any `.trim()`.
+ */
+export const text = () => z.string().refine((value) => !value.includes('\u0000'), NUL_MESSAGE);
+
+/**
+ * Whether a free-form JSON value (one stored as `jsonb` without a schema for every field, such as
+ * a whiteboard element) holds U+0000 in any string or key: `text()` for what has no fixed shape.
+ */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  }
+  return false;
+}
+
 /** zod issues → the field-level details that REST errors and socket acks both carry. */
 export function issuesToFields(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({

@@ -6,7 +6,7 @@ import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
-import { session } from './lib/session';
+import { session, useSession } from './lib/session';
 import { realtime } from './lib/socket';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -20,6 +20,7 @@ import { theme } from './theme';
 
 export function App() {
   useCallDevicePreload();
+  const { session: current } = useSession();
   useEffect(() => {
     // Nothing cached for one user may be shown to the next one who signs in on this browser.
     const stopClearing = session.subscribe(() => {
@@ -47,9 +48,11 @@ export function App() {
                 <Route path="tickets/:id" element={<TicketPage />} />
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
+                {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
+                {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>
             </Route>
-            <Route path="*" element={<NotFoundPage />} />
+            {!current && <Route path="*" element={<NotFoundPage />} />}
           </Routes>
         </BrowserRouter>
       </QueryClientProvider>

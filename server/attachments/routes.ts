@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badRequest } from '../errors';
 import { defineRoute } from '../http/route';
 import type { AttachmentsService } from './service';
 
@@ -11,6 +12,20 @@ const attachmentViewSchema = z
     url: z.string(),
   })
   .meta({ id: 'Attachment' });
+
+/**
+ * The X-File-Name header is percent-encoded UTF-8 (`encodeURIComponent`), since a header cannot
+ * carry most non-ASCII names. A malformed escape is the client's mistake, not ours.
+ */
+function decodeFileName(header: string | string[] | undefined): string {
+  try {
+    return decodeURIComponent(String(header ?? ''));
+  } catch {
+    throw badRequest('The X-File-Name header is not valid percent-encoding.', [
+      { path: 'X-File-Name', message: 'must be percent-encoded UTF-8 (as encodeURIComponent makes it)' },
+    ]);
+  }
+}
 
 export function attachmentRoutes(service: AttachmentsService) {
   return [
@@ -25,7 +40,7 @@ export function attachmentRoutes(service: AttachmentsService) {
       status: 201,
       handler: ({ actor, raw, req }) =>
         service.upload(actor!, {
-          fileName: decodeURIComponent(String(req.headers['x-file-name'] ?? '')),
+          fileName: decodeFileName(req.headers['x-file-name']),
           contentType: String(req.headers['content-type'] ?? ''),
           data: raw ?? Buffer.alloc(0),
         }),

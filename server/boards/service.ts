@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { canRead } from '../tickets/access';
 import type { TicketsRepository } from '../tickets/repository';
 import { buildMessageViews, toTimelineEntry } from '../tickets/views';
+import { containsNul, NUL_MESSAGE } from '../validation';
 import { type BoardElement, orderedElements, reconcile } from './reconcile';
 import { renderBoardSvg } from './svg';
 
@@ -36,7 +37,9 @@ export const boardElementSchema = z
     isDeleted: z.boolean(),
     index: z.string().max(100).nullable().optional(),
   })
-  .passthrough();
+  .passthrough()
+  // Excalidraw's own fields (text, link, customData …) are passed through and stored as jsonb.
+  .refine((element) => !containsNul(element), NUL_MESSAGE);
 
 const BACKGROUND = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/;
 
@@ -192,7 +195,7 @@ export class BoardsService {
         throw badRequest(
           `Element ${i} is not a valid board element.`,
           parsed.error.issues.map((issue) => ({
-            path: `elements.${i}.${issue.path.join('.')}`,
+            path: ['elements', i, ...issue.path].join('.'),
             message: issue.message,
           })),
         );

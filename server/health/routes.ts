@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { MediaServer } from '../../media/MediaServer';
 import type { DatabaseHandle } from '../db/client';
+import type { Logger } from '../logger';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([
@@ -11,11 +12,12 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
 
 /**
  * Liveness and readiness for load balancers and orchestrators. Not under /api and not
- * authenticated: they reveal only up/down and counts.
+ * authenticated: they reveal only up/down and counts. A failed check says `error`; why it failed
+ * (a driver's message can name hosts, users and paths) goes to the log for the operator.
  */
 export function mountHealthRoutes(
   router: Router,
-  deps: { db: DatabaseHandle; media: MediaServer; redis: Redis | undefined },
+  deps: { db: DatabaseHandle; media: MediaServer; redis: Redis | undefined; logger: Logger },
 ) {
   const startedAt = Date.now();
 
@@ -24,20 +26,22 @@ export function mountHealthRoutes(
   });
 
   router.get('/readyz', async (_req, res) => {
-    let database: string;
+    let database: 'ok' | 'error';
     try {
       await withTimeout(deps.db.ping(), 2000);
       database = 'ok';
     } catch (err) {
-      database = `error: ${(err as Error).message}`;
+      deps.logger.warn({ err }, 'readiness: the database check failed');
+      database = 'error';
     }
-    let redis: string | undefined;
+    let redis: 'ok' | 'error' | undefined;
     if (deps.redis) {
       try {
         await withTimeout(deps.redis.ping(), 2000);
         redis = 'ok';
       } catch (err) {
-        redis = `error: ${(err as Error).message}`;
+        deps.logger.warn({ err }, 'readiness: the Redis check failed');
+        redis = 'error';
       }
     }
     const media = deps.media.health();

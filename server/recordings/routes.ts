@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PRIORITIES, type PublicUser, TIERS } from '../../signaling/protocol';
 import type { TokenService } from '../auth/tokens';
 import { defineRoute } from '../http/route';
+import { text } from '../validation';
 import type { RecordingsService } from './service';
 
 /** How long a track's streaming link works: long enough to watch a long call with pauses. */
@@ -131,7 +132,7 @@ export function recordingRoutes(
       access: ['qa', 'supervisor', 'admin'],
       params: idParams,
       body: z
-        .object({ atMs: z.number().int().min(0).max(86_400_000), body: z.string().trim().min(1).max(5000) })
+        .object({ atMs: z.number().int().min(0).max(86_400_000), body: text().trim().min(1).max(5000) })
         .strict(),
       response: z.object({
         id: z.string(),

@@ -276,7 +276,12 @@ export class RecordingsService {
         { err, callId: active.row.callId, source: info.source },
         'could not start recording a track',
       );
-      await this.setError(active, `Could not record ${info.source}: ${(err as Error).message}`);
+      // The error's own text (FFmpeg, mediasoup, the file system) names server internals: it is
+      // logged above; the call's people and QA see this.
+      await this.setError(
+        active,
+        `A recorder could not start for the ${info.source}; the server log has the reason.`,
+      );
     }
   }
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/protocol';
+import { text } from '../validation';
 
 export const ticketIdParamsSchema = z.object({ id: z.uuid({ message: 'must be a ticket id (UUID)' }) });
 
-const shortText = (max: number) => z.string().trim().max(max);
+const shortText = (max: number) => text().trim().max(max);
 
 /**
  * The problem snapshot a browser attaches to a ticket. Every field is optional (browsers tell
@@ -54,8 +55,8 @@ export const CATEGORIES = ['account', 'payment', 'course', 'technical', 'video_c
 
 export const createTicketBodySchema = z
   .object({
-    subject: z.string().trim().min(3, 'must be at least 3 characters').max(200),
-    description: z.string().trim().min(1, 'is required').max(20_000),
+    subject: text().trim().min(3, 'must be at least 3 characters').max(200),
+    description: text().trim().min(1, 'is required').max(20_000),
     category: z.enum(CATEGORIES),
     channel: z.enum(['portal', 'chat']).default('portal'),
     snapshot: snapshotSchema.optional(),
@@ -86,14 +87,14 @@ export const assignBodySchema = z
     /** Null unassigns. */
     assigneeId: z.uuid().nullable(),
     /** Required when transferring a ticket someone else holds. */
-    note: z.string().trim().max(5000).optional(),
+    note: text().trim().max(5000).optional(),
   })
   .strict();
 
 export const escalateBodySchema = z
   .object({
     tier: z.enum(TIERS),
-    note: z.string().trim().min(1, 'an escalation needs a note for the next tier').max(5000),
+    note: text().trim().min(1, 'an escalation needs a note for the next tier').max(5000),
   })
   .strict();
 
@@ -125,7 +126,7 @@ export const messagesQuerySchema = z
 export const sendMessageSchema = z
   .object({
     ticketId: z.uuid(),
-    body: z.string().trim().min(1, 'a message cannot be empty').max(20_000),
+    body: text().trim().min(1, 'a message cannot be empty').max(20_000),
     internal: z.boolean().default(false),
     clientMessageId: z
       .string()

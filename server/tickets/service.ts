@@ -278,7 +278,8 @@ export class TicketsService {
         }
         if (Object.keys(changes).length === 0) return [];
         if (set.status === 'solved') set.solvedAt = new Date();
-        else if (set.status && ticket.status === 'solved') set.solvedAt = null;
+        // Reopening undoes the resolution; closing a solved ticket keeps when it was resolved.
+        else if (set.status && set.status !== 'closed' && ticket.status === 'solved') set.solvedAt = null;
         await repo.updateTicket(ticket.id, set);
         // Status changes live at the top level of `data`: the SLA clocks read them from there.
         const { status, ...rest } = changes;

@@ -79,18 +79,20 @@ export async function buildTicketViews(
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       sla: slaView(evaluateTicket(policy, facts, now)),
-      ...callShare(row, callTotals.get(row.id), now),
+      ...callShare(row, callTotals.get(row.id)),
     };
   });
 }
 
-function callShare(row: TicketRow, totals: { seconds: number; count: number } | undefined, now: Date) {
+function callShare(row: TicketRow, totals: { seconds: number; count: number } | undefined) {
   const seconds = totals?.seconds ?? 0;
-  const lifetime = ((row.solvedAt ?? now).getTime() - row.createdAt.getTime()) / 1000;
+  // A share of the time to resolution exists once the ticket is resolved: an open ticket's age so
+  // far is not a resolution time, and the figure would shrink every minute it stays open.
+  const toResolution = row.solvedAt ? (row.solvedAt.getTime() - row.createdAt.getTime()) / 1000 : 0;
   return {
     callSeconds: Math.round(seconds),
     callCount: totals?.count ?? 0,
-    callShareOfResolution: lifetime > 0 ? shareOf(seconds, lifetime) : null,
+    callShareOfResolution: toResolution > 0 ? shareOf(seconds, toResolution) : null,
   };
 }
 

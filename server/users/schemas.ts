@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AVAILABILITIES, ROLES, TIERS } from '../../signaling/protocol';
+import { text } from '../validation';
 
 /** Lower-cased and trimmed, so `Ana@Example.com ` and `ana@example.com` are one account. */
 export const emailSchema = z
@@ -44,7 +45,7 @@ const skillSchema = z
 export const createUserBodySchema = z
   .object({
     email: emailSchema,
-    name: z.string().trim().min(1, 'is required').max(120),
+    name: text().trim().min(1, 'is required').max(120),
     password: z.string().min(10, 'must be at least 10 characters').max(1024),
     role: z.enum(ROLES),
     tier: z.enum(TIERS).optional(),

@@ -16,12 +16,6 @@ const mediasoupId = z.string().min(1).max(100);
 const jsonObject = z.record(z.string(), z.unknown());
 const callRef = { callId: id('call') };
 
-/** mediasoup's own errors become result errors; the room keeps working. */
-function asAppError(err: unknown): never {
-  if (err instanceof MediaError) throw new AppError(err.code, err.message);
-  throw err;
-}
-
 /**
  * Call signaling: ringing and answering (through CallsService) and the mediasoup exchange
  * (transports, produce, consume) for the peer that belongs to this socket's user. Every media
@@ -41,6 +35,18 @@ export function createCallSignaling(
   /** Which socket currently carries each person's peer: `${callId}:${userId}` → socket id. */
   const bindings = new Map<string, string>();
   const wired = new WeakSet<CallRoom>();
+
+  /**
+   * A media refusal becomes a result error with our own wording; the room keeps working. What
+   * mediasoup itself said (its `cause`) names its internals: it goes to the log, never the client.
+   */
+  function asAppError(err: unknown): never {
+    if (err instanceof MediaError) {
+      if (err.cause) deps.logger.warn({ err: err.cause, code: err.code }, 'media request refused');
+      throw new AppError(err.code, err.message);
+    }
+    throw err;
+  }
 
   function wireRoom(room: CallRoom) {
     if (wired.has(room)) return;

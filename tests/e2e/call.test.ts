@@ -340,7 +340,8 @@ describe('video calls in the browser', () => {
     const callTime = agent.getByTestId('call-time');
     await callTime.waitFor();
     expect(Number(await callTime.getAttribute('data-call-seconds'))).toBe(onTicket.callSeconds);
-    expect(await callTime.textContent()).toMatch(/^1 call, .+ in all · .+% of the time to resolution$/);
+    // The ticket is still open: no share of a time to resolution that does not exist yet.
+    expect(await callTime.textContent()).toMatch(/^1 call, .+ in all$/);
   });
 
   it('tells the agent clearly when the customer declines', async () => {

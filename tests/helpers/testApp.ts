@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type LivedeskApp } from '../../server/app';
 import { type Config, loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 import { type Backend, isolatedDatabase } from './database';
 
 export const DEMO_PASSWORD = 'demo-password-for-tests';
@@ -22,7 +22,13 @@ export interface TestApp {
  * environment variable, exactly as an operator would set it.
  */
 export async function startTestApp(
-  options: { backend?: Backend; env?: Record<string, string>; seedDemo?: boolean } = {},
+  options: {
+    backend?: Backend;
+    env?: Record<string, string>;
+    seedDemo?: boolean;
+    /** A logger of the test's own, to assert on what the app logged. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const { database, drop } = await isolatedDatabase(options.backend ?? 'pglite');
   // Attachments and other files go to a directory of this app's own.
@@ -44,7 +50,7 @@ export async function startTestApp(
     }),
     database,
   };
-  const app = await createApp(config, { logger: createLogger(config) });
+  const app = await createApp(config, { logger: options.logger ?? createLogger(config) });
   const { url } = await app.listen();
   return {
     app,

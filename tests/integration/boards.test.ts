@@ -165,6 +165,31 @@ describe('the shared whiteboard in a call', () => {
     ok(await agent.emitWithAck('call:hangup', { callId }));
   });
 
+  it('refuses an element holding a NUL character (its text would not store) and keeps the scene', async () => {
+    const { agent, customer, callId } = await call('NUL on the board');
+    ok(await agent.emitWithAck('board:open', { callId }));
+    ok(await customer.emitWithAck('board:open', { callId }));
+    const atAgent = record(agent, 'board:updated');
+    const refused = await customer.emitWithAck('board:update', {
+      callId,
+      elements: [stroke('label', 1, 1, { type: 'text', text: 'Step\u00001' })],
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad_request',
+        details: [{ path: 'elements.0', message: 'must not contain NUL characters' }],
+      },
+    });
+    // A later update arriving at the agent shows the refused one was never relayed before it.
+    ok(await customer.emitWithAck('board:update', { callId, elements: [stroke('after', 1, 1)] }));
+    await eventually(() => atAgent.length > 0, 'the later update at the agent');
+    expect(atAgent.flatMap((u) => u.elements.map((e) => e.id))).toEqual(['after']);
+    const state = ok(await agent.emitWithAck('board:open', { callId })) as BoardState;
+    expect(state.elements.map((e) => e.id)).toEqual(['after']);
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
   it('bounds the update rate', async () => {
     const { agent, callId } = await call('Flood');
     ok(await agent.emitWithAck('board:open', { callId }));

@@ -356,7 +356,8 @@ describe('calls against the real mediasoup worker', () => {
     expect(view.sla.clocks.find((c) => c.clock === 'first_response')?.status).toBe('met');
     expect(view.callCount).toBe(1);
     expect(view.callSeconds).toBe(ended.connectedSeconds);
-    expect(view.callShareOfResolution).toBeGreaterThan(0);
+    // Still open: there is no time to resolution yet to take a share of.
+    expect(view.callShareOfResolution).toBeNull();
     const lastCall = (view.snapshot as any).lastCall;
     expect(lastCall.callId).toBe(callId);
     expect(
@@ -418,6 +419,18 @@ describe('calls against the real mediasoup worker', () => {
     expect(after.l1.callShareOfResolution).toBeGreaterThan(0);
     expect(after.l1.callShareOfResolution).toBeCloseTo(view.callShareOfResolution!, 2);
     expect(after.l2.callShareOfResolution).toBe(before.l2.callShareOfResolution);
+
+    // Closing a solved ticket keeps its resolution, and so the share, for the ticket and the agent.
+    const closed = await fetch(`${t.url}/api/tickets/${ticket.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ status: 'closed' }),
+    });
+    expect(closed.status).toBe(200);
+    const closedView = (await closed.json()) as TicketView;
+    expect(closedView.solvedAt).toBe(view.solvedAt);
+    expect(closedView.callShareOfResolution).toBe(view.callShareOfResolution);
+    expect((await agents()).l1.callShareOfResolution).toBeCloseTo(view.callShareOfResolution!, 2);
     // Customers may not see the team at all.
     const forbidden = await fetch(`${t.url}/api/agents`, {
       headers: { authorization: `Bearer ${tokens.customer}` },

@@ -245,6 +245,31 @@ describe('call recording with FFmpeg', () => {
     expect(higher.map((x: any) => x.id)).not.toContain(id);
   });
 
+  it('says a recorder could not start in its own words; the system error stays in the log', async () => {
+    const { agent, customer, callId } = await liveCall(t, tokens, sockets);
+    const states = record(customer, 'recording:state');
+    // The recordings directory is a file now: making the recording's folder fails with the
+    // operating system's error, which names the server's paths.
+    const dir = t.app.config.recordings.dir;
+    const kept = `${dir}.kept`;
+    fs.renameSync(dir, kept);
+    fs.writeFileSync(dir, 'not a directory');
+    try {
+      ok(await agent.emitWithAck('recording:start', { callId }));
+      await eventually(() => states.some((s) => s.error !== null), 'a visible error', 10000);
+    } finally {
+      fs.rmSync(dir);
+      fs.renameSync(kept, dir);
+    }
+    const error = states.find((s) => s.error !== null)!.error!;
+    expect(error).toMatch(
+      /^A recorder could not start for the (mic|camera|screen); the server log has the reason\.$/,
+    );
+    expect(error).not.toContain('ENOTDIR');
+    expect(error).not.toContain(t.app.config.dataDir);
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
   it('keeps a playable file and shows a visible failure when FFmpeg dies mid-call', async () => {
     const { agent, customer, callId } = await liveCall(t, tokens, sockets);
     const states = record(customer, 'recording:state');

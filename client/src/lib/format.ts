@@ -91,18 +91,17 @@ export function formatTime(iso: string, language = currentLanguage()): string {
   return new Intl.DateTimeFormat(language, { timeStyle: 'short' }).format(date);
 }
 
+/** "512 bytes" / "1.5 kB" / "12 MB"; "512 字节" / "1.5 kB". */
 export function formatBytes(bytes: number, language = currentLanguage()): string {
+  // Intl's short "byte" unit does not take the plural ("512 byte"): words with a count read right.
+  if (bytes < 1024) return i18n.getFixedT(language)('size.bytes', { count: bytes });
   const [value, unit] =
-    bytes >= 1024 * 1024
-      ? [bytes / (1024 * 1024), 'megabyte']
-      : bytes >= 1024
-        ? [bytes / 1024, 'kilobyte']
-        : [bytes, 'byte'];
+    bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'megabyte'] : [bytes / 1024, 'kilobyte'];
   return new Intl.NumberFormat(language, {
     style: 'unit',
     unit,
     unitDisplay: 'short',
-    maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
+    maximumFractionDigits: value < 10 ? 1 : 0,
   }).format(value);
 }
 

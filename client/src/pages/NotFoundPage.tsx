@@ -3,12 +3,16 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 
-export function NotFoundPage() {
+/**
+ * An address no route knows. `framed`: shown inside the signed-in layout (header and navigation
+ * stay, the layout owns `<main>`); otherwise a page of its own for visitors who are not signed in.
+ */
+export function NotFoundPage({ framed = false }: { framed?: boolean }) {
   const { t } = useTranslation();
   const location = useLocation();
   useDocumentTitle(`${t('notFound.pageTitle')} · ${t('app.name')}`);
   return (
-    <Center mih="100vh" p="md" component="main">
+    <Center {...(framed ? { py: 'xl' } : { mih: '100vh', p: 'md', component: 'main' as const })}>
       <Stack align="center" gap="md" maw={520}>
         <Text fw={700} fz={64} c="indigo.2" lh={1} aria-hidden="true">
           404

@@ -22,13 +22,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { PRIORITIES, type PublicUser, TIERS } from '../../../signaling/protocol';
 import { describeError } from '../errors';
-import { formatBytes, formatDateTime, formatDuration, formatNumber } from '../lib/format';
+import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { useSession } from '../lib/session';
 import { RecordingStatusBadge } from '../recording/RecordingStatusBadge';
 import { PriorityBadge, TierBadge } from '../tickets/badges';
 import { useAgents } from '../tickets/queries';
 import type { RecordingFilters, RecordingListItem } from './api';
 import { useRecordings } from './queries';
+import { recordingSize } from './size';
 
 const FILTER_KEYS = ['agent', 'tier', 'priority', 'from', 'to', 'minScore'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -199,7 +200,7 @@ function RecordingsTable({ items, label }: { items: RecordingListItem[]; label: 
                 {r.durationSeconds === null ? '—' : formatDuration(r.durationSeconds, { maxUnits: 2 })}
               </Table.Td>
               <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                {r.sizeBytes === null ? '—' : formatBytes(r.sizeBytes)}
+                {recordingSize(r, t) ?? '—'}
               </Table.Td>
               <Table.Td ta="right">
                 {r.score === null ? (

@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import type { PublicUser } from '../../../signaling/protocol';
 import { describeError } from '../errors';
 import { isApiError } from '../lib/api';
-import { formatBytes, formatDateTime, formatDuration } from '../lib/format';
+import { formatDateTime, formatDuration } from '../lib/format';
 import { useSession } from '../lib/session';
 import { RecordingStatusBadge } from '../recording/RecordingStatusBadge';
 import { PriorityBadge, TierBadge } from '../tickets/badges';
@@ -18,6 +18,7 @@ import { useRecording } from './queries';
 import { LoadingTracks, PlayerControls, PlayerStage, usePlayerState } from './RecordingPlayer';
 import { CallMomentsPanel, CommentsPanel, ScoreForm, ScoresSummary } from './ReviewPanels';
 import { SyncPlayer } from './SyncPlayer';
+import { recordingSize } from './size';
 import { useTrackSources } from './useTrackSources';
 
 /** The length of the whole recording: the longest track end, the recorded span, the last marker. */
@@ -58,7 +59,7 @@ function Header({ detail }: { detail: RecordingDetail }) {
               detail.durationSeconds !== null
                 ? formatDuration(detail.durationSeconds, { maxUnits: 2 })
                 : null,
-              detail.sizeBytes !== null ? formatBytes(detail.sizeBytes) : null,
+              recordingSize(detail, t),
               people.join(t('qa.player.peopleSeparator')),
               t(`qa.trigger.${detail.trigger}`),
             ]
