@@ -96,7 +96,7 @@ export class MediaFlowWatch {
       // Pairs still before DTLS need no reading: their transport's `dtlsstatechange` kicks one.
       awaited = readings.some((r) => r.carriersConnected && !this.seen.has(`${r.fromPeerId}>${r.toPeerId}`));
     } catch (err) {
-      // A track or transport closed while being read: the next kick (or reading) sees the new state.
+      // Not expected (each track's own failure is caught in `readOne`); keep waiting, and say so.
       this.onError(err);
       awaited = true;
     } finally {
