@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { callParticipants } from '../../server/db/schema';
 import type { AckResult, CallView, TicketView } from '../../signaling/protocol';
 import {
   BROWSER_RTP_CAPABILITIES,
@@ -56,15 +58,16 @@ describe('calls against the real mediasoup worker', () => {
   }
 
   /**
-   * Real media from the agent to the customer through the SFU, and nothing back: FFmpeg's RTP
-   * becomes a track of the agent's peer, and a UDP receiver one of the customer's (as a browser's
-   * would after DTLS). The customer sends nothing, like one whose camera and microphone are blocked.
+   * Real media from one person to another through the SFU, and nothing back: FFmpeg's RTP becomes
+   * a track of the sender's peer, and a UDP receiver one of the receiver's (as a browser's would
+   * after DTLS). From the agent to the customer it is a customer whose camera and microphone are
+   * blocked.
    */
-  async function mediaFromAgentToCustomer(callId: string, agent: ClientSocket, customer: ClientSocket) {
+  async function realMedia(callId: string, from: ClientSocket, to: ClientSocket) {
     const room = t.app.media.getRoom(callId)!;
     const source = await startRtpSource(room.router, { seconds: 30 });
-    room.attachProducer(room.getPeer(await whoami(agent)), source.video);
-    const receiver = await startRtpReceiver(room, room.getPeer(await whoami(customer)), source.video.id);
+    room.attachProducer(room.getPeer(await whoami(from)), source.video);
+    const receiver = await startRtpReceiver(room, room.getPeer(await whoami(to)), source.video.id);
     stops.push(() => {
       receiver.stop();
       source.stop();
@@ -334,7 +337,7 @@ describe('calls against the real mediasoup worker', () => {
     await joinAndProduce(agent, callId, 1212);
     await joinAndProduce(customer, callId, 1313);
     const updates = record(agent, 'call:updated');
-    await mediaFromAgentToCustomer(callId, agent, customer);
+    await realMedia(callId, agent, customer);
     ok(
       await agent.emitWithAck('call:stats', {
         callId,
@@ -401,7 +404,7 @@ describe('calls against the real mediasoup worker', () => {
     await joinAndProduce(agent, callId, 1818);
     // The customer joins with nothing to send (camera and microphone blocked) and sends no stats.
     ok(await customer.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
-    const receiver = await mediaFromAgentToCustomer(callId, agent, customer);
+    const receiver = await realMedia(callId, agent, customer);
     await eventually(
       () => updates.some((c) => c.status === 'connected') && atCustomer.some((c) => c.status === 'connected'),
       'both sides to hear the call is connected',
@@ -524,7 +527,7 @@ describe('calls against the real mediasoup worker', () => {
     await joinAndProduce(agent, callId, 1414);
     await joinAndProduce(customer, callId, 1515);
     const updates = record(agent, 'call:updated');
-    await mediaFromAgentToCustomer(callId, agent, customer);
+    await realMedia(callId, agent, customer);
     await eventually(
       () => updates.some((c) => c.status === 'connected'),
       'the SFU to see media flow',
@@ -648,6 +651,53 @@ describe('calls against the real mediasoup worker', () => {
     const refused = await qa.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES });
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('connects only on media between the customer and support: agent to supervisor is not enough, and a call a supervisor started connects', async () => {
+    // A supervisor and the agent see each other while the customer is on the line but silent.
+    const { agent, customer, callId } = await ringAndAnswer('Staff only');
+    const updates = record(agent, 'call:updated');
+    await joinAndProduce(agent, callId, 2323);
+    ok(await customer.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const supervisor = await socketFor('supervisor');
+    ok(await supervisor.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const toSupervisor = await realMedia(callId, agent, supervisor);
+    // The SFU's evidence reaches the service: the supervisor is marked receiving.
+    const supervisorId = await whoami(supervisor);
+    const receivingAt = async () => {
+      const [row] = await t.app.db.db
+        .select({ at: callParticipants.receivingAt })
+        .from(callParticipants)
+        .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, supervisorId)));
+      return row?.at ?? null;
+    };
+    const deadline = Date.now() + 20_000;
+    while (!(await receivingAt()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await receivingAt()).toBeInstanceOf(Date);
+    expect(toSupervisor.packets()).toBeGreaterThan(0);
+    // The same evidence again, awaited to its end: between staff only, it does not connect the call.
+    await t.app.calls.mediaFlowed(callId, await whoami(agent), supervisorId, new Date());
+    const staffOnly = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(staffOnly.connectedAt).toBeNull();
+    expect(updates.some((u) => u.status === 'connected')).toBe(false);
+
+    // A supervisor starts a call: their media reaching the customer connects it.
+    const ticket = await newTicket('Supervisor calls');
+    const sup = await socketFor('supervisor');
+    const cust = await socketFor('customer');
+    const incoming = record(cust, 'call:incoming');
+    const started = ok(await sup.emitWithAck('call:start', { ticketId: ticket.id }));
+    await eventually(() => incoming.some((c) => c.id === started.id), 'the ring at the customer');
+    const supUpdates = record(sup, 'call:updated');
+    for (const s of [sup, cust])
+      ok(await s.emitWithAck('call:join', { callId: started.id, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    await realMedia(started.id, sup, cust);
+    await eventually(
+      () => supUpdates.some((c) => c.status === 'connected'),
+      'the supervisor’s call to connect',
+      20_000,
+    );
+    ok(await sup.emitWithAck('call:hangup', { callId: started.id }));
   });
 
   it('keeps another customer out of the call', async () => {
