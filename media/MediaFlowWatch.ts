@@ -9,7 +9,7 @@ export interface FlowCheckTiming {
   maxIntervalMs: number;
 }
 
-export const DEFAULT_FLOW_CHECK: FlowCheckTiming = { intervalMs: 250, maxIntervalMs: 2_000 };
+export const DEFAULT_FLOW_CHECK: FlowCheckTiming = { intervalMs: 250, maxIntervalMs: 1_000 };
 
 /** What the SFU saw of one track going from one peer to another, from mediasoup's counters. */
 export interface FlowReading {
