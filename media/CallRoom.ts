@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError } from './errors';
+import { DEFAULT_FLOW_CHECK, type FlowCheckTiming, type FlowReading, MediaFlowWatch } from './MediaFlowWatch';
 import { type MediaSource, Peer, type PeerInfo } from './Peer';
 
 /** See `produce`: a little over libwebrtc's minimum interval between keyframes sent on request. */
@@ -54,6 +55,8 @@ export const JOIN_TIMEOUT_MS = 30_000;
  *    waiting peer's tracks when it is admitted (`waiting` says which);
  *  - `producerClosed` (ProducerInfo), `producerPaused` / `producerResumed` (ProducerInfo);
  *  - `consumerClosed` (peer, consumerId) when what a peer was receiving went away;
+ *  - `mediaFlow` (from, to) the first time the SFU itself sees media from one peer in the call
+ *    reach another (see MediaFlowWatch): once per ordered pair, whatever the clients report;
  *  - `closed` once, after close() or when the router's worker died (`workerDied` is true then).
  */
 export class CallRoom extends EventEmitter {
@@ -63,13 +66,20 @@ export class CallRoom extends EventEmitter {
   readonly waiting = new Map<string, Peer>();
   private closedFlag = false;
   workerDied = false;
+  private readonly flow: MediaFlowWatch;
 
   private constructor(
     readonly callId: string,
     readonly router: types.Router,
     private readonly transportOptions: types.WebRtcTransportOptions,
+    flowCheck: FlowCheckTiming,
   ) {
     super();
+    this.flow = new MediaFlowWatch(
+      () => this.peers.values(),
+      (from, to) => this.emit('mediaFlow', from, to),
+      flowCheck,
+    );
     router.observer.once('close', () => {
       // The router closes on its own only when its worker dies.
       if (!this.closedFlag) {
@@ -83,8 +93,14 @@ export class CallRoom extends EventEmitter {
     callId: string,
     router: types.Router,
     transportOptions: types.WebRtcTransportOptions,
+    flowCheck: FlowCheckTiming = DEFAULT_FLOW_CHECK,
   ): Promise<CallRoom> {
-    return new CallRoom(callId, router, transportOptions);
+    return new CallRoom(callId, router, transportOptions, flowCheck);
+  }
+
+  /** What the SFU sees flowing between the peers in the call now (mediasoup's counters). */
+  readFlows(): Promise<FlowReading[]> {
+    return this.flow.read({ all: true });
   }
 
   get closed(): boolean {
@@ -157,6 +173,7 @@ export class CallRoom extends EventEmitter {
       ),
     ]);
     for (const producer of held) if (!producer.closed) this.emit('newProducer', producerInfo(peer, producer));
+    this.flow.kick();
   }
 
   private enter(peer: Peer): void {
@@ -208,7 +225,9 @@ export class CallRoom extends EventEmitter {
     }
     peer.addTransport(transport);
     transport.on('dtlsstatechange', (state) => {
-      if (state === 'connected') peer.joinedAt ??= new Date();
+      if (state !== 'connected') return;
+      peer.joinedAt ??= new Date();
+      this.flow.kick();
     });
     return {
       id: transport.id,
@@ -272,7 +291,7 @@ export class CallRoom extends EventEmitter {
     }
     // Admitted while this was being made: `admit` did not see it.
     if (producer.paused && !peer.waiting) await producer.resume();
-    return this.attachProducer(peer, producer);
+    return this.attachProducer(peer, producer, transport);
   }
 
   /**
@@ -280,11 +299,12 @@ export class CallRoom extends EventEmitter {
    * producers fed from outside a browser (RTP into a PlainTransport of this router: the tests'
    * and benchmarks' media sources).
    */
-  attachProducer(peer: Peer, producer: types.Producer): ProducerInfo {
-    peer.addProducer(producer);
+  attachProducer(peer: Peer, producer: types.Producer, carrier?: types.WebRtcTransport): ProducerInfo {
+    peer.addProducer(producer, carrier);
     const info = producerInfo(peer, producer);
     producer.observer.once('close', () => this.emit('producerClosed', info));
     this.emit('newProducer', info);
+    this.flow.kick();
     return info;
   }
 
@@ -309,11 +329,7 @@ export class CallRoom extends EventEmitter {
       paused: true,
       appData: { source: producer.appData.source },
     });
-    peer.addConsumer(consumer);
-    consumer.on('producerclose', () => {
-      consumer.close();
-      this.emit('consumerClosed', peer, consumer.id);
-    });
+    this.attachConsumer(peer, consumer, transport);
     return {
       id: consumer.id,
       producerId,
@@ -325,6 +341,19 @@ export class CallRoom extends EventEmitter {
       producerPaused: consumer.producerPaused,
       waiting: owner.waiting,
     };
+  }
+
+  /**
+   * Makes `consumer` one of `peer`'s received tracks, as `consume` does. Also for receivers outside
+   * a browser (a PlainTransport of this router sending to a local socket: the tests' receivers).
+   */
+  attachConsumer(peer: Peer, consumer: types.Consumer, carrier?: types.WebRtcTransport): void {
+    peer.addConsumer(consumer, carrier);
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.emit('consumerClosed', peer, consumer.id);
+    });
+    this.flow.kick();
   }
 
   async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
@@ -339,6 +368,7 @@ export class CallRoom extends EventEmitter {
     // reach the sending browser within 300 ms of the first, which it ignores, and mediasoup then
     // holds every further request (the receiver's own included) for a second.
     await consumer.resume();
+    this.flow.kick();
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<ProducerInfo> {
@@ -347,7 +377,10 @@ export class CallRoom extends EventEmitter {
     producer.appData.pausedBySender = paused;
     if (peer.waiting) return producerInfo(peer, producer);
     if (paused) await producer.pause();
-    else await producer.resume();
+    else {
+      await producer.resume();
+      this.flow.kick();
+    }
     const info = producerInfo(peer, producer);
     this.emit(paused ? 'producerPaused' : 'producerResumed', info);
     return info;
@@ -361,6 +394,7 @@ export class CallRoom extends EventEmitter {
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    this.flow.close();
     for (const peer of this.allPeers()) peer.close();
     this.peers.clear();
     this.waiting.clear();

@@ -4,6 +4,7 @@ import * as mediasoup from 'mediasoup';
 import { CallRoom } from './CallRoom';
 import { MEDIA_CODECS } from './codecs';
 import { MediaError } from './errors';
+import type { FlowCheckTiming } from './MediaFlowWatch';
 
 /** How long a new call waits for a media worker when none is alive (see createRouter); less than
  * the 10 s a browser waits for an answer to its join. */
@@ -19,6 +20,8 @@ export interface MediaServerOptions {
   listenIps: Array<{ ip: string; announcedIp?: string }>;
   rtcMinPort: number;
   rtcMaxPort: number;
+  /** How often each room reads mediasoup's counters while it waits for media to flow (tests). */
+  flowCheck?: FlowCheckTiming;
 }
 
 interface Logger {
@@ -194,7 +197,12 @@ export class MediaServer extends EventEmitter {
     if (!pending) {
       pending = (async () => {
         const router = await this.createRouter({ callId });
-        const room = await CallRoom.create(callId, router, this.webRtcTransportOptions());
+        const room = await CallRoom.create(
+          callId,
+          router,
+          this.webRtcTransportOptions(),
+          this.options.flowCheck,
+        );
         this.rooms.set(callId, room);
         room.once('closed', () => {
           if (this.rooms.get(callId) === room) this.rooms.delete(callId);

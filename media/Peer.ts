@@ -22,6 +22,12 @@ export class Peer extends EventEmitter {
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
+  /**
+   * The browser transport each producer and consumer travels on, for the SFU's own evidence that
+   * media flows (MediaFlowWatch). Tracks fed by the server itself (a PlainTransport it made: the
+   * tests' and benchmarks' RTP sources and receivers) have none: no DTLS to wait for.
+   */
+  private readonly carriers = new Map<string, types.WebRtcTransport>();
   rtpCapabilities: types.RtpCapabilities | undefined;
   /** Set once the client said its transports and local tracks are ready (see CallRoom.join). */
   joinedAt: Date | undefined;
@@ -72,14 +78,31 @@ export class Peer extends EventEmitter {
     transport.observer.once('close', () => this.transports.delete(transport.id));
   }
 
-  addProducer(producer: types.Producer): void {
+  addProducer(producer: types.Producer, carrier?: types.WebRtcTransport): void {
     this.producers.set(producer.id, producer);
-    producer.observer.once('close', () => this.producers.delete(producer.id));
+    if (carrier) this.carriers.set(producer.id, carrier);
+    producer.observer.once('close', () => {
+      this.producers.delete(producer.id);
+      this.carriers.delete(producer.id);
+    });
   }
 
-  addConsumer(consumer: types.Consumer): void {
+  addConsumer(consumer: types.Consumer, carrier?: types.WebRtcTransport): void {
     this.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    if (carrier) this.carriers.set(consumer.id, carrier);
+    consumer.observer.once('close', () => {
+      this.consumers.delete(consumer.id);
+      this.carriers.delete(consumer.id);
+    });
+  }
+
+  /**
+   * Whether the transport carrying this producer or consumer has finished its DTLS handshake with
+   * the browser (mediasoup's own state, not the client's word). Server-fed tracks have no handshake.
+   */
+  carrierConnected(producerOrConsumerId: string): boolean {
+    const carrier = this.carriers.get(producerOrConsumerId);
+    return !carrier || (!carrier.closed && carrier.dtlsState === 'connected');
   }
 
   /** Idempotent. Closing the transports closes their producers and consumers with them. */
@@ -90,6 +113,7 @@ export class Peer extends EventEmitter {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+    this.carriers.clear();
     this.emit('closed');
   }
 }

@@ -199,7 +199,10 @@ export interface CallView {
   status: CallStatus;
   startedAt: string;
   answeredAt: string | null;
-  /** Both sides are receiving each other's media. */
+  /**
+   * When the SFU first saw media flow between the customer and support, in either direction
+   * (from mediasoup's own transport states and counters, never from a client's report).
+   */
   connectedAt: string | null;
   endedAt: string | null;
   endReason: CallEndReason | null;
@@ -295,7 +298,7 @@ export interface CallStatsReport {
   frameWidth?: number;
   frameHeight?: number;
   framesDecoded?: number;
-  /** Bytes of media received so far; > 0 means this side is receiving. */
+  /** Bytes of media received so far (for the summary; the server decides "connected" itself). */
   bytesReceived?: number;
 }
 

@@ -77,7 +77,7 @@ export class CallsRepository {
       .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)));
   }
 
-  /** Returns true when this call marked the participant receiving for the first time. */
+  /** Records when media first reached the participant; returns true the first time only. */
   async markReceiving(callId: string, userId: string, at: Date): Promise<boolean> {
     const rows = await this.db
       .update(callParticipants)

@@ -1,3 +1,4 @@
+import type { CallRoom } from '../../media/CallRoom';
 import type { MediaServer } from '../../media/MediaServer';
 import type { Peer } from '../../media/Peer';
 import type {
@@ -36,6 +37,8 @@ export class CallsService {
   private readonly ringTimers = new Map<string, NodeJS.Timeout>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private readonly stats = new StatsAggregator();
+  /** Media rooms whose `mediaFlow` this service listens to (see `watch`). */
+  private readonly watched = new WeakSet<CallRoom>();
   /**
    * Runs just before a call's media room closes (set by the composition root): recording must stop
    * while media still flows, so FFmpeg can finish its files.
@@ -241,7 +244,7 @@ export class CallsService {
         row;
       this.clearRing(callId);
     }
-    const room = await this.media.getOrCreateRoom(callId);
+    const room = this.watch(await this.media.getOrCreateRoom(callId));
     // Got ready on the device check (`prepare`) and let in: it keeps its transports and tracks.
     const admitted =
       options.admitted && room.peers.get(actor.id) === options.admitted ? options.admitted : undefined;
@@ -291,7 +294,7 @@ export class CallsService {
     rtpCapabilities: Record<string, unknown>,
   ): Promise<{ routerRtpCapabilities: Record<string, unknown>; iceServers: IceServer[] }> {
     await this.checkEntry(actor, callId, rtpCapabilities);
-    const room = await this.media.getOrCreateRoom(callId);
+    const room = this.watch(await this.media.getOrCreateRoom(callId));
     await room.prepare({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never);
     return {
       routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
@@ -330,27 +333,46 @@ export class CallsService {
   }
 
   /**
-   * A browser's periodic quality report. The first report that shows media arriving marks that
-   * side as receiving; when the agent and the customer both receive, the call is connected, which
-   * also counts as the ticket's first response.
+   * A browser's periodic quality report, kept for the call's statistics summary (QA, the ticket's
+   * snapshot). It decides nothing: whether the call is connected is the SFU's to say (`mediaFlowed`).
    */
   async reportStats(actor: PublicUser, callId: string, report: CallStatsReport): Promise<void> {
     const room = this.media.getRoom(callId);
     if (!room?.peers.has(actor.id)) throw conflict('Join the call before reporting statistics.');
     this.stats.add(callId, actor.id, report);
-    if (!report.bytesReceived || report.bytesReceived <= 0) return;
-    if (!(await this.repo.markReceiving(callId, actor.id, new Date()))) return;
+  }
+
+  /** Listens, once per room, for the SFU's evidence that media flows (see `mediaFlowed`). */
+  private watch(room: CallRoom): CallRoom {
+    if (this.watched.has(room)) return room;
+    this.watched.add(room);
+    room.on('mediaFlow', (from: Peer, to: Peer) => {
+      this.mediaFlowed(room.callId, from.id, to.id, new Date()).catch((err) =>
+        this.logger.error({ err, callId: room.callId }, 'could not record media flowing'),
+      );
+    });
+    return room;
+  }
+
+  /**
+   * The SFU saw media from `fromId` reach `toId` (both transports DTLS-connected, bytes in on the
+   * producer and out on the consumer). The receiver is marked receiving; media between the customer
+   * and someone from support, in either direction, makes the call connected, which also counts as
+   * the ticket's first response. One direction is enough: a customer whose camera and microphone
+   * are blocked still sees and hears the agent.
+   */
+  async mediaFlowed(callId: string, fromId: string, toId: string, at: Date): Promise<void> {
+    await this.repo.markReceiving(callId, toId, at);
     const participants = await this.repo.participants([callId]);
-    const sides = participants.filter((p) => p.role !== 'supervisor');
-    if (sides.length < 2 || !sides.every((p) => p.receivingAt)) return;
-    const now = new Date();
+    const roles = [fromId, toId].map((id) => participants.find((p) => p.userId === id)?.role);
+    if (!roles.includes('customer') || !roles.some((r) => r === 'agent' || r === 'supervisor')) return;
     const connected = await this.repo.transition(callId, ['connecting', 'ringing'], {
       status: 'connected',
-      connectedAt: now,
+      connectedAt: at,
     });
     if (!connected) return;
     await this.publishTimeline('call.connected', connected, null, {});
-    await this.countAsFirstResponse(connected, now);
+    await this.countAsFirstResponse(connected, at);
   }
 
   private async countAsFirstResponse(call: CallRow, at: Date): Promise<void> {

@@ -230,7 +230,7 @@ export const calls = pgTable(
     status: callStatusEnum('status').notNull().default('ringing'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     answeredAt: timestamp('answered_at', { withTimezone: true }),
-    /** Both sides receiving each other's media. */
+    /** When the SFU first saw media between the customer and support, in either direction. */
     connectedAt: timestamp('connected_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     endReason: callEndReasonEnum('end_reason'),
@@ -254,7 +254,7 @@ export const callParticipants = pgTable(
     joinedAt: timestamp('joined_at', { withTimezone: true }),
     /** Last time they left; cleared when they rejoin. */
     leftAt: timestamp('left_at', { withTimezone: true }),
-    /** When this side first reported receiving media. */
+    /** When the SFU first saw media reach this person (mediasoup's counters, not their report). */
     receivingAt: timestamp('receiving_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.callId, t.userId] })],

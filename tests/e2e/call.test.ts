@@ -267,8 +267,8 @@ describe('video calls in the browser', () => {
     expect(await agent.locator(REMOTE_CAMERA).count()).toBe(0);
     await customer.getByRole('button', { name: 'Join call' }).click();
     // The test's own clock starts when the agent's screen says "Connected" (the server marks a
-    // call connected once both sides receive media), watched from the click on, not after the
-    // slower decoding checks below.
+    // call connected once its media server sees media flow between them), watched from the click
+    // on, not after the slower decoding checks below.
     const connectedSeen = agent
       .locator('[data-call-status="connected"]')
       .waitFor()

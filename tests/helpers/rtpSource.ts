@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
+import type { CallRoom } from '../../media/CallRoom';
+import type { Peer } from '../../media/Peer';
 
 /**
  * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
@@ -93,6 +96,36 @@ export async function startRtpSource(
       ffmpeg.kill('SIGKILL');
       videoTransport.close();
       audioTransport.close();
+    },
+  };
+}
+
+/**
+ * A real receiver without a browser: a consumer of `producerId` for `peer`, on a PlainTransport
+ * that sends the RTP to a local UDP socket, which counts the packets it gets. The SFU treats it as
+ * one of the peer's received tracks (as a browser's would be once DTLS is done).
+ */
+export async function startRtpReceiver(
+  room: CallRoom,
+  peer: Peer,
+  producerId: string,
+): Promise<{ consumer: types.Consumer; packets: () => number; stop: () => void }> {
+  const socket = dgram.createSocket('udp4');
+  let packets = 0;
+  socket.on('message', () => {
+    packets++;
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true });
+  await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
+  const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities });
+  room.attachConsumer(peer, consumer);
+  return {
+    consumer,
+    packets: () => packets,
+    stop: () => {
+      transport.close();
+      socket.close();
     },
   };
 }

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { callParticipants } from '../../server/db/schema';
 import type { AckResult, CallView, TicketView } from '../../signaling/protocol';
 import {
   BROWSER_RTP_CAPABILITIES,
@@ -8,6 +10,7 @@ import {
   opusRtpParameters,
   vp8RtpParameters,
 } from '../helpers/callClient';
+import { startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
@@ -15,6 +18,7 @@ describe('calls against the real mediasoup worker', () => {
   let t: TestApp;
   const tokens: Record<string, string> = {};
   const open: ClientSocket[] = [];
+  const stops: Array<() => void> = [];
 
   async function socketFor(who: string) {
     const s = await connectSocket(t.url, tokens[who]!);
@@ -53,9 +57,31 @@ describe('calls against the real mediasoup worker', () => {
     return { ticket, agent, customer, callId: call.id, customerId };
   }
 
+  /**
+   * Real media from one person to another through the SFU, and nothing back: FFmpeg's RTP becomes
+   * a track of the sender's peer, and a UDP receiver one of the receiver's (as a browser's would
+   * after DTLS). From the agent to the customer it is a customer whose camera and microphone are
+   * blocked.
+   */
+  async function realMedia(callId: string, from: ClientSocket, to: ClientSocket) {
+    const room = t.app.media.getRoom(callId)!;
+    const source = await startRtpSource(room.router, { seconds: 30 });
+    room.attachProducer(room.getPeer(await whoami(from)), source.video);
+    const receiver = await startRtpReceiver(room, room.getPeer(await whoami(to)), source.video.id);
+    stops.push(() => {
+      receiver.stop();
+      source.stop();
+    });
+    return receiver;
+  }
+
   beforeAll(async () => {
     t = await startTestApp({ env: { CALL_RING_SECONDS: '1', CALL_REJOIN_GRACE_SECONDS: '1' } });
     for (const [key, email] of Object.entries(DEMO)) tokens[key] = await login(t.url, email);
+  });
+  afterEach(() => {
+    // FFmpeg encoders left running would load the machine for the next tests.
+    for (const stop of stops.splice(0)) stop();
   });
   afterAll(async () => {
     for (const s of open) s.close();
@@ -311,6 +337,7 @@ describe('calls against the real mediasoup worker', () => {
     await joinAndProduce(agent, callId, 1212);
     await joinAndProduce(customer, callId, 1313);
     const updates = record(agent, 'call:updated');
+    await realMedia(callId, agent, customer);
     ok(
       await agent.emitWithAck('call:stats', {
         callId,
@@ -330,7 +357,11 @@ describe('calls against the real mediasoup worker', () => {
         stats: { bytesReceived: 4000, rttMs: 30, packetLoss: 0.01, inboundKbps: 600 },
       }),
     );
-    await eventually(() => updates.some((c) => c.status === 'connected'), 'the call to be connected');
+    await eventually(
+      () => updates.some((c) => c.status === 'connected'),
+      'the SFU to see media flow',
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 1100));
     const ended = ok(await customer.emitWithAck('call:hangup', { callId })) as CallView;
     expect(ended).toMatchObject({ status: 'ended', endReason: 'hangup' });
@@ -367,6 +398,119 @@ describe('calls against the real mediasoup worker', () => {
     ).toEqual([20, 30]);
   });
 
+  it('connects a one-way call (the customer sends nothing) when the SFU sees the agent’s media reach the customer, and times it', async () => {
+    const { ticket, agent, customer, callId, customerId } = await ringAndAnswer('One-way call');
+    const updates = record(agent, 'call:updated');
+    const atCustomer = record(customer, 'call:updated');
+    await joinAndProduce(agent, callId, 1818);
+    // The customer joins with nothing to send (camera and microphone blocked) and sends no stats.
+    ok(await customer.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const receiver = await realMedia(callId, agent, customer);
+    await eventually(
+      () => updates.some((c) => c.status === 'connected') && atCustomer.some((c) => c.status === 'connected'),
+      'both sides to hear the call is connected',
+      20_000,
+    );
+    // What made it connected is media that really arrived.
+    expect(receiver.packets()).toBeGreaterThan(0);
+    const flows = await t.app.media.getRoom(callId)!.readFlows();
+    const agentId = await whoami(agent);
+    expect(flows.find((f) => f.toPeerId === customerId && f.consumerBytes > 0)).toMatchObject({
+      fromPeerId: agentId,
+      carriersConnected: true,
+    });
+    expect(flows.some((f) => f.fromPeerId === customerId)).toBe(false);
+    const connectedAt = Date.parse(updates.find((c) => c.status === 'connected')!.connectedAt!);
+    await eventually(() => Date.now() - connectedAt >= 1500, 'a second and a half of call', 5000);
+    const ended = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(ended.connectedSeconds).toBeGreaterThanOrEqual(1);
+    const timeline = await timelineTypes(ticket.id);
+    expect(timeline.find((e) => e.type === 'call.ended')?.data.connectedSeconds).toBe(ended.connectedSeconds);
+    expect(timeline.find((e) => e.type === 'ticket.first_response')?.data).toMatchObject({
+      via: 'call',
+      callId,
+    });
+    const view = (await (
+      await fetch(`${t.url}/api/tickets/${ticket.id}`, {
+        headers: { authorization: `Bearer ${tokens.agentL1}` },
+      })
+    ).json()) as TicketView;
+    expect(view.firstResponseAt).not.toBeNull();
+    expect(view.callSeconds).toBe(ended.connectedSeconds);
+  });
+
+  it('never marks a call connected on the clients’ word: statistics that claim media, with none flowing, change nothing', async () => {
+    const { ticket, agent, customer, callId } = await ringAndAnswer('Claimed, not connected');
+    const updates = record(agent, 'call:updated');
+    const a = await joinAndProduce(agent, callId, 1919);
+    const c = await joinAndProduce(customer, callId, 2020);
+    // Each consumes and resumes the other's track, as a browser would, but no DTLS and no RTP.
+    for (const [s, recv, producerId] of [
+      [agent, a.recv.id, c.producerId],
+      [customer, c.recv.id, a.producerId],
+    ] as const) {
+      const consumer = ok(await s.emitWithAck('call:consume', { callId, transportId: recv, producerId }));
+      ok(await s.emitWithAck('call:consumer:resume', { callId, consumerId: consumer.id }));
+    }
+    for (const s of [agent, customer]) {
+      ok(
+        await s.emitWithAck('call:stats', {
+          callId,
+          stats: {
+            bytesReceived: 1,
+            inboundKbps: 900,
+            framesDecoded: 300,
+            frameWidth: 640,
+            frameHeight: 480,
+          },
+        }),
+      );
+    }
+    // Claims used to connect the call before their acknowledgement; now nothing moves.
+    const call = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(call).toMatchObject({ status: 'ended', connectedAt: null, connectedSeconds: 0 });
+    expect(updates.some((u) => u.status === 'connected')).toBe(false);
+    const types = (await timelineTypes(ticket.id)).map((e) => e.type);
+    expect(types).not.toContain('call.connected');
+    expect(types).not.toContain('ticket.first_response');
+    // The claims still count for the statistics summary.
+    expect(Object.keys((call.statsSummary as any).participants)).toHaveLength(2);
+  });
+
+  it('never counts media that reached only the SFU: a real sender, a receiver that never completed DTLS', async () => {
+    const { agent, customer, callId } = await ringAndAnswer('Half way');
+    const updates = record(agent, 'call:updated');
+    await joinAndProduce(agent, callId, 2121);
+    const c = await joinAndProduce(customer, callId, 2222);
+    const room = t.app.media.getRoom(callId)!;
+    const source = await startRtpSource(room.router, { seconds: 30 });
+    stops.push(source.stop);
+    room.attachProducer(room.getPeer(await whoami(agent)), source.video);
+    // The customer's browser-less client consumes the real track on its (never connected) transport.
+    const consumer = ok(
+      await customer.emitWithAck('call:consume', {
+        callId,
+        transportId: c.recv.id,
+        producerId: source.video.id,
+      }),
+    );
+    ok(await customer.emitWithAck('call:consumer:resume', { callId, consumerId: consumer.id }));
+    for (const s of [agent, customer])
+      ok(await s.emitWithAck('call:stats', { callId, stats: { bytesReceived: 50_000 } }));
+    // The SFU receives the agent's media, and sees that none of it can reach the customer.
+    const deadline = Date.now() + 10_000;
+    let flow = (await room.readFlows()).find((f) => f.consumerId === consumer.id);
+    while (!(flow && flow.producerBytes > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      flow = (await room.readFlows()).find((f) => f.consumerId === consumer.id);
+    }
+    expect(flow).toMatchObject({ carriersConnected: false, consumerBytes: 0 });
+    expect(flow!.producerBytes).toBeGreaterThan(0);
+    const call = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(call.connectedAt).toBeNull();
+    expect(updates.some((u) => u.status === 'connected')).toBe(false);
+  });
+
   it('gives supervisors each agent’s call time and its share of their resolved tickets’ time', async () => {
     const agents = async () => {
       const res = await fetch(`${t.url}/api/agents`, {
@@ -384,9 +528,12 @@ describe('calls against the real mediasoup worker', () => {
     await joinAndProduce(agent, callId, 1414);
     await joinAndProduce(customer, callId, 1515);
     const updates = record(agent, 'call:updated');
-    for (const s of [agent, customer])
-      ok(await s.emitWithAck('call:stats', { callId, stats: { bytesReceived: 900 } }));
-    await eventually(() => updates.some((c) => c.status === 'connected'), 'the call to be connected');
+    await realMedia(callId, agent, customer);
+    await eventually(
+      () => updates.some((c) => c.status === 'connected'),
+      'the SFU to see media flow',
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 2100));
     const ended = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
     expect(ended.connectedSeconds).toBeGreaterThanOrEqual(2);
@@ -517,6 +664,53 @@ describe('calls against the real mediasoup worker', () => {
     const refused = await qa.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES });
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
+
+  it('connects only on media between the customer and support: agent to supervisor is not enough, and a call a supervisor started connects', async () => {
+    // A supervisor and the agent see each other while the customer is on the line but silent.
+    const { agent, customer, callId } = await ringAndAnswer('Staff only');
+    const updates = record(agent, 'call:updated');
+    await joinAndProduce(agent, callId, 2323);
+    ok(await customer.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const supervisor = await socketFor('supervisor');
+    ok(await supervisor.emitWithAck('call:join', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const toSupervisor = await realMedia(callId, agent, supervisor);
+    // The SFU's evidence reaches the service: the supervisor is marked receiving.
+    const supervisorId = await whoami(supervisor);
+    const receivingAt = async () => {
+      const [row] = await t.app.db.db
+        .select({ at: callParticipants.receivingAt })
+        .from(callParticipants)
+        .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, supervisorId)));
+      return row?.at ?? null;
+    };
+    const deadline = Date.now() + 20_000;
+    while (!(await receivingAt()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await receivingAt()).toBeInstanceOf(Date);
+    expect(toSupervisor.packets()).toBeGreaterThan(0);
+    // The same evidence again, awaited to its end: between staff only, it does not connect the call.
+    await t.app.calls.mediaFlowed(callId, await whoami(agent), supervisorId, new Date());
+    const staffOnly = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
+    expect(staffOnly.connectedAt).toBeNull();
+    expect(updates.some((u) => u.status === 'connected')).toBe(false);
+
+    // A supervisor starts a call: their media reaching the customer connects it.
+    const ticket = await newTicket('Supervisor calls');
+    const sup = await socketFor('supervisor');
+    const cust = await socketFor('customer');
+    const incoming = record(cust, 'call:incoming');
+    const started = ok(await sup.emitWithAck('call:start', { ticketId: ticket.id }));
+    await eventually(() => incoming.some((c) => c.id === started.id), 'the ring at the customer');
+    const supUpdates = record(sup, 'call:updated');
+    for (const s of [sup, cust])
+      ok(await s.emitWithAck('call:join', { callId: started.id, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    await realMedia(started.id, sup, cust);
+    await eventually(
+      () => supUpdates.some((c) => c.status === 'connected'),
+      'the supervisor’s call to connect',
+      20_000,
+    );
+    ok(await sup.emitWithAck('call:hangup', { callId: started.id }));
   });
 
   it('keeps another customer out of the call', async () => {

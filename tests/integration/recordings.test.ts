@@ -10,7 +10,7 @@ import { RecordingsService } from '../../server/recordings/service';
 import { TicketsRepository } from '../../server/tickets/repository';
 import type { RecordingNotice, TicketView } from '../../signaling/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../helpers/callClient';
-import { probe, startRtpSource } from '../helpers/rtpSource';
+import { probe, startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
@@ -306,10 +306,13 @@ describe('call recording with FFmpeg', () => {
   });
 
   it('starts by rule for a P1 ticket once the call connects', async () => {
-    const { agent, customer, callId } = await liveCall(t, tokens, sockets, 'P1');
+    const { agent, customer, callId, source } = await liveCall(t, tokens, sockets, 'P1');
     const states = record(agent, 'recording:state');
-    ok(await agent.emitWithAck('call:stats', { callId, stats: { bytesReceived: 1000 } }));
-    ok(await customer.emitWithAck('call:stats', { callId, stats: { bytesReceived: 1000 } }));
+    // The call connects when the SFU sees the agent's media reach the customer.
+    const room = t.app.media.getRoom(callId)!;
+    const customerId = ok(await customer.emitWithAck('session:whoami', {})).id;
+    const receiver = await startRtpReceiver(room, room.getPeer(customerId), source.video.id);
+    cleanups.push(async () => receiver.stop());
     await eventually(
       () => states.some((s) => s.status === 'recording'),
       'the rule to start recording',

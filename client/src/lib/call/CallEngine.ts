@@ -173,9 +173,8 @@ export interface CallEngineDeps {
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 
-/** Every 2 s a statistics report; until media first arrives, every 250 ms (see `startStats`). */
+/** A statistics reading and report every 2 s (see `startStats`). */
 const STATS_INTERVAL_MS = 2_000;
-const STATS_FAST_INTERVAL_MS = 250;
 /** A transport that stays failed this long after an ICE restart is rebuilt by joining again. */
 const ICE_RESTART_GIVE_UP_MS = 10_000;
 
@@ -267,11 +266,7 @@ export class CallEngine {
   private readonly closedProducers = new Set<string>();
   private readonly iceRestarts = new Map<string, ReturnType<typeof setTimeout> | null>();
   private statsTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The running statistics loop (see `startStats`), to bring its next reading forward. */
-  private statsTick: { generation: number; tick: () => Promise<void> } | null = null;
   private lastSample: StatsSample | null = null;
-  private reportedReceiving = false;
-  private lastStatsSentAt = 0;
   /**
    * The head start taken on the device check (`prepare`): resolves true once the transports are
    * made and the check's tracks are being sent (held by the server). `staged` is true from then
@@ -385,10 +380,7 @@ export class CallEngine {
         }
         const pending = this.pendingProducers.get(info.producerId);
         if (pending) Object.assign(pending, { paused: info.paused, waiting });
-        if (changed) {
-          this.publishRemote();
-          this.statsSoon();
-        }
+        if (changed) this.publishRemote();
       }),
       s.on('call:consumer:closed', ({ callId, consumerId }) => {
         if (callId === this.callId) this.dropConsumer(consumerId);
@@ -1177,7 +1169,6 @@ export class CallEngine {
       callId: this.callId,
       consumerId: consumer.id,
     });
-    this.statsSoon();
   }
 
   private dropConsumer(consumerId: string): void {
@@ -1221,47 +1212,25 @@ export class CallEngine {
   // ----- statistics ---------------------------------------------------------------------------
 
   /**
-   * Reports connection quality every 2 s. The server marks the call connected when both sides
-   * report bytes received, so while a received track waits for its first bytes the engine looks
-   * every 250 ms and reports at once: the connected time then starts when the picture does, not
-   * up to 2 s later. With nothing to receive (alone in the call, the other side still answering)
-   * it keeps the 2 s pace: each reading costs the page a `getStats` of both transports and the
-   * quick pace only resumes when a track arrives (`statsSoon`).
+   * Reads and reports connection quality every 2 s, for the quality indicator and the call's
+   * statistics summary. Nothing depends on it arriving early: the server decides that the call is
+   * connected from what its media server sees, so the page does not spend `getStats` readings on
+   * it while the picture is starting.
    */
   private startStats(generation: number): void {
     clearTimeout(this.statsTimer);
     this.lastSample = null;
-    this.reportedReceiving = false;
     const tick = async () => {
       if (generation !== this.generation) return;
-      this.statsTimer = undefined; // a reading is under way (see statsSoon)
       try {
         await this.sampleAndReport();
       } catch (err) {
         this.log.warn('statistics failed', err);
       }
       if (generation !== this.generation) return;
-      this.statsTimer = setTimeout(tick, this.waitingForMedia() ? STATS_FAST_INTERVAL_MS : STATS_INTERVAL_MS);
+      this.statsTimer = setTimeout(tick, STATS_INTERVAL_MS);
     };
-    this.statsTick = { generation, tick };
-    this.statsTimer = setTimeout(tick, STATS_FAST_INTERVAL_MS);
-  }
-
-  /** A received track that has not been reported as receiving yet. */
-  private waitingForMedia(): boolean {
-    if (this.reportedReceiving) return false;
-    for (const entry of this.consumers.values()) if (!entry.waiting) return true;
-    return false;
-  }
-
-  /** A track arrived: go back to the quick pace until its bytes are seen (see `startStats`). */
-  private statsSoon(): void {
-    const current = this.statsTick;
-    if (!current || current.generation !== this.generation || !this.waitingForMedia()) return;
-    // A reading under way picks the quick pace itself when it ends.
-    if (this.statsTimer === undefined) return;
-    clearTimeout(this.statsTimer);
-    this.statsTimer = setTimeout(current.tick, STATS_FAST_INTERVAL_MS);
+    this.statsTimer = setTimeout(tick, STATS_INTERVAL_MS);
   }
 
   private async readStats(): Promise<{ send: RTCStatsReport | null; recv: RTCStatsReport | null }> {
@@ -1299,13 +1268,8 @@ export class CallEngine {
     // Unchanged figures (nothing flowing yet, mostly) do not re-render the call view.
     const quality = qualityOf(report);
     if (!sameJson(quality, this.snapshot.quality)) this.update({ quality });
-    const receiving = (report.bytesReceived ?? 0) > 0;
-    const due = now - this.lastStatsSentAt >= STATS_INTERVAL_MS - 50;
-    if (!due && !(receiving && !this.reportedReceiving)) return;
-    this.lastStatsSentAt = now;
     try {
       await this.signaling.request('call:stats', { callId: this.callId, stats: report });
-      if (receiving) this.reportedReceiving = true;
     } catch (err) {
       // Between a drop and the rejoin the server has no peer for us; the next report goes through.
       if (codeOf(err) !== 'conflict') this.log.warn('could not send statistics', err);

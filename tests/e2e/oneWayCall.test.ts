@@ -1,0 +1,180 @@
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CallView, TicketView } from '../../signaling/protocol';
+import {
+  apiLogin,
+  assertBrowserPrerequisites,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  collectPageErrors,
+  launchBrowser,
+  newContext,
+  openSignedIn,
+  screenshot,
+} from '../helpers/browser';
+import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+
+// A one-way call: the customer's browser blocks the camera and the microphone (a real denial by
+// Chromium, not a stub), so the customer only sees and hears the agent and sends nothing. The
+// server decides "connected" from what its media server sees, so both pages still say Connected,
+// the hang-up logs the time on the ticket, and the call counts as the first response.
+
+let app: TestApp;
+let browser: Browser;
+/** A second Chromium that answers every camera and microphone request with "denied". */
+let blocking: Browser;
+const pageErrors: string[][] = [];
+
+beforeAll(async () => {
+  assertBrowserPrerequisites();
+  [app, browser, blocking] = await Promise.all([
+    startTestApp({ env: { CALL_REJOIN_GRACE_SECONDS: '20' } }),
+    launchBrowser(),
+    chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [
+        ...CHROMIUM_ARGS.filter((flag) => flag !== '--use-fake-ui-for-media-stream'),
+        '--deny-permission-prompts',
+      ],
+    }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), blocking?.close()]);
+  await app?.close();
+});
+
+afterEach(() => {
+  expect(pageErrors.flat()).toEqual([]);
+});
+
+async function signedIn(on: Browser, email: string, viewport: { width: number; height: number }) {
+  const login = await apiLogin(app.url, email);
+  const context = await newContext(on, { viewport });
+  const page = await openSignedIn(context, login, `${app.url}/`, (p) => {
+    pageErrors.push(collectPageErrors(p));
+  });
+  return { page, token: login.token };
+}
+
+const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
+
+/** The agent's picture plays at the customer: a size, and frames that keep coming. */
+async function expectPicture(page: Page) {
+  await page.waitForFunction(
+    (sel) => (document.querySelector<HTMLVideoElement>(sel)?.videoWidth ?? 0) > 0,
+    REMOTE_CAMERA,
+    { timeout: 20_000, polling: 50 },
+  );
+  const frames = () =>
+    page.evaluate(
+      (sel) => document.querySelector<HTMLVideoElement>(sel)?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+      REMOTE_CAMERA,
+    );
+  const first = await frames();
+  await page.waitForFunction(
+    ([sel, n]) =>
+      (document.querySelector<HTMLVideoElement>(sel as string)?.getVideoPlaybackQuality().totalVideoFrames ??
+        0) > (n as number),
+    [REMOTE_CAMERA, first] as const,
+    { timeout: 10_000, polling: 100 },
+  );
+}
+
+describe('a call where the customer sends nothing', () => {
+  it('connects on the agent’s media alone: both pages say Connected, the time and the first response are logged', async () => {
+    const [agent, customer] = await Promise.all([
+      signedIn(browser, DEMO.agentL1, { width: 1440, height: 900 }),
+      signedIn(blocking, DEMO.customer, { width: 390, height: 844 }),
+    ]);
+    const created = await fetch(`${app.url}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${customer.token}` },
+      body: JSON.stringify({
+        subject: 'My camera is blocked',
+        description: 'Can you show me anyway?',
+        category: 'video_call',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const ticket = (await created.json()) as TicketView;
+
+    await agent.page.goto(`${app.url}/tickets/${ticket.id}`);
+    await agent.page.getByRole('button', { name: 'Start video call' }).click();
+    await agent.page.waitForURL(/\/call\//);
+    const callId = new URL(agent.page.url()).pathname.split('/').pop()!;
+
+    await customer.page
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    // The browser refused both devices; the check says so, and joining is still possible.
+    await customer.page.getByRole('alert').filter({ hasText: 'Camera and microphone are blocked' }).waitFor();
+    const joinedAt = Date.now();
+    await customer.page.getByRole('button', { name: 'Join call' }).click();
+
+    // The customer sees the agent; nothing goes the other way.
+    await expectPicture(customer.page);
+    const room = app.app.media.getRoom(callId)!;
+    const customerPeer = [...room.peers.values()].find((p) => p.info.role === 'customer')!;
+    expect(customerPeer.producers.size).toBe(0);
+
+    // Both pages leave "Connecting…": the server saw the agent's media reach the customer.
+    await Promise.all([
+      agent.page.locator('[data-call-status="connected"]').waitFor({ timeout: 20_000 }),
+      customer.page.locator('[data-call-status="connected"]').waitFor({ timeout: 20_000 }),
+    ]);
+    await screenshot(agent.page, 'one-way-call-agent-1440');
+    await screenshot(customer.page, 'one-way-call-customer-390');
+
+    // The agent's call clock runs (it counts from the server's connected moment); at 00:02 the
+    // agent hangs up.
+    await agent.page.waitForFunction(
+      () => {
+        const parts = (document.querySelector('[data-call-clock]')?.textContent ?? '').split(':').map(Number);
+        return parts.reduce((total, n) => total * 60 + n, 0) >= 2;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    await agent.page.getByRole('button', { name: 'Hang up' }).click();
+    const hungUpAt = Date.now();
+    await agent.page.getByRole('heading', { name: 'Call ended' }).waitFor();
+    await customer.page.getByRole('heading', { name: 'Call ended' }).waitFor();
+    expect(await agent.page.getByText('The call did not connect.').count()).toBe(0);
+    await screenshot(agent.page, 'one-way-call-ended-1440');
+
+    const calls = (await (
+      await fetch(`${app.url}/api/tickets/${ticket.id}/calls`, {
+        headers: { authorization: `Bearer ${agent.token}` },
+      })
+    ).json()) as { items: CallView[] };
+    const call = calls.items.find((c) => c.id === callId)!;
+    expect(call).toMatchObject({ status: 'ended', endReason: 'hangup' });
+    expect(call.connectedAt).not.toBeNull();
+    expect(call.connectedSeconds).toBeGreaterThanOrEqual(2);
+    // Timed from a moment after the customer joined (the server's clock and this test's are the
+    // machine's), up to the hang-up.
+    expect(Date.parse(call.connectedAt!)).toBeGreaterThanOrEqual(joinedAt);
+    expect(call.connectedSeconds).toBeLessThanOrEqual(Math.ceil((hungUpAt - joinedAt) / 1000));
+    const onTicket = (await (
+      await fetch(`${app.url}/api/tickets/${ticket.id}`, {
+        headers: { authorization: `Bearer ${agent.token}` },
+      })
+    ).json()) as TicketView;
+    expect(onTicket.callCount).toBe(1);
+    expect(onTicket.callSeconds).toBe(call.connectedSeconds);
+    expect(onTicket.firstResponseAt).not.toBeNull();
+    const timeline = (await (
+      await fetch(`${app.url}/api/tickets/${ticket.id}/timeline`, {
+        headers: { authorization: `Bearer ${agent.token}` },
+      })
+    ).json()) as { items: Array<{ type: string; data: Record<string, unknown> }> };
+    const types = timeline.items.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['call.connected', 'ticket.first_response', 'call.ended']));
+    expect(timeline.items.find((e) => e.type === 'call.ended')?.data.connectedSeconds).toBe(
+      call.connectedSeconds,
+    );
+  });
+});
