@@ -243,6 +243,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       calls,
       media,
       logger: logger.child({ component: 'call-signaling' }),
+      recordingNotice: (callId) => recordings.noticeFor(callId),
     });
     emitRecordingNotice = (notice) => io.to(callRoom(notice.callId)).emit('recording:state', notice);
     calls.beforeEnd = async (callId) => {
