@@ -115,6 +115,11 @@ export interface TicketView {
   snapshot: Record<string, unknown> | null;
   mergedIntoId: string | null;
   linkedTicketIds: string[];
+  /**
+   * Staff who follow the ticket without working it: the agent who escalated it keeps it in their
+   * "Following" queue and may add internal notes (server/tickets/access.ts, canNote).
+   */
+  followerIds: string[];
   attachments: AttachmentView[];
   firstResponseAt: string | null;
   /** Seconds from creation to the first response; null until there is one. */
@@ -143,7 +148,9 @@ export type SystemEvent =
   /** This ticket was merged into #number. */
   | { type: 'ticket.merged_into'; ticketId: string | null; number: number }
   /** #number was merged into this ticket. */
-  | { type: 'ticket.merged_from'; ticketId: string | null; number: number };
+  | { type: 'ticket.merged_from'; ticketId: string | null; number: number }
+  /** The ticket moved up to `tier`: a specialist is taking over (the customer is told so). */
+  | { type: 'ticket.escalated'; tier: Tier };
 
 export interface MessageView {
   id: string;

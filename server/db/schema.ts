@@ -166,6 +166,27 @@ export const ticketEvents = pgTable(
   (t) => [index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq)],
 );
 
+/**
+ * Staff who follow a ticket they no longer work. Today: the agent who escalated it (`reason`
+ * 'escalated'), recorded in the escalation's transaction. A follower keeps the ticket in their
+ * "Following" queue and may add internal notes to it (server/tickets/access.ts, canNote). A table
+ * rather than a scan of the timeline, so the access check and the queue are one indexed lookup.
+ */
+export const ticketFollowers = pgTable(
+  'ticket_followers',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').$type<'escalated'>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('ticket_followers_user_idx').on(t.userId)],
+);
+
 export const ticketLinks = pgTable(
   'ticket_links',
   {

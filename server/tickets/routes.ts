@@ -56,6 +56,7 @@ const ticketView = z
     snapshot: z.record(z.string(), z.unknown()).nullable(),
     mergedIntoId: z.string().nullable(),
     linkedTicketIds: z.array(z.string()),
+    followerIds: z.array(z.string()),
     attachments: z.array(attachment),
     firstResponseAt: z.string().nullable(),
     firstResponseSeconds: z.number().nullable(),
@@ -112,7 +113,7 @@ export function ticketRoutes(tickets: TicketsService, messages: MessagesService)
     defineRoute({
       method: 'get',
       path: '/api/tickets',
-      summary: 'My tickets (customers) or a queue: mine, tier, unassigned, breaching, all (staff)',
+      summary: 'My tickets (customers) or a queue: mine, tier, unassigned, breaching, following, all (staff)',
       tag: 'tickets',
       access: 'signed-in',
       query: listTicketsQuerySchema,

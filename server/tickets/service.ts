@@ -187,6 +187,7 @@ export class TicketsService {
       tier: query.tier ?? (view === 'tier' || view === 'unassigned' ? ownTier : undefined),
       assigneeId: view === 'mine' ? actor.id : undefined,
       unassigned: view === 'unassigned',
+      followedBy: view === 'following' ? actor.id : undefined,
     };
     if (view === 'tier' && !filter.tier)
       throw badRequest('The "tier" view needs an agent tier or a tier filter.');
@@ -383,6 +384,11 @@ export class TicketsService {
       }
       await repo.updateTicket(ticket.id, { tier, assigneeId: null });
       await writeNote({ ticketId: ticket.id, authorId: actor.id, kind: 'internal', body: note });
+      // Whoever escalated keeps following the ticket: it stays in their "Following" queue and they
+      // may add notes (canNote). The customer is told a specialist is taking over, in the words of
+      // their own language (a structured system message, worded by the client).
+      await repo.addFollower(ticket.id, actor.id, 'escalated');
+      await writeNote(systemMessage(ticket.id, { type: 'ticket.escalated', tier }));
       return [
         await this.record(repo, ticket.id, 'ticket.escalated', actor.id, {
           from: ticket.tier,

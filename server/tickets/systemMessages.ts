@@ -15,6 +15,8 @@ export function englishSystemText(event: SystemEvent): string {
       return `Merged into #${event.number}.`;
     case 'ticket.merged_from':
       return `#${event.number} was merged into this ticket.`;
+    case 'ticket.escalated':
+      return 'Your request was passed to a specialist, who is taking over from here.';
   }
 }
 
