@@ -210,6 +210,9 @@ describe('support desk: portal, agent console and escalation', () => {
     await l2.getByText('Lee L1 escalated it from L1 to L2').waitFor();
     await l2.getByText(/^First response: \d/).waitFor();
     await screenshot(l2, 'l2-ticket');
+    // The L2 agent escalated nothing: their "Following" queue is empty and says what it is for.
+    await l2.goto(`${app.url}/?queue=following`);
+    await l2.getByText('Tickets you escalate stay here, so you can follow them and add notes.').waitFor();
 
     // The customer's page followed along (the reply opened the ticket) but never shows the note.
     await customer.locator('[data-status="open"]').waitFor();
