@@ -69,12 +69,13 @@ export class SlaMonitor {
     this.stop();
     this.watching = true;
     this.unsubscribe = this.bus.onAny((type, payload) => {
-      // The alerts themselves come from here; a message changes the conversation's clocks.
+      // The alerts themselves come from here. Of the messages only public ones move the clocks
+      // (a customer waits, a person answered); notes and system messages do not.
       if (type === 'sla.warning' || type === 'sla.breached') return;
       const ticketId =
         'entry' in payload
           ? payload.entry.ticketId
-          : 'message' in payload
+          : 'message' in payload && payload.message.kind === 'public'
             ? payload.message.ticketId
             : undefined;
       if (ticketId) void this.check(ticketId);

@@ -12,8 +12,8 @@ import { BACKENDS } from '../helpers/database';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
 /**
- * Time that moves only when the test says so: each timer fires when the test fires it, with the
- * clock set to its due instant. The database, the bus and the monitor are the real ones.
+ * Timers that fire only when the test says so, with the clock moved to their due instant. The
+ * database, the bus and the monitor are the real ones.
  */
 class ManualTimer implements SlaTimer {
   private current: number;
@@ -22,7 +22,8 @@ class ManualTimer implements SlaTimer {
   constructor(start: Date) {
     this.current = start.getTime();
   }
-  now = () => new Date(this.current);
+  /** Never behind the real clock (the database stamps what happens); ahead once a timer fired. */
+  now = () => new Date(Math.max(this.current, Date.now()));
   setTimeout = (callback: () => void, ms: number) => {
     const id = ++this.nextId;
     this.pending.set(id, { at: this.current + ms, callback });
@@ -33,7 +34,7 @@ class ManualTimer implements SlaTimer {
   fireNext(): number {
     const [id, next] = [...this.pending.entries()].sort((a, b) => a[1].at - b[1].at)[0]!;
     this.pending.delete(id);
-    this.current = Math.max(this.current, next.at);
+    this.current = Math.max(this.current, Date.now(), next.at);
     next.callback();
     return this.current;
   }
@@ -42,9 +43,11 @@ class ManualTimer implements SlaTimer {
 describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
   let t: TestApp;
   let customerToken: string;
+  let agentToken: string;
   beforeAll(async () => {
     t = await startTestApp({ backend });
     customerToken = await login(t.url, DEMO.customer);
+    agentToken = await login(t.url, DEMO.agentL1);
   });
   afterAll(async () => {
     await t?.close();
@@ -123,6 +126,73 @@ describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
     } finally {
       monitor.stop();
       for (const unsubscribe of off) unsubscribe();
+      await t.app.settings.update({ slaPolicy: structuredClone(DEFAULT_SLA_POLICY) });
+    }
+  });
+
+  it('re-arms a ticket when the customer writes: the next-response warning comes at its instant', async () => {
+    const policy: SlaPolicy = {
+      ...structuredClone(DEFAULT_SLA_POLICY),
+      channelOverrides: {
+        chat: Object.fromEntries(
+          (['P1', 'P2', 'P3', 'P4'] as const).map((p) => [p, { first_response: 600, next_response: 600 }]),
+        ),
+      },
+    };
+    await t.app.settings.update({ slaPolicy: policy });
+    const timer = new ManualTimer(new Date());
+    const monitor = new SlaMonitor(
+      t.app.db.db,
+      new TicketsRepository(t.app.db.db),
+      t.app.settings,
+      t.app.bus,
+      createLogger(t.app.config),
+      timer,
+    );
+    const heard: Array<{ kind: string; clock: string; ticketId: string; at: string; recordedAt: number }> =
+      [];
+    const off = t.app.bus.on('sla.warning', (payload) => {
+      heard.push({ ...payload.alert, recordedAt: timer.now().getTime() });
+    });
+    const post = async (token: string, path: string, body: unknown) => {
+      const res = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+      return res.json() as Promise<{ id: string; createdAt: string }>;
+    };
+    try {
+      // No periodic pass: only the ticket's own events can arm its timer.
+      await monitor.start(0);
+      const ticket = await post(customerToken, '/api/tickets', {
+        subject: 'Chat: my quiz will not submit',
+        description: 'It spins.',
+        category: 'course',
+        channel: 'chat',
+      });
+      await post(agentToken, `/api/tickets/${ticket.id}/messages`, {
+        body: 'Looking at it now.',
+        clientMessageId: 'sla-reply-1',
+      });
+      // The customer writes again: a next-response wait opens; its warning is due 480 s later.
+      const wrote = await post(customerToken, `/api/tickets/${ticket.id}/messages`, {
+        body: 'Still spinning.',
+        clientMessageId: 'sla-customer-2',
+      });
+      const due = Date.parse(wrote.createdAt) + 480_000;
+      await monitor.idle();
+      const mine = () => heard.filter((h) => h.ticketId === ticket.id);
+      for (let i = 0; mine().length === 0 && i < 5; i++) {
+        timer.fireNext();
+        await monitor.idle();
+      }
+      expect(mine()[0]).toMatchObject({ clock: 'next_response', at: new Date(due).toISOString() });
+      expect(mine()[0]!.recordedAt).toBe(due);
+    } finally {
+      monitor.stop();
+      off();
       await t.app.settings.update({ slaPolicy: structuredClone(DEFAULT_SLA_POLICY) });
     }
   });
