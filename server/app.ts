@@ -243,6 +243,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       calls,
       media,
       logger: logger.child({ component: 'call-signaling' }),
+      recordingNotice: (callId) => recordings.noticeFor(callId),
     });
     emitRecordingNotice = (notice) => io.to(callRoom(notice.callId)).emit('recording:state', notice);
     calls.beforeEnd = async (callId) => {
@@ -259,7 +260,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     );
     retention.unref();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
-    if (config.sla.intervalMs > 0) sla.start(config.sla.intervalMs);
+    if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
     const mediaServer = media;
     let closing: Promise<void> | undefined;
@@ -294,6 +295,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       close: () => {
         closing ??= (async () => {
           sla.stop();
+          await sla.idle();
           clearInterval(retention);
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});

@@ -115,6 +115,11 @@ export interface TicketView {
   snapshot: Record<string, unknown> | null;
   mergedIntoId: string | null;
   linkedTicketIds: string[];
+  /**
+   * Staff who follow the ticket without working it: the agent who escalated it keeps it in their
+   * "Following" queue and may add internal notes (server/tickets/access.ts, canNote).
+   */
+  followerIds: string[];
   attachments: AttachmentView[];
   firstResponseAt: string | null;
   /** Seconds from creation to the first response; null until there is one. */
@@ -130,6 +135,23 @@ export interface TicketView {
   callShareOfResolution: number | null;
 }
 
+/**
+ * What a system message says, stored as data so each reader's client words it in their own
+ * language (client/src/tickets/systemMessages.ts). `body` keeps an English rendering for clients
+ * and rows that predate it.
+ */
+export type SystemEvent =
+  /** A call was started; the conversation shows its link with the call's live state. */
+  | { type: 'call.started'; callId: string; startedBy: string }
+  /** The call's whiteboard was saved; the image and scene are the message's attachments. */
+  | { type: 'board.saved'; callId: string | null; boardId: string | null; elements: number }
+  /** This ticket was merged into #number. */
+  | { type: 'ticket.merged_into'; ticketId: string | null; number: number }
+  /** #number was merged into this ticket. */
+  | { type: 'ticket.merged_from'; ticketId: string | null; number: number }
+  /** The ticket moved up to `tier`: a specialist is taking over (the customer is told so). */
+  | { type: 'ticket.escalated'; tier: Tier };
+
 export interface MessageView {
   id: string;
   seq: number;
@@ -138,6 +160,8 @@ export interface MessageView {
   author: UserRef | null;
   kind: 'public' | 'internal' | 'system';
   body: string;
+  /** For system messages written since structured events (and converted old rows); else null. */
+  system: SystemEvent | null;
   clientMessageId: string | null;
   attachments: AttachmentView[];
   createdAt: string;

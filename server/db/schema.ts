@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { SystemEvent } from '../../signaling/protocol';
 
 export const roleEnum = pgEnum('user_role', ['customer', 'agent', 'supervisor', 'qa', 'admin']);
 export const tierEnum = pgEnum('agent_tier', ['L1', 'L2', 'L3']);
@@ -114,7 +115,10 @@ export const ticketMessages = pgTable(
     /** Null for system messages. */
     authorId: uuid('author_id').references(() => users.id),
     kind: messageKindEnum('kind').notNull(),
+    /** For system messages: an English rendering of `system`, for clients that predate it. */
     body: text('body').notNull(),
+    /** What a system message says, as data; each client words it in its reader's language. */
+    system: jsonb('system').$type<SystemEvent>(),
     /** Chosen by the sending client; a retried send with the same id returns the stored message. */
     clientMessageId: text('client_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -160,6 +164,27 @@ export const ticketEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq)],
+);
+
+/**
+ * Staff who follow a ticket they no longer work. Today: the agent who escalated it (`reason`
+ * 'escalated'), recorded in the escalation's transaction. A follower keeps the ticket in their
+ * "Following" queue and may add internal notes to it (server/tickets/access.ts, canNote). A table
+ * rather than a scan of the timeline, so the access check and the queue are one indexed lookup.
+ */
+export const ticketFollowers = pgTable(
+  'ticket_followers',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').$type<'escalated'>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('ticket_followers_user_idx').on(t.userId)],
 );
 
 export const ticketLinks = pgTable(

@@ -134,6 +134,13 @@ export interface SlaEvaluation {
   readonly clocks: Record<SlaClock, ClockState>;
   /** Alerts crossed by `now` and absent from `alreadyRecorded`, ordered by `at` (warning before breach). */
   readonly newAlerts: SlaAlert[];
+  /**
+   * The next instant after `now` at which a warning or breach not yet recorded will be crossed if
+   * nothing changes (no reply, pause, status or priority change): when to evaluate this ticket
+   * again, so an alert is raised at its moment instead of at the next periodic pass. null when no
+   * running clock is heading for an alert.
+   */
+  readonly nextAlertAt: Date | null;
 }
 
 /** Thrown for facts or policies that cannot be evaluated; always a caller bug, never a customer error. */
@@ -214,6 +221,7 @@ export function evaluateSla(
 
   const recorded = new Set(alreadyRecorded.map(alertKey));
   const newAlerts: SlaAlert[] = [];
+  let nextAlertMs = Number.POSITIVE_INFINITY;
 
   const clocks = {} as Record<SlaClock, ClockState>;
   for (const window of windows) {
@@ -225,9 +233,16 @@ export function evaluateSla(
       { kind: 'breach' as const, ms: target },
     ];
     for (const { kind, ms } of thresholds) {
+      const key = { clock: window.clock, kind, cycle: window.cycle };
       const at = crossingInstant(spans, ms);
-      if (at === null) continue;
-      const alert: SlaAlert = { clock: window.clock, kind, cycle: window.cycle, at: new Date(at) };
+      if (at === null) {
+        // Still ahead: it will be crossed while this window stays open and the clock accrues.
+        if (window.endMs === null && !pausedNow && !recorded.has(alertKey(key))) {
+          nextAlertMs = Math.min(nextAlertMs, advance(hours, nowMs, ms - totalLength(spans)));
+        }
+        continue;
+      }
+      const alert: SlaAlert = { ...key, at: new Date(at) };
       if (!recorded.has(alertKey(alert))) newAlerts.push(alert);
     }
     // Windows come in time order per clock, so the last one written is the clock's current state;
@@ -248,7 +263,11 @@ export function evaluateSla(
       a.cycle - b.cycle ||
       (a.kind === b.kind ? 0 : a.kind === 'warning' ? -1 : 1),
   );
-  return { clocks, newAlerts };
+  return {
+    clocks,
+    newAlerts,
+    nextAlertAt: Number.isFinite(nextAlertMs) ? new Date(nextAlertMs) : null,
+  };
 }
 
 /**

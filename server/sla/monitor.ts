@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { SlaAlertView } from '../../signaling/protocol';
 import type { Database } from '../db/client';
-import { slaAlerts } from '../db/schema';
+import { slaAlerts, type TicketRow } from '../db/schema';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
 import type { SettingsService } from '../settings/service';
@@ -9,15 +9,48 @@ import { ACTIVE_STATUSES, type TicketsRepository } from '../tickets/repository';
 import { toTimelineEntry } from '../tickets/views';
 import { evaluateTicket, slaFacts } from './facts';
 
+/** The clock and timers the monitor runs on; tests pass their own and move time themselves. */
+export interface SlaTimer {
+  now(): Date;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimer: SlaTimer = {
+  now: () => new Date(),
+  setTimeout: (callback, ms) => {
+    const handle = setTimeout(callback, ms);
+    // A pending SLA check must never keep the process alive on its own.
+    handle.unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** setTimeout's largest delay (~24.8 days); a later deadline is reached by re-arming. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /**
- * Evaluates the SLA clocks of every active ticket on a timer and records each warning and breach
- * exactly once: the alert's primary key (ticket, clock, kind, cycle) makes a second insert a no-op,
- * so several nodes running this at once, or a re-run after a crash, never duplicate an alert. An
- * alert that was inserted gets its timeline entry in the same transaction and is then pushed live.
+ * Records each SLA warning and breach exactly once, at its moment. Every open ticket has a timer
+ * for its next warning or breach instant (`nextAlertAt` of the pure evaluation), re-armed whenever
+ * the ticket changes (any of its domain events) — so a 10 s chat target warns at 8 s, before the
+ * breach, whatever the periodic pass's interval. The periodic pass stays as a safety net (a node
+ * that slept, a policy change) and arms the timers of every active ticket.
+ *
+ * Exactly once: the alert's primary key (ticket, clock, kind, cycle) makes a second insert a no-op,
+ * so a timer and a pass racing, several nodes, or a re-run after a crash never duplicate an alert.
+ * An inserted alert gets its timeline entry in the same transaction and is then pushed live.
  */
 export class SlaMonitor {
-  private timer: NodeJS.Timeout | undefined;
+  private interval: unknown;
   private running: Promise<number> | undefined;
+  /** Armed after `start()`: tests that drive passes by hand (`runOnce`) get no timers. */
+  private watching = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly timers = new Map<string, unknown>();
+  /** Per ticket: the check under way, and whether another change arrived meanwhile. */
+  private readonly checking = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -25,24 +58,62 @@ export class SlaMonitor {
     private readonly settings: SettingsService,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    private readonly timer: SlaTimer = systemTimer,
   ) {}
 
-  start(intervalMs: number): void {
+  /**
+   * Starts watching: arms every active ticket's timer now, re-arms a ticket on each of its events,
+   * and runs the full pass every `intervalMs` as a safety net (0: no periodic pass).
+   */
+  start(intervalMs: number): Promise<number> {
     this.stop();
-    this.timer = setInterval(
-      () => void this.runOnce().catch((err) => this.logger.error({ err }, 'SLA pass failed')),
-      intervalMs,
-    );
-    this.timer.unref();
+    this.watching = true;
+    this.unsubscribe = this.bus.onAny((type, payload) => {
+      // The alerts themselves come from here. Of the messages only public ones move the clocks
+      // (a customer waits, a person answered); notes and system messages do not.
+      if (type === 'sla.warning' || type === 'sla.breached') return;
+      const ticketId =
+        'entry' in payload
+          ? payload.entry.ticketId
+          : 'message' in payload && payload.message.kind === 'public'
+            ? payload.message.ticketId
+            : undefined;
+      if (ticketId) void this.check(ticketId);
+    });
+    if (intervalMs > 0) {
+      const every = () => {
+        this.interval = this.timer.setTimeout(() => {
+          void this.runOnce().catch((err) => this.logger.error({ err }, 'SLA pass failed'));
+          every();
+        }, intervalMs);
+      };
+      every();
+    }
+    return this.runOnce().catch((err) => {
+      this.logger.error({ err }, 'SLA pass failed');
+      return 0;
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.watching = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.interval !== undefined) this.timer.clearTimeout(this.interval);
+    this.interval = undefined;
+    for (const handle of this.timers.values()) this.timer.clearTimeout(handle);
+    this.timers.clear();
+  }
+
+  /** Resolves once no pass and no ticket check is under way (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running || this.checking.size > 0) {
+      await Promise.allSettled([this.running, ...this.checking.values()]);
+    }
   }
 
   /** One pass over the active tickets; returns how many new alerts were recorded. */
-  runOnce(now = new Date()): Promise<number> {
+  runOnce(now = this.timer.now()): Promise<number> {
     // Never two passes at once in one process; the database makes it safe across processes.
     this.running ??= this.pass(now).finally(() => {
       this.running = undefined;
@@ -50,18 +121,51 @@ export class SlaMonitor {
     return this.running;
   }
 
+  /**
+   * Evaluates one ticket now (after a change, or when its timer fires) and re-arms its timer.
+   * Changes that arrive while a check runs lead to one more check, not one each.
+   */
+  check(ticketId: string): Promise<void> {
+    const current = this.checking.get(ticketId);
+    if (current) {
+      this.again.add(ticketId);
+      return current;
+    }
+    const run = (async () => {
+      do {
+        this.again.delete(ticketId);
+        try {
+          const ticket = await this.repo.findTicket(ticketId);
+          if (ticket) await this.evaluate([ticket], this.timer.now());
+        } catch (err) {
+          this.logger.error({ err, ticketId }, 'SLA check failed');
+        }
+      } while (this.again.has(ticketId));
+    })().finally(() => this.checking.delete(ticketId));
+    this.checking.set(ticketId, run);
+    return run;
+  }
+
   private async pass(now: Date): Promise<number> {
-    const policy = (await this.settings.get()).slaPolicy;
     const tickets = await this.repo.listTickets({ statuses: ACTIVE_STATUSES, limit: 5000 });
-    if (tickets.length === 0) return 0;
-    const ids = tickets.map((t) => t.id);
+    return this.evaluate(tickets, now);
+  }
+
+  /** Records the alerts the tickets crossed by `now`, then arms each one's timer. */
+  private async evaluate(tickets: TicketRow[], now: Date): Promise<number> {
+    const active = new Set<string>(ACTIVE_STATUSES);
+    for (const ticket of tickets) if (!active.has(ticket.status)) this.disarm(ticket.id);
+    const open = tickets.filter((t) => active.has(t.status));
+    if (open.length === 0) return 0;
+    const policy = (await this.settings.get()).slaPolicy;
+    const ids = open.map((t) => t.id);
     const [statusEvents, activity, recorded] = await Promise.all([
       this.repo.statusEventsFor(ids),
       this.repo.publicActivityFor(ids),
       this.db.select().from(slaAlerts).where(inArray(slaAlerts.ticketId, ids)),
     ]);
     let created = 0;
-    for (const ticket of tickets) {
+    for (const ticket of open) {
       const facts = slaFacts(
         ticket,
         statusEvents.filter((e) => e.ticketId === ticket.id),
@@ -70,47 +174,73 @@ export class SlaMonitor {
       const known = recorded
         .filter((r) => r.ticketId === ticket.id)
         .map((r) => ({ clock: r.clock as 'first_response', kind: r.kind as 'warning', cycle: r.cycle }));
-      const { newAlerts } = evaluateTicket(policy, facts, now, known);
-      for (const alert of newAlerts) {
-        const type = alert.kind === 'warning' ? ('sla.warning' as const) : ('sla.breached' as const);
-        const event = await this.repo.transaction(async (repo) => {
-          const inserted = await repo.db
-            .insert(slaAlerts)
-            .values({
-              ticketId: ticket.id,
-              clock: alert.clock,
-              kind: alert.kind,
-              cycle: alert.cycle,
-              at: alert.at,
-            })
-            .onConflictDoNothing()
-            .returning();
-          if (inserted.length === 0) return undefined; // another node recorded it first
-          return repo.insertEvent({
-            ticketId: ticket.id,
-            type,
-            actorId: null,
-            data: {
-              clock: alert.clock,
-              cycle: alert.cycle,
-              at: alert.at.toISOString(),
-              priority: ticket.priority,
-            },
-          });
-        });
-        if (!event) continue;
-        created++;
-        const view: SlaAlertView = {
-          ticketId: ticket.id,
-          ticketNumber: ticket.number,
-          subject: ticket.subject,
-          clock: alert.clock,
-          kind: alert.kind,
-          at: alert.at.toISOString(),
-        };
-        this.bus.publish(type, { entry: toTimelineEntry(event, undefined), alert: view });
-      }
+      const { newAlerts, nextAlertAt } = evaluateTicket(policy, facts, now, known);
+      for (const alert of newAlerts) if (await this.record(ticket, alert)) created++;
+      this.arm(ticket.id, nextAlertAt);
     }
     return created;
+  }
+
+  private async record(
+    ticket: TicketRow,
+    alert: ReturnType<typeof evaluateTicket>['newAlerts'][number],
+  ): Promise<boolean> {
+    const type = alert.kind === 'warning' ? ('sla.warning' as const) : ('sla.breached' as const);
+    const event = await this.repo.transaction(async (repo) => {
+      const inserted = await repo.db
+        .insert(slaAlerts)
+        .values({
+          ticketId: ticket.id,
+          clock: alert.clock,
+          kind: alert.kind,
+          cycle: alert.cycle,
+          at: alert.at,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (inserted.length === 0) return undefined; // another node (or a racing check) recorded it first
+      return repo.insertEvent({
+        ticketId: ticket.id,
+        type,
+        actorId: null,
+        data: {
+          clock: alert.clock,
+          cycle: alert.cycle,
+          at: alert.at.toISOString(),
+          priority: ticket.priority,
+        },
+      });
+    });
+    if (!event) return false;
+    const view: SlaAlertView = {
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      subject: ticket.subject,
+      clock: alert.clock,
+      kind: alert.kind,
+      at: alert.at.toISOString(),
+    };
+    this.bus.publish(type, { entry: toTimelineEntry(event, undefined), alert: view });
+    return true;
+  }
+
+  /** Sets the ticket's timer for its next alert instant (replacing the previous one). */
+  private arm(ticketId: string, at: Date | null): void {
+    this.disarm(ticketId);
+    if (!this.watching || at === null) return;
+    const delay = Math.min(Math.max(0, at.getTime() - this.timer.now().getTime()), MAX_DELAY_MS);
+    this.timers.set(
+      ticketId,
+      this.timer.setTimeout(() => {
+        this.timers.delete(ticketId);
+        void this.check(ticketId);
+      }, delay),
+    );
+  }
+
+  private disarm(ticketId: string): void {
+    const handle = this.timers.get(ticketId);
+    if (handle !== undefined) this.timer.clearTimeout(handle);
+    this.timers.delete(ticketId);
   }
 }

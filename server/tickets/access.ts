@@ -30,6 +30,15 @@ export function canWork(actor: PublicUser, ticket: TicketFacts): boolean {
   return ticket.assigneeId === actor.id || tierRank(ticket.tier) <= tierRank(actor.tier);
 }
 
+/**
+ * Internal notes: whoever may work the ticket, and an agent who follows it — the one who escalated
+ * it keeps adding what they learn (the customer calls back, a workaround turns up) without working
+ * it: no public reply, no status change. `following` comes from ticket_followers.
+ */
+export function canNote(actor: PublicUser, ticket: TicketFacts, following: boolean): boolean {
+  return canWork(actor, ticket) || (actor.role === 'agent' && following);
+}
+
 /** Whether `agent` may hold a ticket of this tier (an assignee must be able to work it). */
 export function canHold(agent: Pick<PublicUser, 'role' | 'tier'>, tier: Tier): boolean {
   if (agent.role === 'supervisor' || agent.role === 'admin') return true;

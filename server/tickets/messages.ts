@@ -1,7 +1,7 @@
 import type { MessageView, PublicUser } from '../../signaling/protocol';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
-import { canCustomerReply, canRead, canSeeInternal, canWork, isStaff } from './access';
+import { canCustomerReply, canNote, canRead, canSeeInternal, canWork, isStaff } from './access';
 import type { TicketsRepository } from './repository';
 import type { SendMessageInput } from './schemas';
 import type { PendingEvent, TicketsService } from './service';
@@ -28,11 +28,18 @@ export class MessagesService {
       const existing = await repo.findMessageByClientId(ticket.id, actor.id, input.clientMessageId);
       if (existing) return { message: existing, events: [] as PendingEvent[], duplicate: true };
       if (isStaff(actor)) {
-        if (!canWork(actor, ticket)) {
+        // canNote covers canWork; an agent who escalated the ticket follows it and may still add
+        // internal notes, but the customer hears from the tier that now works it.
+        const following =
+          actor.role === 'agent' && !canWork(actor, ticket) && (await repo.isFollower(ticket.id, actor.id));
+        const allowed = input.internal ? canNote(actor, ticket, following) : canWork(actor, ticket);
+        if (!allowed) {
           throw forbidden(
-            actor.role === 'qa'
-              ? 'QA reviewers cannot write on tickets.'
-              : 'This ticket is outside your tier.',
+            following
+              ? `This ticket was escalated to ${ticket.tier}: you can add internal notes; the ${ticket.tier} team replies to the customer.`
+              : actor.role === 'qa'
+                ? 'QA reviewers cannot write on tickets.'
+                : 'This ticket is outside your tier.',
           );
         }
       } else if (!canCustomerReply(actor, ticket)) {

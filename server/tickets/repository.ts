@@ -10,6 +10,7 @@ import {
   type TicketMessageRow,
   type TicketRow,
   ticketEvents,
+  ticketFollowers,
   ticketLinks,
   ticketMessages,
   tickets,
@@ -30,6 +31,8 @@ export interface TicketFilter {
   tier?: Tier;
   statuses?: readonly TicketRow['status'][];
   channel?: TicketRow['channel'];
+  /** Only tickets this user follows (ticket_followers). */
+  followedBy?: string;
   limit: number;
 }
 
@@ -75,6 +78,15 @@ export class TicketsRepository {
       filter.tier ? eq(tickets.tier, filter.tier) : undefined,
       filter.statuses ? inArray(tickets.status, [...filter.statuses]) : undefined,
       filter.channel ? eq(tickets.channel, filter.channel) : undefined,
+      filter.followedBy
+        ? inArray(
+            tickets.id,
+            this.db
+              .select({ id: ticketFollowers.ticketId })
+              .from(ticketFollowers)
+              .where(eq(ticketFollowers.userId, filter.followedBy)),
+          )
+        : undefined,
     ].filter((c) => c !== undefined);
     return this.db
       .select()
@@ -82,6 +94,29 @@ export class TicketsRepository {
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(desc(tickets.createdAt), desc(tickets.number))
       .limit(filter.limit);
+  }
+
+  /** Records that `userId` follows the ticket; following twice changes nothing. */
+  async addFollower(ticketId: string, userId: string, reason: 'escalated'): Promise<void> {
+    await this.db.insert(ticketFollowers).values({ ticketId, userId, reason }).onConflictDoNothing();
+  }
+
+  async isFollower(ticketId: string, userId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ userId: ticketFollowers.userId })
+      .from(ticketFollowers)
+      .where(and(eq(ticketFollowers.ticketId, ticketId), eq(ticketFollowers.userId, userId)))
+      .limit(1);
+    return row !== undefined;
+  }
+
+  async followersFor(ticketIds: string[]): Promise<Array<{ ticketId: string; userId: string }>> {
+    if (ticketIds.length === 0) return [];
+    return this.db
+      .select({ ticketId: ticketFollowers.ticketId, userId: ticketFollowers.userId })
+      .from(ticketFollowers)
+      .where(inArray(ticketFollowers.ticketId, ticketIds))
+      .orderBy(asc(ticketFollowers.createdAt));
   }
 
   async insertEvent(values: typeof ticketEvents.$inferInsert): Promise<TicketEventRow> {

@@ -101,7 +101,15 @@ export const escalateBodySchema = z
 export const mergeBodySchema = z.object({ intoTicketId: z.uuid() }).strict();
 export const linkBodySchema = z.object({ ticketId: z.uuid() }).strict();
 
-export const QUEUE_VIEWS = ['mine', 'tier', 'unassigned', 'breaching', 'all', 'requested'] as const;
+export const QUEUE_VIEWS = [
+  'mine',
+  'tier',
+  'unassigned',
+  'breaching',
+  'all',
+  'requested',
+  'following',
+] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 
 export const listTicketsQuerySchema = z

@@ -7,6 +7,7 @@ import { canHold, canRead, canSeeInternal, canWork, isStaff, tierRank } from './
 import { ACTIVE_STATUSES, type TicketsRepository } from './repository';
 import { pickAssignee } from './routing';
 import type { CreateTicketInput, ListTicketsQuery, UpdateTicketInput } from './schemas';
+import { systemMessage } from './systemMessages';
 import { buildMessageViews, buildTicketViews, shareOf, toTimelineEntry } from './views';
 
 type TicketEventType = Extract<DomainEventName, `ticket.${string}`>;
@@ -186,6 +187,7 @@ export class TicketsService {
       tier: query.tier ?? (view === 'tier' || view === 'unassigned' ? ownTier : undefined),
       assigneeId: view === 'mine' ? actor.id : undefined,
       unassigned: view === 'unassigned',
+      followedBy: view === 'following' ? actor.id : undefined,
     };
     if (view === 'tier' && !filter.tier)
       throw badRequest('The "tier" view needs an agent tier or a tier filter.');
@@ -383,6 +385,11 @@ export class TicketsService {
       }
       await repo.updateTicket(ticket.id, { tier, assigneeId: null });
       await writeNote({ ticketId: ticket.id, authorId: actor.id, kind: 'internal', body: note });
+      // Whoever escalated keeps following the ticket: it stays in their "Following" queue and they
+      // may add notes (canNote). The customer is told a specialist is taking over, in the words of
+      // their own language (a structured system message, worded by the client).
+      await repo.addFollower(ticket.id, actor.id, 'escalated');
+      await writeNote(systemMessage(ticket.id, { type: 'ticket.escalated', tier }));
       return [
         await this.record(repo, ticket.id, 'ticket.escalated', actor.id, {
           from: ticket.tier,
@@ -416,18 +423,12 @@ export class TicketsService {
         throw conflict('This ticket is already closed or merged.');
       if (target.status === 'closed') throw conflict('The ticket to merge into is closed.');
       await repo.updateTicket(source.id, { status: 'closed', mergedIntoId: target.id });
-      await writeNote({
-        ticketId: source.id,
-        authorId: null,
-        kind: 'system',
-        body: `Merged into #${target.number}.`,
-      });
-      await writeNote({
-        ticketId: target.id,
-        authorId: null,
-        kind: 'system',
-        body: `#${source.number} was merged into this ticket.`,
-      });
+      await writeNote(
+        systemMessage(source.id, { type: 'ticket.merged_into', ticketId: target.id, number: target.number }),
+      );
+      await writeNote(
+        systemMessage(target.id, { type: 'ticket.merged_from', ticketId: source.id, number: source.number }),
+      );
       return [
         await this.record(repo, source.id, 'ticket.merged', actor.id, {
           status: { from: source.status, to: 'closed' },

@@ -35,13 +35,14 @@ export async function buildTicketViews(
   now = new Date(),
 ): Promise<TicketView[]> {
   const ids = rows.map((r) => r.id);
-  const [people, files, links, statusEvents, activity, callTotals] = await Promise.all([
+  const [people, files, links, statusEvents, activity, callTotals, followers] = await Promise.all([
     repo.usersByIds(rows.flatMap((r) => (r.assigneeId ? [r.requesterId, r.assigneeId] : [r.requesterId]))),
     repo.attachmentsForTickets(ids),
     repo.linksFor(ids),
     repo.statusEventsFor(ids),
     repo.publicActivityFor(ids),
     repo.callTotals(ids),
+    repo.followersFor(ids),
   ]);
   const filesByTicket = groupBy(files, (f) => f.ticketId);
   const eventsByTicket = groupBy(statusEvents, (e) => e.ticketId);
@@ -70,6 +71,7 @@ export async function buildTicketViews(
       linkedTicketIds: links
         .filter((l) => l.ticketId === row.id || l.linkedTicketId === row.id)
         .map((l) => (l.ticketId === row.id ? l.linkedTicketId : l.ticketId)),
+      followerIds: followers.filter((f) => f.ticketId === row.id).map((f) => f.userId),
       attachments: (filesByTicket.get(row.id) ?? []).map(toAttachmentView),
       firstResponseAt: row.firstResponseAt?.toISOString() ?? null,
       firstResponseSeconds: row.firstResponseAt
@@ -119,6 +121,7 @@ export async function buildMessageViews(
       author: author ? toUserRef(author) : null,
       kind: row.kind,
       body: row.body,
+      system: row.kind === 'system' ? (row.system ?? null) : null,
       clientMessageId: row.clientMessageId,
       attachments: (filesByMessage.get(row.id) ?? []).map(toAttachmentView),
       createdAt: row.createdAt.toISOString(),

@@ -27,8 +27,12 @@ export function createCallSignaling(
     calls: CallsService;
     media: MediaServer;
     logger: Logger;
-    /** The call's recording state, sent to whoever joins (a reload must show the indicator). */
-    recordingNotice?: (callId: string) => Promise<RecordingNotice | null>;
+    /**
+     * The call's recording state, sent to whoever joins or prepares to join: the server announces
+     * changes only, so without it a reload would lose the indicator (and the consent request).
+     * Required, so the composition root cannot forget it.
+     */
+    recordingNotice: (callId: string) => Promise<RecordingNotice | null>;
   },
 ) {
   const { calls, media } = deps;
@@ -46,6 +50,12 @@ export function createCallSignaling(
       throw new AppError(err.code, err.message);
     }
     throw err;
+  }
+
+  /** Tells this socket the call's current recording state, if a recording is or was live in it. */
+  async function sendRecordingNotice(s: LivedeskSocket, callId: string) {
+    const notice = await deps.recordingNotice(callId);
+    if (notice) s.emit('recording:state', notice);
   }
 
   function wireRoom(room: CallRoom) {
@@ -239,8 +249,7 @@ export function createCallSignaling(
         if (current?.peers.has(s.data.user.id)) {
           result = { ...result, producers: current.producersFor(current.getPeer(s.data.user.id)) };
         }
-        const notice = await deps.recordingNotice?.(callId);
-        if (notice) s.emit('recording:state', notice);
+        await sendRecordingNotice(s, callId);
         return result;
       },
     });
@@ -260,6 +269,9 @@ export function createCallSignaling(
         bindings.set(key, s.id);
         joined.add(callId);
         await s.join(callRoom(callId));
+        // On the device check the person already hears the call's recording changes; the state
+        // before them comes from here (a reload lands on the device check first).
+        await sendRecordingNotice(s, callId);
         return { ...ready, ...(await transportsWithConsumers(room, peer)) } as CallPrepareResult;
       },
     });

@@ -424,6 +424,23 @@ describe('recording a call for QA', () => {
       expect((await api(customerToken, p)).status).toBe(403);
     }
   });
+
+  it('still shows the customer the recording indicator after they reload the call page mid-recording', async () => {
+    const { agent, customer } = await connectCall('Reload while you record');
+    await agent.getByRole('button', { name: 'Start recording' }).click();
+    await customer.getByRole('status', INDICATOR).waitFor();
+
+    await customer.reload();
+    // The page rejoins by itself; the indicator (and what it means) is back with the call.
+    await expectDecoding(customer, REMOTE_CAMERA);
+    await customer.getByRole('status', INDICATOR).waitFor();
+    await customer.getByText(CONSENT_TEXT).waitFor();
+    await agent.getByRole('status', INDICATOR).waitFor();
+    await screenshot(customer, 'recording-customer-after-reload');
+
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
+  });
 });
 
 describe('recording when the organisation requires the customer to agree', () => {

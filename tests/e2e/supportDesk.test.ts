@@ -49,6 +49,8 @@ const REPLY = 'Thanks, Casey. Which course is it? I am checking the video servic
 const NOTE = 'Reproduced on course 101: the HLS segments return 403 after 60 s. Needs the media team.';
 
 describe('support desk: portal, agent console and escalation', () => {
+  // Three people, two languages and two widths in one journey: more than the default minute on
+  // a busy two-core machine.
   it('takes a ticket from the customer through L1 to L2 with everything live', async () => {
     // The L1 agent is already watching their tier's queue when the ticket arrives.
     const agent = await openAs(DEMO.agentL1);
@@ -147,8 +149,49 @@ describe('support desk: portal, agent console and escalation', () => {
     await dialog.waitFor({ state: 'hidden' });
     await agent.getByText('escalated it from L1 to L2').first().waitFor();
     await agent.getByRole('article', { name: 'Internal note by You' }).filter({ hasText: NOTE }).waitFor();
-    // The ticket is now above Lee's tier: read-only for them.
-    await agent.getByText(/This ticket is at L2, above your tier/).waitFor();
+    // The ticket is now above Lee's tier: Lee follows it — notes only, no reply, in "Following".
+    await agent.getByText(/You escalated this ticket to L2\. You keep following it/).waitFor();
+    expect(await agent.getByRole('tab', { name: 'Reply' }).count()).toBe(0);
+    const FOLLOW_UP = 'The customer says it also happens on the mobile app.';
+    await agent.getByRole('textbox', { name: 'Internal note' }).fill(FOLLOW_UP);
+    await agent.getByRole('button', { name: 'Add internal note' }).click();
+    await agent
+      .getByRole('article', { name: 'Internal note by You' })
+      .filter({ hasText: FOLLOW_UP })
+      .waitFor();
+    await agent.getByText('Escalated to L2: the customer was told a specialist is taking over.').waitFor();
+    await screenshot(agent, 'agent-following-escalated');
+
+    // The customer is told, live, that a specialist is taking over — not "Waiting for an agent".
+    await customer.getByText('A specialist is taking over your request').waitFor();
+    await customer
+      .getByText('Your request was passed to a specialist, who is taking over from here.')
+      .waitFor();
+    expect(await customer.getByText('Waiting for an agent').count()).toBe(0);
+    await screenshot(customer, 'customer-escalated');
+
+    // Small screens and Chinese: the same, worded in the reader's language at render time.
+    const ticketPath = new URL(agent.url()).pathname;
+    const openInChinese = async (email: string) => {
+      const page = await openAs(email, { viewport: { width: 390, height: 844 } });
+      // The language the person chose in the app (its menu stores it the same way).
+      await page.evaluate(() => localStorage.setItem('livedesk.language', 'zh-CN'));
+      await page.goto(`${app.url}${ticketPath}`);
+      return page;
+    };
+    const customerZh = await openInChinese(DEMO.customer);
+    await customerZh.getByText('专家正在接手你的请求').waitFor();
+    await customerZh.getByText('你的请求已转交给专家，接下来由专家为你处理。').waitFor();
+    await screenshot(customerZh, 'customer-escalated-zh-390');
+    const agentZh = await openInChinese(DEMO.agentL1);
+    await agentZh.getByText(/你已将此工单升级到 L2/).waitFor();
+    await screenshot(agentZh, 'agent-following-escalated-zh-390');
+
+    // Lee's "Following" queue keeps the ticket.
+    await agent.goto(`${app.url}/?queue=following`);
+    await agent.getByRole('tab', { name: /Following/, selected: true }).waitFor();
+    await agent.getByRole('row').filter({ hasText: SUBJECT }).waitFor();
+    await screenshot(agent, 'agent-following-queue');
 
     // The L2 agent finds it in their tier's queue with the whole history.
     const l2 = await openAs(DEMO.agentL2);
@@ -163,17 +206,20 @@ describe('support desk: portal, agent console and escalation', () => {
     await l2.getByRole('article', { name: 'Message from Lee L1' }).filter({ hasText: REPLY }).waitFor();
     const note = l2.getByRole('article', { name: 'Internal note by Lee L1' });
     await note.filter({ hasText: NOTE }).waitFor();
-    await note.getByText('Internal note', { exact: true }).waitFor();
+    await note.filter({ hasText: NOTE }).getByText('Internal note', { exact: true }).waitFor();
     await l2.getByText('Lee L1 escalated it from L1 to L2').waitFor();
     await l2.getByText(/^First response: \d/).waitFor();
     await screenshot(l2, 'l2-ticket');
+    // The L2 agent escalated nothing: their "Following" queue is empty and says what it is for.
+    await l2.goto(`${app.url}/?queue=following`);
+    await l2.getByText('Tickets you escalate stay here, so you can follow them and add notes.').waitFor();
 
     // The customer's page followed along (the reply opened the ticket) but never shows the note.
     await customer.locator('[data-status="open"]').waitFor();
     expect(await customer.getByText(NOTE).count()).toBe(0);
 
     for (const errors of pageErrors) expect(errors).toEqual([]);
-  });
+  }, 120_000);
   it('shows supervisors every queue and the agents’ availability, updated live', async () => {
     const supervisor = await openAs(DEMO.supervisor);
     await supervisor.getByRole('tab', { name: /All/, selected: true }).waitFor();

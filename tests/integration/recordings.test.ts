@@ -451,6 +451,41 @@ describe('recording consent required by the organisation', () => {
     await eventually(() => t.app.recordings.recorderPids(callId).length === 2, 'two recorders');
     ok(await agent.emitWithAck('call:hangup', { callId }));
   });
+
+  it('tells a participant who comes back mid-recording its state: on the device check and on joining', async () => {
+    const { agent, customer, callId } = await liveCall(t, tokens, sockets);
+    const join = { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES };
+    ok(await agent.emitWithAck('recording:start', { callId }));
+
+    // The customer reloads while the request for consent is open: the new connection joins again.
+    // The server sends the state before the join's answer, on the same connection.
+    customer.close();
+    const back = await connectSocket(t.url, tokens.customer!);
+    sockets.push(back);
+    const heardOnJoin = record(back, 'recording:state');
+    ok(await back.emitWithAck('call:join', join));
+    expect(heardOnJoin).toEqual([
+      expect.objectContaining({
+        callId,
+        status: 'awaiting_consent',
+        consentText: 'May we record this call?',
+      }),
+    ]);
+    ok(await back.emitWithAck('recording:consent', { callId, accept: true }));
+    await eventually(() => t.app.recordings.recorderPids(callId).length === 2, 'two recorders');
+
+    // Reloaded again, now while it records: the device check (prepare) already shows it.
+    back.close();
+    const again = await connectSocket(t.url, tokens.customer!);
+    sockets.push(again);
+    const heardOnCheck = record(again, 'recording:state');
+    ok(await again.emitWithAck('call:prepare', join));
+    expect(heardOnCheck).toEqual([expect.objectContaining({ callId, status: 'recording' })]);
+    const heardOnRejoin = record(again, 'recording:state');
+    ok(await again.emitWithAck('call:join', { ...join, prepared: true }));
+    expect(heardOnRejoin.at(-1)).toMatchObject({ callId, status: 'recording' });
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+  });
 });
 
 async function findFile(t: TestApp, _recordingId: string, trackId: string): Promise<string> {

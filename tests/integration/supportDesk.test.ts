@@ -303,9 +303,10 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
     const l2Queue = await api<{ items: TicketView[] }>('agentL2', '/api/tickets?view=tier');
     expect(l2Queue.body.items.map((i) => i.id)).toContain(ticket.id);
     const history = await api<{ items: MessageView[] }>('agentL2', `/api/tickets/${ticket.id}/messages`);
-    expect(history.body.items.map((m) => m.body)).toEqual([
+    expect(history.body.items.map((m) => m.system ?? m.body)).toEqual([
       'L1 tried clearing the cache',
       'Reproduced; looks like a publish API fault',
+      { type: 'ticket.escalated', tier: 'L2' },
     ]);
     const timeline = await api<{ items: any[] }>('agentL2', `/api/tickets/${ticket.id}/timeline`);
     const escalated = timeline.body.items.find((e) => e.type === 'ticket.escalated');

@@ -531,6 +531,49 @@ describe('business hours', () => {
   });
 });
 
+describe('nextAlertAt: when to evaluate a ticket again', () => {
+  it('is the next uncrossed threshold of a running clock: the warning, then the breach, then the next clock', () => {
+    const facts = ticket();
+    const warning = alert('first_response', 'warning', t(48 * MIN));
+    const breach = alert('first_response', 'breach', t(HOUR));
+    // P2 first response: 48 min warning, 1 h breach; resolution (8 h) warns at 6 h 24 min.
+    expect(evaluate(facts, t(10 * MIN)).nextAlertAt).toEqual(t(48 * MIN));
+    expect(evaluate(facts, t(50 * MIN), [warning]).nextAlertAt).toEqual(t(HOUR));
+    expect(evaluate(facts, t(2 * HOUR), [warning, breach]).nextAlertAt).toEqual(t(6 * HOUR + 24 * MIN));
+    // A crossed threshold not yet recorded is due now (newAlerts), not "next".
+    expect(evaluate(facts, t(50 * MIN)).nextAlertAt).toEqual(t(HOUR));
+  });
+
+  it('works for any target length: a 10 s chat target warns at 8 s, not at the next periodic pass', () => {
+    const policy: SlaPolicy = {
+      ...DEFAULT_SLA_POLICY,
+      channelOverrides: { chat: { P2: { first_response: 10 } } },
+    };
+    const facts = ticket({ channel: 'chat' });
+    expect(evaluate(facts, t(1), [], policy).nextAlertAt).toEqual(t(8));
+    expect(evaluate(facts, t(8), [alert('first_response', 'warning', t(8))], policy).nextAlertAt).toEqual(
+      t(10),
+    );
+  });
+
+  it('answered: the next alert is the resolution clock; paused or solved: none', () => {
+    const answered = ticket({ activity: [customer(T0), agent(t(5 * MIN))] });
+    expect(evaluate(answered, t(10 * MIN)).nextAlertAt).toEqual(t(6 * HOUR + 24 * MIN));
+    const pending = ticket({ statusChanges: [status('new', T0), status('pending', t(5 * MIN))] });
+    expect(evaluate(pending, t(10 * MIN)).nextAlertAt).toBeNull();
+    const solved = ticket({ statusChanges: [status('new', T0), status('solved', t(5 * MIN))] });
+    expect(evaluate(solved, t(10 * MIN)).nextAlertAt).toBeNull();
+  });
+
+  it('counts business hours: Friday 16:30 Berlin + 48 counted minutes is Monday 09:18 local', () => {
+    const facts = ticket({ createdAt: utc('2026-01-16T15:30:00Z') });
+    const policy = withHours(BERLIN_WEEKDAYS_9_TO_5);
+    expect(evaluate(facts, utc('2026-01-17T12:00:00Z'), [], policy).nextAlertAt).toEqual(
+      utc('2026-01-19T08:18:00Z'),
+    );
+  });
+});
+
 describe('urgencyScore', () => {
   const scoreAt = (facts: SlaTicketFacts, now: Date) => urgencyScore(evaluate(facts, now).clocks);
 

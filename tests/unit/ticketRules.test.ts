@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canCustomerReply, canHold, canRead, canSeeInternal, canWork } from '../../server/tickets/access';
+import {
+  canCustomerReply,
+  canHold,
+  canNote,
+  canRead,
+  canSeeInternal,
+  canWork,
+} from '../../server/tickets/access';
 import { type AssigneeCandidate, pickAssignee } from '../../server/tickets/routing';
 import type { PublicUser } from '../../signaling/protocol';
 
@@ -58,6 +65,19 @@ describe('ticket access rules', () => {
     expect(canWork(qa, ticket())).toBe(false);
     expect(canWork(supervisor, ticket({ tier: 'L3' }))).toBe(true);
     expect(canWork(customer, ticket())).toBe(false);
+  });
+
+  it('lets the agent who escalated a ticket (a follower) add notes to it, without working it', () => {
+    const escalated = ticket({ tier: 'L2' });
+    expect(canNote(l1, escalated, true)).toBe(true);
+    expect(canWork(l1, escalated)).toBe(false);
+    // Not following: outside their tier, as before.
+    expect(canNote(l1, escalated, false)).toBe(false);
+    // Whoever works the ticket notes it anyway; following gives QA and customers nothing.
+    expect(canNote(l2, escalated, false)).toBe(true);
+    expect(canNote(supervisor, ticket({ tier: 'L3' }), false)).toBe(true);
+    expect(canNote(qa, escalated, true)).toBe(false);
+    expect(canNote(customer, escalated, true)).toBe(false);
   });
 
   it('lets only agents of the tier or above (and supervisors) hold a ticket', () => {

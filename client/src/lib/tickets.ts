@@ -19,7 +19,7 @@ import type { ProblemSnapshot } from './snapshot';
 export const CATEGORIES = ['account', 'payment', 'course', 'technical', 'video_call', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const QUEUE_VIEWS = ['mine', 'tier', 'unassigned', 'breaching', 'all'] as const;
+export const QUEUE_VIEWS = ['mine', 'tier', 'unassigned', 'breaching', 'all', 'following'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 
 export interface AgentSummary {

@@ -46,8 +46,9 @@ export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>, l
     });
   }, [callId]);
 
-  // The server announces changes only, and `call:join` does not say whether a recording is already
-  // running; after a reload the staff side looks it up so the Stop button comes back.
+  // The server sends the current state with `call:prepare` and `call:join` (docs/protocol.md,
+  // Recording); the staff side also looks it up once the media is up, so the Stop button comes
+  // back even if that notice arrived before this view listened.
   useEffect(() => {
     if (!canControl || !lookUp) return;
     const controller = new AbortController();

@@ -20,16 +20,23 @@ export function Composer({
   conversation,
   staff,
   disabledReason,
+  notesOnlyReason,
   ref,
 }: {
   conversation: Conversation;
   staff: boolean;
   /** When set, the composer is replaced by this explanation (closed ticket, outside your tier). */
   disabledReason?: string | null;
+  /**
+   * When set, staff may only add internal notes (they follow a ticket they escalated); this says
+   * why, above a note-only composer.
+   */
+  notesOnlyReason?: string | null;
   ref?: Ref<ComposerHandle>;
 }) {
   const { t } = useTranslation();
-  const [mode, setMode] = useState<ComposerMode>('public');
+  const [chosenMode, setMode] = useState<ComposerMode>('public');
+  const mode: ComposerMode = notesOnlyReason ? 'internal' : chosenMode;
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -131,6 +138,19 @@ export function Composer({
   );
 
   if (!staff) return form;
+  if (notesOnlyReason) {
+    return (
+      <Paper withBorder p="sm" style={{ borderColor: 'var(--mantine-color-yellow-5)' }}>
+        <Text size="sm" mb={4} data-testid="notes-only-reason">
+          {notesOnlyReason}
+        </Text>
+        <Text size="xs" c="yellow.9" mb={6}>
+          {t('composer.noteHint')}
+        </Text>
+        {form}
+      </Paper>
+    );
+  }
   return (
     <Paper withBorder p="sm" style={internal ? { borderColor: 'var(--mantine-color-yellow-5)' } : undefined}>
       <Tabs

@@ -30,8 +30,12 @@ function MessageBubble({
     return (
       <Center>
         <Text size="xs" c="dimmed" fs="italic" ta="center" data-kind="system">
-          {withCallLinks(message.body, t('call.openCall'))} ·{' '}
-          <time dateTime={message.createdAt}>{formatRelative(message.createdAt, now)}</time>
+          {message.system?.type === 'ticket.escalated'
+            ? t(staffView ? 'escalate.systemMessageStaff' : 'escalate.systemMessage', {
+                tier: message.system.tier,
+              })
+            : withCallLinks(message.body, t('call.openCall'))}{' '}
+          · <time dateTime={message.createdAt}>{formatRelative(message.createdAt, now)}</time>
         </Text>
       </Center>
     );

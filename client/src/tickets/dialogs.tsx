@@ -92,7 +92,7 @@ function EscalateForm({ ticket, onClose }: { ticket: TicketView; onClose: () => 
     <form onSubmit={submit} noValidate>
       <Stack>
         <Text size="sm" c="dimmed">
-          {t('escalate.intro')}
+          {t('escalate.intro')} {t('escalate.followHint')}
         </Text>
         <NativeSelect
           label={t('escalate.tier')}

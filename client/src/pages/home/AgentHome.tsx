@@ -31,7 +31,11 @@ export function AgentHome({ user }: { user: PublicUser }) {
           )}
         </Group>
       </Group>
-      <QueueTabs me={user} views={['mine', 'tier', 'unassigned', 'breaching']} defaultView="tier" />
+      <QueueTabs
+        me={user}
+        views={['mine', 'tier', 'unassigned', 'breaching', 'following']}
+        defaultView="tier"
+      />
     </Stack>
   );
 }

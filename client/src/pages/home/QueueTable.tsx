@@ -12,11 +12,14 @@ export function QueueTable({
   me,
   now,
   label,
+  emptyDescription,
 }: {
   query: UseQueryResult<TicketView[]>;
   me: PublicUser;
   now: number;
   label: string;
+  /** What an empty queue means, when it is not "new tickets arrive here". */
+  emptyDescription?: string;
 }) {
   const { t } = useTranslation();
   if (query.isPending) {
@@ -45,7 +48,10 @@ export function QueueTable({
   if (query.data.length === 0) {
     return (
       <Paper withBorder p="xl">
-        <EmptyState title={t('queue.emptyTitle')} description={t('queue.emptyDescription')} />
+        <EmptyState
+          title={t('queue.emptyTitle')}
+          description={emptyDescription ?? t('queue.emptyDescription')}
+        />
       </Paper>
     );
   }

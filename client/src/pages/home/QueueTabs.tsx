@@ -26,9 +26,18 @@ function QueueCount({ view }: { view: QueueView }) {
 }
 
 function QueuePanel({ view, me, label }: { view: QueueView; me: PublicUser; label: string }) {
+  const { t } = useTranslation();
   const query = useQueue(view);
   const now = useNow(1_000);
-  return <QueueTable query={query} me={me} now={now} label={label} />;
+  return (
+    <QueueTable
+      query={query}
+      me={me}
+      now={now}
+      label={label}
+      emptyDescription={view === 'following' ? t('queue.emptyFollowing') : undefined}
+    />
+  );
 }
 
 /** Queues as tabs; the chosen one is kept in the address (`?queue=`), so a reload stays on it. */

@@ -60,7 +60,10 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
             ·{' '}
             {ticket.assignee
               ? t('customerTicket.handledBy', { name: ticket.assignee.name })
-              : t('customerTicket.waitingForAgent')}
+              : // Tickets start at L1; a higher tier means it was escalated and awaits a specialist.
+                ticket.tier !== 'L1'
+                ? t('customerTicket.specialistTakingOver')
+                : t('customerTicket.waitingForAgent')}
           </Text>
         </Group>
       </Stack>

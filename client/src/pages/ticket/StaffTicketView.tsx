@@ -81,6 +81,8 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
   const canWork = canWorkTicket(me, ticket);
   const closed = ticket.status === 'closed';
   const editable = canWork && !closed;
+  // The agent who escalated the ticket follows it: notes only (server/tickets/access.ts, canNote).
+  const notesOnly = !canWork && !closed && me.role === 'agent' && ticket.followerIds.includes(me.id);
   const canEscalate = editable && ticket.tier !== 'L3' && ticket.status !== 'solved';
   // A saved whiteboard can be continued in the running call by the people in it.
   const runningCall = runningCallFrom(timeline.data);
@@ -92,7 +94,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
   useShortcuts(
     {
       r: () => editable && composer.current?.focus('public'),
-      n: () => editable && composer.current?.focus('internal'),
+      n: () => (editable || notesOnly) && composer.current?.focus('internal'),
       e: () => canEscalate && setDialog('escalate'),
       '?': () => setDialog('help'),
     },
@@ -102,7 +104,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
   const close = () => setDialog(null);
   const disabledReason = closed
     ? t('composer.closed')
-    : !canWork
+    : !canWork && !notesOnly
       ? me.role === 'qa'
         ? t('composer.readOnlyQa')
         : t('composer.outsideTier', { tier: ticket.tier })
@@ -202,7 +204,13 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
                 lead={<TicketLead ticket={ticket} now={now} mine={false} />}
               />
             </Paper>
-            <Composer ref={composer} conversation={conversation} staff disabledReason={disabledReason} />
+            <Composer
+              ref={composer}
+              conversation={conversation}
+              staff
+              disabledReason={disabledReason}
+              notesOnlyReason={notesOnly ? t('composer.followingNotesOnly', { tier: ticket.tier }) : null}
+            />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
