@@ -130,6 +130,21 @@ export interface TicketView {
   callShareOfResolution: number | null;
 }
 
+/**
+ * What a system message says, stored as data so each reader's client words it in their own
+ * language (client/src/tickets/systemMessages.ts). `body` keeps an English rendering for clients
+ * and rows that predate it.
+ */
+export type SystemEvent =
+  /** A call was started; the conversation shows its link with the call's live state. */
+  | { type: 'call.started'; callId: string; startedBy: string }
+  /** The call's whiteboard was saved; the image and scene are the message's attachments. */
+  | { type: 'board.saved'; callId: string | null; boardId: string | null; elements: number }
+  /** This ticket was merged into #number. */
+  | { type: 'ticket.merged_into'; ticketId: string | null; number: number }
+  /** #number was merged into this ticket. */
+  | { type: 'ticket.merged_from'; ticketId: string | null; number: number };
+
 export interface MessageView {
   id: string;
   seq: number;
@@ -138,6 +153,8 @@ export interface MessageView {
   author: UserRef | null;
   kind: 'public' | 'internal' | 'system';
   body: string;
+  /** For system messages written since structured events (and converted old rows); else null. */
+  system: SystemEvent | null;
   clientMessageId: string | null;
   attachments: AttachmentView[];
   createdAt: string;

@@ -11,6 +11,7 @@ import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
 import { canRead } from '../tickets/access';
 import type { TicketsRepository } from '../tickets/repository';
+import { systemMessage } from '../tickets/systemMessages';
 import { buildMessageViews, toTimelineEntry } from '../tickets/views';
 import { type BoardElement, orderedElements, reconcile } from './reconcile';
 import { renderBoardSvg } from './svg';
@@ -280,12 +281,14 @@ export class BoardsService {
       const svg = renderBoardSvg(elements, live.board.background);
       const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
       // The board lands in the conversation as a system message carrying its image and scene.
-      const message = await this.tickets.insertMessage({
-        ticketId: call.ticketId,
-        authorId: null,
-        kind: 'system',
-        body: `Whiteboard from the call saved (${elements.length} ${elements.length === 1 ? 'element' : 'elements'}).`,
-      });
+      const message = await this.tickets.insertMessage(
+        systemMessage(call.ticketId, {
+          type: 'board.saved',
+          callId,
+          boardId: live.board.id,
+          elements: elements.length,
+        }),
+      );
       const image = await this.attachments.storeGenerated({
         uploaderId: call.startedById,
         ticketId: call.ticketId,

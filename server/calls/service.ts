@@ -15,6 +15,7 @@ import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
 import { canRead, canWork } from '../tickets/access';
 import type { TicketsRepository } from '../tickets/repository';
+import { systemMessage } from '../tickets/systemMessages';
 import { toTimelineEntry } from '../tickets/views';
 import { toUserRef } from '../users/service';
 import type { CallsRepository } from './repository';
@@ -165,13 +166,10 @@ export class CallsService {
       role: actor.role === 'agent' ? 'agent' : 'supervisor',
     });
     await this.repo.addParticipant({ callId: row.id, userId: ticket.requesterId, role: 'customer' });
-    // The link lets the customer join from the conversation too (and from another device).
-    await this.tickets.insertMessage({
-      ticketId: ticket.id,
-      authorId: null,
-      kind: 'system',
-      body: `${actor.name} started a video call. Join it: /tickets/${ticket.id}/call/${row.id}`,
-    });
+    // The conversation shows the call with its live state, and a link to join while it can be joined.
+    await this.tickets.insertMessage(
+      systemMessage(ticket.id, { type: 'call.started', callId: row.id, startedBy: actor.name }),
+    );
     const call = await this.publishTimeline('call.started', row, actor.id, { startedBy: actor.name });
 
     if (!(await this.isOnline(ticket.requesterId))) {

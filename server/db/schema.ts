@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { SystemEvent } from '../../signaling/protocol';
 
 export const roleEnum = pgEnum('user_role', ['customer', 'agent', 'supervisor', 'qa', 'admin']);
 export const tierEnum = pgEnum('agent_tier', ['L1', 'L2', 'L3']);
@@ -114,7 +115,10 @@ export const ticketMessages = pgTable(
     /** Null for system messages. */
     authorId: uuid('author_id').references(() => users.id),
     kind: messageKindEnum('kind').notNull(),
+    /** For system messages: an English rendering of `system`, for clients that predate it. */
     body: text('body').notNull(),
+    /** What a system message says, as data; each client words it in its reader's language. */
+    system: jsonb('system').$type<SystemEvent>(),
     /** Chosen by the sending client; a retried send with the same id returns the stored message. */
     clientMessageId: text('client_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

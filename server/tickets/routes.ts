@@ -76,6 +76,7 @@ const messageView = z
     author: userRef.nullable(),
     kind: z.enum(['public', 'internal', 'system']),
     body: z.string(),
+    system: z.record(z.string(), z.unknown()).nullable(),
     clientMessageId: z.string().nullable(),
     attachments: z.array(attachment),
     createdAt: z.string(),

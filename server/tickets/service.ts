@@ -7,6 +7,7 @@ import { canHold, canRead, canSeeInternal, canWork, isStaff, tierRank } from './
 import { ACTIVE_STATUSES, type TicketsRepository } from './repository';
 import { pickAssignee } from './routing';
 import type { CreateTicketInput, ListTicketsQuery, UpdateTicketInput } from './schemas';
+import { systemMessage } from './systemMessages';
 import { buildMessageViews, buildTicketViews, shareOf, toTimelineEntry } from './views';
 
 type TicketEventType = Extract<DomainEventName, `ticket.${string}`>;
@@ -415,18 +416,12 @@ export class TicketsService {
         throw conflict('This ticket is already closed or merged.');
       if (target.status === 'closed') throw conflict('The ticket to merge into is closed.');
       await repo.updateTicket(source.id, { status: 'closed', mergedIntoId: target.id });
-      await writeNote({
-        ticketId: source.id,
-        authorId: null,
-        kind: 'system',
-        body: `Merged into #${target.number}.`,
-      });
-      await writeNote({
-        ticketId: target.id,
-        authorId: null,
-        kind: 'system',
-        body: `#${source.number} was merged into this ticket.`,
-      });
+      await writeNote(
+        systemMessage(source.id, { type: 'ticket.merged_into', ticketId: target.id, number: target.number }),
+      );
+      await writeNote(
+        systemMessage(target.id, { type: 'ticket.merged_from', ticketId: source.id, number: source.number }),
+      );
       return [
         await this.record(repo, source.id, 'ticket.merged', actor.id, {
           status: { from: source.status, to: 'closed' },

@@ -117,6 +117,7 @@ export async function buildMessageViews(
       author: author ? toUserRef(author) : null,
       kind: row.kind,
       body: row.body,
+      system: row.kind === 'system' ? (row.system ?? null) : null,
       clientMessageId: row.clientMessageId,
       attachments: (filesByMessage.get(row.id) ?? []).map(toAttachmentView),
       createdAt: row.createdAt.toISOString(),

@@ -218,6 +218,13 @@ describe('the shared whiteboard in a call', () => {
       if (boards.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(boards).toHaveLength(1);
+    // The conversation's message is the structured event, worded by each reader's client.
+    expect(live.find((m) => m.kind === 'system' && m.system?.type === 'board.saved')?.system).toEqual({
+      type: 'board.saved',
+      callId,
+      boardId: boards[0].id,
+      elements: 1,
+    });
     expect(boards[0]).toMatchObject({
       editable: false,
       elements: [expect.objectContaining({ id: 'saved-1' })],

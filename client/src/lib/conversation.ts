@@ -179,6 +179,7 @@ export class Conversation {
         author: this.deps.me,
         kind: outgoing.internal ? 'internal' : 'public',
         body: outgoing.body,
+        system: null,
         clientMessageId,
         attachments,
         createdAt: new Date().toISOString(),
