@@ -179,16 +179,20 @@ describe('the conversation and the timeline', () => {
     expect(await timeline.textContent()).not.toMatch(/call\.(started|connected|ended)/);
     await screenshot(agent.page, 'timeline-en');
     await useLanguage(agent.page, 'zh-CN');
-    const zhTimeline = agent.page.getByRole('region', { name: '时间线' });
-    await zhTimeline.getByText('Lee L1 发起了视频通话').waitFor();
-    await zhTimeline.getByText('视频通话已接通').waitFor();
-    await zhTimeline.getByText(/^视频通话已结束，时长 \d+/).waitFor();
-    expect(await zhTimeline.textContent()).not.toMatch(/call\.(started|connected|ended)/);
-    const zhEntry = agent.page.locator('[data-event="call.started"]');
-    expect(await zhEntry.textContent()).toMatch(/Lee L1 发起了视频通话 · 已结束 · \d+/);
-    await screenshot(agent.page, 'timeline-zh-CN');
-    await useLanguage(agent.page, 'en');
-  });
+    try {
+      const zhTimeline = agent.page.getByRole('region', { name: '时间线' });
+      await zhTimeline.getByText('Lee L1 发起了视频通话').waitFor();
+      await zhTimeline.getByText('视频通话已接通').waitFor();
+      await zhTimeline.getByText(/^视频通话已结束，时长 \d+/).waitFor();
+      expect(await zhTimeline.textContent()).not.toMatch(/call\.(started|connected|ended)/);
+      const zhEntry = agent.page.locator('[data-event="call.started"]');
+      expect(await zhEntry.textContent()).toMatch(/Lee L1 发起了视频通话 · 已结束 · \d+/);
+      await screenshot(agent.page, 'timeline-zh-CN');
+    } finally {
+      await useLanguage(agent.page, 'en');
+    }
+    // A whole call between two browsers, then four page loads: minutes on a busy two-core machine.
+  }, 180_000);
 
   it('a saved whiteboard reads in the customer language', async () => {
     const ticket = await newTicket(customer.login.token, 'Draw it for me');
@@ -224,14 +228,17 @@ describe('the conversation and the timeline', () => {
     ok(await agentSocket.emitWithAck('call:hangup', { callId: call.id }));
 
     await useLanguage(customer.page, 'zh-CN');
-    await customer.page.goto(`${app.url}/tickets/${ticket.id}`);
-    const saved = customer.page.locator('[data-event="board.saved"]');
-    await saved.getByText('通话中的白板已保存（3 个元素）').waitFor({ timeout: 20_000 });
-    expect(await customer.page.locator('[data-kind="system"]').allTextContents()).not.toContainEqual(
-      expect.stringContaining('Whiteboard'),
-    );
-    await screenshot(customer.page, 'board-saved-zh-CN');
-    await useLanguage(customer.page, 'en');
+    try {
+      await customer.page.goto(`${app.url}/tickets/${ticket.id}`);
+      const saved = customer.page.locator('[data-event="board.saved"]');
+      await saved.getByText('通话中的白板已保存（3 个元素）').waitFor({ timeout: 20_000 });
+      expect(await customer.page.locator('[data-kind="system"]').allTextContents()).not.toContainEqual(
+        expect.stringContaining('Whiteboard'),
+      );
+      await screenshot(customer.page, 'board-saved-zh-CN');
+    } finally {
+      await useLanguage(customer.page, 'en');
+    }
   });
 
   it('the banner follows the status after "Mark as solved"', async () => {
