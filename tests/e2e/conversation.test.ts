@@ -100,6 +100,15 @@ async function socketFor(token: string) {
   return socket;
 }
 
+/** Screenshots (with E2E_SCREENSHOT_DIR) at a phone's and a desktop's width, for looking at them. */
+async function screenshotWidths(page: Page, name: string) {
+  for (const width of [390, 1440]) {
+    await page.setViewportSize({ width, height: 844 });
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 const getUserMediaCalls = (page: Page) => page.evaluate(() => (window as unknown as { __gum: number }).__gum);
 
 describe('the conversation and the timeline', () => {
@@ -125,7 +134,7 @@ describe('the conversation and the timeline', () => {
     ok(await agentSocket.emitWithAck('call:cancel', { callId: call.id }));
     await entry.locator('[data-call-state="cancelled"]').waitFor();
     expect(await entry.getByRole('link').count()).toBe(0);
-    await screenshot(customer.page, 'conversation-call-cancelled');
+    await screenshotWidths(customer.page, 'conversation-call-cancelled');
   });
 
   it('an ended call shows how it ended, with its duration, and its page never opens devices', async () => {
@@ -177,7 +186,7 @@ describe('the conversation and the timeline', () => {
     await timeline.getByText('The video call connected').waitFor();
     await timeline.getByText(/^The video call ended after \d+ (s|min)/).waitFor();
     expect(await timeline.textContent()).not.toMatch(/call\.(started|connected|ended)/);
-    await screenshot(agent.page, 'timeline-en');
+    await screenshotWidths(agent.page, 'timeline-en');
     await useLanguage(agent.page, 'zh-CN');
     try {
       const zhTimeline = agent.page.getByRole('region', { name: '时间线' });
@@ -187,7 +196,7 @@ describe('the conversation and the timeline', () => {
       expect(await zhTimeline.textContent()).not.toMatch(/call\.(started|connected|ended)/);
       const zhEntry = agent.page.locator('[data-event="call.started"]');
       expect(await zhEntry.textContent()).toMatch(/Lee L1 发起了视频通话 · 已结束 · \d+/);
-      await screenshot(agent.page, 'timeline-zh-CN');
+      await screenshotWidths(agent.page, 'timeline-zh-CN');
     } finally {
       await useLanguage(agent.page, 'en');
     }
@@ -235,7 +244,7 @@ describe('the conversation and the timeline', () => {
       expect(await customer.page.locator('[data-kind="system"]').allTextContents()).not.toContainEqual(
         expect.stringContaining('Whiteboard'),
       );
-      await screenshot(customer.page, 'board-saved-zh-CN');
+      await screenshotWidths(customer.page, 'board-saved-zh-CN');
     } finally {
       await useLanguage(customer.page, 'en');
     }
@@ -272,7 +281,7 @@ describe('the conversation and the timeline', () => {
     const bubble = page.getByRole('article', { name: 'Message from You' }).filter({ hasText: body });
     await bubble.getByText("Waiting for the connection — it will be sent when you're back online").waitFor();
     expect(await bubble.getByRole('button', { name: 'Retry' }).count()).toBe(0);
-    await screenshot(page, 'offline-waiting');
+    await screenshotWidths(page, 'offline-waiting');
 
     await context.setOffline(false);
     await page.getByRole('status').filter({ hasText: 'Connected' }).first().waitFor({ timeout: 30_000 });

@@ -80,8 +80,10 @@ function MessageBubble({
             )}
           </Group>
           <Text size="xs" c="dimmed" style={{ flex: 'none' }}>
-            {delivery === 'sending' || delivery === 'queued' ? (
+            {delivery === 'sending' ? (
               t('conversation.sending')
+            ) : delivery === 'queued' ? (
+              t('conversation.queued')
             ) : delivery === 'failed' ? (
               <Text span c="red" size="xs">
                 {t('conversation.notSent')}
