@@ -51,7 +51,7 @@ export function SystemMessage({ message, now }: { message: MessageView; now: num
   const event = message.system;
   return (
     <Center>
-      <Stack gap={4} align="center">
+      <Stack gap={4} align="center" maw="100%">
         <Text size="xs" c="dimmed" fs="italic" ta="center" data-kind="system" data-event={event?.type}>
           {event?.type === 'call.started' ? (
             <CallEntry ticketId={message.ticketId} event={event} now={now} />
@@ -67,7 +67,8 @@ export function SystemMessage({ message, now }: { message: MessageView; now: num
           </time>
         </Text>
         {message.attachments.length > 0 && (
-          <Box>
+          // A saved board's file names are long: on a phone they scroll rather than being cut off.
+          <Box maw="100%" style={{ overflowX: 'auto' }}>
             <AttachmentList attachments={message.attachments} />
           </Box>
         )}
