@@ -334,9 +334,12 @@ export function CallPage() {
   // An ended call goes straight to how it ended (the engine finishes on it), never to the devices.
   const calls = useTicketCalls(ticketId, !toldByState);
   const listedCall = calls.data?.find((c) => c.id === callId);
+  // Only an ended call is handed to the engine: a live one's state comes from the server's own
+  // pushes and the join, which a list read a moment earlier must not overwrite.
+  const endedCall = listedCall?.status === 'ended' ? listedCall : undefined;
   useEffect(() => {
-    if (engine && listedCall) engine.setCall(listedCall);
-  }, [engine, listedCall]);
+    if (engine && endedCall) engine.setCall(endedCall);
+  }, [engine, endedCall]);
   // When the list cannot be read, joining answers for itself (e.g. "cannot be joined").
   const listed = {
     known: toldByState || calls.isSuccess || calls.isError,
