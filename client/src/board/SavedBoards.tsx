@@ -29,6 +29,8 @@ import { toasts } from '../lib/toasts';
 const BoardViewer = lazy(() => import('./BoardViewer'));
 
 export const savedBoardsKey = (ticketId: string) => ['tickets', 'boards', ticketId] as const;
+/** The page anchor of a saved board's card, which the timeline's "See the whiteboard" links to. */
+export const boardAnchor = (boardId: string) => `board-${boardId}`;
 
 /** The saved boards of a ticket; refreshed when a call on it ends (that is when a board is saved). */
 export function useSavedBoards(ticketId: string) {
@@ -160,7 +162,7 @@ export function SavedBoards({
         {boards.data.map((board) => {
           const when = formatDateTime(board.finalizedAt);
           return (
-            <Card key={board.id} withBorder padding="xs" data-testid="saved-board">
+            <Card key={board.id} id={boardAnchor(board.id)} withBorder padding="xs" data-testid="saved-board">
               <Card.Section>
                 {board.imageUrl ? (
                   <BoardImage url={board.imageUrl} alt={t('board.saved.imageAlt', { when })} />

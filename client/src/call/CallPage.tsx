@@ -11,7 +11,7 @@ import type { CallEngine, CallSnapshot, JoinOptions } from '../lib/call/CallEngi
 import { useSession } from '../lib/session';
 import { realtime } from '../lib/socket';
 import { ticketsApi } from '../lib/tickets';
-import { isStaffUser, useTicket } from '../tickets/queries';
+import { isStaffUser, useTicket, useTicketCalls } from '../tickets/queries';
 import { DeviceCheck } from './DeviceCheck';
 import { EndedView } from './EndedView';
 import { useCallEngine, useCallSnapshot } from './hooks';
@@ -127,6 +127,7 @@ function CallScreens({
   ticketTitle,
   state,
   onRestart,
+  listed,
 }: {
   engine: CallEngine;
   snapshot: CallSnapshot;
@@ -135,6 +136,11 @@ function CallScreens({
   ticketTitle: string;
   state: CallPageState;
   onRestart: (autoJoin: boolean) => void;
+  /**
+   * What the ticket's call list says of this call: `known` once it has answered (or could not be
+   * read), `absent` when it answered without this call.
+   */
+  listed: { known: boolean; call: CallView | undefined; absent: boolean };
 }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -190,7 +196,13 @@ function CallScreens({
   // call" only lets the media through (CallEngine.prepare). The media part starts once the check
   // has settled: someone who joins at once is not slowed by work they did not wait for. Not when
   // joining by itself (the caller, a reload): no one lingers on the check then.
-  const checkingDevices = snapshot.phase === 'idle' && !endedCall;
+  // The device check (which opens the camera and microphone) only shows for a call that can still be
+  // joined: until the call's state is known, and for an ended call (the engine is being told, see
+  // CallPage), nothing is opened; a call that is not on this ticket is never checked for.
+  const waitingForState =
+    snapshot.phase === 'idle' && !endedCall && (!listed.known || listed.call?.status === 'ended');
+  const notOnTicket = snapshot.phase === 'idle' && listed.absent;
+  const checkingDevices = snapshot.phase === 'idle' && !endedCall && !waitingForState && !notOnTicket;
   const joinsByItself = autoJoin !== null;
   useEffect(() => {
     if (!checkingDevices) return;
@@ -221,9 +233,23 @@ function CallScreens({
     );
   }
 
-  if (snapshot.phase === 'replaced' || snapshot.phase === 'left' || snapshot.phase === 'failed') {
-    const message =
-      snapshot.phase === 'replaced'
+  if (waitingForState) {
+    return (
+      <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
+        <Loader aria-label={t('call.status.joining')} />
+      </Frame>
+    );
+  }
+
+  if (
+    notOnTicket ||
+    snapshot.phase === 'replaced' ||
+    snapshot.phase === 'left' ||
+    snapshot.phase === 'failed'
+  ) {
+    const message = notOnTicket
+      ? describeIssue({ reason: 'unavailable' }, t)
+      : snapshot.phase === 'replaced'
         ? { title: t('call.replaced.title'), body: t('call.replaced.body') }
         : snapshot.phase === 'left'
           ? { title: t('call.left.title'), body: t('call.left.body') }
@@ -235,12 +261,12 @@ function CallScreens({
             <Title order={1} size="h2">
               {message.title}
             </Title>
-            <Text role={snapshot.phase === 'failed' ? 'alert' : 'status'}>{message.body}</Text>
+            <Text role={snapshot.phase === 'failed' || notOnTicket ? 'alert' : 'status'}>{message.body}</Text>
             <Group>
               <Button component={Link} to={`/tickets/${ticketId}`} variant="default">
                 {t('call.backToTicket')}
               </Button>
-              {snapshot.phase === 'failed' ? (
+              {notOnTicket ? null : snapshot.phase === 'failed' ? (
                 <Button onClick={() => void engine.retry()}>{t('common.retry')}</Button>
               ) : (
                 <Button onClick={() => onRestart(true)}>
@@ -300,9 +326,26 @@ export function CallPage() {
   );
 
   // The answer or start already told us about the call: show it before joining.
+  const toldByState = state.call?.id === callId;
   useEffect(() => {
     if (engine && state.call && state.call.id === callId) engine.setCall(state.call);
   }, [engine, state.call, callId]);
+  // Opened from a link (or a reload): the ticket's call list says whether the call is still live.
+  // An ended call goes straight to how it ended (the engine finishes on it), never to the devices.
+  const calls = useTicketCalls(ticketId, !toldByState);
+  const listedCall = calls.data?.find((c) => c.id === callId);
+  // Only an ended call is handed to the engine: a live one's state comes from the server's own
+  // pushes and the join, which a list read a moment earlier must not overwrite.
+  const endedCall = listedCall?.status === 'ended' ? listedCall : undefined;
+  useEffect(() => {
+    if (engine && endedCall) engine.setCall(endedCall);
+  }, [engine, endedCall]);
+  // When the list cannot be read, joining answers for itself (e.g. "cannot be joined").
+  const listed = {
+    known: toldByState || calls.isSuccess || calls.isError,
+    call: listedCall,
+    absent: !toldByState && calls.isSuccess && !listedCall,
+  };
 
   // Closing the tab or reloading leaves at once (the server would notice the socket drop anyway).
   useEffect(() => {
@@ -358,6 +401,7 @@ export function CallPage() {
       ticketTitle={ticketTitle}
       state={state}
       onRestart={restart}
+      listed={listed}
     />
   );
 }

@@ -1,2 +1,2 @@
-/** The call page, as the server posts it into the conversation (`/tickets/:ticketId/call/:callId`). */
+/** The call page (`/tickets/:ticketId/call/:callId`), linked from the conversation while the call is live. */
 export const callPath = (ticketId: string, callId: string) => `/tickets/${ticketId}/call/${callId}`;

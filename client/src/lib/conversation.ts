@@ -5,14 +5,19 @@ import type { AttachmentView, MessageView, TicketView, UserRef } from '../../../
 import type { ConnectionStatus, RealtimeConnection } from './socket';
 import { newClientMessageId, type TicketsApi } from './tickets';
 
-export type DeliveryState = 'sent' | 'sending' | 'failed';
+/**
+ * `queued`: it could not reach the server (offline); it is sent again by itself when the live
+ * connection returns. `failed`: the server refused it (or it failed while connected): the user
+ * retries or discards it.
+ */
+export type DeliveryState = 'sent' | 'sending' | 'queued' | 'failed';
 
 export interface ConversationItem {
   /** Stable React key: the clientMessageId for our own messages, else the server id. */
   key: string;
   message: MessageView;
   delivery: DeliveryState;
-  /** Why sending failed (an error to describe), when `delivery` is `failed`. */
+  /** Why sending failed (an error to describe), when `delivery` is `failed` or `queued`. */
   error?: unknown;
 }
 
@@ -39,6 +44,10 @@ export interface OutgoingMessage {
 }
 
 const SEND_TIMEOUT_MS = 15_000;
+
+/** The request never got an answer (REST `ApiError` and socket `SocketRequestError` alike). */
+const isNetworkError = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'network';
 /** Send "typing" at most this often while the user keeps typing. */
 const TYPING_THROTTLE_MS = 2_000;
 /** Stop saying "typing" after this long without a keystroke. */
@@ -51,8 +60,10 @@ const REFRESH_DEBOUNCE_MS = 300;
 interface Pending {
   clientMessageId: string;
   message: MessageView;
-  delivery: 'sending' | 'failed';
+  delivery: 'sending' | 'queued' | 'failed';
   error?: unknown;
+  /** A send that failed for the network just as the connection came back is repeated once. */
+  resentOnce?: boolean;
   attachmentIds: string[];
 }
 
@@ -125,7 +136,10 @@ export class Conversation {
         const status = realtime.getStatus();
         const was = this.lastStatus;
         this.lastStatus = status;
-        if (status === 'connected' && was !== 'connected') void this.subscribeTicket();
+        if (status === 'connected' && was !== 'connected') {
+          void this.subscribeTicket();
+          this.resendQueued();
+        }
       }),
     );
     void this.loadLatest();
@@ -193,17 +207,17 @@ export class Conversation {
   /** Sends a failed message again with the same clientMessageId, so the server never stores it twice. */
   retry(clientMessageId: string): void {
     const pending = this.pending.get(clientMessageId);
-    if (pending?.delivery !== 'failed') return;
+    if (pending?.delivery !== 'failed' && pending?.delivery !== 'queued') return;
     pending.delivery = 'sending';
     pending.error = undefined;
     this.rebuild();
     void this.deliver(clientMessageId);
   }
 
-  /** Drops a failed message the user no longer wants to send. */
+  /** Drops a failed (or waiting) message the user no longer wants to send. */
   discard(clientMessageId: string): void {
     const pending = this.pending.get(clientMessageId);
-    if (pending?.delivery !== 'failed') return;
+    if (pending?.delivery !== 'failed' && pending?.delivery !== 'queued') return;
     this.pending.delete(clientMessageId);
     this.rebuild();
   }
@@ -259,10 +273,36 @@ export class Conversation {
       if (this.stopped) return;
       const still = this.pending.get(clientMessageId);
       if (!still) return; // The broadcast arrived before the ack failed: it was stored after all.
-      still.delivery = 'failed';
       still.error = err;
+      // Not reaching the server while the live connection is down waits for it to come back
+      // (resendQueued); if it is already back, send again now. A refusal is the user's to decide.
+      if (isNetworkError(err) && this.deps.realtime.getStatus() !== 'connected') {
+        still.delivery = 'queued';
+      } else if (isNetworkError(err) && still.delivery === 'sending' && !still.resentOnce) {
+        still.resentOnce = true;
+        void this.deliver(clientMessageId);
+        return;
+      } else {
+        still.delivery = 'failed';
+      }
       this.rebuild();
     }
+  }
+
+  /**
+   * The live connection is back: send what waited for it. The same clientMessageId makes each
+   * send idempotent, so a message whose first attempt did reach the server is not stored twice.
+   */
+  private resendQueued(): void {
+    let any = false;
+    for (const pending of this.pending.values()) {
+      if (pending.delivery !== 'queued') continue;
+      pending.delivery = 'sending';
+      pending.error = undefined;
+      any = true;
+      void this.deliver(pending.clientMessageId);
+    }
+    if (any) this.rebuild();
   }
 
   private async loadLatest(): Promise<void> {

@@ -65,12 +65,16 @@ const RELATIVE_STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', Number.POSITIVE_INFINITY],
 ];
 
-/** "2 minutes ago", "in 5 minutes", "刚刚". */
+/**
+ * "2 minutes ago", "刚刚", for something that has happened. A time after `now` is shown as "just
+ * now", never "in 12 seconds": pages pass a `now` from their last tick (useNow), so a message that
+ * arrives between two ticks is newer than it, and the server's clock may run a little ahead.
+ */
 export function formatRelative(iso: string, now = Date.now(), language = currentLanguage()): string {
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return '—';
   let value = (time - now) / 1000;
-  if (Math.abs(value) < 10) return i18n.getFixedT(language)('time.justNow');
+  if (value > -10) return i18n.getFixedT(language)('time.justNow');
   const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
   for (const [unit, size] of RELATIVE_STEPS) {
     if (Math.abs(value) < size) return format.format(Math.round(value), unit);

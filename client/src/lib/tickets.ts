@@ -3,6 +3,7 @@
 import type {
   AttachmentView,
   Availability,
+  CallView,
   ErrorBody,
   MessageView,
   Priority,
@@ -105,6 +106,15 @@ export class TicketsApi {
   async timeline(id: string, signal?: AbortSignal): Promise<TimelineEntry[]> {
     const result = await this.client.request<{ items: TimelineEntry[] }>(
       path(id, '/timeline'),
+      signal ? { signal } : {},
+    );
+    return result.items;
+  }
+
+  /** The ticket's calls, newest first, with their state (for the conversation's call entries). */
+  async calls(id: string, signal?: AbortSignal): Promise<CallView[]> {
+    const result = await this.client.request<{ items: CallView[] }>(
+      path(id, '/calls'),
       signal ? { signal } : {},
     );
     return result.items;

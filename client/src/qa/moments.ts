@@ -3,7 +3,7 @@
 // call, described in the reviewer's language.
 import type { TFunction } from 'i18next';
 import type { TimelineEntry } from '../../../signaling/protocol';
-import { describeTimelineEntry } from '../tickets/TimelinePanel';
+import { describeTimelineEntry } from '../tickets/timelineWording';
 import type { RecordingDetail } from './api';
 
 export type MomentKind = 'message' | 'screen' | 'whiteboard' | 'ticket' | 'call';

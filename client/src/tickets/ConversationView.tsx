@@ -2,11 +2,11 @@ import { Alert, Badge, Box, Button, Center, Group, Loader, Paper, Stack, Text } 
 import { type ReactNode, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../signaling/protocol';
-import { withCallLinks } from '../call/callLinks';
 import { describeError } from '../errors';
 import type { Conversation, ConversationItem, ConversationState } from '../lib/conversation';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { AttachmentList } from './attachments';
+import { SystemMessage } from './SystemMessage';
 
 /** Near enough to the bottom that a new message should keep the view pinned there. */
 const STICK_THRESHOLD_PX = 80;
@@ -26,20 +26,7 @@ function MessageBubble({
 }) {
   const { t } = useTranslation();
   const { message, delivery } = item;
-  if (message.kind === 'system') {
-    return (
-      <Center>
-        <Text size="xs" c="dimmed" fs="italic" ta="center" data-kind="system">
-          {message.system?.type === 'ticket.escalated'
-            ? t(staffView ? 'escalate.systemMessageStaff' : 'escalate.systemMessage', {
-                tier: message.system.tier,
-              })
-            : withCallLinks(message.body, t('call.openCall'))}{' '}
-          · <time dateTime={message.createdAt}>{formatRelative(message.createdAt, now)}</time>
-        </Text>
-      </Center>
-    );
-  }
+  if (message.kind === 'system') return <SystemMessage message={message} now={now} staffView={staffView} />;
   const internal = message.kind === 'internal';
   const mine = message.author?.id === me.id;
   const fromStaff = message.author ? message.author.role !== 'customer' : false;
@@ -73,7 +60,7 @@ function MessageBubble({
         style={{
           borderColor: internal ? 'var(--mantine-color-yellow-5)' : undefined,
           borderStyle: internal ? 'dashed' : undefined,
-          opacity: delivery === 'sending' ? 0.7 : 1,
+          opacity: delivery === 'sending' || delivery === 'queued' ? 0.7 : 1,
         }}
       >
         <Group justify="space-between" gap="xs" mb={4} wrap="nowrap">
@@ -95,6 +82,8 @@ function MessageBubble({
           <Text size="xs" c="dimmed" style={{ flex: 'none' }}>
             {delivery === 'sending' ? (
               t('conversation.sending')
+            ) : delivery === 'queued' ? (
+              t('conversation.queued')
             ) : delivery === 'failed' ? (
               <Text span c="red" size="xs">
                 {t('conversation.notSent')}
@@ -113,6 +102,22 @@ function MessageBubble({
           <Box mt="xs">
             <AttachmentList attachments={message.attachments} />
           </Box>
+        )}
+        {delivery === 'queued' && (
+          // Offline: it goes out by itself when the connection returns; it can still be dropped.
+          <Group gap="xs" mt="xs" role="status">
+            <Text size="xs" c="dimmed" style={{ flex: 1 }}>
+              {t('conversation.waitingForConnection')}
+            </Text>
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              color="gray"
+              onClick={() => conversation.discard(item.key)}
+            >
+              {t('conversation.discard')}
+            </Button>
+          </Group>
         )}
         {delivery === 'failed' && (
           <Group gap="xs" mt="xs" role="alert">

@@ -1,6 +1,6 @@
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { PublicUser, TicketView, TimelineEntry } from '../../../signaling/protocol';
+import type { CallView, PublicUser, TicketView, TimelineEntry } from '../../../signaling/protocol';
 import { isApiError } from '../lib/api';
 import { Conversation } from '../lib/conversation';
 import { session } from '../lib/session';
@@ -14,6 +14,7 @@ export const ticketKeys = {
   customerList: ['tickets', 'list', 'customer'] as const,
   detail: (id: string) => ['tickets', 'detail', id] as const,
   timeline: (id: string) => ['tickets', 'timeline', id] as const,
+  calls: (id: string) => ['tickets', 'calls', id] as const,
 };
 export const AGENTS_KEY = ['agents'] as const;
 
@@ -70,6 +71,35 @@ export function useTimeline(id: string, enabled: boolean) {
     queryKey: ticketKeys.timeline(id),
     queryFn: ({ signal }) => ticketsApi.timeline(id, signal),
     enabled,
+  });
+}
+
+/**
+ * The ticket's calls with their current state, kept live by `call:updated` (sent to the ticket's
+ * watchers and the call's people), so each call entry in the conversation shows ringing, in
+ * progress or how it ended. A reconnect re-reads it with every other ticket query.
+ */
+export function useTicketCalls(ticketId: string, enabled = true) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    return realtime.on('call:updated', (call) => {
+      if (call.ticketId === ticketId) storeCall(queryClient, call);
+    });
+  }, [queryClient, ticketId, enabled]);
+  return useQuery({
+    queryKey: ticketKeys.calls(ticketId),
+    queryFn: ({ signal }) => ticketsApi.calls(ticketId, signal),
+    enabled,
+  });
+}
+
+/** Puts a call's new state into its ticket's cached call list (newest first). */
+export function storeCall(queryClient: QueryClient, call: CallView): void {
+  queryClient.setQueryData<CallView[]>(ticketKeys.calls(call.ticketId), (calls) => {
+    if (!calls) return calls;
+    const known = calls.some((c) => c.id === call.id);
+    return known ? calls.map((c) => (c.id === call.id ? call : c)) : [call, ...calls];
   });
 }
 

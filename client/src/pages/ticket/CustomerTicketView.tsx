@@ -15,6 +15,37 @@ import { SnapshotDisclosure } from '../../tickets/SnapshotDetails';
 import { useNow } from '../../tickets/useNow';
 import { TicketLead } from './TicketLead';
 
+/**
+ * The banner at the top of the customer's ticket: it follows the ticket's status as it changes on
+ * the page (marking it solved, the team closing it), so it never says "open" about a solved ticket.
+ */
+function StatusBanner({ ticket, justCreated }: { ticket: TicketView; justCreated: boolean }) {
+  const { t } = useTranslation();
+  if (ticket.status === 'solved') {
+    return (
+      <Alert color="teal" variant="light" title={t('customerTicket.solvedTitle', { number: ticket.number })}>
+        {t('customerTicket.solvedNotice')}
+      </Alert>
+    );
+  }
+  if (ticket.status === 'closed') {
+    // The composer below says what to do now; the banner only states the status.
+    return (
+      <Alert
+        color="gray"
+        variant="light"
+        title={t('customerTicket.closedTitle', { number: ticket.number })}
+      />
+    );
+  }
+  if (!justCreated) return null;
+  return (
+    <Alert color="teal" variant="light" title={t('customerTicket.createdTitle', { number: ticket.number })}>
+      {t('customerTicket.createdBody')}
+    </Alert>
+  );
+}
+
 /** The customer's ticket page: their request, the live conversation, and what was sent with it. */
 export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: PublicUser }) {
   const { t } = useTranslation();
@@ -33,15 +64,7 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
       <Anchor component={Link} to="/" size="sm">
         ← {t('customerTicket.back')}
       </Anchor>
-      {justCreated && (
-        <Alert
-          color="teal"
-          variant="light"
-          title={t('customerTicket.createdTitle', { number: ticket.number })}
-        >
-          {t('customerTicket.createdBody')}
-        </Alert>
-      )}
+      <StatusBanner ticket={ticket} justCreated={justCreated} />
       <Stack gap={6}>
         <Title order={1} fz="h2" style={{ overflowWrap: 'anywhere' }}>
           {t('ticket.numberAndSubject', { number: ticket.number, subject: ticket.subject })}
@@ -86,21 +109,19 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
         staff={false}
         disabledReason={closed ? t('customerTicket.closedNotice') : null}
       />
-      {!closed && (
+      {!closed && ticket.status !== 'solved' && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
-            {ticket.status === 'solved' ? t('customerTicket.solvedNotice') : t('customerTicket.solveHint')}
+            {t('customerTicket.solveHint')}
           </Text>
-          {ticket.status !== 'solved' && (
-            <Button
-              variant="light"
-              color="teal"
-              loading={solve.isPending}
-              onClick={() => solve.mutate(undefined)}
-            >
-              {t('customerTicket.markSolved')}
-            </Button>
-          )}
+          <Button
+            variant="light"
+            color="teal"
+            loading={solve.isPending}
+            onClick={() => solve.mutate(undefined)}
+          >
+            {t('customerTicket.markSolved')}
+          </Button>
         </Group>
       )}
       <SavedBoards ticketId={ticket.id} headingOrder={2} />

@@ -237,7 +237,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               </Paper>
             )}
             <SavedBoards ticketId={ticket.id} activeCallId={boardCallId} compact />
-            <TimelinePanel query={timeline} now={now} />
+            <TimelinePanel query={timeline} now={now} me={me} ticketId={ticket.id} />
           </Stack>
         </Grid.Col>
       </Grid>
