@@ -268,8 +268,12 @@ describe('on a 390×844 phone', () => {
     await page.getByLabel('Email').fill(DEMO.customer);
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Welcome, Casey Customer', level: 1 }).waitFor();
+    const welcome = page.getByRole('heading', { name: 'Welcome, Casey Customer', level: 1 });
+    await welcome.waitFor();
     await expectNoSidewaysScroll(page, 'the customer’s home');
+    // The page starts below the fixed header, not under it.
+    const header = (await page.getByRole('banner').boundingBox())!;
+    expect((await welcome.boundingBox())!.y).toBeGreaterThanOrEqual(header.y + header.height);
     await screenshot(page, 'phone-customer-home');
 
     await page.getByRole('link', { name: 'New ticket' }).first().click();

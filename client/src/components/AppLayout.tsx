@@ -33,8 +33,9 @@ export function AppLayout() {
       : null;
 
   return (
-    // A phone keeps the whole width for the page: the container's own gutter is margin enough.
-    <AppShell header={{ height: 64 }} padding={{ base: 0, sm: 'lg' }}>
+    // A phone keeps most of its width for the page. (Not 0: Mantine puts the padding in a calc()
+    // with the header's height, where a unitless 0 voids the rule and the page slides under the header.)
+    <AppShell header={{ height: 64 }} padding={{ base: 'xs', sm: 'lg' }}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
