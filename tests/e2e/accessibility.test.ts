@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/protocol';
 import {
-  type ApiLogin,
   apiLogin,
   assertBrowserPrerequisites,
   collectPageErrors,
@@ -125,7 +124,7 @@ async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
 }
 
 /** The element lies inside the window, where a person can see and tap it. */
-async function expectOnScreen(page: Page, locator: ReturnType<Page['locator']>, name: string): Promise<void> {
+async function expectOnScreen(page: Page, locator: Locator, name: string): Promise<void> {
   const box = await locator.boundingBox();
   const size = page.viewportSize()!;
   expect(box, `${name} has no box`).not.toBeNull();
@@ -135,10 +134,25 @@ async function expectOnScreen(page: Page, locator: ReturnType<Page['locator']>, 
   ).toBe(true);
 }
 
-/** On a phone, Sign out is in the header's menu: the menu opens and the item is on screen. */
-async function expectSignOutReachable(page: Page, who: string): Promise<void> {
+/**
+ * Sign out can be reached: a Sign out button in view, or (a phone) the item in the header's menu,
+ * which is left open. Returns the control, on screen.
+ */
+async function reachSignOut(page: Page, who: string): Promise<Locator> {
+  const button = page.getByRole('button', { name: 'Sign out' });
+  if (await button.isVisible()) {
+    await expectOnScreen(page, button, `the ${who}’s Sign out`);
+    return button;
+  }
   await page.getByRole('button', { name: 'Menu' }).click();
-  await expectOnScreen(page, page.getByRole('menuitem', { name: 'Sign out' }), `the ${who}’s Sign out`);
+  const item = page.getByRole('menuitem', { name: 'Sign out' });
+  await expectOnScreen(page, item, `the ${who}’s Sign out`);
+  return item;
+}
+
+async function expectSignOutReachable(page: Page, who: string): Promise<void> {
+  await reachSignOut(page, who);
+  // Closes the menu if it was opened (nothing happens otherwise).
   await page.keyboard.press('Escape');
   await page.getByRole('menu').waitFor({ state: 'hidden' });
 }
@@ -281,10 +295,8 @@ describe('on a 390×844 phone', () => {
     await expectNoSidewaysScroll(page, 'the new-ticket page');
     await screenshot(page, 'phone-new-ticket');
 
-    await page.getByRole('button', { name: 'Menu' }).click();
+    const signOut = await reachSignOut(page, 'customer');
     await screenshot(page, 'phone-menu');
-    const signOut = page.getByRole('menuitem', { name: 'Sign out' });
-    await expectOnScreen(page, signOut, 'Sign out');
     await signOut.click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
@@ -363,8 +375,13 @@ describe('on a 390×844 phone', () => {
     await waitForBoard(agent);
     await drawStroke(agent);
     await expect.poll(() => boardElementCount(agent)).toBe(1);
-    await customer.locator('[data-testid="whiteboard-toggle"][data-unseen="true"]').waitFor();
-    expect(await customer.locator('[data-testid="whiteboard"]').count()).toBe(0);
+    const boardState = () =>
+      customer.evaluate(() => ({
+        open: document.querySelector('[data-testid="whiteboard"]') !== null,
+        dot:
+          document.querySelector('[data-testid="whiteboard-toggle"]')?.getAttribute('data-unseen') === 'true',
+      }));
+    await expect.poll(boardState, { timeout: 10_000 }).toEqual({ open: false, dot: true });
     await customer.getByRole('button', { name: 'Whiteboard' }).click();
     await waitForBoard(customer);
     await expect.poll(() => boardElementCount(customer)).toBe(1);
