@@ -204,12 +204,15 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await expectAccessible(page, 'the sign-in page');
   });
 
-  it('on the customer’s and the agent’s pages, in a call, and in the QA list and player', {
-    timeout: 180_000,
-  }, async () => {
+  // One journey in steps that share the pages: a ticket, the call about it, its recording.
+  let customer: Page;
+  let agent: Page;
+  let ticket: TicketView;
+
+  it('on the customer’s home and ticket', async () => {
     const customerSide = await signedIn(DEMO.customer, DESKTOP);
-    const customer = customerSide.page;
-    const ticket = await newTicket(customerSide.login.token, 'Where do I publish an assignment?');
+    customer = customerSide.page;
+    ticket = await newTicket(customerSide.login.token, 'Where do I publish an assignment?');
     await customer.reload();
     await customer.getByRole('link', { name: /Where do I publish an assignment\?/ }).waitFor();
     await expectAccessible(customer, 'the customer’s home');
@@ -217,8 +220,10 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await customer.goto(`${app.url}/tickets/${ticket.id}`);
     await customer.getByRole('heading', { name: /Where do I publish an assignment\?/ }).waitFor();
     await expectAccessible(customer, 'the customer’s ticket');
+  });
 
-    const { page: agent } = await signedIn(DEMO.agentL1, DESKTOP);
+  it('on the agent’s queue and ticket', async () => {
+    agent = (await signedIn(DEMO.agentL1, DESKTOP)).page;
     await agent
       .getByRole('link', { name: /Where do I publish an assignment\?/ })
       .first()
@@ -228,7 +233,11 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await agent.goto(`${app.url}/tickets/${ticket.id}`);
     await agent.getByRole('button', { name: 'Start video call' }).waitFor();
     await expectAccessible(agent, 'the agent’s ticket');
+  });
 
+  it('in a call on both sides (two browsers through the SFU), recorded for QA', {
+    timeout: 150_000,
+  }, async () => {
     await customer.goto(`${app.url}/`);
     await connectCall(agent, customer, ticket);
     await agent.getByRole('button', { name: 'Start recording' }).click();
@@ -236,11 +245,13 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await expectAccessible(agent, 'the agent’s call');
     await expectAccessible(customer, 'the customer’s call');
     await agent.getByRole('button', { name: 'Stop recording' }).click();
-    await agent.locator('[data-recording-status="ready"]').waitFor({ timeout: 45_000 });
+    await agent.locator('[data-recording-status="ready"]').waitFor({ timeout: 60_000 });
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
     await expectAccessible(customer, 'the customer’s call-ended page');
+  });
 
+  it('in the QA list and player', async () => {
     const { page: qa } = await signedIn(DEMO.qa, DESKTOP, '/qa');
     const table = qa.getByRole('table', { name: 'Quality review' });
     await table.getByRole('link', { name: /Review the recording of/ }).waitFor();
