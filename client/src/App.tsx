@@ -16,7 +16,7 @@ import { TicketPage } from './pages/TicketPage';
 import { QaPage } from './qa/QaPage';
 import { RecordingPage } from './qa/RecordingPage';
 import { queryClient } from './queryClient';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 export function App() {
   useCallDevicePreload();
@@ -34,7 +34,7 @@ export function App() {
   }, []);
 
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <Routes>

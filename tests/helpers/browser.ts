@@ -55,6 +55,8 @@ export async function newContext(
     viewport?: { width: number; height: number };
     /** What `window.screen` reports (defaults to the viewport). */
     screen?: { width: number; height: number };
+    /** Lets a test inject a script of its own (axe-core) past the app's Content-Security-Policy. */
+    bypassCSP?: boolean;
   } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
@@ -62,6 +64,7 @@ export async function newContext(
     viewport: options.viewport ?? { width: 1280, height: 800 },
     ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     ...(options.screen ? { screen: options.screen } : {}),
+    ...(options.bypassCSP ? { bypassCSP: true } : {}),
   });
   context.setDefaultTimeout(15_000);
   return context;

@@ -1,4 +1,4 @@
-import { Box, Button, Indicator, Menu } from '@mantine/core';
+import { Box, Button, Indicator, Menu, VisuallyHidden } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { reopenBoardInCall, type SavedBoard } from '../lib/board/savedBoards';
@@ -12,11 +12,12 @@ import { Whiteboard } from './Whiteboard';
 
 /**
  * The whiteboard of the call shown in the in-call view. The board stays open (in sync) for the whole
- * call even while the panel is hidden, so both sides can use it: it opens by itself the first time
- * the other side draws (or when the call already has a drawing, e.g. after a reload), and later
- * activity while it is hidden puts a dot on the button.
+ * call even while the panel is hidden, so both sides can use it: with `autoOpen` it opens by itself
+ * the first time the other side draws (or when the call already has a drawing, e.g. after a reload),
+ * and activity while it is hidden puts a dot on the button. Without `autoOpen` (a phone, where the
+ * board would take the picture's place) only the dot shows.
  */
-export function useCallWhiteboard(callId: string, active: boolean) {
+export function useCallWhiteboard(callId: string, active: boolean, { autoOpen = true } = {}) {
   const { sync, snapshot } = useBoardSync(active ? callId : null);
   const [open, setOpen] = useState(false);
   const [seenActivity, setSeenActivity] = useState(0);
@@ -24,12 +25,12 @@ export function useCallWhiteboard(callId: string, active: boolean) {
 
   const hasDrawing = snapshot.openedWith > 0 || snapshot.background !== null;
   useEffect(() => {
-    if (autoOpened.current || snapshot.status !== 'open') return;
+    if (!autoOpen || autoOpened.current || snapshot.status !== 'open') return;
     if (snapshot.remoteActivity > 0 || hasDrawing) {
       autoOpened.current = true;
       setOpen(true);
     }
-  }, [snapshot.status, snapshot.remoteActivity, hasDrawing]);
+  }, [autoOpen, snapshot.status, snapshot.remoteActivity, hasDrawing]);
 
   useEffect(() => {
     if (open) setSeenActivity(snapshot.remoteActivity);
@@ -64,8 +65,11 @@ export function WhiteboardToggle({ whiteboard }: { whiteboard: CallWhiteboardSta
         aria-pressed={whiteboard.open}
         onClick={whiteboard.toggle}
         data-testid="whiteboard-toggle"
+        data-unseen={whiteboard.unseen}
       >
         {t('board.open')}
+        {/* The dot is only seen; this says it. */}
+        {whiteboard.unseen && <VisuallyHidden>{` (${t('board.unseen')})`}</VisuallyHidden>}
       </Button>
     </Indicator>
   );

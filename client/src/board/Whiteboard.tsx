@@ -99,7 +99,8 @@ export function Whiteboard({ sync, snapshot, screen, onClose, actions, height }:
       data-testid="whiteboard"
       data-status={snapshot.status}
     >
-      <Group justify="space-between" wrap="nowrap">
+      {/* Wraps on a phone rather than squeezing the status badge to an empty dot. */}
+      <Group justify="space-between" wrap="wrap" gap="xs">
         <Group gap="xs" wrap="nowrap">
           <Text fw={600}>{t('board.title')}</Text>
           <Badge color={STATUS_COLOR[snapshot.status]} variant="light" data-testid="whiteboard-status">
@@ -111,7 +112,7 @@ export function Whiteboard({ sync, snapshot, screen, onClose, actions, height }:
             </Text>
           )}
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap" ml="auto">
           {actions}
           {snapshot.background ? (
             <Button

@@ -1,4 +1,5 @@
 import {
+  ActionIcon,
   Alert,
   Badge,
   Box,
@@ -11,6 +12,8 @@ import {
   ScrollArea,
   Stack,
   Text,
+  Tooltip,
+  useMatches,
 } from '@mantine/core';
 import { memo, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +25,7 @@ import { useCallRecording } from '../recording/useCallRecording';
 import { CallChat } from './CallChat';
 import { CallControls } from './CallControls';
 import { useAfterMediaStarts } from './hooks';
-import { SpeakerIcon } from './icons';
+import { ChatIcon, SpeakerIcon } from './icons';
 import { chooseLayout } from './layout';
 import { RemoteAudio } from './media';
 import { describeIssue } from './messages';
@@ -164,9 +167,12 @@ export function InCallView({
   const supervisor = call?.participants.find((p) => p.user.id === me.id)?.role === 'supervisor';
   const otherName = layout.counterpart?.user.name ?? '';
   // The call's shared whiteboard: in sync for the whole call, shown in place of the stage when open.
+  // On a phone the board would replace the picture the person is watching: it waits to be opened.
+  const roomForBoard = useMatches({ base: false, md: true });
   const whiteboard = useCallWhiteboard(
     snapshot.callId,
     secondaryReady && (phase === 'in_call' || phase === 'reconnecting'),
+    { autoOpen: roomForBoard },
   );
 
   let overlay: React.ReactNode = null;
@@ -202,15 +208,17 @@ export function InCallView({
 
   return (
     <Box h="100dvh" style={{ display: 'flex', flexDirection: 'column' }} component="main" id="main">
+      {/* On a phone the header wraps: the title on one line, the call's buttons on the next. */}
       <Group
         justify="space-between"
-        px="md"
+        px={{ base: 'sm', sm: 'md' }}
         py={8}
-        wrap="nowrap"
+        gap="xs"
+        wrap="wrap"
         style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}
         component="header"
       >
-        <Stack gap={0} style={{ minWidth: 0 }}>
+        <Stack gap={0} style={{ flex: '1 1 10rem', minWidth: 0 }}>
           <Text fw={700} c="indigo.7" size="sm">
             {t('app.name')}
           </Text>
@@ -218,14 +226,24 @@ export function InCallView({
             {ticketTitle}
           </Text>
         </Stack>
-        <Group gap="xs" wrap="nowrap" style={{ flex: 'none' }}>
+        <Group gap="xs" wrap="wrap" justify="flex-end" style={{ flex: '0 1 auto' }}>
           <WhiteboardToggle whiteboard={whiteboard} />
           <RecordingIndicator recording={recording} />
           <StatusBadge snapshot={snapshot} />
           <QualityIndicator quality={snapshot.quality} />
-          <Button hiddenFrom="md" size="xs" variant="default" onClick={() => setPanelOpen(true)}>
-            {t('call.sidePanel')}
-          </Button>
+          {/* An icon on a phone, where the header's words would push the call's buttons to a third line. */}
+          <Tooltip label={t('call.sidePanel')} withArrow>
+            <ActionIcon
+              hiddenFrom="md"
+              size={30}
+              variant="default"
+              onClick={() => setPanelOpen(true)}
+              aria-label={t('call.sidePanel')}
+              aria-haspopup="dialog"
+            >
+              <ChatIcon size={16} />
+            </ActionIcon>
+          </Tooltip>
         </Group>
       </Group>
       <Box style={{ flex: 1, minHeight: 0, display: 'flex' }} className="call-body">

@@ -90,6 +90,12 @@ export const CheckIcon = ({ size }: P) => (
   </Icon>
 );
 
+export const ChatIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
+  </Icon>
+);
+
 export const SpeakerIcon = ({ size }: P) => (
   <Icon size={size}>
     <path d="M11 5 6 9H2v6h4l5 4V5z" />

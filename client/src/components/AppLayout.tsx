@@ -10,6 +10,7 @@ import { AlertsToggle } from './AlertsToggle';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { PhoneMenu } from './PhoneMenu';
 import { Toaster } from './Toaster';
 
 /** Keeps caches live while signed in; a component so the hook follows the signed-in user. */
@@ -26,9 +27,15 @@ export function AppLayout() {
   const { user } = current;
   const role = t(`roles.${user.role}`);
   const staff = isStaffUser(user);
+  const link =
+    canReview(user) || user.role === 'agent'
+      ? { to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }
+      : null;
 
   return (
-    <AppShell header={{ height: 64 }} padding="lg">
+    // A phone keeps most of its width for the page. (Not 0: Mantine puts the padding in a calc()
+    // with the header's height, where a unitless 0 voids the rule and the page slides under the header.)
+    <AppShell header={{ height: 64 }} padding={{ base: 'xs', sm: 'lg' }}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
@@ -45,10 +52,10 @@ export function AppLayout() {
             >
               {t('app.name')}
             </Anchor>
-            {(canReview(user) || user.role === 'agent') && (
-              <Box component="nav" aria-label={t('shell.navigation')}>
-                <Anchor component={NavLink} to="/qa" size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
-                  {user.role === 'agent' ? t('qa.navAgent') : t('qa.heading')}
+            {link && (
+              <Box component="nav" aria-label={t('shell.navigation')} visibleFrom="sm">
+                <Anchor component={NavLink} to={link.to} size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
+                  {link.label}
                 </Anchor>
               </Box>
             )}
@@ -70,16 +77,22 @@ export function AppLayout() {
                 {role}
               </Text>
             </Stack>
-            <LanguageSwitcher compact />
+            {/* A phone has room for the name, availability and connection only; the rest is in a menu. */}
+            <Box visibleFrom="sm">
+              <LanguageSwitcher compact />
+            </Box>
             <Button
               variant="default"
               size="xs"
               flex="none"
-              px={{ base: 8, sm: 'sm' }}
+              visibleFrom="sm"
               onClick={() => session.signOut('user')}
             >
               {t('shell.signOut')}
             </Button>
+            <Box hiddenFrom="sm">
+              <PhoneMenu user={user} link={link} />
+            </Box>
           </Group>
         </Group>
       </AppShell.Header>

@@ -40,3 +40,19 @@ export function ChevronIcon({ open, size = 16 }: { open: boolean; size?: number 
     </svg>
   );
 }
+
+export function MenuIcon({ size = 16 }: { size?: number }) {
+  return (
+    <svg aria-hidden="true" {...base} width={size} height={size}>
+      <path d="M4 6h16M4 12h16M4 18h16" />
+    </svg>
+  );
+}
+
+export function CheckMarkIcon({ size = 16 }: { size?: number }) {
+  return (
+    <svg aria-hidden="true" {...base} width={size} height={size}>
+      <path d="M20 6 9 17l-5-5" />
+    </svg>
+  );
+}

@@ -146,7 +146,8 @@ export function LoginPage() {
 
   return (
     <Box mih="100vh" bg="gray.0" py="md" px="md">
-      <Group justify="space-between" maw={960} mx="auto">
+      {/* A landmark like the rest of the page, so nothing on it is outside one. */}
+      <Group component="header" justify="space-between" maw={960} mx="auto">
         <Text fw={700} fz="xl" c="indigo.7">
           {t('app.name')}
         </Text>

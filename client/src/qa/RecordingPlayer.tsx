@@ -345,8 +345,10 @@ export function PlayerControls({
         label={(value) => formatClock(value)}
         onChange={(value) => player.seek(value)}
         disabled={!ready}
-        aria-label={t('qa.player.position')}
-        thumbProps={{ 'aria-valuetext': formatClock(state.position) } as never}
+        // The thumb is the element with role="slider", so the name goes on it (the root's
+        // aria-label would name nothing a screen reader announces).
+        thumbLabel={t('qa.player.position')}
+        thumbProps={{ 'aria-valuetext': formatClock(state.position) }}
         mx={10}
       />
       <Group justify="space-between" wrap="wrap" gap="xs">

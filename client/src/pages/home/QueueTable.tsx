@@ -1,4 +1,16 @@
-import { Alert, Anchor, Button, EmptyState, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  EmptyState,
+  Group,
+  Paper,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  useMatches,
+} from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -22,6 +34,7 @@ export function QueueTable({
   emptyDescription?: string;
 }) {
   const { t } = useTranslation();
+  const phone = useMatches({ base: true, sm: false });
   if (query.isPending) {
     return (
       <Paper withBorder p="md" role="status" aria-label={t('queue.loading')}>
@@ -55,6 +68,7 @@ export function QueueTable({
       </Paper>
     );
   }
+  if (phone) return <QueueCards tickets={query.data} me={me} now={now} label={label} />;
   return (
     <Paper withBorder>
       <Table.ScrollContainer minWidth={900}>
@@ -91,17 +105,7 @@ export function QueueTable({
                   <TierBadge tier={ticket.tier} />
                 </Table.Td>
                 <Table.Td>
-                  {ticket.assignee ? (
-                    ticket.assignee.id === me.id ? (
-                      t('assign.me', { name: ticket.assignee.name })
-                    ) : (
-                      ticket.assignee.name
-                    )
-                  ) : (
-                    <Text span size="sm" c="dimmed">
-                      {t('ticket.unassigned')}
-                    </Text>
-                  )}
+                  <Assignee ticket={ticket} me={me} />
                 </Table.Td>
                 <Table.Td>
                   <SlaBadges clocks={ticket.sla.clocks} now={now} />
@@ -112,5 +116,60 @@ export function QueueTable({
         </Table>
       </Table.ScrollContainer>
     </Paper>
+  );
+}
+
+function Assignee({ ticket, me }: { ticket: TicketView; me: PublicUser }) {
+  const { t } = useTranslation();
+  if (!ticket.assignee) {
+    return (
+      <Text span size="sm" c="dimmed">
+        {t('ticket.unassigned')}
+      </Text>
+    );
+  }
+  return ticket.assignee.id === me.id ? t('assign.me', { name: ticket.assignee.name }) : ticket.assignee.name;
+}
+
+/**
+ * A phone has no room for eight columns, and a table scrolled sideways hides what an agent triages
+ * by. Each ticket is a card instead: subject first, then priority and the SLA clocks, then the rest.
+ */
+function QueueCards({
+  tickets,
+  me,
+  now,
+  label,
+}: {
+  tickets: TicketView[];
+  me: PublicUser;
+  now: number;
+  label: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Stack component="ul" gap="xs" aria-label={label} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+      {tickets.map((ticket) => (
+        <Paper component="li" withBorder p="sm" key={ticket.id} data-ticket-id={ticket.id}>
+          <Stack gap={6}>
+            <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
+              {ticket.subject}
+            </Anchor>
+            <Group gap={6} wrap="wrap">
+              <PriorityBadge priority={ticket.priority} />
+              <SlaBadges clocks={ticket.sla.clocks} now={now} />
+            </Group>
+            <Group gap={6} wrap="wrap">
+              <StatusBadge status={ticket.status} />
+              <TierBadge tier={ticket.tier} />
+            </Group>
+            <Text size="sm" c="dimmed">
+              #{ticket.number} · {ticket.requester.name} · {t('queue.columns.assignee')}:{' '}
+              <Assignee ticket={ticket} me={me} />
+            </Text>
+          </Stack>
+        </Paper>
+      ))}
+    </Stack>
   );
 }
