@@ -6,6 +6,7 @@ import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
+import { recordingNotices } from './lib/recordingNotices';
 import { session, useSession } from './lib/session';
 import { realtime } from './lib/socket';
 import { HomePage } from './pages/HomePage';
@@ -24,12 +25,17 @@ export function App() {
   useEffect(() => {
     // Nothing cached for one user may be shown to the next one who signs in on this browser.
     const stopClearing = session.subscribe(() => {
-      if (!session.current) queryClient.clear();
+      if (!session.current) {
+        queryClient.clear();
+        recordingNotices.clear();
+      }
     });
     const stopRealtime = realtime.start();
+    const stopNotices = recordingNotices.start();
     return () => {
       stopClearing();
       stopRealtime();
+      stopNotices();
     };
   }, []);
 

@@ -2,6 +2,7 @@
 // controls: an agent starts/stops, the customer answers the consent request.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PublicUser, RecordingNotice, RecordingStatus } from '../../../signaling/protocol';
+import { recordingNotices } from '../lib/recordingNotices';
 import { realtime, SocketRequestError } from '../lib/socket';
 import { recordingsApi } from '../qa/api';
 
@@ -37,8 +38,10 @@ export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>, l
   const canControl = me.role !== 'customer';
 
   useEffect(() => {
-    heard.current = false;
-    setNotice(null);
+    // A notice that arrived before this view listened (with the join's answer) is remembered.
+    const earlier = recordingNotices.get(callId);
+    heard.current = earlier !== null;
+    setNotice(earlier);
     return realtime.on('recording:state', (next) => {
       if (next.callId !== callId) return;
       heard.current = true;
