@@ -197,15 +197,21 @@ describe.each(CASES)('wording in $locale', ({ locale, noFile, bytes, share }) =>
 });
 
 describe('the 404 page', () => {
-  for (const { locale, heading, signOut } of [
-    { locale: 'en-US', heading: 'Page not found', signOut: 'Sign out' },
-    { locale: 'zh-CN', heading: '页面不存在', signOut: '退出登录' },
+  for (const { locale, heading, signOut, menu } of [
+    { locale: 'en-US', heading: 'Page not found', signOut: 'Sign out', menu: 'Menu' },
+    { locale: 'zh-CN', heading: '页面不存在', signOut: '退出登录', menu: '菜单' },
   ]) {
     for (const width of [1440, 390]) {
       it(`keeps the signed-in header, in ${locale} at ${width} px`, async () => {
         const page = await signedIn(supervisor, '/no/such/page', { locale, width });
         await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-        await page.getByRole('button', { name: signOut }).waitFor();
+        if (width >= 768) await page.getByRole('button', { name: signOut }).waitFor();
+        else {
+          // A phone's header keeps Sign out in its menu.
+          await page.getByRole('banner').getByRole('button', { name: menu }).click();
+          await page.getByRole('menuitem', { name: signOut }).waitFor();
+          await page.keyboard.press('Escape');
+        }
         // One main landmark (the layout's), the 404 inside it; the way home is in the header too.
         expect(await page.getByRole('main').count()).toBe(1);
         expect(await page.getByRole('main').getByRole('heading', { name: heading }).count()).toBe(1);
