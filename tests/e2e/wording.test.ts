@@ -180,6 +180,23 @@ describe.each(CASES)('wording in $locale', ({ locale, noFile, bytes, share }) =>
     await screenshot(page, `wording-qa-failed-recording-${locale}`);
   });
 
+  it('says a first response given at once took 0 seconds, not nothing', async () => {
+    // Intl.DurationFormat leaves out units that are zero, so 0 s used to read "First response: ".
+    const customer = await apiLogin(app.url, DEMO.customer);
+    const ticket = await api<TicketView>(customer.token, '/api/tickets', {
+      method: 'POST',
+      body: { subject: `Answered at once (${locale})`, description: 'Quick one', category: 'account' },
+    });
+    await app.app.db.db
+      .update(tickets)
+      .set({ firstResponseAt: new Date(ticket.createdAt) })
+      .where(eq(tickets.id, ticket.id));
+    const page = await signedIn(supervisor, `/tickets/${ticket.id}`, { locale });
+    const firstResponse = page.getByTestId('first-response');
+    await firstResponse.waitFor();
+    expect(await firstResponse.textContent()).toMatch(/[:：]\s*0\s?\S+$/);
+  });
+
   it('gives the call share of the time to resolution only once the ticket is resolved', async () => {
     const page = await signedIn(supervisor, `/tickets/${solvedTicket.id}`, { locale });
     const solvedCalls = page.getByTestId('call-time');

@@ -11,7 +11,10 @@ const UNIT_SECONDS: Record<Unit, number> = { days: 86_400, hours: 3_600, minutes
 interface DurationFormatLike {
   format(duration: Partial<Record<Unit, number>>): string;
 }
-type DurationFormatCtor = new (locale: string, options: { style: DurationStyle }) => DurationFormatLike;
+type DurationFormatCtor = new (
+  locale: string,
+  options: { style: DurationStyle; secondsDisplay?: 'always' | 'auto' },
+) => DurationFormatLike;
 
 function durationFormat(): DurationFormatCtor | undefined {
   return (Intl as unknown as { DurationFormat?: DurationFormatCtor }).DurationFormat;
@@ -44,7 +47,11 @@ export function formatDuration(
   const Ctor = durationFormat();
   if (Ctor) {
     try {
-      return new Ctor(language, { style }).format(parts);
+      // DurationFormat leaves out units that are zero, which would make 0 s an empty string.
+      const zero = Object.values(parts).every((value) => value === 0);
+      return new Ctor(language, { style, ...(zero ? { secondsDisplay: 'always' as const } : {}) }).format(
+        parts,
+      );
     } catch {
       // Fall through to our own words.
     }
