@@ -447,7 +447,13 @@ export class CallsService {
       ? Math.round((ended.endedAt!.getTime() - ended.connectedAt.getTime()) / 1000)
       : 0;
     this.logger.info({ callId, reason, connectedSeconds }, 'call ended');
-    return this.publishTimeline('call.ended', ended, actorId, { reason, connectedSeconds });
+    // `connected` tells a call that connected and was hung up within half a second (0 s) from
+    // one that never connected; the timeline words the two differently.
+    return this.publishTimeline('call.ended', ended, actorId, {
+      reason,
+      connectedSeconds,
+      connected: ended.connectedAt !== null,
+    });
   }
 
   /** The call's WebRTC statistics join the ticket's problem snapshot (`snapshot.lastCall`). */

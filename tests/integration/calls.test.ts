@@ -425,7 +425,10 @@ describe('calls against the real mediasoup worker', () => {
     const ended = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
     expect(ended.connectedSeconds).toBeGreaterThanOrEqual(1);
     const timeline = await timelineTypes(ticket.id);
-    expect(timeline.find((e) => e.type === 'call.ended')?.data.connectedSeconds).toBe(ended.connectedSeconds);
+    expect(timeline.find((e) => e.type === 'call.ended')?.data).toMatchObject({
+      connectedSeconds: ended.connectedSeconds,
+      connected: true,
+    });
     expect(timeline.find((e) => e.type === 'ticket.first_response')?.data).toMatchObject({
       via: 'call',
       callId,
@@ -602,7 +605,10 @@ describe('calls against the real mediasoup worker', () => {
       4000,
     );
     const entries = await timelineTypes(unanswered.id);
-    expect(entries.find((e) => e.type === 'call.ended')?.data.reason).toBe('no_answer');
+    expect(entries.find((e) => e.type === 'call.ended')?.data).toMatchObject({
+      reason: 'no_answer',
+      connected: false,
+    });
 
     const cancelled = await newTicket('Cancel');
     const c3 = ok(await agent.emitWithAck('call:start', { ticketId: cancelled.id }));

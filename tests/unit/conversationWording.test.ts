@@ -165,6 +165,14 @@ describe('timeline entries', () => {
         en(),
       ).text,
     ).toBe('The customer declined the video call');
+    // A call hung up within half a second of connecting lasted 0 s; it did connect.
+    const brief = { callId: 'c1', reason: 'hangup', connectedSeconds: 0 };
+    expect(describeTimelineEntry(entry('call.ended', { ...brief, connected: true }), en()).text).toBe(
+      'The video call ended after 0 s',
+    );
+    expect(describeTimelineEntry(entry('call.ended', { ...brief, connected: false }), en()).text).toBe(
+      'The video call ended without connecting',
+    );
     for (const type of ['call.started', 'call.connected', 'call.ended', 'recording.ready', 'board.saved']) {
       for (const t of [en(), zh()]) {
         expect(describeTimelineEntry(entry(type, { callId: 'c1' }), t).text).not.toContain(type);

@@ -54,7 +54,9 @@ export function describeTimelineEntry(
         case 'cancelled':
           return { text: t('timeline.callCancelled', { actor }) };
         default:
-          if (seconds > 0) return { text: t('timeline.callEnded', { duration: duration(seconds) }) };
+          // Entries written before `connected` was recorded only have the seconds to go by.
+          if (d.connected === true || seconds > 0)
+            return { text: t('timeline.callEnded', { duration: duration(seconds) }) };
           return {
             text: t(d.reason === 'failed' ? 'timeline.callFailed' : 'timeline.callEndedUnconnected'),
           };
