@@ -109,14 +109,7 @@ function MessageBubble({
             <Text size="xs" c="dimmed" style={{ flex: 1 }}>
               {t('conversation.waitingForConnection')}
             </Text>
-            <Button
-              size="compact-xs"
-              variant="subtle"
-              color="gray"
-              onClick={() => conversation.discard(item.key)}
-            >
-              {t('conversation.discard')}
-            </Button>
+            <DiscardButton onClick={() => conversation.discard(item.key)} />
           </Group>
         )}
         {delivery === 'failed' && (
@@ -127,18 +120,21 @@ function MessageBubble({
             <Button size="compact-xs" color="red" onClick={() => conversation.retry(item.key)}>
               {t('conversation.retry')}
             </Button>
-            <Button
-              size="compact-xs"
-              variant="subtle"
-              color="gray"
-              onClick={() => conversation.discard(item.key)}
-            >
-              {t('conversation.discard')}
-            </Button>
+            <DiscardButton onClick={() => conversation.discard(item.key)} />
           </Group>
         )}
       </Paper>
     </Box>
+  );
+}
+
+/** Drops a message that has not reached the server (waiting for the connection, or refused). */
+function DiscardButton({ onClick }: { onClick: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Button size="compact-xs" variant="subtle" color="gray" onClick={onClick}>
+      {t('conversation.discard')}
+    </Button>
   );
 }
 
