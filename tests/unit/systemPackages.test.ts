@@ -19,16 +19,15 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs the script (or a copy of it with `extra` packages added to its list) without root. */
 function runUnprivileged(extra: string[] = []) {
-  let target = script;
-  if (extra.length > 0) {
-    const dir = fs.mkdtempSync(path.join(scratch, 'ci-'));
-    fs.chmodSync(dir, 0o755);
-    target = path.join(dir, 'install-system-packages.sh');
-    fs.copyFileSync(script, target);
-    const list = fs.readFileSync(path.join(root, '.ci/system-packages.txt'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'system-packages.txt'), `${list}${extra.join('\n')}\n`);
-    for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
-  }
+  // Always a copy: the checkout itself may sit where the unprivileged user cannot read (a 0700
+  // temporary directory, a home directory).
+  const dir = fs.mkdtempSync(path.join(scratch, 'ci-'));
+  fs.chmodSync(dir, 0o755);
+  const target = path.join(dir, 'install-system-packages.sh');
+  fs.copyFileSync(script, target);
+  const list = fs.readFileSync(path.join(root, '.ci/system-packages.txt'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'system-packages.txt'), `${list}${extra.map((p) => `${p}\n`).join('')}`);
+  for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
   const asRoot = process.getuid?.() === 0;
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch };
   return asRoot
