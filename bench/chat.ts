@@ -57,7 +57,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, MessageView, ServerToClientEvents } from '../signaling/protocol';
+import type { ClientToServerEvents, MessageView, ServerToClientEvents } from '../signaling/shared/protocol';
 import type { BenchPair, DriverToServer, ServerStats, ServerToDriver } from './chatServer';
 import {
   fmt,

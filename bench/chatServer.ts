@@ -26,7 +26,7 @@ import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:pe
 import { createApp, type LivedeskApp } from '../server/app';
 import { type Config, loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
-import type { PublicUser } from '../signaling/protocol';
+import type { PublicUser } from '../signaling/shared/protocol';
 
 export interface BenchPair {
   customerToken: string;

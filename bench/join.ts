@@ -73,7 +73,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CLIENT_DIST } from '../server/app';
-import type { TicketView } from '../signaling/protocol';
+import type { TicketView } from '../signaling/shared/protocol';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
 import type { Backend } from '../tests/helpers/database';
 import { DEMO, DEMO_PASSWORD } from '../tests/helpers/testApp';

@@ -67,7 +67,7 @@ import vm from 'node:vm';
 import { inArray } from 'drizzle-orm';
 import type { types } from 'mediasoup';
 import { recordings, recordingTracks } from '../server/db/schema';
-import type { PublicUser, RecordingNotice } from '../signaling/protocol';
+import type { PublicUser, RecordingNotice } from '../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../tests/helpers/callClient';
 import { type ClientSocket, connectSocket } from '../tests/helpers/sockets';
 import { startTestApp, type TestApp } from '../tests/helpers/testApp';

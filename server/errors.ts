@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldIssue } from '../signaling/protocol';
+import type { ErrorCode, FieldIssue } from '../signaling/shared/protocol';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   bad_request: 400,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldIssue } from '../signaling/protocol';
+import type { FieldIssue } from '../signaling/shared/protocol';
 
 // Clearer wording than zod's defaults for the two messages users see most. Installed once, at
 // import, for every schema in the process.

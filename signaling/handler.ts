@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../server/errors';
 import type { Logger } from '../server/logger';
 import { issuesToFields } from '../server/validation';
-import type { AckResult, ClientToServerEvents, Role } from './protocol';
+import type { AckResult, ClientToServerEvents, Role } from './shared/protocol';
 import type { LivedeskSocket } from './types';
 
 type EventName = keyof ClientToServerEvents;

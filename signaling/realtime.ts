@@ -1,7 +1,7 @@
 import type { DomainEvents, EventBus, TicketEventPayload } from '../server/events/bus';
 import type { Logger } from '../server/logger';
-import type { CallView, TicketView } from './protocol';
 import { callRoom, STAFF_ROOM, ticketRoom, ticketStaffRoom, userRoom } from './rooms';
+import type { CallView, TicketView } from './shared/protocol';
 import type { LivedeskServer } from './types';
 
 /**

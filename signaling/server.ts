@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import type { Logger } from '../server/logger';
 import { registerSessionHandlers } from './handlers/session';
 import { STAFF_ROOM, userRoom } from './rooms';
+import { SOCKET_MESSAGE_MAX_BYTES } from './shared/limits';
 import { installSocketAuth, type SocketAuthDeps } from './socketAuth';
 import type { LivedeskServer, LivedeskSocket } from './types';
 
@@ -35,9 +36,8 @@ export function attachSignaling(
         }
       : {}),
     serveClient: false,
-    // Large enough for the biggest valid payload (a frozen 3 MiB frame as a data URL); anything
-    // larger is cut off by socket.io before any handler parses it.
-    maxHttpBufferSize: 6_000_000,
+    // Anything larger is cut off by socket.io before any handler parses it.
+    maxHttpBufferSize: SOCKET_MESSAGE_MAX_BYTES,
     connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: false },
   });
   installSocketAuth(io, deps);

@@ -1,4 +1,4 @@
-import type { PublicUser } from './protocol';
+import type { PublicUser } from './shared/protocol';
 import type { LivedeskServer } from './types';
 
 export interface SocketAuthDeps {

@@ -1,5 +1,10 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from './shared/protocol';
 
 export type LivedeskServer = Server<
   ClientToServerEvents,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { AttachmentView, PublicUser } from '../../signaling/protocol';
+import type { AttachmentView, PublicUser } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
 import { type AttachmentRow, attachments, ticketMessages } from '../db/schema';
 import { AppError, badRequest, forbidden, notFound } from '../errors';

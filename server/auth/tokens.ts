@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { Role } from '../../signaling/protocol';
+import type { Role } from '../../signaling/shared/protocol';
 import { unauthenticated } from '../errors';
 
 export interface TokenClaims {

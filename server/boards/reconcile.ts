@@ -1,7 +1,7 @@
 // Merging whiteboard edits on the server. The rule itself (`wins`, z-order) is shared with the
-// browser in signaling/boardMerge.ts; this module applies it to a whole scene. Pure functions,
+// browser in signaling/shared/boardMerge.ts; this module applies it to a whole scene. Pure functions,
 // unit-tested on their own (tests/unit/reconcile.test.ts).
-import { type BoardElement, compareByIndex, wins } from '../../signaling/boardMerge';
+import { type BoardElement, compareByIndex, wins } from '../../signaling/shared/boardMerge';
 
 export { type BoardElement, wins };
 

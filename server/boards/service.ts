@@ -1,7 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { BOARD_ELEMENT_TYPES } from '../../signaling/boardMerge';
-import type { PublicUser } from '../../signaling/protocol';
+import { BOARD_ELEMENT_TYPES } from '../../signaling/shared/boardMerge';
+import { BOARD_LIMITS } from '../../signaling/shared/limits';
+import type { PublicUser } from '../../signaling/shared/protocol';
 import type { AttachmentsService } from '../attachments/service';
 import type { CallsRepository } from '../calls/repository';
 import type { Database } from '../db/client';
@@ -17,16 +18,7 @@ import { containsNul, NUL_MESSAGE } from '../validation';
 import { type BoardElement, orderedElements, reconcile } from './reconcile';
 import { renderBoardSvg } from './svg';
 
-/** Bounds that keep one side from flooding or corrupting the other's scene. */
-export const BOARD_LIMITS = {
-  elementsPerUpdate: 200,
-  bytesPerElement: 64 * 1024,
-  elementsPerScene: 5000,
-  bytesPerScene: 5 * 1024 * 1024,
-  /** Sustained updates per second per person, with a burst of twice that. */
-  updatesPerSecond: 20,
-  backgroundBytes: 3 * 1024 * 1024,
-};
+export { BOARD_LIMITS };
 
 /** What an element must have for the merge to work; everything else is Excalidraw's business. */
 export const boardElementSchema = z

@@ -1,4 +1,4 @@
-import { BACKGROUND_ELEMENT_ID } from '../../signaling/boardMerge';
+import { BACKGROUND_ELEMENT_ID } from '../../signaling/shared/boardMerge';
 import type { BoardElement } from './reconcile';
 
 const esc = (v: unknown) =>

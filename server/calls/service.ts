@@ -9,7 +9,7 @@ import type {
   CallView,
   IceServer,
   PublicUser,
-} from '../../signaling/protocol';
+} from '../../signaling/shared/protocol';
 import type { CallParticipantRow, CallRow } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';

@@ -1,4 +1,4 @@
-import type { CallStatsReport } from '../../signaling/protocol';
+import type { CallStatsReport } from '../../signaling/shared/protocol';
 
 interface Accumulator {
   reports: number;

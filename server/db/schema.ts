@@ -16,11 +16,24 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { SystemEvent } from '../../signaling/protocol';
+import {
+  AVAILABILITIES,
+  CALL_END_REASONS,
+  CALL_ROLES,
+  CALL_STATUSES,
+  CHANNELS,
+  MESSAGE_KINDS,
+  PRIORITIES,
+  RECORDING_STATUSES,
+  ROLES,
+  STATUSES,
+  TIERS,
+} from '../../signaling/shared/domain';
+import type { SystemEvent } from '../../signaling/shared/protocol';
 
-export const roleEnum = pgEnum('user_role', ['customer', 'agent', 'supervisor', 'qa', 'admin']);
-export const tierEnum = pgEnum('agent_tier', ['L1', 'L2', 'L3']);
-export const availabilityEnum = pgEnum('agent_availability', ['available', 'busy', 'away']);
+export const roleEnum = pgEnum('user_role', ROLES);
+export const tierEnum = pgEnum('agent_tier', TIERS);
+export const availabilityEnum = pgEnum('agent_availability', AVAILABILITIES);
 
 export const users = pgTable(
   'users',
@@ -64,10 +77,10 @@ export type NewUserRow = typeof users.$inferInsert;
 // ---------------------------------------------------------------------------------------------
 // Support desk core: tickets, conversation, attachments, timeline, links, SLA alerts.
 
-export const priorityEnum = pgEnum('ticket_priority', ['P1', 'P2', 'P3', 'P4']);
-export const statusEnum = pgEnum('ticket_status', ['new', 'open', 'pending', 'on_hold', 'solved', 'closed']);
-export const channelEnum = pgEnum('ticket_channel', ['portal', 'chat', 'email', 'phone']);
-export const messageKindEnum = pgEnum('message_kind', ['public', 'internal', 'system']);
+export const priorityEnum = pgEnum('ticket_priority', PRIORITIES);
+export const statusEnum = pgEnum('ticket_status', STATUSES);
+export const channelEnum = pgEnum('ticket_channel', CHANNELS);
+export const messageKindEnum = pgEnum('message_kind', MESSAGE_KINDS);
 
 export const tickets = pgTable(
   'tickets',
@@ -230,17 +243,9 @@ export type TicketEventRow = typeof ticketEvents.$inferSelect;
 // ---------------------------------------------------------------------------------------------
 // Calls: a ticket escalated to a live video call.
 
-export const callStatusEnum = pgEnum('call_status', ['ringing', 'connecting', 'connected', 'ended']);
-export const callEndReasonEnum = pgEnum('call_end_reason', [
-  'hangup',
-  'declined',
-  'no_answer',
-  'customer_offline',
-  'disconnected',
-  'cancelled',
-  'failed',
-]);
-export const callRoleEnum = pgEnum('call_role', ['agent', 'customer', 'supervisor']);
+export const callStatusEnum = pgEnum('call_status', CALL_STATUSES);
+export const callEndReasonEnum = pgEnum('call_end_reason', CALL_END_REASONS);
+export const callRoleEnum = pgEnum('call_role', CALL_ROLES);
 
 export const calls = pgTable(
   'calls',
@@ -333,15 +338,7 @@ export type BoardRow = typeof boards.$inferSelect;
 // ---------------------------------------------------------------------------------------------
 // Recordings for QA.
 
-export const recordingStatusEnum = pgEnum('recording_status', [
-  'awaiting_consent',
-  'recording',
-  'processing',
-  'ready',
-  'partial',
-  'failed',
-  'declined',
-]);
+export const recordingStatusEnum = pgEnum('recording_status', RECORDING_STATUSES);
 
 export const recordings = pgTable(
   'recordings',

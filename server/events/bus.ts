@@ -4,7 +4,7 @@ import type {
   MessageView,
   SlaAlertView,
   TimelineEntry,
-} from '../../signaling/protocol';
+} from '../../signaling/shared/protocol';
 import type { Logger } from '../logger';
 
 /** A ticket change, as recorded on the ticket's timeline. */

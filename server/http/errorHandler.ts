@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import type { ErrorBody } from '../../signaling/protocol';
+import type { ErrorBody } from '../../signaling/shared/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 

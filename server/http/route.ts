@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import type { PublicUser, Role } from '../../signaling/protocol';
+import type { PublicUser, Role } from '../../signaling/shared/protocol';
 import { badRequest, forbidden, unauthenticated } from '../errors';
 import { issuesToFields } from '../validation';
 

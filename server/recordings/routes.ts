@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
-import { PRIORITIES, type PublicUser, TIERS } from '../../signaling/protocol';
+import { PRIORITIES, type PublicUser, TIERS } from '../../signaling/shared/protocol';
 import type { TokenService } from '../auth/tokens';
 import { defineRoute } from '../http/route';
 import { text } from '../validation';

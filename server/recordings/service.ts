@@ -5,7 +5,7 @@ import type { CallRoom, ProducerInfo } from '../../media/CallRoom';
 import type { MediaServer } from '../../media/MediaServer';
 import { probeMedia, remuxToSeekable } from '../../media/remux';
 import { TrackRecorder } from '../../media/TrackRecorder';
-import type { Priority, PublicUser, Tier } from '../../signaling/protocol';
+import type { Priority, PublicUser, Tier } from '../../signaling/shared/protocol';
 import type { CallsRepository } from '../calls/repository';
 import type { Database } from '../db/client';
 import {

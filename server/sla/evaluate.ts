@@ -1,4 +1,14 @@
 import { DateTime, IANAZone } from 'luxon';
+import {
+  CHANNELS,
+  type Channel,
+  PRIORITIES,
+  type Priority,
+  SLA_CLOCKS,
+  type SlaClockName,
+  STATUSES,
+  type TicketStatus,
+} from '../../signaling/shared/domain';
 
 /**
  * SLA evaluation as a pure function of (policy, ticket facts, now, alerts already recorded).
@@ -13,15 +23,13 @@ import { DateTime, IANAZone } from 'luxon';
  * hours, minus everything outside them.
  */
 
-export type SlaClock = 'first_response' | 'next_response' | 'resolution';
-export type TicketPriority = 'P1' | 'P2' | 'P3' | 'P4';
-export type TicketChannel = 'portal' | 'chat' | 'email' | 'phone';
-export type TicketStatus = 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
-
-export const SLA_CLOCKS: readonly SlaClock[] = ['first_response', 'next_response', 'resolution'];
-const PRIORITIES: readonly TicketPriority[] = ['P1', 'P2', 'P3', 'P4'];
-const CHANNELS: readonly TicketChannel[] = ['portal', 'chat', 'email', 'phone'];
-const STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
+// The vocabulary is the application's (signaling/shared/domain.ts); the names here are the ones
+// the SLA rules read best with.
+export type SlaClock = SlaClockName;
+export type TicketPriority = Priority;
+export type TicketChannel = Channel;
+export type { TicketStatus };
+export { SLA_CLOCKS };
 
 /** Target per clock, in counted seconds. */
 export type ClockTargets = Readonly<Record<SlaClock, number>>;

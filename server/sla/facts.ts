@@ -1,4 +1,4 @@
-import type { SlaClockView, TicketSlaView } from '../../signaling/protocol';
+import type { SlaClockView, TicketSlaView } from '../../signaling/shared/protocol';
 import type { TicketEventRow, TicketRow, UserRow } from '../db/schema';
 import {
   type ClockState,

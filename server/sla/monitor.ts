@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import type { SlaAlertView } from '../../signaling/protocol';
+import type { SlaAlertView } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
 import { slaAlerts, type TicketRow } from '../db/schema';
 import type { EventBus } from '../events/bus';

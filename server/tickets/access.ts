@@ -1,6 +1,6 @@
 // Who may see and do what on a ticket. Pure functions of the actor and the ticket, so every
 // route and socket handler asks the same questions and the rules are unit-tested in one place.
-import type { PublicUser, Tier } from '../../signaling/protocol';
+import type { PublicUser, Tier } from '../../signaling/shared/protocol';
 
 type TicketFacts = { requesterId: string; assigneeId: string | null; tier: Tier; status: string };
 

@@ -1,4 +1,4 @@
-import type { MessageView, PublicUser } from '../../signaling/protocol';
+import type { MessageView, PublicUser } from '../../signaling/shared/protocol';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
 import { canCustomerReply, canNote, canRead, canSeeInternal, canWork, isStaff } from './access';

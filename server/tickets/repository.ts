@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
-import type { Tier } from '../../signaling/protocol';
+import type { Tier } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
 import {
   type AttachmentRow,

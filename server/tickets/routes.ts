@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AVAILABILITIES, CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/protocol';
+import { AVAILABILITIES, CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/shared/protocol';
 import { defineRoute } from '../http/route';
 import { STAFF_ROLES } from '../users/service';
 import type { MessagesService } from './messages';
@@ -18,7 +18,7 @@ import {
 import type { TicketsService } from './service';
 
 // Response schemas document the API (OpenAPI); the views are built by code typed against
-// signaling/protocol.ts, which is what the client compiles against.
+// signaling/shared/protocol.ts, which is what the client compiles against.
 const userRef = z
   .object({ id: z.string(), name: z.string(), role: z.string(), tier: z.enum(TIERS).nullable() })
   .meta({ id: 'UserRef' });

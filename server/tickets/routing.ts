@@ -1,4 +1,4 @@
-import type { Tier } from '../../signaling/protocol';
+import type { Tier } from '../../signaling/shared/protocol';
 
 export interface AssigneeCandidate {
   id: string;

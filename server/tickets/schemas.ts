@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/protocol';
+import { CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/shared/protocol';
 import { text } from '../validation';
 
 export const ticketIdParamsSchema = z.object({ id: z.uuid({ message: 'must be a ticket id (UUID)' }) });

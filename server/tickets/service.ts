@@ -1,4 +1,10 @@
-import type { Availability, PublicUser, TicketView, Tier, TimelineEntry } from '../../signaling/protocol';
+import type {
+  Availability,
+  PublicUser,
+  TicketView,
+  Tier,
+  TimelineEntry,
+} from '../../signaling/shared/protocol';
 import type { TicketEventRow, TicketMessageRow, TicketRow, ticketMessages } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { DomainEventName, EventBus } from '../events/bus';

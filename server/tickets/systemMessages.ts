@@ -1,4 +1,4 @@
-import type { SystemEvent } from '../../signaling/protocol';
+import type { SystemEvent } from '../../signaling/shared/protocol';
 import type { ticketMessages } from '../db/schema';
 
 /**

@@ -1,4 +1,4 @@
-import type { AttachmentView, MessageView, TicketView, TimelineEntry } from '../../signaling/protocol';
+import type { AttachmentView, MessageView, TicketView, TimelineEntry } from '../../signaling/shared/protocol';
 import type { AttachmentRow, TicketEventRow, TicketMessageRow, TicketRow, UserRow } from '../db/schema';
 import type { SlaPolicy } from '../sla/evaluate';
 import { evaluateTicket, slaFacts, slaView } from '../sla/facts';

@@ -1,5 +1,5 @@
 import { asc, count, eq } from 'drizzle-orm';
-import type { Role } from '../../signaling/protocol';
+import type { Role } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
 import { type NewUserRow, type UserRow, users } from '../db/schema';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AVAILABILITIES, ROLES, TIERS } from '../../signaling/protocol';
+import { AVAILABILITIES, ROLES, TIERS } from '../../signaling/shared/protocol';
 import { text } from '../validation';
 
 /** Lower-cased and trimmed, so `Ana@Example.com ` and `ana@example.com` are one account. */

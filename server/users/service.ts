@@ -1,4 +1,4 @@
-import type { PublicUser, UserRef } from '../../signaling/protocol';
+import type { PublicUser, UserRef } from '../../signaling/shared/protocol';
 import type { LoginRateLimiter } from '../auth/loginRateLimiter';
 import { hashPassword, timingDummyHash, verifyPassword } from '../auth/passwords';
 import type { IssuedToken, TokenService } from '../auth/tokens';

@@ -7,8 +7,8 @@ import type { CallsService } from '../../server/calls/service';
 import { AppError } from '../../server/errors';
 import type { Logger } from '../../server/logger';
 import { onEvent } from '../handler';
-import type { CallJoinResult, CallPrepareResult, RecordingNotice } from '../protocol';
 import { callRoom, userRoom } from '../rooms';
+import type { CallJoinResult, CallPrepareResult, RecordingNotice } from '../shared/protocol';
 import type { LivedeskServer, LivedeskSocket } from '../types';
 
 const id = (what: string) => z.uuid({ message: `must be a ${what} id` });

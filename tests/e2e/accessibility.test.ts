@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketView } from '../../signaling/protocol';
+import type { TicketView } from '../../signaling/shared/protocol';
 import {
   apiLogin,
   assertBrowserPrerequisites,

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketView } from '../../signaling/protocol';
+import type { TicketView } from '../../signaling/shared/protocol';
 import {
   type ApiLogin,
   apiLogin,

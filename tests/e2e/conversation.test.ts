@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CallView, MessageView, TicketView } from '../../signaling/protocol';
 import { userRoom } from '../../signaling/rooms';
+import type { CallView, MessageView, TicketView } from '../../signaling/shared/protocol';
 import {
   type ApiLogin,
   apiLogin,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../../server/config';
-import type { TicketView } from '../../signaling/protocol';
+import type { TicketView } from '../../signaling/shared/protocol';
 import {
   type ApiLogin,
   apiLogin,

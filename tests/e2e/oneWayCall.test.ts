@@ -1,6 +1,6 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CallView, TicketView } from '../../signaling/protocol';
+import type { CallView, TicketView } from '../../signaling/shared/protocol';
 import {
   apiLogin,
   assertBrowserPrerequisites,

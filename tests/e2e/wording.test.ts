@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calls, recordings, tickets } from '../../server/db/schema';
-import type { TicketView } from '../../signaling/protocol';
+import type { TicketView } from '../../signaling/shared/protocol';
 import {
   type ApiLogin,
   apiLogin,

@@ -1,4 +1,4 @@
-import type { AckResult, CallJoinResult } from '../../signaling/protocol';
+import type { AckResult, CallJoinResult } from '../../signaling/shared/protocol';
 import type { ClientSocket } from './sockets';
 
 /** What a browser's mediasoup-client Device would send as its RTP capabilities (Opus + VP8). */

@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../signaling/protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../signaling/shared/protocol';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

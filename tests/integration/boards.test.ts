@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AckResult, BoardState, TicketView } from '../../signaling/protocol';
+import type { AckResult, BoardState, TicketView } from '../../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../helpers/callClient';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callParticipants } from '../../server/db/schema';
-import type { AckResult, CallView, TicketView } from '../../signaling/protocol';
+import type { AckResult, CallView, TicketView } from '../../signaling/shared/protocol';
 import {
   BROWSER_RTP_CAPABILITIES,
   FAKE_DTLS,

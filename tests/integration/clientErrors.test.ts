@@ -5,7 +5,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachments, ticketEvents, ticketMessages, tickets } from '../../server/db/schema';
-import type { AckResult, TicketView } from '../../signaling/protocol';
+import type { AckResult, TicketView } from '../../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok, vp8RtpParameters } from '../helpers/callClient';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';

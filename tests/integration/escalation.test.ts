@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, TicketView } from '../../signaling/protocol';
+import type { MessageView, TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';

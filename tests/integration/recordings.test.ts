@@ -8,7 +8,7 @@ import { EventBus } from '../../server/events/bus';
 import { createLogger } from '../../server/logger';
 import { RecordingsService } from '../../server/recordings/service';
 import { TicketsRepository } from '../../server/tickets/repository';
-import type { RecordingNotice, TicketView } from '../../signaling/protocol';
+import type { RecordingNotice, TicketView } from '../../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../helpers/callClient';
 import { probe, startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';

@@ -7,7 +7,7 @@ import { DEFAULT_SLA_POLICY } from '../../server/sla/defaultPolicy';
 import type { SlaPolicy } from '../../server/sla/evaluate';
 import { SlaMonitor, type SlaTimer } from '../../server/sla/monitor';
 import { TicketsRepository } from '../../server/tickets/repository';
-import type { TicketView } from '../../signaling/protocol';
+import type { TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 

@@ -6,7 +6,7 @@ import type {
   ClientToServerEvents,
   PublicUser,
   ServerToClientEvents,
-} from '../../signaling/protocol';
+} from '../../signaling/shared/protocol';
 import { DEMO, login, startTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/testApp';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

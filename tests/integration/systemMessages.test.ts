@@ -9,7 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, TicketView } from '../../signaling/protocol';
+import type { MessageView, TicketView } from '../../signaling/shared/protocol';
 import { ok } from '../helpers/callClient';
 import { BACKENDS, isolatedDatabase } from '../helpers/database';
 import { type ClientSocket, connectSocket } from '../helpers/sockets';

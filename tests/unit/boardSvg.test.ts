@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBoardSvg } from '../../server/boards/svg';
-import { BACKGROUND_ELEMENT_ID, type BoardElement } from '../../signaling/boardMerge';
+import { BACKGROUND_ELEMENT_ID, type BoardElement } from '../../signaling/shared/boardMerge';
 
 // A 1×1 PNG: what a frozen screen frame looks like to the renderer.
 const FRAME =

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CallView, TimelineEntry } from '../../signaling/protocol';
+import type { CallView, TimelineEntry } from '../../signaling/shared/protocol';
 
 // The client's i18n module reads the browser's languages when it loads; Node has none.
 vi.stubGlobal('navigator', { languages: ['en-US'], language: 'en-US' });

@@ -8,7 +8,7 @@ import {
   canWork,
 } from '../../server/tickets/access';
 import { type AssigneeCandidate, pickAssignee } from '../../server/tickets/routing';
-import type { PublicUser } from '../../signaling/protocol';
+import type { PublicUser } from '../../signaling/shared/protocol';
 
 const user = (role: PublicUser['role'], extra: Partial<PublicUser> = {}): PublicUser => ({
   id: `${role}-${extra.tier ?? ''}`,

@@ -1,6 +1,6 @@
 import { Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { Composer } from '../tickets/Composer';
 import { ConversationView } from '../tickets/ConversationView';
 import { isStaffUser, useConversation, useConversationState } from '../tickets/queries';

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import type { CallEndReason, CallView, PublicUser } from '../../../signaling/protocol';
+import type { CallEndReason, CallView, PublicUser } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { activeCall, forgetActiveCall, rememberActiveCall } from '../lib/call/activeCall';
 import type { CallEngine, CallSnapshot, JoinOptions } from '../lib/call/CallEngine';

@@ -16,7 +16,7 @@ import {
 } from '@mantine/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallView, PublicUser } from '../../../signaling/protocol';
+import type { CallView, PublicUser } from '../../../signaling/shared/protocol';
 import type { JoinOptions } from '../lib/call/CallEngine';
 import {
   deviceIdOf,

@@ -1,7 +1,7 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { CallView, PublicUser } from '../../../signaling/protocol';
+import type { CallView, PublicUser } from '../../../signaling/shared/protocol';
 import { formatDuration } from '../lib/format';
 import { describeEnd } from './messages';
 

@@ -17,7 +17,7 @@ import {
 } from '@mantine/core';
 import { memo, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { CallWhiteboardPanel, useCallWhiteboard, WhiteboardToggle } from '../board/CallWhiteboard';
 import type { CallEngine, CallIssue, CallSnapshot } from '../lib/call/CallEngine';
 import { RecordingButton, RecordingIndicator, RecordingNotices } from '../recording/CallRecording';

@@ -2,7 +2,7 @@ import { Alert, Avatar, Button, Group, Modal, Stack, Text } from '@mantine/core'
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import type { CallView } from '../../../signaling/protocol';
+import type { CallView } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { discardEarlyMedia, openMediaEarly } from '../lib/call/earlyMedia';
 import { Ringtone } from '../lib/call/ringtone';

@@ -1,6 +1,6 @@
 import { Avatar, Badge, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { CallView } from '../../../signaling/protocol';
+import type { CallView } from '../../../signaling/shared/protocol';
 import { initials } from './Stage';
 
 /** Who is in the call: a supervisor who joins shows up here for both sides. */

@@ -3,7 +3,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { CallStatus, PublicUser, TicketView, TimelineEntry } from '../../../signaling/protocol';
+import type { CallStatus, PublicUser, TicketView, TimelineEntry } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { realtime } from '../lib/socket';
 import { PhoneIcon } from './icons';

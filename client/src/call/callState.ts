@@ -1,6 +1,6 @@
 // What a call entry in the conversation says about its call, and whether it can still be joined.
 // Pure, so the rules are unit-tested on their own (tests/unit/callState.test.ts).
-import type { CallView } from '../../../signaling/protocol';
+import type { CallView } from '../../../signaling/shared/protocol';
 
 export type CallLinkState =
   | { kind: 'ringing' | 'connecting'; joinable: true }

@@ -1,7 +1,7 @@
 // Which picture is big and which are small. Pure, so the rules are easy to read and test:
 // a shared screen (anyone's) is the main view, with cameras small; otherwise the other side's
 // camera is the main view and your own camera is the small self-view.
-import type { CallParticipantView, CallView } from '../../../signaling/protocol';
+import type { CallParticipantView, CallView } from '../../../signaling/shared/protocol';
 import type { CallSnapshot } from '../lib/call/CallEngine';
 
 export interface Tile {

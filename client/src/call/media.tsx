@@ -1,5 +1,5 @@
 import { type CSSProperties, useEffect, useRef } from 'react';
-import type { MediaSourceName } from '../../../signaling/protocol';
+import type { MediaSourceName } from '../../../signaling/shared/protocol';
 
 /**
  * A `<video>` showing one track. Always muted: sound plays through `RemoteAudio`, so a self-view

@@ -1,6 +1,6 @@
 // What to tell the user about a call problem or a call's end, in their language (DESIGN §3.11).
 import type { TFunction } from 'i18next';
-import type { CallEndReason, CallView } from '../../../signaling/protocol';
+import type { CallEndReason, CallView } from '../../../signaling/shared/protocol';
 import type { CallIssue } from '../lib/call/CallEngine';
 
 export interface UserMessage {

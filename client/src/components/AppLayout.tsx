@@ -1,7 +1,7 @@
 import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { session, useSession } from '../lib/session';
 import { canReview } from '../qa/access';
 import { isStaffUser } from '../tickets/queries';

@@ -2,7 +2,7 @@ import { Group, NativeSelect, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AVAILABILITIES, type Availability, type PublicUser } from '../../../signaling/protocol';
+import { AVAILABILITIES, type Availability, type PublicUser } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { session } from '../lib/session';
 import { ticketsApi } from '../lib/tickets';

@@ -1,7 +1,7 @@
 import { ActionIcon, Menu } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { chooseLanguage, currentLanguage, LANGUAGES } from '../i18n';
 import { session } from '../lib/session';
 import { CheckMarkIcon, MenuIcon } from './icons';

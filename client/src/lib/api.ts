@@ -4,7 +4,7 @@ import {
   type ErrorCode,
   type FieldIssue,
   type PublicUser,
-} from '../../../signaling/protocol';
+} from '../../../signaling/shared/protocol';
 import { session } from './session';
 
 /** The server's codes, plus `network` for a request that never got an answer. */

@@ -1,7 +1,7 @@
 // The live conversation of one ticket: history pages over REST, new messages over the socket,
 // optimistic sending with retry, and who is typing. Framework-free; React reads it through
 // `useSyncExternalStore` (client/src/tickets/useConversation.ts).
-import type { AttachmentView, MessageView, TicketView, UserRef } from '../../../signaling/protocol';
+import type { AttachmentView, MessageView, TicketView, UserRef } from '../../../signaling/shared/protocol';
 import type { ConnectionStatus, RealtimeConnection } from './socket';
 import { newClientMessageId, type TicketsApi } from './tickets';
 

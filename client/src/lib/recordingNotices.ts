@@ -3,7 +3,7 @@
 // whenever it changes); the call view that shows it may mount a moment after such a notice
 // arrived, and a customer cannot look the state up afterwards (the recordings API is for staff).
 // Remembering it here means the indicator is right however the two race.
-import type { RecordingNotice } from '../../../signaling/protocol';
+import type { RecordingNotice } from '../../../signaling/shared/protocol';
 import { type RealtimeConnection, realtime } from './socket';
 
 export class RecordingNoticeMemory {

@@ -1,4 +1,4 @@
-import type { SlaClockView } from '../../../signaling/protocol';
+import type { SlaClockView } from '../../../signaling/shared/protocol';
 
 /** A running clock counts as "breaching soon" below this share of its target (as the server does). */
 export const WARNING_FRACTION = 0.2;

@@ -5,7 +5,7 @@ import type {
   ClientToServerEvents,
   ErrorBody,
   ServerToClientEvents,
-} from '../../../signaling/protocol';
+} from '../../../signaling/shared/protocol';
 import { type SessionStore, session } from './session';
 
 export type LivedeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -11,7 +11,7 @@ import type {
   TicketView,
   Tier,
   TimelineEntry,
-} from '../../../signaling/protocol';
+} from '../../../signaling/shared/protocol';
 import { type ApiClient, ApiError, api } from './api';
 import { session } from './session';
 import type { ProblemSnapshot } from './snapshot';

@@ -1,7 +1,7 @@
 import { Stack, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { useSession } from '../lib/session';
 import { AccountCard } from './home/AccountCard';
 import { AgentHome } from './home/AgentHome';

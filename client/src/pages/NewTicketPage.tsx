@@ -16,7 +16,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
-import type { TicketView } from '../../../signaling/protocol';
+import type { TicketView } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { isApiError } from '../lib/api';
 import { useSession } from '../lib/session';

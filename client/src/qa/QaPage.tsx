@@ -20,7 +20,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { PRIORITIES, type PublicUser, TIERS } from '../../../signaling/protocol';
+import { PRIORITIES, type PublicUser, TIERS } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { useSession } from '../lib/session';

@@ -3,7 +3,7 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { isApiError } from '../lib/api';
 import { formatDateTime, formatDuration } from '../lib/format';

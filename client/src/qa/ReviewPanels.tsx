@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import type { RecordingDetail } from './api';
 import type { Moment } from './moments';

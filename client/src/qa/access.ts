@@ -1,4 +1,4 @@
-import type { CallView, PublicUser } from '../../../signaling/protocol';
+import type { CallView, PublicUser } from '../../../signaling/shared/protocol';
 
 /** Who reviews recordings (scores and comments); agents may only watch their own calls. */
 export const canReview = (user: Pick<PublicUser, 'role'>) =>

@@ -1,6 +1,6 @@
 // REST calls of the QA area (server/recordings/routes.ts). Framework-free: React code reaches them
 // through react-query (./queries.ts).
-import type { Priority, RecordingStatus, Tier } from '../../../signaling/protocol';
+import type { Priority, RecordingStatus, Tier } from '../../../signaling/shared/protocol';
 import { type ApiClient, api } from '../lib/api';
 
 export interface RecordingSummary {

@@ -2,7 +2,7 @@
 // server's markers (messages, screen sharing, whiteboard) and the ticket's own events during the
 // call, described in the reviewer's language.
 import type { TFunction } from 'i18next';
-import type { TimelineEntry } from '../../../signaling/protocol';
+import type { TimelineEntry } from '../../../signaling/shared/protocol';
 import { describeTimelineEntry } from '../tickets/timelineWording';
 import type { RecordingDetail } from './api';
 

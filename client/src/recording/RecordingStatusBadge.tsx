@@ -1,6 +1,6 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { RecordingStatus } from '../../../signaling/protocol';
+import type { RecordingStatus } from '../../../signaling/shared/protocol';
 
 export const STATUS_COLORS: Record<RecordingStatus, string> = {
   awaiting_consent: 'yellow',

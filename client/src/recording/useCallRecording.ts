@@ -1,7 +1,7 @@
 // The recording state of one call, from `recording:state` (docs/protocol.md, Recording), and the
 // controls: an agent starts/stops, the customer answers the consent request.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PublicUser, RecordingNotice, RecordingStatus } from '../../../signaling/protocol';
+import type { PublicUser, RecordingNotice, RecordingStatus } from '../../../signaling/shared/protocol';
 import { recordingNotices } from '../lib/recordingNotices';
 import { realtime, SocketRequestError } from '../lib/socket';
 import { recordingsApi } from '../qa/api';

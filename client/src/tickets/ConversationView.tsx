@@ -1,7 +1,7 @@
 import { Alert, Badge, Box, Button, Center, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import { type ReactNode, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../signaling/protocol';
+import type { PublicUser } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import type { Conversation, ConversationItem, ConversationState } from '../lib/conversation';
 import { formatDateTime, formatRelative } from '../lib/format';

@@ -8,7 +8,7 @@ import {
   STATUSES,
   type TicketStatus,
   type TicketView,
-} from '../../../signaling/protocol';
+} from '../../../signaling/shared/protocol';
 import { formatDateTime } from '../lib/format';
 import { CATEGORIES, type Category, type TicketPatch, ticketsApi } from '../lib/tickets';
 import { useTicketAction } from './actions';

@@ -1,7 +1,7 @@
 import { Anchor, Box, Center, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { MessageView, SystemEvent } from '../../../signaling/protocol';
+import type { MessageView, SystemEvent } from '../../../signaling/shared/protocol';
 import { callLinkState } from '../call/callState';
 import { callPath } from '../call/paths';
 import { formatDateTime, formatRelative } from '../lib/format';

@@ -13,7 +13,7 @@ import {
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { PublicUser, TimelineEntry } from '../../../signaling/protocol';
+import type { PublicUser, TimelineEntry } from '../../../signaling/shared/protocol';
 import { boardAnchor } from '../board/SavedBoards';
 import { describeError } from '../errors';
 import { formatDateTime, formatRelative } from '../lib/format';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { TicketView } from '../../../signaling/protocol';
+import type { TicketView } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { toasts } from '../lib/toasts';
 import { AGENTS_KEY, storeTicket, ticketKeys } from './queries';

@@ -1,7 +1,7 @@
 import { ActionIcon, Button, FileButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AttachmentView } from '../../../signaling/protocol';
+import type { AttachmentView } from '../../../signaling/shared/protocol';
 import { CloseIcon, PaperclipIcon } from '../components/icons';
 import { describeError } from '../errors';
 import { formatBytes } from '../lib/format';

@@ -1,6 +1,12 @@
 import { Badge, Group, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Availability, Priority, SlaClockView, TicketStatus, Tier } from '../../../signaling/protocol';
+import type {
+  Availability,
+  Priority,
+  SlaClockView,
+  TicketStatus,
+  Tier,
+} from '../../../signaling/shared/protocol';
 import { formatDateTime, formatDuration } from '../lib/format';
 import { activeClocks, clockSeverity, remainingSeconds } from '../lib/sla';
 

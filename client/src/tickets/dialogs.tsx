@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type PublicUser, TIERS, type TicketView, type Tier } from '../../../signaling/protocol';
+import { type PublicUser, TIERS, type TicketView, type Tier } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { ticketsApi } from '../lib/tickets';
 import { useTicketAction } from './actions';

@@ -1,6 +1,6 @@
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { CallView, PublicUser, TicketView, TimelineEntry } from '../../../signaling/protocol';
+import type { CallView, PublicUser, TicketView, TimelineEntry } from '../../../signaling/shared/protocol';
 import { isApiError } from '../lib/api';
 import { Conversation } from '../lib/conversation';
 import { session } from '../lib/session';

@@ -1,7 +1,7 @@
-// System messages are stored as events (signaling/protocol.ts `SystemEvent`) and worded here, at
+// System messages are stored as events (signaling/shared/protocol.ts `SystemEvent`) and worded here, at
 // render time, in the reader's language. Pure, so the wording is unit-tested on its own.
 import type { TFunction } from 'i18next';
-import type { SystemEvent } from '../../../signaling/protocol';
+import type { SystemEvent } from '../../../signaling/shared/protocol';
 import type { CallLinkState } from '../call/callState';
 import { formatDuration } from '../lib/format';
 

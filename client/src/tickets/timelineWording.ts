@@ -1,7 +1,7 @@
 // The timeline's entries as sentences in the reader's language. Pure (no React), so the wording is
 // unit-tested on its own and the QA player's moments (client/src/qa/moments.ts) reuse it.
 import type { TFunction } from 'i18next';
-import type { TimelineEntry } from '../../../signaling/protocol';
+import type { TimelineEntry } from '../../../signaling/shared/protocol';
 import { formatDuration } from '../lib/format';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { PublicUser, TicketView } from '../../../signaling/protocol';
+import type { PublicUser, TicketView } from '../../../signaling/shared/protocol';
 import { desktopAlerts } from '../lib/alerts';
 import { session } from '../lib/session';
 import { realtime } from '../lib/socket';

@@ -4,6 +4,7 @@
 // `BoardSurface`, React reads the rest through `subscribe`/`getSnapshot` (client/src/board/).
 // The server side is signaling/handlers/board.ts and server/boards/service.ts.
 
+import { BOARD_CLIENT_BUDGETS, BOARD_LIMITS } from '../../../../signaling/shared/limits';
 import type {
   AckResult,
   BoardState,
@@ -11,7 +12,7 @@ import type {
   ErrorCode,
   ServerToClientEvents,
   UserRef,
-} from '../../../../signaling/protocol';
+} from '../../../../signaling/shared/protocol';
 import { type BoardElement, mergeElements, SHARED_ELEMENT_TYPES, wins } from './reconcile';
 
 // ----- what the sync needs from the socket (RealtimeConnection satisfies it) --------------------
@@ -117,15 +118,11 @@ export interface BoardSyncOptions {
   logger?: Pick<Console, 'warn'>;
 }
 
-/** The server's bounds (server/boards/service.ts `BOARD_LIMITS`). */
+/** The server's bounds, and the client's own smaller budget per batch (signaling/shared/limits.ts). */
 export const BOARD_CLIENT_LIMITS = {
-  elementsPerUpdate: 200,
-  bytesPerElement: 64 * 1024,
-  /**
-   * One socket message may not exceed the server's `maxHttpBufferSize` (1 MB in
-   * signaling/server.ts; a bigger one drops the connection), so a batch stops short of it.
-   */
-  bytesPerUpdate: 900_000,
+  elementsPerUpdate: BOARD_LIMITS.elementsPerUpdate,
+  bytesPerElement: BOARD_LIMITS.bytesPerElement,
+  bytesPerUpdate: BOARD_CLIENT_BUDGETS.bytesPerUpdate,
 };
 
 /** Local changes are batched at most this often. */

@@ -7,7 +7,8 @@
 // holds it too. Every side derives the file id from the picture itself, so whichever of the two
 // (picture, element) arrives first, the other finds it.
 
-import { BACKGROUND_ELEMENT_ID } from '../../../../signaling/boardMerge';
+import { BACKGROUND_ELEMENT_ID } from '../../../../signaling/shared/boardMerge';
+import { BOARD_CLIENT_BUDGETS } from '../../../../signaling/shared/limits';
 import type { BoardElement } from './reconcile';
 
 /** The one background element of a board (a new frame replaces it with a higher version). */
@@ -15,11 +16,8 @@ export { BACKGROUND_ELEMENT_ID };
 
 /** Frames wider than this are scaled down before they are sent. */
 export const FRAME_MAX_WIDTH = 1280;
-/**
- * The server accepts 3 MiB, but one socket message may not exceed its 1 MB `maxHttpBufferSize`
- * (signaling/server.ts), so the frame has to fit in that, with room for the rest of the message.
- */
-export const FRAME_MAX_DATA_URL_CHARS = 950_000;
+/** See `BOARD_CLIENT_BUDGETS` (signaling/shared/limits.ts) for why a frame stays near 1 MB. */
+export const FRAME_MAX_DATA_URL_CHARS = BOARD_CLIENT_BUDGETS.frameDataUrlChars;
 
 /** FNV-1a over the data URL: a stable, short file id that both sides compute the same way. */
 export function backgroundFileId(dataUrl: string): string {

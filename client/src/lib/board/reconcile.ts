@@ -1,5 +1,5 @@
 // The whiteboard merge on the browser side. The rule itself is the server's, imported from
-// signaling/boardMerge.ts, so every replica that has seen the same updates holds the same scene.
+// signaling/shared/boardMerge.ts, so every replica that has seen the same updates holds the same scene.
 // Pure functions; no Excalidraw import, so the sync core stays framework-free.
 
 import {
@@ -7,7 +7,7 @@ import {
   type BoardElement,
   compareByIndex,
   wins,
-} from '../../../../signaling/boardMerge';
+} from '../../../../signaling/shared/boardMerge';
 
 export { type BoardElement, compareByIndex, wins };
 

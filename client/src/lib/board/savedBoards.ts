@@ -1,6 +1,6 @@
 // Boards saved on a ticket (`GET /api/tickets/:id/boards`), their images, and reopening one in a
 // running call.
-import type { ErrorBody } from '../../../../signaling/protocol';
+import type { ErrorBody } from '../../../../signaling/shared/protocol';
 import { ApiError, api } from '../api';
 import { session } from '../session';
 import { type BoardSignaling, BoardSync, liveBoardOf, type SavedBoardScene } from './BoardSync';

@@ -1,7 +1,7 @@
 // The browser side of one video call: the call's send and receive transports (made from the page's
 // mediasoup-client Device, mediaDevice.ts), the local tracks (microphone, camera, screen) and the
 // remote ones, connection statistics, and the socket signaling that drives them
-// (signaling/protocol.ts, `call:*`). Framework-free: React reads it through
+// (signaling/shared/protocol.ts, `call:*`). Framework-free: React reads it through
 // `subscribe`/`getSnapshot` (client/src/call/hooks.ts). See docs/calls-client.md.
 
 import type {
@@ -26,7 +26,7 @@ import type {
   Json,
   MediaSourceName,
   ServerToClientEvents,
-} from '../../../../signaling/protocol';
+} from '../../../../signaling/shared/protocol';
 import {
   isMediaAccessError,
   type MediaAccessError,

@@ -10,7 +10,7 @@
 
 import { Device } from 'mediasoup-client';
 import type { RtpCapabilities } from 'mediasoup-client/types';
-import type { Json } from '../../../../signaling/protocol';
+import type { Json } from '../../../../signaling/shared/protocol';
 
 const ROUTER_CAPS_KEY = 'livedesk.call.routerRtpCapabilities';
 

@@ -1,7 +1,7 @@
 // Turns the RTCPeerConnection statistics of the two transports into the periodic report the server
 // keeps (`CallStatsReport`) and into a quality level for the indicator. Pure functions.
 
-import type { CallStatsReport, MediaSourceName } from '../../../../signaling/protocol';
+import type { CallStatsReport, MediaSourceName } from '../../../../signaling/shared/protocol';
 
 export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
 

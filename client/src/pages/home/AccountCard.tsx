@@ -1,6 +1,6 @@
 import { DataList, Paper, Stack, Title, useMatches } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../../signaling/protocol';
+import type { PublicUser } from '../../../../signaling/shared/protocol';
 import { currentLanguage } from '../../i18n';
 
 export function AccountCard({ user }: { user: PublicUser }) {

@@ -1,6 +1,6 @@
 import { Badge, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser } from '../../../../signaling/protocol';
+import type { PublicUser } from '../../../../signaling/shared/protocol';
 import { QueueTabs } from './QueueTabs';
 
 /** The agent console: the agent's tier and skills, then the queues. */

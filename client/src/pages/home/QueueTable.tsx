@@ -14,7 +14,7 @@ import {
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { PublicUser, TicketView } from '../../../../signaling/protocol';
+import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { describeError } from '../../errors';
 import { PriorityBadge, SlaBadges, StatusBadge, TierBadge } from '../../tickets/badges';
 

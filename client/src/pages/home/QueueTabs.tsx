@@ -1,7 +1,7 @@
 import { Badge, Group, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import type { PublicUser } from '../../../../signaling/protocol';
+import type { PublicUser } from '../../../../signaling/shared/protocol';
 import type { QueueView } from '../../lib/tickets';
 import { useQueue } from '../../tickets/queries';
 import { useNow } from '../../tickets/useNow';

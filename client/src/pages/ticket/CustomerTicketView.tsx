@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import type { PublicUser, TicketView } from '../../../../signaling/protocol';
+import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
 import { formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';

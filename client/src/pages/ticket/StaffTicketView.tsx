@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Grid, Group, Paper, Stack, Text, Title } from '@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { PublicUser, TicketView } from '../../../../signaling/protocol';
+import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';

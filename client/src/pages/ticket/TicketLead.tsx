@@ -1,6 +1,6 @@
 import { Badge, Box, Group, Paper, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { TicketView } from '../../../../signaling/protocol';
+import type { TicketView } from '../../../../signaling/shared/protocol';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { AttachmentList } from '../../tickets/attachments';
 

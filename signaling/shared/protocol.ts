@@ -4,6 +4,24 @@
 // (`io<ServerToClientEvents, ClientToServerEvents>()`), so a renamed event or a changed payload is
 // a compile error on both sides. Event names are `domain:verb`. See docs/protocol.md.
 
+import type {
+  Availability,
+  CallEndReason,
+  CallRole,
+  CallStatus,
+  Channel,
+  MessageKind,
+  Priority,
+  RecordingStatus,
+  Role,
+  SlaClockName,
+  TicketStatus,
+  Tier,
+} from './domain';
+
+// The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.
+export * from './domain';
+
 /** Every error a client can receive. Anything not on this list reaches the client as `internal`. */
 export const ERROR_CODES = [
   'bad_request', // the payload failed validation; `details` names the fields
@@ -35,22 +53,6 @@ export interface ErrorBody {
 /** Acks are results: a handler either succeeds with data or fails with a coded error. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (result: AckResult<T>) => void;
-
-export const ROLES = ['customer', 'agent', 'supervisor', 'qa', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const TIERS = ['L1', 'L2', 'L3'] as const;
-export type Tier = (typeof TIERS)[number];
-
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-export const CHANNELS = ['portal', 'chat', 'email', 'phone'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const AVAILABILITIES = ['available', 'busy', 'away'] as const;
-export type Availability = (typeof AVAILABILITIES)[number];
-export const SLA_CLOCKS = ['first_response', 'next_response', 'resolution'] as const;
-export type SlaClockName = (typeof SLA_CLOCKS)[number];
 
 /** What the server tells a client about a signed-in user. Never carries secrets. */
 export interface PublicUser {
@@ -158,7 +160,7 @@ export interface MessageView {
   ticketId: string;
   /** Null for system messages. */
   author: UserRef | null;
-  kind: 'public' | 'internal' | 'system';
+  kind: MessageKind;
   body: string;
   /** For system messages written since structured events (and converted old rows); else null. */
   system: SystemEvent | null;
@@ -193,22 +195,11 @@ export interface SlaAlertView {
 // fully, answering a bad one with a result error.
 
 export type Json = Record<string, unknown>;
-export const CALL_END_REASONS = [
-  'hangup', // someone hung up
-  'declined', // the customer declined the ring
-  'no_answer', // nobody answered within the ring time
-  'customer_offline', // the customer had no open Livedesk page
-  'disconnected', // a side left and did not come back within the grace period
-  'cancelled', // the agent cancelled while ringing
-  'failed', // media could not be set up
-] as const;
-export type CallEndReason = (typeof CALL_END_REASONS)[number];
-export type CallStatus = 'ringing' | 'connecting' | 'connected' | 'ended';
 export type MediaSourceName = 'mic' | 'camera' | 'screen';
 
 export interface CallParticipantView {
   user: UserRef;
-  role: 'agent' | 'customer' | 'supervisor';
+  role: CallRole;
   joinedAt: string | null;
   leftAt: string | null;
   /** Live: whether this person is in the media room now. */
@@ -333,15 +324,6 @@ export interface BoardState {
   /** The frozen screen frame drawn over, as a data: URL, or null. */
   background: string | null;
 }
-
-export type RecordingStatus =
-  | 'awaiting_consent'
-  | 'recording'
-  | 'processing'
-  | 'ready'
-  | 'partial'
-  | 'failed'
-  | 'declined';
 
 /** Sent to everyone in the call whenever its recording changes; shown as the recording indicator. */
 export interface RecordingNotice {
