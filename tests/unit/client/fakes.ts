@@ -49,7 +49,8 @@ export class FakeSignaling {
 
   request<E extends Event>(event: E, payload: EmitPayload<E>): Promise<AckData<E>> {
     this.sent.push({ event, payload });
-    if (this.status !== 'connected') return Promise.reject(refusal('network', 'The live connection is not available.'));
+    if (this.status !== 'connected')
+      return Promise.reject(refusal('network', 'The live connection is not available.'));
     const handler = this.handlers.get(event) as Handler<E> | undefined;
     if (handler) {
       try {
