@@ -1,7 +1,7 @@
 // The loading, error and retry states of a query, the same in every list and panel: a skeleton (or
 // a spinner with its label) while loading, the error in words with a Retry button, and the data
 // handed to `children` once there.
-import { Alert, Button, Loader, Paper, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Paper, Skeleton, Stack, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -62,4 +62,16 @@ export function QueryState<T>({
     );
   }
   return <>{children(query.data as T)}</>;
+}
+
+/** A page whose one query is loading: a small spinner with its label, announced as a status. */
+export function PageLoading({ label }: { label: string }) {
+  return (
+    <Center py="xl" role="status">
+      <Group gap="xs">
+        <Loader size="sm" aria-hidden="true" />
+        <Text c="dimmed">{label}</Text>
+      </Group>
+    </Center>
+  );
 }

@@ -102,6 +102,21 @@ export interface BoardSyncOptions {
   logger?: Pick<Console, 'warn'>;
 }
 
+/** A board being opened: nothing known yet. */
+export function openingBoard(callId: string): BoardSnapshot {
+  return {
+    callId,
+    status: 'opening',
+    boardId: null,
+    background: null,
+    peers: new Map(),
+    problem: null,
+    unsent: 0,
+    remoteActivity: 0,
+    openedWith: 0,
+  };
+}
+
 /** A board saved on the ticket, as `GET /api/tickets/:id/boards` returns it. */
 export interface SavedBoardScene {
   id: string;
@@ -160,17 +175,7 @@ export class BoardSync {
     this.now = options.now ?? (() => Date.now());
     this.log = options.logger ?? console;
     this.reopenBoardId = options.reopenBoardId;
-    this.store = new Store<BoardSnapshot>({
-      callId,
-      status: 'opening',
-      boardId: null,
-      background: null,
-      peers: new Map(),
-      problem: null,
-      unsent: 0,
-      remoteActivity: 0,
-      openedWith: 0,
-    });
+    this.store = new Store<BoardSnapshot>(openingBoard(callId));
     this.outbox = new BoardOutbox({
       callId,
       signaling,
