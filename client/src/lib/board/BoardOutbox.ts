@@ -4,8 +4,8 @@
 
 import { BOARD_CLIENT_BUDGETS, BOARD_LIMITS } from '../../../../signaling/shared/limits';
 import { codeOf, messageOf, type RealtimeRequests } from '../requests';
-import type { BoardProblemReason } from './BoardSync';
 import { type BoardElement, SHARED_ELEMENT_TYPES } from './reconcile';
+import type { BoardProblemReason } from './types';
 
 /** The server's bounds, and the client's own smaller budget per batch (signaling/shared/limits.ts). */
 export const BOARD_CLIENT_LIMITS = {

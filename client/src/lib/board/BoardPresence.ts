@@ -3,7 +3,7 @@
 // not moved for 15 s.
 
 import type { UserRef } from '../../../../signaling/shared/protocol';
-import type { BoardPeer } from './BoardSync';
+import type { BoardPeer } from './types';
 
 /** Pointer positions are sent at most this often. */
 const POINTER_THROTTLE_MS = 50;
