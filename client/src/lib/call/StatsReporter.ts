@@ -4,6 +4,7 @@
 import type { CallStatsReport, MediaSourceName } from '../../../../signaling/shared/protocol';
 import { codeOf } from '../requests';
 import type { CallConnection } from './CallConnection';
+import { sameJson } from './issues';
 import { type CallQuality, qualityOf, type StatsSample, summarizeStats } from './stats';
 import type { CallPhase, CallSignaling } from './types';
 
@@ -42,7 +43,7 @@ export function startStatsReporter(connection: CallConnection, deps: StatsReport
       lastSample = sample;
       // Unchanged figures (nothing flowing yet, mostly) do not re-render the call view.
       const quality = qualityOf(report);
-      if (JSON.stringify(quality) !== JSON.stringify(deps.quality())) deps.setQuality(quality);
+      if (!sameJson(quality, deps.quality())) deps.setQuality(quality);
       try {
         await deps.signaling.request('call:stats', { callId: deps.callId, stats: report });
       } catch (err) {
