@@ -1,18 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { type BoardSnapshot, BoardSync } from '../lib/board/BoardSync';
+import { type BoardSnapshot, BoardSync, openingBoard } from '../lib/board/BoardSync';
 import { realtime } from '../lib/socket';
 
-const OPENING: BoardSnapshot = {
-  callId: '',
-  status: 'opening',
-  boardId: null,
-  background: null,
-  peers: new Map(),
-  problem: null,
-  unsent: 0,
-  remoteActivity: 0,
-  openedWith: 0,
-};
+const OPENING: BoardSnapshot = openingBoard('');
 const noSubscription = () => () => {};
 const openingSnapshot = () => OPENING;
 

@@ -2,6 +2,7 @@
 // Browsers only grant notification permission, and only let audio start, after a user gesture, so
 // `enable()` must be called from a click.
 import { useSyncExternalStore } from 'react';
+import { Listeners } from './store';
 
 export type AlertPermission = NotificationPermission | 'unsupported';
 
@@ -9,7 +10,7 @@ const STORAGE_KEY = 'livedesk.alerts';
 
 class DesktopAlerts {
   private audio: AudioContext | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private muted = readMuted();
 
   permission = (): AlertPermission =>
@@ -85,12 +86,7 @@ class DesktopAlerts {
 
   getSnapshot = (): string => `${this.permission()}:${this.muted}`;
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = this.listeners.subscribe;
 
   private unlockAudio(): AudioContext | null {
     const Ctor =
@@ -119,7 +115,7 @@ class DesktopAlerts {
   }
 
   private emit() {
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
 

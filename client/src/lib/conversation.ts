@@ -3,6 +3,7 @@
 // `useSyncExternalStore` (client/src/tickets/useConversation.ts).
 import type { AttachmentView, MessageView, TicketView, UserRef } from '../../../signaling/shared/protocol';
 import type { ConnectionStatus, RealtimeConnection } from './socket';
+import { Listeners } from './store';
 import { newClientMessageId, type TicketsApi } from './tickets';
 
 /**
@@ -80,7 +81,7 @@ export class Conversation {
     earlierError: null,
     typing: [],
   };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private readonly cleanups: Array<() => void> = [];
   private stopped = false;
   private subscribedOnce = false;
@@ -106,12 +107,7 @@ export class Conversation {
 
   getSnapshot = (): ConversationState => this.state;
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = this.listeners.subscribe;
 
   /** Loads the latest page and starts live updates; returns `stop`. */
   start(): () => void {
@@ -385,6 +381,6 @@ export class Conversation {
 
   private set(patch: Partial<ConversationState>): void {
     this.state = { ...this.state, ...patch };
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }

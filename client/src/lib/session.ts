@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type { PublicUser } from '../../../signaling/shared/protocol';
+import { Listeners } from './store';
 
 export interface Session {
   token: string;
@@ -31,7 +32,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  */
 export class SessionStore {
   private snapshot: SessionSnapshot;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -55,12 +56,7 @@ export class SessionStore {
   /** Stable between changes, as `useSyncExternalStore` requires. */
   getSnapshot = (): SessionSnapshot => this.snapshot;
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = this.listeners.subscribe;
 
   signIn(session: Session): void {
     this.write(session);
@@ -102,7 +98,7 @@ export class SessionStore {
   private set(snapshot: SessionSnapshot): void {
     this.snapshot = snapshot;
     this.armExpiryTimer();
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 
   private hasExpired(session: Session): boolean {
@@ -173,7 +169,8 @@ function browserStorage(): Storage | undefined {
 
 /** The app's one session. */
 export const session = new SessionStore(browserStorage());
-session.syncAcrossTabs(window);
+// Outside a browser (the unit tests import this module) there are no other tabs to follow.
+if (typeof window !== 'undefined') session.syncAcrossTabs(window);
 
 /** The current session (or null) and why the last one ended; re-renders on every change. */
 export function useSession(): SessionSnapshot {

@@ -6,27 +6,16 @@ import type {
   ErrorBody,
   ServerToClientEvents,
 } from '../../../signaling/shared/protocol';
+import type { AckData, ConnectionStatus, EmitPayload } from './requests';
 import { type SessionStore, session } from './session';
+import { Listeners } from './store';
 
 export type LivedeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/**
- * `idle`: signed out, no socket. `connecting`: first handshake or identity check in progress.
- * `connected`: the server accepted the token and confirmed who we are. `offline`: the link is
- * down; socket.io (or our own retry) keeps trying.
- */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'offline';
+export type { ConnectionStatus } from './requests';
 
 type ServerEvent = keyof ServerToClientEvents;
 type AnyHandler = (...args: unknown[]) => void;
-
-/** The payload (first argument) of a client → server event, and the data its ack carries. */
-type EmitPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
-  result: AckResult<infer T>,
-) => void
-  ? T
-  : never;
 
 /** A failed socket request: the server's coded error, or `network` when no answer came in time. */
 export class SocketRequestError extends Error {
@@ -57,7 +46,7 @@ export class RealtimeConnection {
   private status: ConnectionStatus = 'idle';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribeSession: (() => void) | undefined;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   /** Feature listeners, bound to every socket this connection opens (one per session). */
   private readonly handlers = new Map<ServerEvent, Set<AnyHandler>>();
 
@@ -84,12 +73,7 @@ export class RealtimeConnection {
 
   getStatus = (): ConnectionStatus => this.status;
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = this.listeners.subscribe;
 
   /** The live socket for feature code (chat, calls); null while signed out. */
   get current(): LivedeskSocket | null {
@@ -247,7 +231,7 @@ export class RealtimeConnection {
   private setStatus(status: ConnectionStatus): void {
     if (status === this.status) return;
     this.status = status;
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
 

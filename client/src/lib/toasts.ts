@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { Listeners } from './store';
 
 export interface Toast {
   id: number;
@@ -16,7 +17,7 @@ const MAX_TOASTS = 4;
 class ToastStore {
   private toasts: Toast[] = [];
   private nextId = 1;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
 
   show(toast: Omit<Toast, 'id'>): number {
     const id = this.nextId++;
@@ -34,15 +35,10 @@ class ToastStore {
 
   getSnapshot = (): Toast[] => this.toasts;
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = this.listeners.subscribe;
 
   private emit() {
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
 

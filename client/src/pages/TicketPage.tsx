@@ -1,7 +1,8 @@
-import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { PageLoading } from '../components/QueryState';
 import { describeError } from '../errors';
 import { useSession } from '../lib/session';
 import { isNotFound, isStaffUser, useTicket } from '../tickets/queries';
@@ -22,16 +23,7 @@ export function TicketPage() {
   if (!session) return null;
   const me = session.user;
 
-  if (ticket.isPending) {
-    return (
-      <Center py="xl" role="status">
-        <Group gap="xs">
-          <Loader size="sm" aria-hidden="true" />
-          <Text c="dimmed">{t('ticket.loading')}</Text>
-        </Group>
-      </Center>
-    );
-  }
+  if (ticket.isPending) return <PageLoading label={t('ticket.loading')} />;
   if (ticket.isError) {
     return (
       <Stack maw={560} mx="auto" py="xl">

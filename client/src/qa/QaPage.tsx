@@ -8,7 +8,6 @@ import {
   Paper,
   Select,
   SimpleGrid,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -21,6 +20,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { PRIORITIES, type PublicUser, TIERS } from '../../../signaling/shared/protocol';
+import { QueryState } from '../components/QueryState';
 import { describeError } from '../errors';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -251,38 +251,35 @@ export function QaPage() {
         <Text c="dimmed">{me.role === 'agent' ? t('qa.myIntro') : t('qa.intro')}</Text>
       </Stack>
       <Filters me={me} state={state} />
-      {query.isPending ? (
-        <Paper withBorder p="md" role="status" aria-label={t('qa.loading')}>
-          <Stack gap="xs">
-            {[0, 1, 2, 3].map((i) => (
-              <Skeleton key={i} height={22} />
-            ))}
-          </Stack>
-        </Paper>
-      ) : query.isError ? (
-        <Alert color="red" title={t('qa.loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describeError(query.error, t)}</Text>
-            <Button size="xs" variant="default" onClick={() => void query.refetch()}>
-              {t('qa.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : query.data.length === 0 ? (
-        <Paper withBorder p="xl">
-          <EmptyState
-            title={state.active ? t('qa.emptyFilteredTitle') : t('qa.emptyTitle')}
-            description={state.active ? t('qa.emptyFilteredDescription') : t('qa.emptyDescription')}
-          />
-        </Paper>
-      ) : (
-        <Paper withBorder style={{ opacity: query.isPlaceholderData ? 0.6 : 1 }} aria-busy={query.isFetching}>
-          <RecordingsTable items={query.data} label={heading} />
-          <Text size="xs" c="dimmed" p="xs" ta="right">
-            {t('qa.count', { count: query.data.length })}
-          </Text>
-        </Paper>
-      )}
+      <QueryState
+        query={query}
+        loadingLabel={t('qa.loading')}
+        loading={{ skeleton: 4, height: 22 }}
+        errorTitle={t('qa.loadFailed')}
+        retryLabel={t('qa.retry')}
+      >
+        {(data) =>
+          data.length === 0 ? (
+            <Paper withBorder p="xl">
+              <EmptyState
+                title={state.active ? t('qa.emptyFilteredTitle') : t('qa.emptyTitle')}
+                description={state.active ? t('qa.emptyFilteredDescription') : t('qa.emptyDescription')}
+              />
+            </Paper>
+          ) : (
+            <Paper
+              withBorder
+              style={{ opacity: query.isPlaceholderData ? 0.6 : 1 }}
+              aria-busy={query.isFetching}
+            >
+              <RecordingsTable items={data} label={heading} />
+              <Text size="xs" c="dimmed" p="xs" ta="right">
+                {t('qa.count', { count: data.length })}
+              </Text>
+            </Paper>
+          )
+        }
+      </QueryState>
     </Stack>
   );
 }

@@ -1,9 +1,10 @@
-import { Alert, Anchor, Button, Center, Grid, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
+import { PageLoading } from '../components/QueryState';
 import { describeError } from '../errors';
 import { isApiError } from '../lib/api';
 import { formatDateTime, formatDuration } from '../lib/format';
@@ -137,16 +138,7 @@ export function RecordingPage() {
   useDocumentTitle(`${t('qa.player.pageTitle')} · Livedesk`);
   if (!session) return null;
 
-  if (recording.isPending) {
-    return (
-      <Center py="xl" role="status">
-        <Group gap="xs">
-          <Loader size="sm" aria-hidden="true" />
-          <Text c="dimmed">{t('qa.player.loadingDetail')}</Text>
-        </Group>
-      </Center>
-    );
-  }
+  if (recording.isPending) return <PageLoading label={t('qa.player.loadingDetail')} />;
   if (recording.isError) {
     const code = isApiError(recording.error) ? recording.error.code : 'internal';
     const gone = code === 'not_found' || code === 'forbidden' || code === 'bad_request';

@@ -2,6 +2,8 @@
 // one call. Framework-free: a master clock owns the position; every media element is a follower
 // that is started at its track's offset, stopped past its end, and nudged back whenever it drifts.
 
+import { Listeners } from '../lib/store';
+
 /** How often the followers are checked against the master clock. */
 const CORRECTION_INTERVAL_MS = 200;
 /** Below this a follower is left alone (seeking for a few ms would only cause stutter). */
@@ -46,7 +48,7 @@ export interface SyncPlayerSnapshot {
 
 export class SyncPlayer {
   private readonly followers = new Map<string, Follower>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private snapshot: SyncPlayerSnapshot;
   /** Master clock: `basePosition` at wall time `baseWall`, advancing at `rate` while playing. */
   private basePosition = 0;
@@ -69,12 +71,7 @@ export class SyncPlayer {
 
   getSnapshot = (): SyncPlayerSnapshot => this.snapshot;
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  readonly subscribe = this.listeners.subscribe;
 
   // ----- followers ----------------------------------------------------------------------------
 
@@ -303,6 +300,6 @@ export class SyncPlayer {
 
   private publish(): void {
     this.snapshot = this.makeSnapshot();
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }

@@ -1,21 +1,10 @@
-import {
-  Alert,
-  Anchor,
-  Blockquote,
-  Button,
-  Loader,
-  Paper,
-  Stack,
-  Text,
-  Timeline,
-  Title,
-} from '@mantine/core';
+import { Anchor, Blockquote, Paper, Text, Timeline, Title } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicUser, TimelineEntry } from '../../../signaling/shared/protocol';
 import { boardAnchor } from '../board/SavedBoards';
-import { describeError } from '../errors';
+import { QueryState } from '../components/QueryState';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { canWatchRecording } from '../qa/access';
 import { useTicketCalls } from './queries';
@@ -69,53 +58,41 @@ export function TimelinePanel({
       <Title order={3} fz="md" id="timeline-heading" mb="sm">
         {t('timeline.heading')}
       </Title>
-      {query.isPending ? (
-        <Stack align="center" role="status">
-          <Loader size="sm" aria-hidden="true" />
-          <Text size="sm" c="dimmed">
-            {t('timeline.loading')}
-          </Text>
-        </Stack>
-      ) : query.isError ? (
-        <Alert color="red" variant="light">
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describeError(query.error, t)}</Text>
-            <Button size="xs" variant="default" onClick={() => void query.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : query.data.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {t('timeline.empty')}
-        </Text>
-      ) : (
-        <Timeline bulletSize={12} lineWidth={2} active={query.data.length} aria-label={t('timeline.heading')}>
-          {query.data.map((entry) => {
-            const { text, note, link } = describeTimelineEntry(entry, t, canWatch);
-            return (
-              <Timeline.Item
-                key={entry.id}
-                color={BULLET_COLORS[entry.type] ?? 'indigo'}
-                data-type={entry.type}
-              >
-                <Text size="sm">{text}</Text>
-                {link && <EntryLink link={link} />}
-                {note && (
-                  <Blockquote p="xs" mt={4} color="violet" fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                    {note}
-                  </Blockquote>
-                )}
-                <Text size="xs" c="dimmed" mt={2}>
-                  <time dateTime={entry.createdAt} title={formatDateTime(entry.createdAt)}>
-                    {formatRelative(entry.createdAt, now)}
-                  </time>
-                </Text>
-              </Timeline.Item>
-            );
-          })}
-        </Timeline>
-      )}
+      <QueryState query={query} loadingLabel={t('timeline.loading')} loading="spinner">
+        {(data) =>
+          data.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('timeline.empty')}
+            </Text>
+          ) : (
+            <Timeline bulletSize={12} lineWidth={2} active={data.length} aria-label={t('timeline.heading')}>
+              {data.map((entry) => {
+                const { text, note, link } = describeTimelineEntry(entry, t, canWatch);
+                return (
+                  <Timeline.Item
+                    key={entry.id}
+                    color={BULLET_COLORS[entry.type] ?? 'indigo'}
+                    data-type={entry.type}
+                  >
+                    <Text size="sm">{text}</Text>
+                    {link && <EntryLink link={link} />}
+                    {note && (
+                      <Blockquote p="xs" mt={4} color="violet" fz="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                        {note}
+                      </Blockquote>
+                    )}
+                    <Text size="xs" c="dimmed" mt={2}>
+                      <time dateTime={entry.createdAt} title={formatDateTime(entry.createdAt)}>
+                        {formatRelative(entry.createdAt, now)}
+                      </time>
+                    </Text>
+                  </Timeline.Item>
+                );
+              })}
+            </Timeline>
+          )
+        }
+      </QueryState>
     </Paper>
   );
 }

@@ -1,39 +1,24 @@
-// The browser side of a call's shared whiteboard: opens the board, sends the elements this user
-// changed, merges what the others changed, relays pointers and the frozen background, and picks up
-// where it left off after a reconnect. Framework-free: the editor (Excalidraw) is reached through
-// `BoardSurface`, React reads the rest through `subscribe`/`getSnapshot` (client/src/board/).
+// The browser side of a call's shared whiteboard: opens the board, hands the elements this user
+// changed to the outbound queue (BoardOutbox.ts), merges what the others changed (holding back
+// elements being edited here), relays the frozen background, and picks up where it left off after a
+// reconnect; pointers are BoardPresence.ts. Framework-free: the editor (Excalidraw) is reached
+// through `BoardSurface`, React reads the rest through `subscribe`/`getSnapshot` (client/src/board/).
 // The server side is signaling/handlers/board.ts and server/boards/service.ts.
 
-import { BOARD_CLIENT_BUDGETS, BOARD_LIMITS } from '../../../../signaling/shared/limits';
-import type {
-  AckResult,
-  BoardState,
-  ClientToServerEvents,
-  ErrorCode,
-  ServerToClientEvents,
-  UserRef,
-} from '../../../../signaling/shared/protocol';
-import { type BoardElement, mergeElements, SHARED_ELEMENT_TYPES, wins } from './reconcile';
+import type { BoardState, ClientToServerEvents } from '../../../../signaling/shared/protocol';
+import { codeOf, type EmitPayload, messageOf, type RealtimeRequests } from '../requests';
+import { Store } from '../store';
+import { BoardOutbox } from './BoardOutbox';
+import { BoardPresence } from './BoardPresence';
+import { type BoardElement, mergeElements, wins } from './reconcile';
+import type { BoardProblemReason, BoardSnapshot } from './types';
+
+export { BOARD_CLIENT_LIMITS } from './BoardOutbox';
 
 // ----- what the sync needs from the socket (RealtimeConnection satisfies it) --------------------
 
-type EmitPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
-  result: AckResult<infer T>,
-) => void
-  ? T
-  : never;
-
-export interface BoardSignaling {
-  request<E extends keyof ClientToServerEvents>(
-    event: E,
-    payload: EmitPayload<E>,
-    timeoutMs?: number,
-  ): Promise<AckData<E>>;
+export interface BoardSignaling extends RealtimeRequests {
   emitVolatile<E extends keyof ClientToServerEvents>(event: E, payload: EmitPayload<E>): void;
-  on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): () => void;
-  getStatus(): 'idle' | 'connecting' | 'connected' | 'offline';
-  subscribe(listener: () => void): () => void;
 }
 
 /** The editor, as far as syncing goes. */
@@ -54,62 +39,7 @@ export interface BoardSurface {
   normalize(elements: BoardElement[]): BoardElement[];
 }
 
-// ----- the snapshot React renders ---------------------------------------------------------------
-
-/**
- * `opening`: asking the server for the scene. `open`: drawing is shared. `reconnecting`: the live
- * connection dropped; local drawing goes on and is sent when it is back. `closed`: the call ended
- * (the board is on the ticket) or the board was closed here. `failed`: the board could not be
- * opened; `problem` says why and `open()` tries again.
- */
-export type BoardStatus = 'opening' | 'open' | 'reconnecting' | 'closed' | 'failed';
-
-/** Why something did not reach the others, as a reason the UI can explain. */
-export type BoardProblemReason =
-  | 'rate_limited' // drawing faster than the server accepts; retried automatically
-  | 'too_large' // one element is bigger than the server accepts (a very long stroke)
-  | 'unsupported' // an element type the shared board does not carry (embeds, …)
-  | 'refused' // the server refused an update (the board is full, invalid data); `detail` says why
-  | 'network' // no live connection; changes are kept and sent when it is back
-  | 'ended' // the call ended; the board is saved on the ticket
-  | 'not_allowed' // this user may not open this board
-  | 'background_failed' // the frozen screen frame was refused
-  | 'unknown';
-
-export interface BoardProblem {
-  reason: BoardProblemReason;
-  /** The server's message, for `refused`; technical detail otherwise. */
-  detail?: string;
-  /** When it happened (ms), so the UI can tell a new problem from an old one. */
-  at: number;
-}
-
-/** Another person on the board, with where their pointer was last seen (scene coordinates). */
-export interface BoardPeer {
-  user: UserRef;
-  x: number;
-  y: number;
-  tool: 'pointer' | 'laser';
-  /** When the pointer last moved (ms). */
-  at: number;
-}
-
-export interface BoardSnapshot {
-  callId: string;
-  status: BoardStatus;
-  boardId: string | null;
-  /** The frozen screen frame (data: URL) everyone draws over, or null. */
-  background: string | null;
-  /** Keyed by user id. */
-  peers: ReadonlyMap<string, BoardPeer>;
-  problem: BoardProblem | null;
-  /** Local changes the server has not confirmed yet. */
-  unsent: number;
-  /** Counts changes that came from the others (drawing, a frozen screen), e.g. to open the board for them. */
-  remoteActivity: number;
-  /** Elements (not deleted) in the scene the server had when the board was last opened. */
-  openedWith: number;
-}
+export type { BoardPeer, BoardProblem, BoardProblemReason, BoardSnapshot, BoardStatus } from './types';
 
 export interface BoardSyncOptions {
   /** Staff: start this call's board from a board saved on the ticket. */
@@ -118,38 +48,20 @@ export interface BoardSyncOptions {
   logger?: Pick<Console, 'warn'>;
 }
 
-/** The server's bounds, and the client's own smaller budget per batch (signaling/shared/limits.ts). */
-export const BOARD_CLIENT_LIMITS = {
-  elementsPerUpdate: BOARD_LIMITS.elementsPerUpdate,
-  bytesPerElement: BOARD_LIMITS.bytesPerElement,
-  bytesPerUpdate: BOARD_CLIENT_BUDGETS.bytesPerUpdate,
-};
-
-/** Local changes are batched at most this often. */
-const UPDATE_THROTTLE_MS = 100;
-/** Pointer positions are sent at most this often. */
-const POINTER_THROTTLE_MS = 50;
-/**
- * The server allows 20 updates per second per person with a burst of 40; staying under it here
- * (15/s, burst 20) leaves room for a second tab and makes `rate_limited` an exception.
- */
-const BUCKET_RATE_PER_S = 15;
-const BUCKET_CAPACITY = 20;
-/** After `rate_limited`: wait this long before sending again (the server asks for about 1 s). */
-const RATE_LIMIT_RETRY_MS = 1_000;
-/** A pointer that has not moved for this long is taken off the board. */
-const PEER_IDLE_MS = 15_000;
-
-function codeOf(err: unknown): ErrorCode | 'network' | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? (code as ErrorCode | 'network') : undefined;
+/** A board being opened: nothing known yet. */
+export function openingBoard(callId: string): BoardSnapshot {
+  return {
+    callId,
+    status: 'opening',
+    boardId: null,
+    background: null,
+    peers: new Map(),
+    problem: null,
+    unsent: 0,
+    remoteActivity: 0,
+    openedWith: 0,
+  };
 }
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-const encoder = new TextEncoder();
 
 /** A board saved on the ticket, as `GET /api/tickets/:id/boards` returns it. */
 export interface SavedBoardScene {
@@ -176,38 +88,24 @@ export function liveBoardOf(callId: string): BoardSync | undefined {
  * updates; `close()` when the board is hidden or the call ends.
  */
 export class BoardSync {
-  private snapshot: BoardSnapshot;
-  private readonly listeners = new Set<() => void>();
+  private readonly store: Store<BoardSnapshot>;
   private readonly unsubscribers: Array<() => void> = [];
   private readonly now: () => number;
   private readonly log: Pick<Console, 'warn'>;
   private readonly reopenBoardId: string | undefined;
+  private readonly outbox: BoardOutbox;
+  private readonly presence: BoardPresence;
 
   private surface: BoardSurface | null = null;
   /** The shared scene as this side knows it (everything received, everything sent). */
   private readonly known = new Map<string, BoardElement>();
   /** Per element: the highest version the server has from us or we received from it. */
   private readonly synced = new Map<string, number>();
-  /** Local changes not sent yet, by id (the editor's own objects; copied when sent). */
-  private readonly pending = new Map<string, BoardElement>();
   /** Remote changes held back while the element is being edited here. */
   private readonly deferred = new Map<string, BoardElement>();
 
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private inFlight = false;
-  private lastSentAt = 0;
-  private tokens = BUCKET_CAPACITY;
-  private tokensAt = 0;
-  private retryAfter = 0;
-
-  private pointerTimer: ReturnType<typeof setTimeout> | undefined;
-  private pointerLatest: { x: number; y: number; tool: string } | null = null;
-  private pointerSentAt = 0;
-  private peerSweep: ReturnType<typeof setInterval> | undefined;
-
   /** A saved board to bring in once the board is open (see `reopenFrom`). */
   private seed: SavedBoardScene | null = null;
-  private readonly sentWaiters: Array<() => void> = [];
   private backgroundSet: Promise<unknown> = Promise.resolve();
 
   /** Which open() is current: a slower, older one must not overwrite a newer one's result. */
@@ -223,17 +121,34 @@ export class BoardSync {
     this.now = options.now ?? (() => Date.now());
     this.log = options.logger ?? console;
     this.reopenBoardId = options.reopenBoardId;
-    this.snapshot = {
+    this.store = new Store<BoardSnapshot>(openingBoard(callId));
+    this.outbox = new BoardOutbox({
       callId,
-      status: 'opening',
-      boardId: null,
-      background: null,
-      peers: new Map(),
-      problem: null,
-      unsent: 0,
-      remoteActivity: 0,
-      openedWith: 0,
-    };
+      signaling,
+      now: this.now,
+      synced: this.synced,
+      canSend: () => !this.closed && this.snapshot.status === 'open',
+      accepted: (e) => this.markSynced(e),
+      report: (reason, detail) => this.report(reason, detail),
+      flowing: () => {
+        if (this.snapshot.problem?.reason === 'rate_limited') this.update({ problem: null });
+      },
+      unsent: (count) => {
+        if (count !== this.snapshot.unsent) this.update({ unsent: count });
+      },
+      offline: () => this.update({ status: 'reconnecting' }),
+      reopen: () => {
+        this.open().catch(() => {});
+      },
+    });
+    this.presence = new BoardPresence({
+      callId,
+      now: this.now,
+      sendPointer: (pointer) => signaling.emitVolatile('board:pointer', pointer),
+      canSend: () => this.snapshot.status === 'open',
+      peers: () => this.snapshot.peers,
+      setPeers: (peers) => this.update({ peers }),
+    });
     this.wasConnected = signaling.getStatus() === 'connected';
     const open = liveBoards.get(callId) ?? new Set();
     open.add(this);
@@ -246,7 +161,7 @@ export class BoardSync {
           this.update({ remoteActivity: this.snapshot.remoteActivity + 1 });
       }),
       signaling.on('board:pointer', (payload) => {
-        if (payload.callId === this.callId) this.receivePointer(payload);
+        if (payload.callId === this.callId) this.presence.received(payload);
       }),
       signaling.on('board:background', (payload) => {
         if (payload.callId === this.callId)
@@ -254,23 +169,20 @@ export class BoardSync {
       }),
       signaling.subscribe(() => this.onConnectionChange()),
     );
-    this.peerSweep = setInterval(() => this.sweepPeers(), PEER_IDLE_MS / 3);
   }
 
   // ----- React glue -----------------------------------------------------------------------------
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
-  getSnapshot = (): BoardSnapshot => this.snapshot;
+  getSnapshot = (): BoardSnapshot => this.store.getSnapshot();
+
+  private get snapshot(): BoardSnapshot {
+    return this.store.getSnapshot();
+  }
 
   private update(patch: Partial<BoardSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of [...this.listeners]) listener();
+    this.store.update(patch);
   }
 
   private report(reason: BoardProblemReason, detail?: string): void {
@@ -324,7 +236,8 @@ export class BoardSync {
     this.applyRemote(server);
     // Anything drawn here that the server lacks (drawn offline, lost in flight) goes out now.
     if (this.surface) this.collectChanges(this.surface.getElements());
-    else for (const e of this.known.values()) if (e.version > (this.synced.get(e.id) ?? 0)) this.queue(e);
+    else
+      for (const e of this.known.values()) if (e.version > (this.synced.get(e.id) ?? 0)) this.outbox.queue(e);
     const problem = this.snapshot.problem?.reason === 'network' ? null : this.snapshot.problem;
     this.update({
       status: 'open',
@@ -336,7 +249,7 @@ export class BoardSync {
     const seed = this.seed;
     this.seed = null;
     if (seed) this.addSaved(seed);
-    this.scheduleFlush();
+    this.outbox.schedule();
     return state;
   }
 
@@ -369,7 +282,7 @@ export class BoardSync {
       if (accepted.length) surface.replaceElements(elements);
     }
     this.collectChanges(surface.getElements());
-    this.scheduleFlush();
+    this.outbox.schedule();
     return () => {
       if (this.surface === surface) this.surface = null;
     };
@@ -388,159 +301,23 @@ export class BoardSync {
     if (this.closed) return;
     this.collectChanges(elements);
     if (this.deferred.size) this.applyDeferred();
-    if (this.pending.size) this.scheduleFlush();
+    if (this.outbox.size) this.outbox.schedule();
   }
 
   private collectChanges(elements: readonly BoardElement[]): void {
     let added = false;
     for (const e of elements) {
-      if (e.version > (this.synced.get(e.id) ?? 0) && this.pending.get(e.id) !== e) {
-        this.queue(e);
+      if (e.version > (this.synced.get(e.id) ?? 0) && !this.outbox.holds(e)) {
+        this.outbox.queue(e);
         added = true;
       }
     }
-    if (added && this.pending.size !== this.snapshot.unsent) this.update({ unsent: this.pending.size });
-  }
-
-  private queue(e: BoardElement): void {
-    // Re-insert so the most recently changed elements go last, after older pending ones.
-    this.pending.delete(e.id);
-    this.pending.set(e.id, e);
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer || this.inFlight || this.pending.size === 0) return;
-    if (this.snapshot.status !== 'open') return;
-    const now = this.now();
-    const wait = Math.max(
-      this.lastSentAt + UPDATE_THROTTLE_MS - now,
-      this.retryAfter - now,
-      this.tokenWait(),
-      0,
-    );
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      void this.flush();
-    }, wait);
-  }
-
-  /** Milliseconds until the local token bucket has a token. */
-  private tokenWait(): number {
-    this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / BUCKET_RATE_PER_S) * 1000);
-  }
-
-  private refill(): void {
-    const now = this.now();
-    if (this.tokensAt) {
-      this.tokens = Math.min(
-        BUCKET_CAPACITY,
-        this.tokens + ((now - this.tokensAt) / 1000) * BUCKET_RATE_PER_S,
-      );
-    }
-    this.tokensAt = now;
-  }
-
-  /** Copies the next batch out of `pending`; elements the server would refuse are reported instead. */
-  private takeBatch(): BoardElement[] {
-    const batch: BoardElement[] = [];
-    let bytes = 0;
-    for (const [id, e] of this.pending) {
-      if (batch.length >= BOARD_CLIENT_LIMITS.elementsPerUpdate) break;
-      if (e.version <= (this.synced.get(id) ?? 0)) {
-        this.pending.delete(id); // superseded by a remote change
-        continue;
-      }
-      if (!SHARED_ELEMENT_TYPES.has(e.type)) {
-        this.pending.delete(id);
-        this.synced.set(id, e.version);
-        this.report('unsupported', e.type);
-        continue;
-      }
-      const json = JSON.stringify(e);
-      const size = encoder.encode(json).length;
-      if (size > BOARD_CLIENT_LIMITS.bytesPerElement) {
-        // Not retried: the same element only gets bigger. The next edit of it is tried again.
-        this.pending.delete(id);
-        this.synced.set(id, e.version);
-        this.report('too_large');
-        continue;
-      }
-      if (batch.length > 0 && bytes + size > BOARD_CLIENT_LIMITS.bytesPerUpdate) break;
-      this.pending.delete(id);
-      bytes += size;
-      batch.push(JSON.parse(json) as BoardElement);
-    }
-    return batch;
-  }
-
-  private async flush(): Promise<void> {
-    if (this.inFlight || this.closed || this.snapshot.status !== 'open' || this.pending.size === 0) return;
-    if (this.tokenWait() > 0) return this.scheduleFlush();
-    const batch = this.takeBatch();
-    if (batch.length === 0) {
-      this.update({ unsent: this.pending.size });
-      this.notifySent();
-      return;
-    }
-    this.tokens -= 1;
-    this.inFlight = true;
-    this.lastSentAt = this.now();
-    try {
-      await this.signaling.request('board:update', { callId: this.callId, elements: batch });
-      for (const e of batch) this.markSynced(e);
-      if (this.snapshot.problem?.reason === 'rate_limited') this.update({ problem: null });
-    } catch (err) {
-      this.handleUpdateError(err, batch);
-    } finally {
-      this.inFlight = false;
-      if (this.pending.size !== this.snapshot.unsent) this.update({ unsent: this.pending.size });
-      this.notifySent();
-      this.scheduleFlush();
-    }
+    if (added && this.outbox.size !== this.snapshot.unsent) this.update({ unsent: this.outbox.size });
   }
 
   private markSynced(e: BoardElement): void {
     if (e.version > (this.synced.get(e.id) ?? 0)) this.synced.set(e.id, e.version);
     if (wins(e, this.known.get(e.id))) this.known.set(e.id, e);
-  }
-
-  private handleUpdateError(err: unknown, batch: BoardElement[]): void {
-    const code = codeOf(err);
-    const requeue = () => {
-      for (const e of batch) {
-        // Put back only what is still the latest local copy (a newer edit is queued already).
-        if (!this.pending.has(e.id) && e.version > (this.synced.get(e.id) ?? 0)) this.pending.set(e.id, e);
-      }
-    };
-    switch (code) {
-      case 'rate_limited':
-        requeue();
-        this.retryAfter = this.now() + RATE_LIMIT_RETRY_MS;
-        this.tokens = 0;
-        this.report('rate_limited');
-        return;
-      case 'network':
-        // The connection listener reopens the board (and resends) when the link is back.
-        requeue();
-        if (this.signaling.getStatus() !== 'connected') this.update({ status: 'reconnecting' });
-        else this.retryAfter = this.now() + RATE_LIMIT_RETRY_MS;
-        return;
-      case 'conflict':
-        // Either the call ended, or the server no longer has this socket on the board (it
-        // restarted): opening again tells which, and resends.
-        requeue();
-        this.open().catch(() => {});
-        return;
-      case 'bad_request':
-        // Refused whole and would be refused again: the scene here has it, the others do not.
-        for (const e of batch) this.markSynced(e);
-        this.report('refused', messageOf(err));
-        return;
-      default:
-        for (const e of batch) this.markSynced(e);
-        this.report('unknown', messageOf(err));
-    }
   }
 
   // ----- server → local ---------------------------------------------------------------------------
@@ -577,7 +354,7 @@ export class BoardSync {
     for (const e of accepted) {
       // Received, so never echoed back; a local copy waiting to go out lost to it.
       if (e.version > (this.synced.get(e.id) ?? 0)) this.synced.set(e.id, e.version);
-      this.pending.delete(e.id);
+      this.outbox.drop(e.id);
       this.deferred.delete(e.id);
     }
     surface.replaceElements(elements);
@@ -631,10 +408,10 @@ export class BoardSync {
       if (merged.accepted.length) this.surface.replaceElements(merged.elements);
       this.collectChanges(this.surface.getElements());
     } else {
-      for (const e of elements) if (e.version > (this.synced.get(e.id) ?? 0)) this.queue(e);
-      this.update({ unsent: this.pending.size });
+      for (const e of elements) if (e.version > (this.synced.get(e.id) ?? 0)) this.outbox.queue(e);
+      this.update({ unsent: this.outbox.size });
     }
-    this.scheduleFlush();
+    this.outbox.schedule();
     if (saved.background && !this.snapshot.background)
       this.backgroundSet = this.setBackground(saved.background);
   }
@@ -648,56 +425,20 @@ export class BoardSync {
         resolve();
       };
       const check = () => {
-        if (this.closed || (this.pending.size === 0 && !this.inFlight)) done();
+        if (this.closed || this.outbox.idle) done();
       };
       const timer = setTimeout(done, timeoutMs);
       const stop = this.subscribe(check);
-      this.sentWaiters.push(check);
+      this.outbox.onIdle(check);
       check();
     });
   }
 
-  private notifySent(): void {
-    if (this.pending.size === 0 && !this.inFlight) for (const waiter of this.sentWaiters.splice(0)) waiter();
-  }
-
-  // ----- pointers ---------------------------------------------------------------------------------
+  // ----- pointers (BoardPresence.ts) ----------------------------------------------------------------
 
   /** This user's pointer moved (scene coordinates); sent at most every 50 ms, dropped when late. */
   pointer(x: number, y: number, tool: 'pointer' | 'laser' = 'pointer'): void {
-    if (this.closed || !Number.isFinite(x) || !Number.isFinite(y)) return;
-    this.pointerLatest = { x, y, tool };
-    if (this.pointerTimer) return;
-    const wait = Math.max(this.pointerSentAt + POINTER_THROTTLE_MS - this.now(), 0);
-    this.pointerTimer = setTimeout(() => {
-      this.pointerTimer = undefined;
-      const p = this.pointerLatest;
-      this.pointerLatest = null;
-      if (!p || this.snapshot.status !== 'open') return;
-      this.pointerSentAt = this.now();
-      this.signaling.emitVolatile('board:pointer', { callId: this.callId, ...p });
-    }, wait);
-  }
-
-  private receivePointer(payload: { user: UserRef; x: number; y: number; tool?: string }): void {
-    const peers = new Map(this.snapshot.peers);
-    peers.set(payload.user.id, {
-      user: payload.user,
-      x: payload.x,
-      y: payload.y,
-      tool: payload.tool === 'laser' ? 'laser' : 'pointer',
-      at: this.now(),
-    });
-    this.update({ peers });
-  }
-
-  private sweepPeers(): void {
-    const cutoff = this.now() - PEER_IDLE_MS;
-    const stale = [...this.snapshot.peers.values()].filter((p) => p.at < cutoff);
-    if (stale.length === 0) return;
-    const peers = new Map(this.snapshot.peers);
-    for (const p of stale) peers.delete(p.user.id);
-    this.update({ peers });
+    if (!this.closed) this.presence.pointer(x, y, tool);
   }
 
   // ----- background -------------------------------------------------------------------------------
@@ -719,24 +460,16 @@ export class BoardSync {
   /** Stops syncing. Unsent changes are sent first if the link is up (best effort). */
   close(): void {
     if (this.closed) return;
-    if (this.pending.size && this.snapshot.status === 'open' && !this.inFlight) {
-      const batch = this.takeBatch();
-      if (batch.length)
-        this.signaling
-          .request('board:update', { callId: this.callId, elements: batch })
-          .catch((err) => this.log.warn('could not send the last board changes', err));
-    }
+    this.outbox.stop(this.snapshot.status === 'open', this.log);
     this.closed = true;
     this.generation++;
-    clearTimeout(this.flushTimer);
-    clearTimeout(this.pointerTimer);
-    clearInterval(this.peerSweep);
+    this.presence.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.surface = null;
     const open = liveBoards.get(this.callId);
     open?.delete(this);
     if (open?.size === 0) liveBoards.delete(this.callId);
     this.update({ status: 'closed' });
-    for (const waiter of this.sentWaiters.splice(0)) waiter();
+    this.outbox.releaseWaiters();
   }
 }

@@ -1,19 +1,7 @@
-import {
-  Alert,
-  Anchor,
-  Box,
-  Button,
-  EmptyState,
-  Group,
-  Paper,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Box, Button, EmptyState, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { describeError } from '../../errors';
+import { QueryState } from '../../components/QueryState';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { StatusBadge } from '../../tickets/badges';
 import { useCustomerTickets } from '../../tickets/queries';
@@ -36,71 +24,63 @@ export function CustomerHome() {
           {t('home.customer.newTicket')}
         </Button>
       </Group>
-      {tickets.isPending ? (
-        <Paper withBorder p="md" role="status" aria-label={t('home.customer.loading')}>
-          <Stack gap="xs">
-            <Skeleton height={20} />
-            <Skeleton height={20} />
-            <Skeleton height={20} />
-          </Stack>
-        </Paper>
-      ) : tickets.isError ? (
-        <Alert color="red" title={t('home.customer.loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describeError(tickets.error, t)}</Text>
-            <Button size="xs" variant="default" onClick={() => void tickets.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
-      ) : sorted.length === 0 ? (
-        <Paper withBorder p="xl">
-          <EmptyState
-            title={t('home.customer.emptyTitle')}
-            description={t('home.customer.emptyDescription')}
-          />
-        </Paper>
-      ) : (
-        // A list rather than a table: it reads the same on a phone as on a desktop.
-        <Stack
-          gap="xs"
-          component="ul"
-          p={0}
-          m={0}
-          aria-labelledby="my-tickets-heading"
-          style={{ listStyle: 'none' }}
-        >
-          {sorted.map((ticket) => (
-            <Paper key={ticket.id} component="li" withBorder px="md" py="sm">
-              <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
-                <Stack gap={2} style={{ minWidth: 0 }}>
-                  <Anchor
-                    component={Link}
-                    to={`/tickets/${ticket.id}`}
-                    fw={600}
-                    style={{ overflowWrap: 'anywhere' }}
-                  >
-                    {ticket.subject}
-                  </Anchor>
-                  <Text size="xs" c="dimmed">
-                    #{ticket.number} ·{' '}
-                    {t(`ticket.category.${ticket.category}` as 'ticket.category.other', {
-                      defaultValue: ticket.category,
-                    })}{' '}
-                    · {t('home.customer.updated')}{' '}
-                    <time dateTime={ticket.updatedAt} title={formatDateTime(ticket.updatedAt)}>
-                      {formatRelative(ticket.updatedAt, now)}
-                    </time>
-                  </Text>
-                </Stack>
-                <Box flex="none">
-                  <StatusBadge status={ticket.status} />
-                </Box>
-              </Group>
+      <QueryState
+        query={tickets}
+        loadingLabel={t('home.customer.loading')}
+        loading={{ skeleton: 3, height: 20 }}
+        errorTitle={t('home.customer.loadFailed')}
+      >
+        {() =>
+          sorted.length === 0 ? (
+            <Paper withBorder p="xl">
+              <EmptyState
+                title={t('home.customer.emptyTitle')}
+                description={t('home.customer.emptyDescription')}
+              />
             </Paper>
-          ))}
-        </Stack>
-      )}
+          ) : (
+            // A list rather than a table: it reads the same on a phone as on a desktop.
+            <Stack
+              gap="xs"
+              component="ul"
+              p={0}
+              m={0}
+              aria-labelledby="my-tickets-heading"
+              style={{ listStyle: 'none' }}
+            >
+              {sorted.map((ticket) => (
+                <Paper key={ticket.id} component="li" withBorder px="md" py="sm">
+                  <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
+                    <Stack gap={2} style={{ minWidth: 0 }}>
+                      <Anchor
+                        component={Link}
+                        to={`/tickets/${ticket.id}`}
+                        fw={600}
+                        style={{ overflowWrap: 'anywhere' }}
+                      >
+                        {ticket.subject}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        #{ticket.number} ·{' '}
+                        {t(`ticket.category.${ticket.category}` as 'ticket.category.other', {
+                          defaultValue: ticket.category,
+                        })}{' '}
+                        · {t('home.customer.updated')}{' '}
+                        <time dateTime={ticket.updatedAt} title={formatDateTime(ticket.updatedAt)}>
+                          {formatRelative(ticket.updatedAt, now)}
+                        </time>
+                      </Text>
+                    </Stack>
+                    <Box flex="none">
+                      <StatusBadge status={ticket.status} />
+                    </Box>
+                  </Group>
+                </Paper>
+              ))}
+            </Stack>
+          )
+        }
+      </QueryState>
     </Stack>
   );
 }

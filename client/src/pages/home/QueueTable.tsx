@@ -1,30 +1,15 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  EmptyState,
-  Group,
-  Paper,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  useMatches,
-} from '@mantine/core';
+import { Anchor, EmptyState, Group, Paper, Stack, Table, Text, useMatches } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
-import { describeError } from '../../errors';
+import { QueryState } from '../../components/QueryState';
 import { PriorityBadge, SlaBadges, StatusBadge, TierBadge } from '../../tickets/badges';
 
 /** One queue, in the order the server sent it (most urgent first). */
 export function QueueTable({
   query,
-  me,
-  now,
-  label,
-  emptyDescription,
+  ...rest
 }: {
   query: UseQueryResult<TicketView[]>;
   me: PublicUser;
@@ -34,31 +19,34 @@ export function QueueTable({
   emptyDescription?: string;
 }) {
   const { t } = useTranslation();
+  return (
+    <QueryState
+      query={query}
+      loadingLabel={t('queue.loading')}
+      loading={{ skeleton: 4, height: 22 }}
+      errorTitle={t('queue.loadFailed')}
+    >
+      {(tickets) => <QueueTickets tickets={tickets} {...rest} />}
+    </QueryState>
+  );
+}
+
+function QueueTickets({
+  tickets,
+  me,
+  now,
+  label,
+  emptyDescription,
+}: {
+  tickets: TicketView[];
+  me: PublicUser;
+  now: number;
+  label: string;
+  emptyDescription?: string | undefined;
+}) {
+  const { t } = useTranslation();
   const phone = useMatches({ base: true, sm: false });
-  if (query.isPending) {
-    return (
-      <Paper withBorder p="md" role="status" aria-label={t('queue.loading')}>
-        <Stack gap="xs">
-          {[0, 1, 2, 3].map((i) => (
-            <Skeleton key={i} height={22} />
-          ))}
-        </Stack>
-      </Paper>
-    );
-  }
-  if (query.isError) {
-    return (
-      <Alert color="red" title={t('queue.loadFailed')}>
-        <Stack gap="xs" align="flex-start">
-          <Text size="sm">{describeError(query.error, t)}</Text>
-          <Button size="xs" variant="default" onClick={() => void query.refetch()}>
-            {t('common.retry')}
-          </Button>
-        </Stack>
-      </Alert>
-    );
-  }
-  if (query.data.length === 0) {
+  if (tickets.length === 0) {
     return (
       <Paper withBorder p="xl">
         <EmptyState
@@ -68,7 +56,7 @@ export function QueueTable({
       </Paper>
     );
   }
-  if (phone) return <QueueCards tickets={query.data} me={me} now={now} label={label} />;
+  if (phone) return <QueueCards tickets={tickets} me={me} now={now} label={label} />;
   return (
     <Paper withBorder>
       <Table.ScrollContainer minWidth={900}>
@@ -86,7 +74,7 @@ export function QueueTable({
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {query.data.map((ticket) => (
+            {tickets.map((ticket) => (
               <Table.Tr key={ticket.id} data-ticket-id={ticket.id}>
                 <Table.Td c="dimmed">#{ticket.number}</Table.Td>
                 <Table.Td maw={320}>
