@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Config } from '../config';
+import { PGliteRemote } from './pgliteRemote';
 import * as schema from './schema';
 
 /** The query builder every repository uses; the same type whichever backend is underneath. */
@@ -56,18 +57,25 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
   }
 
   // A null dir means an in-memory database (tests); otherwise the data directory survives restarts.
+  // PGlite runs in a worker thread so that its statements never hold the event loop that serves
+  // sockets and media; Drizzle's pglite driver sees PGlite's interface (see pgliteRemote.ts).
   const dir = config.database.dir;
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
-  await client.waitReady;
+  const remote = await PGliteRemote.open(dir);
+  const client = remote as unknown as PGlite;
   const db = drizzlePglite(client, { schema }) as unknown as Database;
-  await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+  try {
+    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+  } catch (err) {
+    await remote.close();
+    throw err;
+  }
   return {
     db,
     kind: 'pglite',
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
-    close: () => client.close(),
+    close: () => remote.close(),
   };
 }

@@ -1,0 +1,242 @@
+// `npm run bench:db`: what the embedded database costs the server's event loop.
+//
+// The same message-like transactions (lock the ticket, duplicate check, insert, ticket update,
+// then two reads — the shape of a chat message) run through Drizzle against PGlite in two ways, in
+// one run and on the same machine state:
+//   - in-thread: PGlite in this thread, as `server/db/client.ts` opened it before issue 14;
+//   - worker:    `openDatabase()`, the server's own path (PGlite in a worker thread).
+// Both use a data directory, as the embedded default does. Rounds alternate between the two so
+// that load from other processes falls on both alike; each round reports transactions/s, the
+// transaction latency, this thread's event-loop delay (monitorEventLoopDelay: p99 and the longest
+// stall) and its event-loop utilisation. The table gives medians over the rounds (the longest
+// stall: the worst round), and the worker's figures as a ratio of the in-thread ones.
+//
+//   npm run bench:db -- [--rounds 5] [--transactions 1000] [--concurrency 16] [--tickets 50]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/pglite';
+import { openDatabase } from '../server/db/client';
+import { fmt, formatTable, median, ratio, round, roundSummary, summarize, writeResults } from './stats';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+const benchTickets = pgTable('bench_tickets', {
+  id: integer('id').primaryKey(),
+  messageCount: integer('message_count').notNull(),
+  lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }),
+});
+const benchMessages = pgTable('bench_messages', {
+  seq: serial('seq').primaryKey(),
+  ticketId: integer('ticket_id').notNull(),
+  clientId: text('client_id').notNull(),
+  body: text('body').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+const SCHEMA = [
+  'CREATE TABLE IF NOT EXISTS bench_tickets (id integer PRIMARY KEY, message_count integer NOT NULL, last_message_at timestamptz)',
+  `CREATE TABLE IF NOT EXISTS bench_messages (seq serial PRIMARY KEY, ticket_id integer NOT NULL,
+     client_id text NOT NULL, body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+     UNIQUE (ticket_id, client_id))`,
+];
+
+type Db = PgDatabase<PgQueryResultHKT>;
+interface Backend {
+  name: 'in-thread' | 'worker';
+  db: Db;
+  close(): Promise<void>;
+}
+
+interface Round {
+  backend: Backend['name'];
+  transactionsPerSecond: number;
+  latencyMs: ReturnType<typeof summarize>;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  eventLoopUtilisation: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    transactions: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '16' },
+    tickets: { type: 'string', default: '50' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const TRANSACTIONS = Number(values.transactions);
+const CONCURRENCY = Number(values.concurrency);
+const TICKETS = Number(values.tickets);
+
+async function prepare(db: Db) {
+  for (const statement of SCHEMA) await db.execute(sql.raw(statement));
+  await db
+    .insert(benchTickets)
+    .values(Array.from({ length: TICKETS }, (_, id) => ({ id, messageCount: 0 })))
+    .onConflictDoNothing();
+}
+
+/** One chat message's worth of statements in one transaction. */
+async function sendMessage(db: Db, ticketId: number, clientId: string) {
+  await db.transaction(async (tx) => {
+    const [ticket] = await tx.select().from(benchTickets).where(eq(benchTickets.id, ticketId)).for('update');
+    const duplicate = await tx
+      .select({ seq: benchMessages.seq })
+      .from(benchMessages)
+      .where(and(eq(benchMessages.ticketId, ticketId), eq(benchMessages.clientId, clientId)));
+    if (duplicate.length > 0) return;
+    const [message] = await tx
+      .insert(benchMessages)
+      .values({ ticketId, clientId, body: `message ${clientId} on a busy chat` })
+      .returning();
+    await tx
+      .update(benchTickets)
+      .set({ messageCount: ticket!.messageCount + 1, lastMessageAt: message!.createdAt })
+      .where(eq(benchTickets.id, ticketId));
+    await tx
+      .select()
+      .from(benchMessages)
+      .where(eq(benchMessages.ticketId, ticketId))
+      .orderBy(desc(benchMessages.seq))
+      .limit(1);
+    await tx.select().from(benchTickets).where(eq(benchTickets.id, ticketId));
+  });
+}
+
+async function runRound(backend: Backend, round: number): Promise<Round> {
+  const latencies: number[] = [];
+  let next = 0;
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  const eluStart = performance.eventLoopUtilization();
+  histogram.enable();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < TRANSACTIONS) {
+        const n = next++;
+        const t0 = performance.now();
+        await sendMessage(backend.db, n % TICKETS, `${backend.name}-${round}-${n}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // The histogram's timer records a stall when it finally fires; in-thread PGlite can hold the
+  // loop for a whole round (its statements chain through microtasks only), so let it fire once.
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  histogram.disable();
+  const elu = performance.eventLoopUtilization(eluStart);
+  return {
+    backend: backend.name,
+    transactionsPerSecond: TRANSACTIONS / seconds,
+    latencyMs: summarize(latencies),
+    loopDelayP99Ms: histogram.percentile(99) / 1e6,
+    loopDelayMaxMs: histogram.max / 1e6,
+    eventLoopUtilisation: elu.utilization,
+  };
+}
+
+async function openInThread(dir: string): Promise<Backend> {
+  const client = await PGlite.create(dir);
+  return { name: 'in-thread', db: drizzle(client) as unknown as Db, close: () => client.close() };
+}
+
+async function openWorker(dir: string): Promise<Backend> {
+  const handle = await openDatabase({ database: { kind: 'pglite', dir } });
+  return { name: 'worker', db: handle.db as unknown as Db, close: handle.close };
+}
+
+async function main() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-bench-db-'));
+  console.log(
+    `bench:db — ${ROUNDS} rounds × ${TRANSACTIONS} message-like transactions, ${CONCURRENCY} concurrent callers, ${TICKETS} tickets; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
+  const backends = await Promise.all([
+    openInThread(path.join(root, 'in-thread')),
+    openWorker(path.join(root, 'worker')),
+  ]);
+  const rounds: Round[] = [];
+  try {
+    for (const backend of backends) await prepare(backend.db);
+    // A warm-up round each (JIT, PGlite's caches), not counted.
+    for (const backend of backends) await runRound(backend, -1);
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? backends : [...backends].reverse();
+      for (const backend of order) {
+        const result = await runRound(backend, r);
+        rounds.push(result);
+        console.log(
+          `  round ${r + 1} ${backend.name.padEnd(9)} ${fmt(result.transactionsPerSecond, 0)} tx/s, loop p99 ${fmt(result.loopDelayP99Ms, 1)} ms, max stall ${fmt(result.loopDelayMaxMs, 1)} ms, ELU ${fmt(result.eventLoopUtilisation * 100, 0)} %`,
+        );
+      }
+    }
+  } finally {
+    for (const backend of backends) await backend.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+
+  const figures = (name: Backend['name']) => {
+    const own = rounds.filter((r) => r.backend === name);
+    return {
+      transactionsPerSecond: median(own.map((r) => r.transactionsPerSecond)),
+      latencyP50Ms: median(own.map((r) => r.latencyMs.p50)),
+      latencyP99Ms: median(own.map((r) => r.latencyMs.p99)),
+      loopDelayP99Ms: median(own.map((r) => r.loopDelayP99Ms)),
+      loopDelayMaxMs: Math.max(...own.map((r) => r.loopDelayMaxMs)),
+      eventLoopUtilisation: median(own.map((r) => r.eventLoopUtilisation)),
+    };
+  };
+  const before = figures('in-thread');
+  const after = figures('worker');
+  const row = (name: string, f: typeof before) => [
+    name,
+    fmt(f.transactionsPerSecond, 0),
+    `${fmt(f.latencyP50Ms, 1)} ms`,
+    `${fmt(f.latencyP99Ms, 1)} ms`,
+    `${fmt(f.loopDelayP99Ms, 1)} ms`,
+    `${fmt(f.loopDelayMaxMs, 1)} ms`,
+    `${fmt(f.eventLoopUtilisation * 100, 0)} %`,
+  ];
+  const x = (a: number, b: number, digits = 2) => `${fmt(ratio(a, b), digits)}×`;
+  console.log();
+  console.log(
+    formatTable([
+      ['PGlite', 'tx/s', 'tx p50', 'tx p99', 'loop delay p99', 'max stall', 'main-thread ELU'],
+      row('in-thread', before),
+      row('worker', after),
+      [
+        'worker / in-thread',
+        x(after.transactionsPerSecond, before.transactionsPerSecond),
+        x(after.latencyP50Ms, before.latencyP50Ms),
+        x(after.latencyP99Ms, before.latencyP99Ms),
+        x(after.loopDelayP99Ms, before.loopDelayP99Ms, 3),
+        x(after.loopDelayMaxMs, before.loopDelayMaxMs, 3),
+        x(after.eventLoopUtilisation, before.eventLoopUtilisation),
+      ],
+    ]),
+  );
+  const file = writeResults(BENCH_DIR, 'db-loop', {
+    options: { rounds: ROUNDS, transactions: TRANSACTIONS, concurrency: CONCURRENCY, tickets: TICKETS },
+    machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((l) => round(l)) },
+    medians: { inThread: before, worker: after },
+    rounds: rounds.map((r) => ({
+      ...r,
+      transactionsPerSecond: round(r.transactionsPerSecond),
+      latencyMs: roundSummary(r.latencyMs),
+      loopDelayP99Ms: round(r.loopDelayP99Ms),
+      loopDelayMaxMs: round(r.loopDelayMaxMs),
+      eventLoopUtilisation: round(r.eventLoopUtilisation, 3),
+    })),
+  });
+  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+}
+
+await main();
