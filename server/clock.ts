@@ -1,6 +1,6 @@
 /**
  * The clock and timers a service runs on. Services that ring, wait or expire take one, so tests
- * control time instead of sleeping on the wall clock (`tests/helpers/manualClock.ts`).
+ * control time instead of sleeping on the wall clock (tests use `tests/helpers/manualClock.ts`).
  */
 export interface Clock {
   now(): Date;
