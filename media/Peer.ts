@@ -29,7 +29,10 @@ export class Peer extends EventEmitter {
    */
   private readonly carriers = new Map<string, types.WebRtcTransport>();
   rtpCapabilities: types.RtpCapabilities | undefined;
-  /** Set once the client said its transports and local tracks are ready (see CallRoom.join). */
+  /**
+   * Set when one of its transports first completes DTLS (CallRoom.createTransport), not at join: a
+   * peer still without it after JOIN_TIMEOUT_MS never really connected and is removed.
+   */
   joinedAt: Date | undefined;
   /**
    * On the device check, not in the call yet (CallRoom.prepare): its transports connect and its

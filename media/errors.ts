@@ -1,6 +1,8 @@
 /**
- * A media operation the client asked for that cannot be done (unknown transport, cannot consume,
- * …). The signaling layer maps it to a `bad_request`/`not_found` ack; the room keeps working.
+ * A media operation the client asked for that cannot be done: `not_found` (an id that is not this
+ * peer's), `bad_request` (parameters mediasoup refused), `conflict` (the call ended, the peer was
+ * replaced meanwhile), `unavailable` (no live worker). MediaSession turns it into a result error
+ * with the same code; the room keeps working.
  * `message` is shown to the client, so it is always our own wording; when mediasoup refused the
  * request its error is the `cause`, which the signaling layer logs and never sends.
  */

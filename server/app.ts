@@ -9,14 +9,13 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import { MediaServer } from '../media/MediaServer';
-import { registerBoardHandlers } from '../signaling/handlers/board';
-import { createCallSignaling } from '../signaling/handlers/call';
-import { registerChatHandlers } from '../signaling/handlers/chat';
-import { registerRecordingHandlers } from '../signaling/handlers/recording';
+import { socketCallChannel, socketPresence } from '../signaling/callChannel';
+import { createBoardHandlers } from '../signaling/handlers/board';
+import { createCallHandlers } from '../signaling/handlers/call';
+import { createChatHandlers } from '../signaling/handlers/chat';
+import { createRecordingHandlers } from '../signaling/handlers/recording';
 import { attachRealtime } from '../signaling/realtime';
-import { callRoom, userRoom } from '../signaling/rooms';
-import { attachSignaling } from '../signaling/server';
-import type { RecordingNotice } from '../signaling/shared/protocol';
+import { attachSignaling, serveHandlers } from '../signaling/server';
 import type { LivedeskServer } from '../signaling/types';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
@@ -26,9 +25,11 @@ import { resolveJwtSecret } from './auth/secret';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
+import { callRoomsOf, MediaSession } from './calls/mediaSession';
 import { CallsRepository } from './calls/repository';
 import { callRoutes } from './calls/routes';
 import { CallsService } from './calls/service';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import { notFound } from './errors';
@@ -86,8 +87,16 @@ export interface LivedeskApp {
  * media server onto one port. Nothing else constructs services, so tests get exactly the
  * production wiring by calling this with their own config.
  */
-export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<LivedeskApp> {
+export async function createApp(
+  config: Config,
+  options: {
+    logger?: Logger;
+    /** The clock calls ring and wait on; tests pass their own to move time themselves. */
+    clock?: Clock;
+  } = {},
+): Promise<LivedeskApp> {
   const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
   const db = await openDatabase(config);
   let media: MediaServer | undefined;
   let redis: Redis | undefined;
@@ -129,8 +138,6 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       logger.child({ component: 'boards' }),
     );
     const sla = new SlaMonitor(db.db, ticketsRepo, settings, bus, logger.child({ component: 'sla' }));
-    // socket.io is attached further down; recording notices reach it through this late binding.
-    let emitRecordingNotice: (notice: RecordingNotice) => void = () => {};
     const recordings = new RecordingsService(
       db.db,
       ticketsRepo,
@@ -138,11 +145,47 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       media,
       bus,
       config.recordings,
-      (notice) => emitRecordingNotice(notice),
       logger.child({ component: 'recordings' }),
     );
 
-    let callsService: CallsService | undefined;
+    // socket.io first (nothing connects before listen()): the services that reach sockets get it
+    // through small adapters (presence, the call's media fan-out) by constructor.
+    const app = express();
+    const httpServer = http.createServer(app);
+    const signalingLogger = logger.child({ component: 'signaling' });
+    const io = attachSignaling(httpServer, {
+      logger: signalingLogger,
+      verifyToken: (token) => tokens.verify(token),
+      resolveActor: (id) => users.resolveActor(id),
+      ...(redis && config.redis ? { redis: { client: redis, keyPrefix: config.redis.keyPrefix } } : {}),
+    });
+    const calls = new CallsService(
+      callsRepo,
+      ticketsRepo,
+      bus,
+      callRoomsOf(media),
+      socketPresence(io),
+      config.calls,
+      clock,
+      logger.child({ component: 'calls' }),
+      // Recording stops while media still flows, so FFmpeg can finish its files.
+      [(callId) => recordings.stop(null, callId)],
+    );
+    const mediaSession = new MediaSession(
+      media,
+      calls,
+      socketCallChannel(io),
+      (callId) => recordings.noticeFor(callId),
+      clock,
+      logger.child({ component: 'call-media' }),
+    );
+    serveHandlers(io, signalingLogger, [
+      ...createChatHandlers({ tickets, messages, logger: signalingLogger }),
+      ...createCallHandlers({ calls, session: mediaSession, logger: signalingLogger }),
+      ...createBoardHandlers({ boards, logger: signalingLogger }),
+      ...createRecordingHandlers({ recordings, logger: signalingLogger }),
+    ]);
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users),
       ...ticketRoutes(tickets, messages),
@@ -150,14 +193,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       ...settingsRoutes(settings),
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
-      // CallsService needs socket.io (to see who is online), which is attached below; the route
-      // reaches it through this late binding.
-      ...callRoutes({
-        forTicket: (actor, ticketId) => {
-          if (!callsService) throw new Error('the call service is not ready');
-          return callsService.forTicket(actor, ticketId);
-        },
-      } as CallsService),
+      ...callRoutes(calls),
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
@@ -166,7 +202,6 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       return users.resolveActor(tokens.verify(token).sub);
     };
 
-    const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', config.trustProxy);
     app.use(
@@ -214,41 +249,6 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     mountClient(app);
     app.use(errorHandler(logger));
 
-    const httpServer = http.createServer(app);
-    let callSignaling: ReturnType<typeof createCallSignaling> | undefined;
-    const io = attachSignaling(httpServer, {
-      logger: logger.child({ component: 'signaling' }),
-      verifyToken: (token) => tokens.verify(token),
-      resolveActor: (id) => users.resolveActor(id),
-      handlers: [
-        (socket, log) => registerChatHandlers(socket, log, { tickets, messages }),
-        (socket, log) => callSignaling?.register(socket, log),
-        (socket, log) => registerBoardHandlers(socket, log, { boards }),
-        (socket, log) => registerRecordingHandlers(socket, log, { recordings }),
-      ],
-      ...(redis && config.redis ? { redis: { client: redis, keyPrefix: config.redis.keyPrefix } } : {}),
-    });
-
-    const calls = new CallsService(
-      callsRepo,
-      ticketsRepo,
-      media,
-      bus,
-      config.calls,
-      async (userId) => (await io.in(userRoom(userId)).fetchSockets()).length > 0,
-      logger.child({ component: 'calls' }),
-    );
-    callsService = calls;
-    callSignaling = createCallSignaling(io, {
-      calls,
-      media,
-      logger: logger.child({ component: 'call-signaling' }),
-      recordingNotice: (callId) => recordings.noticeFor(callId),
-    });
-    emitRecordingNotice = (notice) => io.to(callRoom(notice.callId)).emit('recording:state', notice);
-    calls.beforeEnd = async (callId) => {
-      await recordings.stop(null, callId);
-    };
     const recovered = await recordings.recover();
     if (recovered.length > 0) {
       logger.warn({ recordings: recovered }, 'concluded recordings interrupted by the last shutdown');

@@ -12,6 +12,7 @@ type AckData<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] exten
   ? T
   : never;
 
+/** One socket event: who may send it, its payload schema (built once, at module scope), what it does. */
 export interface HandlerSpec<E extends EventName, S extends z.ZodType> {
   event: E;
   /** Roles allowed to send this event; stated on every handler, enforced here. */
@@ -20,32 +21,21 @@ export interface HandlerSpec<E extends EventName, S extends z.ZodType> {
   handle: (socket: LivedeskSocket, payload: z.output<S>) => Promise<AckData<E>>;
 }
 
-/**
- * One schema per event for the whole process. Handler modules build their specs per socket; keeping
- * the first schema seen for an event lets every later socket's copy be garbage-collected instead of
- * being retained by its listener (zod schemas are large: ~100 objects per socket otherwise).
- */
-const schemaByEvent = new Map<string, z.ZodType>();
+/** Attaches one event's listener to a newly connected socket. Built once per process. */
+export type SocketHandler = (socket: LivedeskSocket) => void;
 
 /**
- * Registers one socket event with the checks every event gets: role, payload validation (zod),
- * and an ack that is always a result. Domain errors keep their code; anything unexpected is
- * logged with a correlation id and reaches the client only as `internal`.
+ * Builds, once, the handler of one socket event with the checks every event gets: role, payload
+ * validation (zod), and an ack that is always a result. Domain errors keep their code; anything
+ * unexpected is logged with a correlation id and reaches the client only as `internal`. Each
+ * socket then gets only a small listener that calls it, so the spec and its schema exist once.
  */
-export function onEvent<E extends EventName, S extends z.ZodType>(
-  socket: LivedeskSocket,
+export function defineHandler<E extends EventName, S extends z.ZodType>(
   logger: Logger,
   spec: HandlerSpec<E, S>,
-) {
-  let schema = schemaByEvent.get(spec.event) as S | undefined;
-  if (!schema) {
-    schema = spec.payload;
-    schemaByEvent.set(spec.event, schema);
-  }
-  const payloadSchema = schema;
-  // Destructured so the listener does not close over `spec` (and this socket's copy of the schema).
-  const { event, access, handle } = spec;
-  const listener = async (payload: unknown, ack: unknown) => {
+): SocketHandler {
+  const { event, access, payload: schema, handle } = spec;
+  const run = async (socket: LivedeskSocket, payload: unknown, ack: unknown) => {
     const reply = (result: AckResult<AckData<E>>) => {
       if (typeof ack === 'function') ack(result);
     };
@@ -54,7 +44,7 @@ export function onEvent<E extends EventName, S extends z.ZodType>(
       if (access !== 'signed-in' && !access.includes(user.role)) {
         throw new AppError('forbidden', 'You do not have access to this.');
       }
-      const parsed = payloadSchema.safeParse(payload);
+      const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         throw new AppError('bad_request', `The ${event} payload is not valid.`, {
           details: issuesToFields(parsed.error),
@@ -73,14 +63,15 @@ export function onEvent<E extends EventName, S extends z.ZodType>(
         return;
       }
       const requestId = crypto.randomUUID();
-      logger.error({ err, requestId, event: event, userId: socket.data.user?.id }, 'socket handler failed');
+      logger.error({ err, requestId, event, userId: socket.data.user?.id }, 'socket handler failed');
       reply({
         ok: false,
         error: { code: 'internal', message: 'Something went wrong on our side.', requestId },
       });
     }
   };
-  // socket.io's typed `on` cannot express "validate first"; the payload really is unknown here.
-  socket.on(event, listener as never);
-  // The spec (and the schema it built) is not kept: only the listener and the shared schema are.
+  // socket.io's typed `on` cannot express "validate first": the payload really is unknown here.
+  const listen = (socket: LivedeskSocket) => (payload: unknown, ack: unknown) =>
+    void run(socket, payload, ack);
+  return (socket) => socket.on(event, listen(socket) as Parameters<typeof socket.on<E>>[1]);
 }

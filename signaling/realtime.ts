@@ -69,6 +69,11 @@ export function attachRealtime(
     }
   });
 
+  // Recordings: the indicator (and the consent request) for everyone in the call.
+  bus.on('recording.updated', ({ notice }) => {
+    io.to(callRoom(notice.callId)).emit('recording:state', notice);
+  });
+
   bus.on('presence.changed', (presence) => {
     io.to(STAFF_ROOM).emit('presence:changed', presence);
   });

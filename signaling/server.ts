@@ -3,11 +3,12 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { Logger } from '../server/logger';
-import { registerSessionHandlers } from './handlers/session';
+import type { SocketHandler } from './handler';
+import { createSessionHandlers } from './handlers/session';
 import { STAFF_ROOM, userRoom } from './rooms';
 import { SOCKET_MESSAGE_MAX_BYTES } from './shared/limits';
 import { installSocketAuth, type SocketAuthDeps } from './socketAuth';
-import type { LivedeskServer, LivedeskSocket } from './types';
+import type { LivedeskServer } from './types';
 
 export { userRoom } from './rooms';
 
@@ -22,8 +23,6 @@ export function attachSignaling(
   deps: SocketAuthDeps & {
     logger: Logger;
     redis?: { client: Redis; keyPrefix: string };
-    /** Domain handler modules, each registering its events on a newly connected socket. */
-    handlers: Array<(socket: LivedeskSocket, logger: Logger) => void>;
   },
 ): LivedeskServer {
   const io: LivedeskServer = new Server(httpServer, {
@@ -41,11 +40,19 @@ export function attachSignaling(
     connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: false },
   });
   installSocketAuth(io, deps);
+  return io;
+}
+
+/**
+ * Serves the domain handlers (built once, with their services) on every socket that connects.
+ * Separate from `attachSignaling` so services can be given the socket server (presence, fan-out)
+ * before the handlers that use those services exist; nothing connects before `listen()`.
+ */
+export function serveHandlers(io: LivedeskServer, logger: Logger, handlers: SocketHandler[]): void {
+  const all = [...createSessionHandlers({ logger }), ...handlers];
   io.on('connection', (socket) => {
     void socket.join(userRoom(socket.data.user.id));
     if (socket.data.user.role !== 'customer') void socket.join(STAFF_ROOM);
-    registerSessionHandlers(socket, deps.logger);
-    for (const register of deps.handlers) register(socket, deps.logger);
+    for (const attach of all) attach(socket);
   });
-  return io;
 }

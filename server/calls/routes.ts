@@ -13,7 +13,7 @@ export function callRoutes(calls: CallsService) {
       access: 'signed-in',
       params: ticketIdParamsSchema,
       response: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
-      handler: async ({ actor, params }) => ({ items: (await calls.forTicket(actor!, params.id)) as never }),
+      handler: async ({ actor, params }) => ({ items: await calls.forTicket(actor!, params.id) }),
     }),
   ];
 }

@@ -1,15 +1,13 @@
-import type { CallRoom } from '../../media/CallRoom';
-import type { MediaServer } from '../../media/MediaServer';
-import type { Peer } from '../../media/Peer';
 import type {
   CallEndReason,
-  CallJoinResult,
   CallParticipantView,
   CallStatsReport,
   CallView,
   IceServer,
   PublicUser,
+  RtpCapabilities,
 } from '../../signaling/shared/protocol';
+import type { Clock } from '../clock';
 import type { CallParticipantRow, CallRow } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
@@ -19,6 +17,7 @@ import type { TicketsRepository } from '../tickets/repository';
 import { systemMessage } from '../tickets/systemMessages';
 import { toTimelineEntry } from '../tickets/views';
 import { toUserRef } from '../users/service';
+import type { BeforeCallEnd, CallRooms, Presence } from './ports';
 import type { CallsRepository } from './repository';
 import { StatsAggregator } from './stats';
 
@@ -29,31 +28,29 @@ export interface CallsConfig {
 }
 
 /**
- * The call on the ticket: ringing, answering, joining the media room, connection, leaving with a
- * grace period, hanging up, and what gets recorded (participants, connected time, end reason,
- * statistics). Timers for the ring and the grace period live on the node that owns the call's
- * media room; a node that restarts ends the calls it left behind (`recoverUnfinished`).
+ * The call record on the ticket: ringing, answering, who entered the media room, connection,
+ * leaving with a grace period, hanging up, and what gets recorded (participants, connected time,
+ * end reason, statistics). The media itself is MediaSession's; this service only asks the rooms
+ * who is present (`CallRooms`). Timers for the ring and the grace period run on the injected clock,
+ * on the node that owns the call's media room; a node that restarts ends the calls it left behind
+ * (`recoverUnfinished`).
  */
 export class CallsService {
-  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly ringTimers = new Map<string, unknown>();
+  private readonly graceTimers = new Map<string, unknown>();
   private readonly stats = new StatsAggregator();
-  /** Media rooms whose `mediaFlow` this service listens to (see `watch`). */
-  private readonly watched = new WeakSet<CallRoom>();
-  /**
-   * Runs just before a call's media room closes (set by the composition root): recording must stop
-   * while media still flows, so FFmpeg can finish its files.
-   */
-  beforeEnd: (callId: string) => Promise<void> = async () => {};
 
   constructor(
     private readonly repo: CallsRepository,
     private readonly tickets: TicketsRepository,
-    private readonly media: MediaServer,
     private readonly bus: EventBus,
+    private readonly rooms: CallRooms,
+    private readonly presence: Presence,
     private readonly config: CallsConfig,
-    private readonly isOnline: (userId: string) => Promise<boolean>,
+    private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Run in order just before a call's media room closes (see `BeforeCallEnd`). */
+    private readonly beforeEnd: readonly BeforeCallEnd[] = [],
   ) {}
 
   // ----- views --------------------------------------------------------------------------------
@@ -64,9 +61,8 @@ export class CallsService {
       this.tickets.findTicket(row.ticketId),
     ]);
     const people = await this.tickets.usersByIds([row.startedById, ...participants.map((p) => p.userId)]);
-    const room = this.media.getRoom(row.id);
     const starter = people.get(row.startedById)!;
-    const end = row.endedAt ?? new Date();
+    const end = row.endedAt ?? this.clock.now();
     return {
       id: row.id,
       ticketId: row.ticketId,
@@ -87,7 +83,7 @@ export class CallsService {
           role: p.role,
           joinedAt: p.joinedAt?.toISOString() ?? null,
           leftAt: p.leftAt?.toISOString() ?? null,
-          present: room?.peers.has(p.userId) ?? false,
+          present: this.rooms.isPresent(row.id, p.userId),
         }),
       ),
       statsSummary: row.statsSummary ?? null,
@@ -175,14 +171,13 @@ export class CallsService {
     );
     const call = await this.publishTimeline('call.started', row, actor.id, { startedBy: actor.name });
 
-    if (!(await this.isOnline(ticket.requesterId))) {
+    if (!(await this.presence.isOnline(ticket.requesterId))) {
       return this.end(row.id, 'customer_offline', actor.id);
     }
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.ringTimers.delete(row.id);
       void this.endIf(row.id, ['ringing'], 'no_answer', null);
     }, this.config.ringMs);
-    timer.unref();
     this.ringTimers.set(row.id, timer);
     return call;
   }
@@ -198,7 +193,7 @@ export class CallsService {
     }
     const answered = await this.repo.transition(callId, ['ringing'], {
       status: 'connecting',
-      answeredAt: new Date(),
+      answeredAt: this.clock.now(),
     });
     if (!answered) {
       if (row.status === 'ended') throw conflict('This call has ended.');
@@ -218,49 +213,40 @@ export class CallsService {
     return ended;
   }
 
-  // ----- media room ---------------------------------------------------------------------------
+  // ----- entering the media room (MediaSession does the media) -----------------------------------
 
   /**
-   * Enters the media room. The call's people may join (a customer joining a ringing call from the
-   * link answers it); a supervisor or admin may join any running call, visibly, as `supervisor`.
+   * Lets a person into the call before their peer joins the media room. The call's people may join
+   * (a customer joining a ringing call from the link answers it); a supervisor or admin may join any
+   * running call, visibly, as `supervisor`.
    */
-  async join(
-    actor: PublicUser,
-    callId: string,
-    rtpCapabilities: Record<string, unknown>,
-    /** The peer this connection prepared (`prepare`), already admitted by the signaling layer. */
-    options: { admitted?: Peer } = {},
-  ): Promise<CallJoinResult & { prepared: boolean }> {
-    let { row, participant } = await this.checkEntry(actor, callId, rtpCapabilities);
+  async enter(actor: PublicUser, callId: string, rtpCapabilities: RtpCapabilities): Promise<void> {
+    const { row, participant } = await this.checkEntry(actor, callId, rtpCapabilities);
+    let role = participant?.role;
     if (!participant) {
       await this.repo.addParticipant({ callId, userId: actor.id, role: 'supervisor' });
-      participant = (await this.repo.participants([callId])).find((p) => p.userId === actor.id);
+      role = (await this.repo.participants([callId])).find((p) => p.userId === actor.id)?.role;
     }
-    if (participant?.role === 'customer' && row.status === 'ringing') {
-      row =
-        (await this.repo.transition(callId, ['ringing'], { status: 'connecting', answeredAt: new Date() })) ??
-        row;
+    if (role === 'customer' && row.status === 'ringing') {
+      await this.repo.transition(callId, ['ringing'], { status: 'connecting', answeredAt: this.clock.now() });
       this.clearRing(callId);
     }
-    const room = this.watch(await this.media.getOrCreateRoom(callId));
-    // Got ready on the device check (`prepare`) and let in: it keeps its transports and tracks.
-    const admitted =
-      options.admitted && room.peers.get(actor.id) === options.admitted ? options.admitted : undefined;
-    const peer =
-      admitted ??
-      (await room.join({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never));
+  }
+
+  /** The person's peer is in the media room: back within the grace period, recorded as joined. */
+  async joined(actor: PublicUser, callId: string): Promise<CallView> {
     this.clearGrace(callId, actor.id);
-    await this.repo.markJoined(callId, actor.id, new Date());
+    await this.repo.markJoined(callId, actor.id, this.clock.now());
     // Re-read: the call may have moved on (connected) while this join was under way.
-    const call = await this.publishUpdate(await this.load(callId));
-    return {
-      call,
-      routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
-      iceServers: this.config.iceServers,
-      producers: room.producersFor(peer),
-      rejoinGraceMs: this.config.rejoinGraceMs,
-      prepared: admitted !== undefined,
-    };
+    return this.publishUpdate(await this.load(callId));
+  }
+
+  /**
+   * The checks of `enter`, for the device check (MediaSession.prepare): nothing is recorded and
+   * nobody is told.
+   */
+  async mayEnter(actor: PublicUser, callId: string, rtpCapabilities: RtpCapabilities): Promise<void> {
+    await this.checkEntry(actor, callId, rtpCapabilities);
   }
 
   /**
@@ -268,7 +254,7 @@ export class CallsService {
    * people (a customer also while it rings: joining answers it), and a supervisor or admin who can
    * see the ticket, once the customer has answered. `participant` is undefined for the latter.
    */
-  private async checkEntry(actor: PublicUser, callId: string, rtpCapabilities: Record<string, unknown>) {
+  private async checkEntry(actor: PublicUser, callId: string, rtpCapabilities: RtpCapabilities) {
     const row = await this.load(callId);
     const participant = await this.assertCanSee(actor, row);
     if (row.status === 'ended') throw conflict('This call has ended.');
@@ -280,24 +266,9 @@ export class CallsService {
     return { row, participant };
   }
 
-  /**
-   * Sets up a person's media while they are on the device check, so that joining then is quick:
-   * the same checks as `join`, but nothing is recorded and nobody is told (see CallRoom.prepare).
-   * The caller creates the transports. Refused (`conflict`) if the person is already in the call
-   * on another connection: their join from this one replaces it, as before.
-   */
-  async prepare(
-    actor: PublicUser,
-    callId: string,
-    rtpCapabilities: Record<string, unknown>,
-  ): Promise<{ routerRtpCapabilities: Record<string, unknown>; iceServers: IceServer[] }> {
-    await this.checkEntry(actor, callId, rtpCapabilities);
-    const room = this.watch(await this.media.getOrCreateRoom(callId));
-    await room.prepare({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities as never);
-    return {
-      routerRtpCapabilities: room.rtpCapabilities as unknown as Record<string, unknown>,
-      iceServers: this.config.iceServers,
-    };
+  /** What a browser needs beside the router's capabilities to join: ICE servers, grace period. */
+  get joinSettings(): { iceServers: IceServer[]; rejoinGraceMs: number } {
+    return { iceServers: this.config.iceServers, rejoinGraceMs: this.config.rejoinGraceMs };
   }
 
   /**
@@ -307,17 +278,16 @@ export class CallsService {
   async left(callId: string, userId: string): Promise<void> {
     const row = await this.repo.findCall(callId);
     if (!row || row.status === 'ended') return;
-    await this.repo.markLeft(callId, userId, new Date());
+    await this.repo.markLeft(callId, userId, this.clock.now());
     const participant = (await this.repo.participants([callId])).find((p) => p.userId === userId);
     await this.publishUpdate(row);
     if (!participant || participant.role === 'supervisor') return;
     this.clearGrace(callId, userId);
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.graceTimers.delete(`${callId}:${userId}`);
-      if (this.media.getRoom(callId)?.peers.has(userId)) return;
+      if (this.rooms.isPresent(callId, userId)) return;
       void this.endIf(callId, ['ringing', 'connecting', 'connected'], 'disconnected', null);
     }, this.config.rejoinGraceMs);
-    timer.unref();
     this.graceTimers.set(`${callId}:${userId}`, timer);
   }
 
@@ -335,21 +305,8 @@ export class CallsService {
    * snapshot). It decides nothing: whether the call is connected is the SFU's to say (`mediaFlowed`).
    */
   async reportStats(actor: PublicUser, callId: string, report: CallStatsReport): Promise<void> {
-    const room = this.media.getRoom(callId);
-    if (!room?.peers.has(actor.id)) throw conflict('Join the call before reporting statistics.');
+    if (!this.rooms.isPresent(callId, actor.id)) throw conflict('Join the call before reporting statistics.');
     this.stats.add(callId, actor.id, report);
-  }
-
-  /** Listens, once per room, for the SFU's evidence that media flows (see `mediaFlowed`). */
-  private watch(room: CallRoom): CallRoom {
-    if (this.watched.has(room)) return room;
-    this.watched.add(room);
-    room.on('mediaFlow', (from: Peer, to: Peer) => {
-      this.mediaFlowed(room.callId, from.id, to.id, new Date()).catch((err) =>
-        this.logger.error({ err, callId: room.callId }, 'could not record media flowing'),
-      );
-    });
-    return room;
   }
 
   /**
@@ -395,14 +352,14 @@ export class CallsService {
 
   private clearRing(callId: string) {
     const timer = this.ringTimers.get(callId);
-    if (timer) clearTimeout(timer);
+    if (timer) this.clock.clearTimeout(timer);
     this.ringTimers.delete(callId);
   }
 
   private clearGrace(callId: string, userId: string) {
     const key = `${callId}:${userId}`;
     const timer = this.graceTimers.get(key);
-    if (timer) clearTimeout(timer);
+    if (timer) this.clock.clearTimeout(timer);
     this.graceTimers.delete(key);
   }
 
@@ -423,7 +380,7 @@ export class CallsService {
     const summary = this.stats.summary(callId);
     const ended = await this.repo.transition(callId, from, {
       status: 'ended',
-      endedAt: new Date(),
+      endedAt: this.clock.now(),
       endReason: reason,
       statsSummary: summary,
     });
@@ -431,17 +388,19 @@ export class CallsService {
     this.clearRing(callId);
     for (const key of [...this.graceTimers.keys()]) {
       if (key.startsWith(`${callId}:`)) {
-        clearTimeout(this.graceTimers.get(key)!);
+        this.clock.clearTimeout(this.graceTimers.get(key));
         this.graceTimers.delete(key);
       }
     }
     this.stats.forget(callId);
-    await this.beforeEnd(callId).catch((err) => this.logger.error({ err, callId }, 'before-end hook failed'));
-    const now = new Date();
+    for (const hook of this.beforeEnd) {
+      await hook(callId).catch((err) => this.logger.error({ err, callId }, 'before-end hook failed'));
+    }
+    const now = this.clock.now();
     for (const p of await this.repo.participants([callId])) {
       if (p.joinedAt && !p.leftAt) await this.repo.markLeft(callId, p.userId, now);
     }
-    this.media.getRoom(callId)?.close();
+    this.rooms.close(callId);
     if (summary) await this.attachStatsToSnapshot(ended, summary);
     const connectedSeconds = ended.connectedAt
       ? Math.round((ended.endedAt!.getTime() - ended.connectedAt.getTime()) / 1000)
@@ -472,7 +431,7 @@ export class CallsService {
   async recoverUnfinished(): Promise<number> {
     let n = 0;
     for (const row of await this.repo.unfinished()) {
-      if (this.media.getRoom(row.id)) continue;
+      if (this.rooms.has(row.id)) continue;
       const reason: CallEndReason = row.status === 'ringing' ? 'no_answer' : 'disconnected';
       if (await this.endIf(row.id, [row.status], reason, null)) n++;
     }
@@ -481,18 +440,16 @@ export class CallsService {
 
   /** Stops every timer (shutdown). */
   stop(): void {
-    for (const t of this.ringTimers.values()) clearTimeout(t);
-    for (const t of this.graceTimers.values()) clearTimeout(t);
+    for (const t of this.ringTimers.values()) this.clock.clearTimeout(t);
+    for (const t of this.graceTimers.values()) this.clock.clearTimeout(t);
     this.ringTimers.clear();
     this.graceTimers.clear();
   }
 }
 
-function assertRtpCapabilities(rtpCapabilities: Record<string, unknown>): void {
-  if (
-    typeof rtpCapabilities !== 'object' ||
-    !Array.isArray((rtpCapabilities as { codecs?: unknown }).codecs)
-  ) {
+function assertRtpCapabilities(rtpCapabilities: RtpCapabilities): void {
+  // The payload schema checked only that it is an object; mediasoup checks the rest.
+  if (typeof rtpCapabilities !== 'object' || !Array.isArray(rtpCapabilities.codecs)) {
     throw badRequest('rtpCapabilities must be the device’s RTP capabilities.', [
       { path: 'rtpCapabilities', message: 'must include a codecs list' },
     ]);

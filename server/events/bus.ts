@@ -2,6 +2,7 @@ import type {
   Availability,
   CallView,
   MessageView,
+  RecordingNotice,
   SlaAlertView,
   TimelineEntry,
 } from '../../signaling/shared/protocol';
@@ -50,6 +51,11 @@ export interface DomainEvents {
   'board.saved': TicketEventPayload & { boardId: string; callId: string };
   /** A call recording finished processing (ready, partial) or failed; on the ticket's timeline. */
   'recording.ready': TicketEventPayload;
+  /**
+   * A call's recording changed state (requested, consent answered, recording, stopped, failed):
+   * everyone in the call is shown it. Not on the timeline (`recording.ready` is).
+   */
+  'recording.updated': { notice: RecordingNotice };
   /** An agent changed their availability. */
   'presence.changed': { userId: string; availability: Availability };
 }

@@ -87,13 +87,17 @@ export class RecordingsService {
     private readonly media: MediaServer,
     private readonly bus: EventBus,
     readonly config: RecordingConfig,
-    private readonly notify: (notice: RecordingNotice) => void,
     private readonly logger: Logger,
   ) {
     fs.mkdirSync(config.dir, { recursive: true });
     bus.on('call.connected', ({ call }) => this.applyRules(call.id));
     // Normally stopped by CallsService.beforeEnd while media still flows; this catches the rest.
     bus.on('call.ended', ({ call }) => void this.stop(null, call.id).catch(() => {}));
+  }
+
+  /** Everyone in the call sees each change (signaling/realtime.ts turns it into `recording:state`). */
+  private notify(notice: RecordingNotice): void {
+    this.bus.publish('recording.updated', { notice });
   }
 
   // ----- starting and consent -----------------------------------------------------------------

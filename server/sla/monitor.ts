@@ -1,5 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import type { SlaAlertView } from '../../signaling/shared/protocol';
+import { type Clock, systemClock } from '../clock';
 import type { Database } from '../db/client';
 import { slaAlerts, type TicketRow } from '../db/schema';
 import type { EventBus } from '../events/bus';
@@ -10,22 +11,8 @@ import { toTimelineEntry } from '../tickets/views';
 import { evaluateTicket, slaFacts } from './facts';
 
 /** The clock and timers the monitor runs on; tests pass their own and move time themselves. */
-export interface SlaTimer {
-  now(): Date;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimer: SlaTimer = {
-  now: () => new Date(),
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    // A pending SLA check must never keep the process alive on its own.
-    handle.unref();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export type SlaTimer = Clock;
+export const systemTimer: SlaTimer = systemClock;
 
 /** setTimeout's largest delay (~24.8 days); a later deadline is reached by re-arming. */
 const MAX_DELAY_MS = 2 ** 31 - 1;

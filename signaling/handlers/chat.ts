@@ -6,71 +6,74 @@ import type { MessagesService } from '../../server/tickets/messages';
 import { sendMessageSchema } from '../../server/tickets/schemas';
 import type { TicketsService } from '../../server/tickets/service';
 import { toUserRef } from '../../server/users/service';
-import { onEvent } from '../handler';
+import { defineHandler, type SocketHandler } from '../handler';
 import { ticketRoom, ticketStaffRoom } from '../rooms';
-import type { LivedeskSocket } from '../types';
 
 const ticketRef = z.object({ ticketId: z.uuid({ message: 'must be a ticket id (UUID)' }) }).strict();
+const typingSchema = z
+  .object({ ticketId: z.uuid(), typing: z.boolean(), internal: z.boolean().default(false) })
+  .strict();
 
 /** Live conversation on a ticket: subscribe, send, typing. */
-export function registerChatHandlers(
-  socket: LivedeskSocket,
-  logger: Logger,
-  deps: { tickets: TicketsService; messages: MessagesService },
-) {
-  onEvent(socket, logger, {
-    event: 'ticket:subscribe',
-    access: 'signed-in',
-    payload: ticketRef,
-    handle: async (s, { ticketId }) => {
-      // The access check: a customer asking for someone else's ticket gets not_found here.
-      const ticket = await deps.tickets.get(s.data.user, ticketId);
-      await s.join(ticketRoom(ticketId));
-      if (isStaff(s.data.user)) await s.join(ticketStaffRoom(ticketId));
-      return { ticket };
-    },
-  });
+export function createChatHandlers(deps: {
+  tickets: TicketsService;
+  messages: MessagesService;
+  logger: Logger;
+}): SocketHandler[] {
+  const { logger } = deps;
+  return [
+    defineHandler(logger, {
+      event: 'ticket:subscribe',
+      access: 'signed-in',
+      payload: ticketRef,
+      handle: async (s, { ticketId }) => {
+        // The access check: a customer asking for someone else's ticket gets not_found here.
+        const ticket = await deps.tickets.get(s.data.user, ticketId);
+        await s.join(ticketRoom(ticketId));
+        if (isStaff(s.data.user)) await s.join(ticketStaffRoom(ticketId));
+        return { ticket };
+      },
+    }),
 
-  onEvent(socket, logger, {
-    event: 'ticket:unsubscribe',
-    access: 'signed-in',
-    payload: ticketRef,
-    handle: async (s, { ticketId }) => {
-      await s.leave(ticketRoom(ticketId));
-      await s.leave(ticketStaffRoom(ticketId));
-      return null;
-    },
-  });
+    defineHandler(logger, {
+      event: 'ticket:unsubscribe',
+      access: 'signed-in',
+      payload: ticketRef,
+      handle: async (s, { ticketId }) => {
+        await s.leave(ticketRoom(ticketId));
+        await s.leave(ticketStaffRoom(ticketId));
+        return null;
+      },
+    }),
 
-  onEvent(socket, logger, {
-    event: 'message:send',
-    access: ['customer', 'agent', 'supervisor', 'admin'],
-    payload: sendMessageSchema,
-    handle: (s, payload) => deps.messages.send(s.data.user, payload),
-  });
+    defineHandler(logger, {
+      event: 'message:send',
+      access: ['customer', 'agent', 'supervisor', 'admin'],
+      payload: sendMessageSchema,
+      handle: (s, payload) => deps.messages.send(s.data.user, payload),
+    }),
 
-  onEvent(socket, logger, {
-    event: 'typing:set',
-    access: 'signed-in',
-    payload: z
-      .object({ ticketId: z.uuid(), typing: z.boolean(), internal: z.boolean().default(false) })
-      .strict(),
-    handle: async (s, { ticketId, typing, internal }) => {
-      // Subscribing was the access check; typing on a ticket one has not opened is refused.
-      if (!s.rooms.has(ticketRoom(ticketId))) {
-        throw new AppError('bad_request', 'Subscribe to the ticket before sending typing updates.');
-      }
-      if (internal && !isStaff(s.data.user))
-        throw new AppError('forbidden', 'Only the support team writes notes.');
-      const room = internal ? ticketStaffRoom(ticketId) : ticketRoom(ticketId);
-      // Volatile: a typing flag that cannot be delivered now is worthless later.
-      s.to(room).volatile.emit('typing:changed', {
-        ticketId,
-        user: toUserRef(s.data.user),
-        typing,
-        internal,
-      });
-      return null;
-    },
-  });
+    defineHandler(logger, {
+      event: 'typing:set',
+      access: 'signed-in',
+      payload: typingSchema,
+      handle: async (s, { ticketId, typing, internal }) => {
+        // Subscribing was the access check; typing on a ticket one has not opened is refused.
+        if (!s.rooms.has(ticketRoom(ticketId))) {
+          throw new AppError('bad_request', 'Subscribe to the ticket before sending typing updates.');
+        }
+        if (internal && !isStaff(s.data.user))
+          throw new AppError('forbidden', 'Only the support team writes notes.');
+        const room = internal ? ticketStaffRoom(ticketId) : ticketRoom(ticketId);
+        // Volatile: a typing flag that cannot be delivered now is worthless later.
+        s.to(room).volatile.emit('typing:changed', {
+          ticketId,
+          user: toUserRef(s.data.user),
+          typing,
+          internal,
+        });
+        return null;
+      },
+    }),
+  ];
 }

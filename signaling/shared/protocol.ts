@@ -191,10 +191,73 @@ export interface SlaAlertView {
 
 // ---------------------------------------------------------------------------------------------
 // Calls. mediasoup's own parameter objects (RTP capabilities, DTLS/ICE parameters, RTP parameters)
-// travel as opaque JSON here: the server validates their shape loosely and mediasoup validates them
-// fully, answering a bad one with a result error.
+// are typed below by their structure (mediasoup's and mediasoup-client's definitions, which this
+// leaf may not import), so the server hands them on without casts. What a client sends is typed
+// `Json`: the server checks its shape loosely and mediasoup fully, answering a bad one with a
+// result error.
 
 export type Json = Record<string, unknown>;
+
+export type MediaKindName = 'audio' | 'video';
+export type RtcpFeedback = { type: string; parameter?: string };
+export type RtpCodecCapability = {
+  kind: MediaKindName;
+  mimeType: string;
+  preferredPayloadType?: number;
+  clockRate: number;
+  channels?: number;
+  // biome-ignore lint/suspicious/noExplicitAny: codec-specific (as mediasoup has it)
+  parameters?: any;
+  rtcpFeedback?: RtcpFeedback[];
+};
+export type RtpHeaderExtension = {
+  kind: MediaKindName;
+  uri: string;
+  preferredId: number;
+  preferredEncrypt?: boolean;
+  direction?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+};
+export type RtpCapabilities = { codecs?: RtpCodecCapability[]; headerExtensions?: RtpHeaderExtension[] };
+export type RtpCodecParameters = {
+  mimeType: string;
+  payloadType: number;
+  clockRate: number;
+  channels?: number;
+  // biome-ignore lint/suspicious/noExplicitAny: codec-specific (as mediasoup has it)
+  parameters?: any;
+  rtcpFeedback?: RtcpFeedback[];
+};
+export type RtpParameters = {
+  mid?: string;
+  codecs: RtpCodecParameters[];
+  // biome-ignore lint/suspicious/noExplicitAny: extension-specific (as mediasoup has it)
+  headerExtensions?: Array<{ uri: string; id: number; encrypt?: boolean; parameters?: any }>;
+  encodings?: Array<{
+    ssrc?: number;
+    rid?: string;
+    codecPayloadType?: number;
+    rtx?: { ssrc: number };
+    dtx?: boolean;
+    scalabilityMode?: string;
+    scaleResolutionDownBy?: number;
+    maxBitrate?: number;
+  }>;
+  rtcp?: { cname?: string; reducedSize?: boolean; mux?: boolean };
+};
+export type IceParameters = { usernameFragment: string; password: string; iceLite?: boolean };
+export type IceCandidate = {
+  foundation: string;
+  priority: number;
+  ip: string;
+  protocol: 'udp' | 'tcp';
+  port: number;
+  type: 'host';
+  tcpType: 'passive' | undefined;
+};
+export type DtlsParameters = {
+  role?: 'auto' | 'client' | 'server';
+  fingerprints: Array<{ algorithm: string; value: string }>;
+};
 export type MediaSourceName = 'mic' | 'camera' | 'screen';
 
 export interface CallParticipantView {
@@ -206,7 +269,8 @@ export interface CallParticipantView {
   present: boolean;
 }
 
-export interface CallView {
+// A type, not an interface: it is also a plain JSON record (the REST list of a ticket's calls).
+export type CallView = {
   id: string;
   ticketId: string;
   ticketNumber: number;
@@ -225,7 +289,7 @@ export interface CallView {
   connectedSeconds: number;
   participants: CallParticipantView[];
   statsSummary: Json | null;
-}
+};
 
 export interface IceServer {
   urls: string | string[];
@@ -235,7 +299,7 @@ export interface IceServer {
 
 export interface CallJoinResult {
   call: CallView;
-  routerRtpCapabilities: Json;
+  routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   /** Tracks the other peers already send; consume each with `call:consume`. */
   producers: CallProducerInfo[];
@@ -259,7 +323,7 @@ export interface CallJoinResult {
 
 /** `call:prepare`: the device check's head start (see CallRoom.prepare). */
 export interface CallPrepareResult {
-  routerRtpCapabilities: Json;
+  routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   transports: { send: CallTransportParams; recv: CallTransportParams };
   /** Paused consumers of what the others send; resuming them takes effect on `call:join`. */
@@ -285,9 +349,9 @@ export interface CallProducerNotice extends CallProducerInfo {
 
 export interface CallTransportParams {
   id: string;
-  iceParameters: Json;
-  iceCandidates: Json[];
-  dtlsParameters: Json;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
 }
 
 export interface CallConsumerParams {
@@ -295,7 +359,7 @@ export interface CallConsumerParams {
   producerId: string;
   peerId: string;
   kind: 'audio' | 'video';
-  rtpParameters: Json;
+  rtpParameters: RtpParameters;
   source: MediaSourceName;
   paused: true;
   producerPaused: boolean;
@@ -363,7 +427,10 @@ export interface ClientToServerEvents {
   'call:cancel': (payload: { callId: string }, ack: Ack<CallView>) => void;
   /** Enter the media room (after answering, as the caller, as a supervisor, or to rejoin). */
   /** The router's RTP capabilities (the same for every call), to load a device before joining. */
-  'call:capabilities': (payload: Record<string, never>, ack: Ack<{ routerRtpCapabilities: Json }>) => void;
+  'call:capabilities': (
+    payload: Record<string, never>,
+    ack: Ack<{ routerRtpCapabilities: RtpCapabilities }>,
+  ) => void;
   'call:join': (
     payload: { callId: string; rtpCapabilities: Json; transports?: boolean; prepared?: boolean },
     ack: Ack<CallJoinResult>,
@@ -385,7 +452,7 @@ export interface ClientToServerEvents {
   /** After `disconnected`/`failed`: new ICE credentials for the same transport. */
   'call:transport:restart-ice': (
     payload: { callId: string; transportId: string },
-    ack: Ack<{ iceParameters: Json }>,
+    ack: Ack<{ iceParameters: IceParameters }>,
   ) => void;
   'call:produce': (
     payload: {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type LivedeskApp } from '../../server/app';
+import type { Clock } from '../../server/clock';
 import { type Config, loadConfig } from '../../server/config';
 import { createLogger, type Logger } from '../../server/logger';
 import { type Backend, isolatedDatabase } from './database';
@@ -28,6 +29,8 @@ export async function startTestApp(
     seedDemo?: boolean;
     /** A logger of the test's own, to assert on what the app logged. */
     logger?: Logger;
+    /** The clock calls ring and wait on (`ManualClock`: the test moves time). */
+    clock?: Clock;
   } = {},
 ): Promise<TestApp> {
   const { database, drop } = await isolatedDatabase(options.backend ?? 'pglite');
@@ -50,7 +53,10 @@ export async function startTestApp(
     }),
     database,
   };
-  const app = await createApp(config, { logger: options.logger ?? createLogger(config) });
+  const app = await createApp(config, {
+    logger: options.logger ?? createLogger(config),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const { url } = await app.listen();
   return {
     app,

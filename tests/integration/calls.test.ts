@@ -10,12 +10,20 @@ import {
   opusRtpParameters,
   vp8RtpParameters,
 } from '../helpers/callClient';
+import { ManualClock } from '../helpers/manualClock';
 import { startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
 describe('calls against the real mediasoup worker', () => {
   let t: TestApp;
+  // Rings and grace periods run on this clock: the tests move time instead of sleeping.
+  const clock = new ManualClock();
+  /**
+   * Lets every ring and grace period armed so far run out (calls earlier tests left behind end
+   * as they would have by now), so a test counts only its own timers.
+   */
+  const expireLeftovers = () => void clock.advance(3_600_000);
   const tokens: Record<string, string> = {};
   const open: ClientSocket[] = [];
   const stops: Array<() => void> = [];
@@ -76,7 +84,7 @@ describe('calls against the real mediasoup worker', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { CALL_RING_SECONDS: '1', CALL_REJOIN_GRACE_SECONDS: '1' } });
+    t = await startTestApp({ env: { CALL_RING_SECONDS: '1', CALL_REJOIN_GRACE_SECONDS: '1' }, clock });
     for (const [key, email] of Object.entries(DEMO)) tokens[key] = await login(t.url, email);
   });
   afterEach(() => {
@@ -362,7 +370,7 @@ describe('calls against the real mediasoup worker', () => {
       'the SFU to see media flow',
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(1100);
     const ended = ok(await customer.emitWithAck('call:hangup', { callId })) as CallView;
     expect(ended).toMatchObject({ status: 'ended', endReason: 'hangup' });
     expect(ended.connectedSeconds).toBeGreaterThanOrEqual(1);
@@ -537,7 +545,7 @@ describe('calls against the real mediasoup worker', () => {
       'the SFU to see media flow',
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 2100));
+    clock.advance(2100);
     const ended = ok(await agent.emitWithAck('call:hangup', { callId })) as CallView;
     expect(ended.connectedSeconds).toBeGreaterThanOrEqual(2);
 
@@ -598,12 +606,16 @@ describe('calls against the real mediasoup worker', () => {
 
     const unanswered = await newTicket('No answer');
     const updates = record(agent, 'call:updated');
+    expireLeftovers();
     const c2 = ok(await agent.emitWithAck('call:start', { ticketId: unanswered.id }));
+    // The ring is the only timer: still ringing just short of 1 s, over at 1 s.
+    expect(clock.advance(999)).toBe(0);
+    expect(clock.advance(1)).toBe(1);
     await eventually(
       () => updates.some((c) => c.id === c2.id && c.endReason === 'no_answer'),
       'no_answer after 1 s',
-      4000,
     );
+    expect(updates.filter((c) => c.id === c2.id).map((c) => c.status)).toEqual(['ringing', 'ended']);
     const entries = await timelineTypes(unanswered.id);
     expect(entries.find((e) => e.type === 'call.ended')?.data).toMatchObject({
       reason: 'no_answer',
@@ -616,9 +628,13 @@ describe('calls against the real mediasoup worker', () => {
       endReason: 'cancelled',
     });
 
-    customer.close();
-    await new Promise((r) => setTimeout(r, 100));
-    for (const s of open) if (s !== customer && s !== agent) s.close();
+    for (const s of open) if (s !== agent) s.close();
+    // Nobody is online for the customer any more once every socket of theirs is gone.
+    const customerId = d.participants.find((p) => p.role === 'customer')!.user.id;
+    while ((await t.app.io.in(`user:${customerId}`).fetchSockets()).length > 0) {
+      // The in-process adapter answers at once: let the server's I/O (the disconnects) run.
+      await new Promise((r) => setImmediate(r));
+    }
     const offline = await newTicket('Offline');
     const c4 = ok(await agent.emitWithAck('call:start', { ticketId: offline.id }));
     expect(c4).toMatchObject({ status: 'ended', endReason: 'customer_offline' });
@@ -628,21 +644,28 @@ describe('calls against the real mediasoup worker', () => {
     const { agent, customer, callId } = await ringAndAnswer('Grace period');
     await joinAndProduce(agent, callId, 1414);
     await joinAndProduce(customer, callId, 1515);
+    expireLeftovers();
+    const grace = clock.nextTimer();
     customer.close();
-    // Back within the 1 s grace period, on a new connection.
+    await grace;
+    // Back within the 1 s grace period, on a new connection, which ends the period.
+    expect(clock.advance(500)).toBe(0);
     const again = await socketFor('customer');
     await joinAndProduce(again, callId, 1616);
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(clock.advance(1000)).toBe(0);
     expect(ok(await again.emitWithAck('call:stats', { callId, stats: {} }))).toBeNull();
     const view = t.app.media.getRoom(callId);
     expect(view?.peers.size).toBe(2);
 
     const updates = record(agent, 'call:updated');
+    const graceAgain = clock.nextTimer();
     again.close();
+    await graceAgain;
+    expect(clock.advance(999)).toBe(0);
+    expect(clock.advance(1)).toBe(1);
     await eventually(
-      () => updates.some((c) => c.endReason === 'disconnected'),
+      () => updates.some((c) => c.id === callId && c.endReason === 'disconnected'),
       'the call to end after the grace period',
-      4000,
     );
   });
 
@@ -840,6 +863,7 @@ describe('calls against the real mediasoup worker', () => {
   });
 
   it('forgets a prepared peer that never joins, and prepares only for the connection that asks', async () => {
+    expireLeftovers();
     const { agent, customer, callId, customerId } = await ringAndAnswer('Prepared but gone');
     await joinAndProduce(agent, callId, 2727);
     ok(await customer.emitWithAck('call:prepare', { callId, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
@@ -854,8 +878,9 @@ describe('calls against the real mediasoup worker', () => {
     // A transport still being made for it then is closed, not left behind.
     await expect(room.createTransport(gone, 'send')).rejects.toMatchObject({ code: 'conflict' });
     expect(gone.transports.size).toBe(0);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(updates.some((c) => c.status === 'ended')).toBe(false);
+    // Had the close started a grace period, it would run out now, and the join below (the
+    // barrier: its update reaches the agent after anything the close caused) would be refused.
+    expect(clock.advance(1500)).toBe(0);
 
     // A join that says "prepared" from a connection that did not prepare is an ordinary join.
     const again = await socketFor('customer');
@@ -870,6 +895,14 @@ describe('calls against the real mediasoup worker', () => {
       }),
     );
     expect(joined.prepared).toBe(false);
+    await eventually(
+      () =>
+        updates.some(
+          (c) => c.id === callId && c.participants.some((p) => p.user.id === customerId && p.present),
+        ),
+      'the join to reach the agent',
+    );
+    expect(updates.some((c) => c.id === callId && c.status === 'ended')).toBe(false);
     expect(joined.transports?.send.id).toBeTruthy();
     expect(room.waiting.size).toBe(0);
     // In the call on one connection: another cannot prepare over it.

@@ -348,7 +348,6 @@ describe('call recording with FFmpeg', () => {
       t.app.media,
       new EventBus(createLogger({ logLevel: 'silent' })),
       t.app.config.recordings,
-      () => {},
       createLogger({ logLevel: 'silent' }),
     );
     // Only what was still running is concluded; finished recordings are left as they are.

@@ -160,8 +160,8 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
       () => atAgent.length === 2 && atCustomer.length === 1,
       'the note at the agent, the reply at both',
     );
-    // Give a stray note time to arrive, were it (wrongly) sent.
-    await new Promise((r) => setTimeout(r, 200));
+    // The public reply, sent after the typing flag and the note, is the barrier: the server sends
+    // a socket's events in order, so anything (wrongly) sent to the customer before it is here.
     expect(atCustomer.map((m) => m.body)).toEqual(['Public answer']);
     expect(typingAtCustomer).toEqual([]);
 
@@ -219,9 +219,26 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
       method: 'POST',
       body: { body: 'reply for the owner', clientMessageId: 'own-1' },
     });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(messages).toEqual([]);
-    expect(changes).toEqual([]);
+    // The barrier: a reply on the intruder's own ticket, sent after, reaches them after anything
+    // (wrongly) sent to them about the other one.
+    const own = await api<TicketView>('other', '/api/tickets', {
+      method: 'POST',
+      body: { subject: 'My own matter', description: 'Mine.', category: 'course' },
+    });
+    expect(own.status).toBe(201);
+    expect(await intruder.emitWithAck('ticket:subscribe', { ticketId: own.body.id })).toMatchObject({
+      ok: true,
+    });
+    await api('agentL1', `/api/tickets/${own.body.id}/messages`, {
+      method: 'POST',
+      body: { body: 'reply on your own ticket', clientMessageId: 'own-2' },
+    });
+    await eventually(
+      () => messages.length > 0 && changes.some((c) => c.id === own.body.id),
+      'the reply on their own ticket',
+    );
+    expect(messages.map((m) => m.ticketId)).toEqual([own.body.id]);
+    expect(changes.every((c) => c.id === own.body.id)).toBe(true);
   });
 
   it('answers malformed socket payloads with field errors and changes nothing', async () => {
