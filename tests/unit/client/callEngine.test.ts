@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallEngine } from '../../../client/src/lib/call/CallEngine';
-import type { CallConsumerParams, CallJoinResult, CallView } from '../../../signaling/shared/protocol';
+import type {
+  CallConsumerParams,
+  CallJoinResult,
+  CallView,
+  RtpCapabilities,
+} from '../../../signaling/shared/protocol';
 import { deviceLoader, FakeDevice, FakeSignaling, type FakeTrack, refusal, settle, track } from './fakes';
 
 const CALL_ID = 'call-1';
-const CAPS = { codecs: [{ mimeType: 'video/VP8' }] };
+const CAPS: RtpCapabilities = { codecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90_000 }] };
 
 /** The fields of a call's view the engine reads (its id, status and participants). */
 function view(status: CallView['status'], extra: Partial<CallView> = {}): CallView {
@@ -16,9 +21,9 @@ function joinResult(consumers: CallConsumerParams[] = []): CallJoinResult {
   transportSeq++;
   const params = (dir: string) => ({
     id: `${dir}-${transportSeq}`,
-    iceParameters: {},
+    iceParameters: { usernameFragment: 'u', password: 'p' },
     iceCandidates: [],
-    dtlsParameters: {},
+    dtlsParameters: { fingerprints: [] },
   });
   return {
     call: view('connecting'),
@@ -37,7 +42,7 @@ function remoteCamera(producerId = 'p-cam'): CallConsumerParams {
     producerId,
     peerId: 'agent',
     kind: 'video',
-    rtpParameters: {},
+    rtpParameters: { codecs: [] },
     source: 'camera',
     paused: true,
     producerPaused: false,
