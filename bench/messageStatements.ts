@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createApp } from '../server/app';
@@ -92,6 +93,7 @@ await app.messages.send(agent, {
 await app.sla.idle();
 
 const before = statements;
+const started = performance.now();
 for (let i = 0; i < count; i++) {
   const actor = i % 2 ? agent : customer;
   await app.messages.send(actor, {
@@ -104,8 +106,9 @@ for (let i = 0; i < count; i++) {
   await app.sla.idle();
 }
 const perMessage = (statements - before) / count;
+const ms = (performance.now() - started) / count;
 console.log(
-  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message`,
+  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run)`,
 );
 await app.close();
 await drop();
