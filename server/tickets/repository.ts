@@ -260,37 +260,22 @@ export class TicketsRepository {
   }
 
   /**
-   * The steady-state send in one statement (one round trip, no explicit transaction): locks the
-   * ticket only if it still has exactly the facts the caller decided on (`expected`), inserts the
-   * message (a repeated clientMessageId inserts nothing, through the unique index) and bumps the
-   * ticket's updatedAt only when a message was inserted. The lock is taken before the insert draws
-   * its seq, so per ticket seq order stays commit order. `matched: false` means the ticket is gone
-   * or changed: the caller decides again on fresh facts. `message` is undefined for a duplicate.
+   * The steady-state send in one call of `livedesk_send_message` (migration 0007; one round trip,
+   * no explicit transaction, plans reused): locks the ticket only if it still has exactly the
+   * facts the caller decided on (`expected`), inserts the message (a repeated clientMessageId
+   * inserts nothing, through the unique index) and bumps the ticket's updatedAt only when a
+   * message was inserted. `matched: false` means the ticket is gone or changed: the caller decides
+   * again on fresh facts. `message` is undefined for a duplicate.
    */
   async insertMessageIfUnchanged(
     expected: ConversationFacts,
     values: { authorId: string; kind: 'public' | 'internal'; body: string; clientMessageId: string },
   ): Promise<{ matched: boolean; message?: TicketMessageRow }> {
     const result = (await this.db.execute(sql`
-      WITH locked AS (
-        SELECT id FROM tickets
-        WHERE id = ${expected.id}::uuid
-          AND requester_id = ${expected.requesterId}::uuid
-          AND assignee_id IS NOT DISTINCT FROM ${expected.assigneeId}::uuid
-          AND tier = ${expected.tier}
-          AND status = ${expected.status}
-          AND (first_response_at IS NOT NULL) = ${expected.answered}
-        FOR UPDATE
-      ), inserted AS (
-        INSERT INTO ticket_messages (ticket_id, author_id, kind, body, client_message_id)
-        SELECT id, ${values.authorId}::uuid, ${values.kind}, ${values.body}, ${values.clientMessageId} FROM locked
-        ON CONFLICT (ticket_id, author_id, client_message_id) DO NOTHING
-        RETURNING id, seq, created_at
-      ), touched AS (
-        UPDATE tickets SET updated_at = inserted.created_at FROM inserted WHERE tickets.id = ${expected.id}::uuid
-      )
-      SELECT EXISTS (SELECT 1 FROM locked) AS matched, inserted.id, inserted.seq::text AS seq, inserted.created_at
-      FROM (SELECT 1) AS one LEFT JOIN inserted ON true
+      SELECT matched, message_id AS id, message_seq::text AS seq, message_created_at AS created_at
+      FROM livedesk_send_message(${expected.id}, ${expected.requesterId}, ${expected.assigneeId},
+        ${expected.tier}, ${expected.status}, ${expected.answered}, ${values.authorId}, ${values.kind},
+        ${values.body}, ${values.clientMessageId})
     `)) as unknown as {
       rows: Array<{
         matched: boolean;
