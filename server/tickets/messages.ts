@@ -16,6 +16,8 @@ import { buildMessageViews, toMessageView } from './views';
 export class MessagesService {
   /** Per ticket, the facts the last send on it committed with (a hint: the statement re-checks it). */
   private readonly facts = new ConversationFactsCache();
+  /** Per ticket, the end of the queue of sends under way in this process. */
+  private readonly inLine = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repo: TicketsRepository,
@@ -29,7 +31,24 @@ export class MessagesService {
    * one on a ticket in this process, the rare cases (first response, reopening, attachments, a
    * follower's note, a refusal) and any send whose ticket changed meanwhile take the transaction.
    */
-  async send(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
+  send(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
+    // One send per ticket at a time in this process. The ticket row lock already orders them in
+    // the database, but two commits on different connections can come back in either order; in
+    // line, each message is broadcast before the next is stored, so every socket gets seq order.
+    const previous = this.inLine.get(input.ticketId) ?? Promise.resolve();
+    const result = previous.then(() => this.sendNow(actor, input));
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.inLine.set(input.ticketId, tail);
+    void tail.then(() => {
+      if (this.inLine.get(input.ticketId) === tail) this.inLine.delete(input.ticketId);
+    });
+    return result;
+  }
+
+  private async sendNow(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
     if (input.internal && !isStaff(actor)) throw forbidden('Only the support team writes internal notes.');
     const known = this.facts.get(input.ticketId);
     if (known && input.attachmentIds.length === 0 && isPlainSend(actor, input.internal, known)) {
