@@ -81,7 +81,7 @@ export class MessagesService {
   }
 
   private async views(actor: PublicUser, rows: TicketMessageRow[]): Promise<MessageView[]> {
-    // Attachments are read only for messages that may have some (a send's own are known to exist).
+    // Only for a duplicate or a send with attachments: the messages that may have files.
     const files = await this.repo.attachmentsForMessages(rows.map((r) => r.id));
     return rows.map((row) =>
       toMessageView(
