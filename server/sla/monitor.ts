@@ -1,18 +1,26 @@
 import { inArray } from 'drizzle-orm';
-import type { SlaAlertView } from '../../signaling/shared/protocol';
+import type { MessageView, SlaAlertView } from '../../signaling/shared/protocol';
 import { type Clock, systemClock } from '../clock';
 import type { Database } from '../db/client';
-import { slaAlerts, type TicketRow } from '../db/schema';
+import { slaAlerts, type TicketEventRow, type TicketRow } from '../db/schema';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
 import type { SettingsService } from '../settings/service';
 import { ACTIVE_STATUSES, type TicketsRepository } from '../tickets/repository';
 import { toTimelineEntry } from '../tickets/views';
-import { evaluateTicket, slaFacts } from './facts';
+import type { SlaAlertKey } from './evaluate';
+import { type ActivityRow, evaluateTicket, slaFacts } from './facts';
 
 /** The clock and timers the monitor runs on; tests pass their own and move time themselves. */
 export type SlaTimer = Clock;
 export const systemTimer: SlaTimer = systemClock;
+
+interface KnownFacts {
+  ticket: TicketRow;
+  statusEvents: TicketEventRow[];
+  activity: ActivityRow[];
+  recorded: SlaAlertKey[];
+}
 
 /** setTimeout's largest delay (~24.8 days); a later deadline is reached by re-arming. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -38,6 +46,11 @@ export class SlaMonitor {
   /** Per ticket: the check under way, and whether another change arrived meanwhile. */
   private readonly checking = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /**
+   * Per active ticket, the facts its last full evaluation read, kept up to date with the public
+   * messages sent through this process: a chat message then re-arms the timer without a query.
+   */
+  private readonly known = new Map<string, KnownFacts>();
 
   constructor(
     private readonly db: Database,
@@ -59,13 +72,13 @@ export class SlaMonitor {
       // The alerts themselves come from here. Of the messages only public ones move the clocks
       // (a customer waits, a person answered); notes and system messages do not.
       if (type === 'sla.warning' || type === 'sla.breached') return;
-      const ticketId =
-        'entry' in payload
-          ? payload.entry.ticketId
-          : 'message' in payload && payload.message.kind === 'public'
-            ? payload.message.ticketId
-            : undefined;
-      if (ticketId) void this.check(ticketId);
+      if ('entry' in payload) {
+        // A status change, a first response, a connected call …: the facts are read again.
+        this.known.delete(payload.entry.ticketId);
+        void this.check(payload.entry.ticketId);
+      } else if ('message' in payload && payload.message.kind === 'public') {
+        void this.onMessage(payload.message);
+      }
     });
     if (intervalMs > 0) {
       const every = () => {
@@ -90,6 +103,7 @@ export class SlaMonitor {
     this.interval = undefined;
     for (const handle of this.timers.values()) this.timer.clearTimeout(handle);
     this.timers.clear();
+    this.known.clear();
   }
 
   /** Resolves once no pass and no ticket check is under way (shutdown, tests). */
@@ -133,6 +147,29 @@ export class SlaMonitor {
     return run;
   }
 
+  /**
+   * A public message: evaluated on the known facts plus this message, which only re-arms the
+   * timer. Anything else takes the full check, which reads the database: no facts known yet, a
+   * check under way (its read may or may not include this message), or an alert due now (alerts
+   * are recorded only from the database's facts, never from what this process happened to see).
+   */
+  private async onMessage(message: MessageView): Promise<void> {
+    const ticketId = message.ticketId;
+    const known = this.known.get(ticketId);
+    if (!known || !message.author || this.checking.has(ticketId)) return this.check(ticketId);
+    known.activity.push({ createdAt: new Date(message.createdAt), authorRole: message.author.role });
+    try {
+      const policy = (await this.settings.get()).slaPolicy;
+      if (this.known.get(ticketId) !== known || this.checking.has(ticketId)) return this.check(ticketId);
+      const facts = slaFacts(known.ticket, known.statusEvents, known.activity);
+      const { newAlerts, nextAlertAt } = evaluateTicket(policy, facts, this.timer.now(), known.recorded);
+      if (newAlerts.length > 0) return this.check(ticketId);
+      this.arm(ticketId, nextAlertAt);
+    } catch (err) {
+      this.logger.error({ err, ticketId }, 'SLA check failed');
+    }
+  }
+
   private async pass(now: Date): Promise<number> {
     const tickets = await this.repo.listTickets({ statuses: ACTIVE_STATUSES, limit: 5000 });
     return this.evaluate(tickets, now);
@@ -163,6 +200,15 @@ export class SlaMonitor {
         .map((r) => ({ clock: r.clock as 'first_response', kind: r.kind as 'warning', cycle: r.cycle }));
       const { newAlerts, nextAlertAt } = evaluateTicket(policy, facts, now, known);
       for (const alert of newAlerts) if (await this.record(ticket, alert)) created++;
+      if (this.watching) {
+        this.known.set(ticket.id, {
+          ticket,
+          statusEvents: statusEvents.filter((e) => e.ticketId === ticket.id),
+          activity: activity.filter((a) => a.ticketId === ticket.id),
+          // Recorded now, by this pass or by whoever won the insert.
+          recorded: [...known, ...newAlerts],
+        });
+      }
       this.arm(ticket.id, nextAlertAt);
     }
     return created;
@@ -213,19 +259,27 @@ export class SlaMonitor {
 
   /** Sets the ticket's timer for its next alert instant (replacing the previous one). */
   private arm(ticketId: string, at: Date | null): void {
-    this.disarm(ticketId);
+    this.clearTimer(ticketId);
     if (!this.watching || at === null) return;
     const delay = Math.min(Math.max(0, at.getTime() - this.timer.now().getTime()), MAX_DELAY_MS);
     this.timers.set(
       ticketId,
       this.timer.setTimeout(() => {
         this.timers.delete(ticketId);
+        // The timer's instant came from facts this process saw; the database's decide.
+        this.known.delete(ticketId);
         void this.check(ticketId);
       }, delay),
     );
   }
 
+  /** The ticket no longer runs a clock: no timer, no facts kept. */
   private disarm(ticketId: string): void {
+    this.known.delete(ticketId);
+    this.clearTimer(ticketId);
+  }
+
+  private clearTimer(ticketId: string): void {
     const handle = this.timers.get(ticketId);
     if (handle !== undefined) this.timer.clearTimeout(handle);
     this.timers.delete(ticketId);

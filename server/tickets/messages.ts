@@ -1,11 +1,12 @@
 import type { MessageView, PublicUser } from '../../signaling/shared/protocol';
+import type { TicketMessageRow } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
 import { canCustomerReply, canNote, canRead, canSeeInternal, canWork, isStaff } from './access';
-import type { TicketsRepository } from './repository';
+import { type ConversationFacts, conversationFacts, type TicketsRepository } from './repository';
 import type { SendMessageInput } from './schemas';
 import type { PendingEvent, TicketsService } from './service';
-import { buildMessageViews } from './views';
+import { buildMessageViews, toMessageView } from './views';
 
 /**
  * The conversation on a ticket: public replies, internal notes (staff only, never sent to a
@@ -13,20 +14,91 @@ import { buildMessageViews } from './views';
  * on the ticket (first response, reopening), before it is acknowledged or broadcast.
  */
 export class MessagesService {
+  /** Per ticket, the facts the last send on it committed with (a hint: the statement re-checks it). */
+  private readonly facts = new ConversationFactsCache();
+  /** Per ticket, the end of the queue of sends under way in this process. */
+  private readonly inLine = new Map<string, Promise<void>>();
+
   constructor(
     private readonly repo: TicketsRepository,
     private readonly tickets: TicketsService,
     private readonly bus: EventBus,
   ) {}
 
-  async send(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
+  /**
+   * Stores a message and its effects, then acknowledges (returns) and broadcasts it. A send that
+   * changes nothing on the ticket (the conversation's steady state) takes one statement; the first
+   * one on a ticket in this process, the rare cases (first response, reopening, attachments, a
+   * follower's note, a refusal) and any send whose ticket changed meanwhile take the transaction.
+   */
+  send(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
+    // One send per ticket at a time in this process. The ticket row lock already orders them in
+    // the database, but two commits on different connections can come back in either order; in
+    // line, each message is broadcast before the next is stored, so every socket gets seq order.
+    const previous = this.inLine.get(input.ticketId) ?? Promise.resolve();
+    const result = previous.then(() => this.sendNow(actor, input));
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.inLine.set(input.ticketId, tail);
+    void tail.then(() => {
+      if (this.inLine.get(input.ticketId) === tail) this.inLine.delete(input.ticketId);
+    });
+    return result;
+  }
+
+  private async sendNow(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
     if (input.internal && !isStaff(actor)) throw forbidden('Only the support team writes internal notes.');
+    const known = this.facts.get(input.ticketId);
+    if (known && input.attachmentIds.length === 0 && isPlainSend(actor, input.internal, known)) {
+      const kind = input.internal ? 'internal' : 'public';
+      const { matched, message } = await this.repo.insertMessageIfUnchanged(known, {
+        authorId: actor.id,
+        kind,
+        body: input.body,
+        clientMessageId: input.clientMessageId,
+      });
+      if (matched) {
+        this.facts.touch(known);
+        if (message) {
+          const view = toMessageView(message, actor, []);
+          this.bus.publish('message.created', { message: view });
+          return view;
+        }
+        return this.stored(actor, input);
+      }
+      this.facts.delete(input.ticketId);
+    }
+    return this.sendInTransaction(actor, input);
+  }
+
+  /** A retried send (lost ack, reconnect): the stored message, read back. */
+  private async stored(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
+    const existing = await this.repo.findMessageByClientId(input.ticketId, actor.id, input.clientMessageId);
+    if (!existing) throw notFound('The message');
+    return (await this.views(actor, [existing]))[0]!;
+  }
+
+  private async views(actor: PublicUser, rows: TicketMessageRow[]): Promise<MessageView[]> {
+    // Only for a duplicate or a send with attachments: the messages that may have files.
+    const files = await this.repo.attachmentsForMessages(rows.map((r) => r.id));
+    return rows.map((row) =>
+      toMessageView(
+        row,
+        actor,
+        files.filter((f) => f.messageId === row.id),
+      ),
+    );
+  }
+
+  private async sendInTransaction(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
     const outcome = await this.repo.transaction(async (repo) => {
       const ticket = await repo.lockTicket(input.ticketId);
       if (!ticket || !canRead(actor, ticket)) throw notFound('The ticket');
       // A retried send (lost ack, reconnect) returns the stored message instead of a duplicate.
       const existing = await repo.findMessageByClientId(ticket.id, actor.id, input.clientMessageId);
-      if (existing) return { message: existing, events: [] as PendingEvent[], duplicate: true };
+      if (existing) return { message: existing, events: [] as PendingEvent[], duplicate: true, ticket };
       if (isStaff(actor)) {
         // canNote covers canWork; an agent who escalated the ticket follows it and may still add
         // internal notes, but the customer hears from the tier that now works it.
@@ -62,9 +134,10 @@ export class MessagesService {
       }
 
       const events: PendingEvent[] = [];
+      let updated = ticket;
       if (!input.internal && isStaff(actor)) {
         if (!ticket.firstResponseAt) {
-          await repo.updateTicket(ticket.id, { firstResponseAt: message.createdAt });
+          updated = await repo.updateTicket(ticket.id, { firstResponseAt: message.createdAt });
           events.push(
             await this.tickets.record(repo, ticket.id, 'ticket.first_response', actor.id, {
               via: 'reply',
@@ -73,7 +146,7 @@ export class MessagesService {
           );
         }
         if (ticket.status === 'new') {
-          await repo.updateTicket(ticket.id, { status: 'open' });
+          updated = await repo.updateTicket(ticket.id, { status: 'open' });
           events.push(
             await this.tickets.record(repo, ticket.id, 'ticket.updated', actor.id, {
               status: { from: 'new', to: 'open' },
@@ -83,7 +156,7 @@ export class MessagesService {
         }
       } else if (!isStaff(actor) && (ticket.status === 'pending' || ticket.status === 'solved')) {
         // The customer answered (pending) or came back (solved): the ticket needs the team again.
-        await repo.updateTicket(ticket.id, { status: 'open', solvedAt: null });
+        updated = await repo.updateTicket(ticket.id, { status: 'open', solvedAt: null });
         events.push(
           await this.tickets.record(repo, ticket.id, 'ticket.updated', actor.id, {
             status: { from: ticket.status, to: 'open' },
@@ -91,11 +164,16 @@ export class MessagesService {
           }),
         );
       } else {
-        await repo.updateTicket(ticket.id, {});
+        updated = await repo.updateTicket(ticket.id, {});
       }
-      return { message, events, duplicate: false };
+      return { message, events, duplicate: false, ticket: updated };
     });
-    const [view] = await buildMessageViews(this.repo, [outcome.message]);
+    // What the ticket looked like at commit: the next send on it can take the one-statement path.
+    this.facts.remember(conversationFacts(outcome.ticket));
+    const [view] =
+      input.attachmentIds.length > 0 || outcome.duplicate
+        ? await this.views(actor, [outcome.message])
+        : [toMessageView(outcome.message, actor, [])];
     if (!outcome.duplicate) {
       this.bus.publish('message.created', { message: view! });
       await this.tickets.publish(outcome.events);
@@ -120,5 +198,46 @@ export class MessagesService {
     });
     const items = (await buildMessageViews(this.repo, rows)).reverse();
     return { items, nextBefore: rows.length === query.limit ? (items[0]?.seq ?? null) : null };
+  }
+}
+
+/**
+ * Whether sending on a ticket with these facts is allowed and changes nothing on the ticket (no
+ * first response, no status change): the only sends the one-statement path takes. Asks the same
+ * access.ts rules as the transaction; a refusal, a follower's note or any effect is left to it.
+ */
+export function isPlainSend(actor: PublicUser, internal: boolean, ticket: ConversationFacts): boolean {
+  if (ticket.status === 'closed' || !canRead(actor, ticket)) return false;
+  if (isStaff(actor)) {
+    if (!canWork(actor, ticket)) return false;
+    return internal || (ticket.answered && ticket.status !== 'new');
+  }
+  return (
+    !internal && canCustomerReply(actor, ticket) && ticket.status !== 'pending' && ticket.status !== 'solved'
+  );
+}
+
+/** Bounded map of recent tickets' conversation facts, the least recently sent-on dropped first. */
+class ConversationFactsCache {
+  private readonly map = new Map<string, ConversationFacts>();
+
+  constructor(private readonly capacity = 20_000) {}
+
+  get(ticketId: string): ConversationFacts | undefined {
+    return this.map.get(ticketId);
+  }
+
+  remember(facts: ConversationFacts): void {
+    this.map.delete(facts.id);
+    this.map.set(facts.id, facts);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+  }
+
+  touch(facts: ConversationFacts): void {
+    if (this.map.get(facts.id) === facts) this.remember(facts);
+  }
+
+  delete(ticketId: string): void {
+    this.map.delete(ticketId);
   }
 }

@@ -36,6 +36,29 @@ export interface TicketFilter {
   limit: number;
 }
 
+/**
+ * The facts of a ticket that decide whether a message may be sent and whether it changes the
+ * ticket (access.ts reads requester, assignee, tier and status; a first public reply and a
+ * status change are effects). `answered`: the first response is recorded.
+ */
+export interface ConversationFacts {
+  id: string;
+  requesterId: string;
+  assigneeId: string | null;
+  tier: Tier;
+  status: TicketRow['status'];
+  answered: boolean;
+}
+
+export const conversationFacts = (row: TicketRow): ConversationFacts => ({
+  id: row.id,
+  requesterId: row.requesterId,
+  assigneeId: row.assigneeId,
+  tier: row.tier,
+  status: row.status,
+  answered: row.firstResponseAt !== null,
+});
+
 /** All SQL for tickets, their messages, timeline, links and attachments. */
 export class TicketsRepository {
   constructor(readonly db: Database) {}
@@ -234,6 +257,49 @@ export class TicketsRepository {
   async insertMessage(values: typeof ticketMessages.$inferInsert): Promise<TicketMessageRow> {
     const [row] = await this.db.insert(ticketMessages).values(values).returning();
     return row!;
+  }
+
+  /**
+   * The steady-state send in one call of `livedesk_send_message` (migration 0007; one round trip,
+   * no explicit transaction, plans reused): locks the ticket only if it still has exactly the
+   * facts the caller decided on (`expected`), inserts the message (a repeated clientMessageId
+   * inserts nothing, through the unique index) and bumps the ticket's updatedAt only when a
+   * message was inserted. `matched: false` means the ticket is gone or changed: the caller decides
+   * again on fresh facts. `message` is undefined for a duplicate.
+   */
+  async insertMessageIfUnchanged(
+    expected: ConversationFacts,
+    values: { authorId: string; kind: 'public' | 'internal'; body: string; clientMessageId: string },
+  ): Promise<{ matched: boolean; message?: TicketMessageRow }> {
+    const result = (await this.db.execute(sql`
+      SELECT matched, message_id AS id, message_seq::text AS seq, message_created_at AS created_at
+      FROM livedesk_send_message(${expected.id}, ${expected.requesterId}, ${expected.assigneeId},
+        ${expected.tier}, ${expected.status}, ${expected.answered}, ${values.authorId}, ${values.kind},
+        ${values.body}, ${values.clientMessageId})
+    `)) as unknown as {
+      rows: Array<{
+        matched: boolean;
+        id: string | null;
+        seq: string | null;
+        created_at: Date | string | null;
+      }>;
+    };
+    const row = result.rows[0]!;
+    if (!row.matched || row.id === null) return { matched: Boolean(row.matched) };
+    return {
+      matched: true,
+      message: {
+        id: row.id,
+        seq: Number(row.seq),
+        ticketId: expected.id,
+        authorId: values.authorId,
+        kind: values.kind,
+        body: values.body,
+        system: null,
+        clientMessageId: values.clientMessageId,
+        createdAt: new Date(row.created_at!),
+      },
+    };
   }
 
   async findMessageByClientId(

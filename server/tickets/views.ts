@@ -112,21 +112,29 @@ export async function buildMessageViews(
     repo.attachmentsForMessages(rows.map((r) => r.id)),
   ]);
   const filesByMessage = groupBy(files, (f) => f.messageId);
-  return rows.map((row) => {
-    const author = row.authorId ? people.get(row.authorId) : undefined;
-    return {
-      id: row.id,
-      seq: row.seq,
-      ticketId: row.ticketId,
-      author: author ? toUserRef(author) : null,
-      kind: row.kind,
-      body: row.body,
-      system: row.kind === 'system' ? (row.system ?? null) : null,
-      clientMessageId: row.clientMessageId,
-      attachments: (filesByMessage.get(row.id) ?? []).map(toAttachmentView),
-      createdAt: row.createdAt.toISOString(),
-    };
-  });
+  return rows.map((row) =>
+    toMessageView(row, row.authorId ? people.get(row.authorId) : undefined, filesByMessage.get(row.id) ?? []),
+  );
+}
+
+/** One message as clients see it, from its row, its author and its attachments. */
+export function toMessageView(
+  row: TicketMessageRow,
+  author: Pick<UserRow, 'id' | 'name' | 'role' | 'tier'> | undefined,
+  files: AttachmentRow[],
+): MessageView {
+  return {
+    id: row.id,
+    seq: row.seq,
+    ticketId: row.ticketId,
+    author: author ? toUserRef(author) : null,
+    kind: row.kind,
+    body: row.body,
+    system: row.kind === 'system' ? (row.system ?? null) : null,
+    clientMessageId: row.clientMessageId,
+    attachments: files.map(toAttachmentView),
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 export function toTimelineEntry(row: TicketEventRow, actor: UserRow | undefined): TimelineEntry {

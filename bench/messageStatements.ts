@@ -1,0 +1,115 @@
+// Statements per chat message: `npx tsx bench/messageStatements.ts [--database pglite|postgres]`.
+//
+// Sends N public messages alternately as the customer and the L1 agent on one ticket that is in
+// its conversation's steady state (first response given, status open) through MessagesService, the
+// service both the socket handler and the REST route call, and counts the SQL statements the
+// server sends while they are stored and their listeners (fan-out, SLA monitor) have run.
+// BEGIN and COMMIT count as statements: each is a round trip. PostgreSQL needs DATABASE_URL.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { UsersRepository } from '../server/users/repository';
+import { toPublicUser } from '../server/users/service';
+import { type Backend, isolatedDatabase } from '../tests/helpers/database';
+
+const { values } = parseArgs({
+  options: { database: { type: 'string', default: 'pglite' }, messages: { type: 'string', default: '200' } },
+});
+const backend = values.database as Backend;
+const count = Number(values.messages);
+
+let statements = 0;
+if (backend === 'postgres') {
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+}
+
+const { database, drop } = await isolatedDatabase(backend);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-stmts-'));
+const app = await createApp({
+  ...loadConfig({
+    DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MEDIASOUP_WORKERS: '1',
+    SEED_DEMO: 'true',
+    DEMO_PASSWORD: 'demo-password-for-bench',
+    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+  }),
+  database,
+});
+await app.sla.start(0);
+
+if (backend === 'pglite') {
+  // Counts every query on the embedded client, inside transactions too (BEGIN/COMMIT added below).
+  type Queryable = { query: (...a: unknown[]) => Promise<unknown> };
+  type Client = Queryable & { transaction: (fn: (tx: Queryable) => Promise<unknown>) => Promise<unknown> };
+  const client = (app.db.db as unknown as { $client: Client }).$client;
+  const query = client.query.bind(client);
+  client.query = (...args: unknown[]) => {
+    statements++;
+    return query(...args);
+  };
+  const transaction = client.transaction.bind(client);
+  client.transaction = (fn: (tx: Queryable) => Promise<unknown>) => {
+    statements += 2;
+    return transaction((tx: Queryable) => {
+      const txQuery = tx.query.bind(tx);
+      tx.query = (...args: unknown[]) => {
+        statements++;
+        return txQuery(...args);
+      };
+      return fn(tx);
+    });
+  };
+}
+
+const users = new UsersRepository(app.db.db);
+const customer = toPublicUser((await users.findByEmail('customer@demo.livedesk'))!);
+const agent = toPublicUser((await users.findByEmail('agent.l1@demo.livedesk'))!);
+const ticket = await app.tickets.create(customer, {
+  subject: 'Statements per message',
+  description: 'bench',
+  category: 'technical',
+  channel: 'chat',
+  attachmentIds: [],
+} as never);
+await app.messages.send(agent, {
+  ticketId: ticket.id,
+  body: 'Hello',
+  clientMessageId: 'greet',
+  attachmentIds: [],
+} as never);
+await app.sla.idle();
+
+const before = statements;
+const started = performance.now();
+for (let i = 0; i < count; i++) {
+  const actor = i % 2 ? agent : customer;
+  await app.messages.send(actor, {
+    ticketId: ticket.id,
+    body: `message ${i}`,
+    clientMessageId: `m-${i}`,
+    attachmentIds: [],
+    internal: false,
+  } as never);
+  await app.sla.idle();
+}
+const perMessage = (statements - before) / count;
+const ms = (performance.now() - started) / count;
+console.log(
+  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run)`,
+);
+await app.close();
+await drop();
+fs.rmSync(dataDir, { recursive: true, force: true });
