@@ -22,7 +22,8 @@ export type ChatLoadReport =
   | { type: 'result'; run: RunResult }
   | { type: 'error'; message: string };
 
-const send = (message: ChatLoadReport) => process.send?.(message);
+// Nothing to tell once the driver is gone (this process exits on disconnect).
+const send = (message: ChatLoadReport) => process.connected && process.send?.(message);
 
 let pairs: Pair[] = [];
 let intervalMs = 2500;

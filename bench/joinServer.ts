@@ -40,7 +40,8 @@ export type JoinServerToDriver =
 export type JoinDriverToServer = { type: 'shutdown' };
 
 const epochNow = () => performance.timeOrigin + performance.now();
-const send = (message: JoinServerToDriver) => process.send?.(message);
+// Nothing to tell once the driver is gone (it stops this process then).
+const send = (message: JoinServerToDriver) => process.connected && process.send?.(message);
 
 async function main() {
   const app = await startTestApp({
