@@ -267,7 +267,13 @@ function configurations(opts: Options, running: Set<Server>): Configuration[] {
   const track = async (server: Server) => {
     running.add(server);
     server.child.once('exit', () => running.delete(server));
-    await server.ready;
+    try {
+      await server.ready;
+    } catch (err) {
+      // Never leave a half-started server behind competing for the cores with the next configuration.
+      await server.stop();
+      throw err;
+    }
     return server;
   };
   const postgresDatabase = async () => {
@@ -350,12 +356,14 @@ function configurations(opts: Options, running: Set<Server>): Configuration[] {
           await redis.quit();
           await db.drop();
         };
+        const started: Server[] = [];
         try {
           // One after the other: the second finds the schema migrated and the pairs set up.
-          const a = await track(await startServer('chatServer.ts', [String(pairs)], env, 'node A'));
-          const b = await track(await startServer('chatServer.ts', ['0', 'secondary'], env, 'node B'));
-          return { servers: [a, b], cleanup };
+          started.push(await track(await startServer('chatServer.ts', [String(pairs)], env, 'node A')));
+          started.push(await track(await startServer('chatServer.ts', ['0', 'secondary'], env, 'node B')));
+          return { servers: started, cleanup };
         } catch (err) {
+          await Promise.all(started.map((s) => s.stop()));
           await cleanup();
           throw err;
         }

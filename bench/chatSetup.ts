@@ -12,7 +12,7 @@ const PASSWORD = 'bench-password-not-for-production';
  * Creates `pairCount` pairs through the app's own services (argon2 included). Every ticket is then
  * "open" with its first response recorded (an agent greeting): the steady state of an ongoing
  * conversation, where a message changes no ticket state and so causes no `ticket:changed` broadcast
- * to every staff socket. `progress` is told every 500 pairs.
+ * to every staff socket. `progress` is told every 100 pairs.
  */
 export async function setUpPairs(
   app: LivedeskApp,
@@ -49,7 +49,7 @@ export async function setUpPairs(
       agentToken: app.tokens.issue({ sub: agent.id, role: agent.role }).token,
       ticketId: ticket.id,
     };
-    if (++done % 500 === 0 || done === pairCount) {
+    if (++done % 100 === 0 || done === pairCount) {
       const seconds = (performance.now() - started) / 1000;
       progress(`set up ${done}/${pairCount} pairs (accounts, ticket, greeting) in ${seconds.toFixed(1)} s`);
     }
