@@ -242,6 +242,8 @@ export interface ConfigurationResult {
   saturation: RunResult | null;
   /** --saturation-pairs back-to-back (PostgreSQL and the baseline). */
   saturationHigh: RunResult | null;
+  /** Why the configuration stopped early; what ran before is kept. */
+  error?: string;
 }
 
 interface Configuration {
@@ -411,42 +413,52 @@ async function runConfiguration(config: Configuration, opts: Options, levels: nu
         label,
       );
     };
-    for (const sockets of levels) {
-      const before = await statsOf(servers, true);
-      const t = performance.now();
-      const had = pairs.length;
-      log(`${config.name}: connecting ${sockets - had * 2} sockets (→ ${sockets})`);
-      await connectUpTo(sockets / 2);
-      const connectMs = performance.now() - t;
-      const after = await statsOf(servers, true);
-      const newSockets = (pairs.length - had) * 2;
-      const per = (a: number, b: number) => round(newSockets ? (b - a) / newSockets : Number.NaN, 0);
-      const sum = (stats: typeof before, key: 'rss' | 'heapUsed' | 'external') =>
-        stats.reduce((t, s) => t + s[key], 0);
-      let paced: RunResult | null = null;
-      if (config.paced) {
-        log(`${config.name}: ${sockets} sockets connected; paced run, ${opts.rounds} rounds`);
-        paced = await pacedRun({ servers, sockets, pairs }, opts.rounds, opts.intervalMs, `p${sockets}`);
+    const runLevels = async () => {
+      for (const sockets of levels) {
+        const before = await statsOf(servers, true);
+        const t = performance.now();
+        const had = pairs.length;
+        log(`${config.name}: connecting ${sockets - had * 2} sockets (→ ${sockets})`);
+        await connectUpTo(sockets / 2);
+        const connectMs = performance.now() - t;
+        const after = await statsOf(servers, true);
+        const newSockets = (pairs.length - had) * 2;
+        const per = (a: number, b: number) => round(newSockets ? (b - a) / newSockets : Number.NaN, 0);
+        const sum = (stats: typeof before, key: 'rss' | 'heapUsed' | 'external') =>
+          stats.reduce((t, s) => t + s[key], 0);
+        let paced: RunResult | null = null;
+        if (config.paced) {
+          log(`${config.name}: ${sockets} sockets connected; paced run, ${opts.rounds} rounds`);
+          paced = await pacedRun({ servers, sockets, pairs }, opts.rounds, opts.intervalMs, `p${sockets}`);
+        }
+        result.levels.push({
+          sockets,
+          newSockets,
+          connectMs: round(connectMs, 0),
+          connectedPerSecond: round(newSockets ? (newSockets / connectMs) * 1000 : Number.NaN, 0),
+          serverRssBeforeConnect: sum(before, 'rss'),
+          serverRssAfterConnect: sum(after, 'rss'),
+          rssPerSocketBytes: per(sum(before, 'rss'), sum(after, 'rss')),
+          heapPerSocketBytes: per(sum(before, 'heapUsed'), sum(after, 'heapUsed')),
+          externalPerSocketBytes: per(sum(before, 'external'), sum(after, 'external')),
+          paced,
+        });
+        // The 50-pair saturation run once 100 sockets are connected, as in issue 14's figures.
+        if (!result.saturation && opts.saturationRounds > 0 && pairs.length >= SATURATION_PAIRS)
+          result.saturation = await saturate(SATURATION_PAIRS, 's50');
       }
-      result.levels.push({
-        sockets,
-        newSockets,
-        connectMs: round(connectMs, 0),
-        connectedPerSecond: round(newSockets ? (newSockets / connectMs) * 1000 : Number.NaN, 0),
-        serverRssBeforeConnect: sum(before, 'rss'),
-        serverRssAfterConnect: sum(after, 'rss'),
-        rssPerSocketBytes: per(sum(before, 'rss'), sum(after, 'rss')),
-        heapPerSocketBytes: per(sum(before, 'heapUsed'), sum(after, 'heapUsed')),
-        externalPerSocketBytes: per(sum(before, 'external'), sum(after, 'external')),
-        paced,
-      });
-      // The 50-pair saturation run once 100 sockets are connected, as in issue 14's figures.
-      if (!result.saturation && opts.saturationRounds > 0 && pairs.length >= SATURATION_PAIRS)
+      if (!result.saturation && opts.saturationRounds > 0)
         result.saturation = await saturate(SATURATION_PAIRS, 's50');
+      if (highPairs > 0) result.saturationHigh = await saturate(highPairs, `s${highPairs}`);
+    };
+    try {
+      await runLevels();
+    } catch (err) {
+      // An overloaded server (stats unanswered, sockets dropped) ends this configuration, not the
+      // benchmark: the runs done so far are reported.
+      result.error = err instanceof Error ? err.message : String(err);
+      log(`${config.name}: stopped early: ${result.error}`);
     }
-    if (!result.saturation && opts.saturationRounds > 0)
-      result.saturation = await saturate(SATURATION_PAIRS, 's50');
-    if (highPairs > 0) result.saturationHigh = await saturate(highPairs, `s${highPairs}`);
     disconnectPairs(pairs);
     return result;
   } finally {

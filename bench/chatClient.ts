@@ -97,7 +97,8 @@ export async function startServer(script: string, args: string[], env: NodeJS.Pr
     stats(gc: boolean): Promise<ServerStats> {
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name}: no answer to a stats request`)), 30_000);
+        // An overloaded server answers late (its event loop is minutes behind): wait for it.
+        const timer = setTimeout(() => reject(new Error(`${name}: no answer to a stats request`)), 120_000);
         waiters.set(id, (stats) => {
           clearTimeout(timer);
           resolve(stats);

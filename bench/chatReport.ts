@@ -381,7 +381,7 @@ export function reportChat(
   for (const c of results) {
     console.log(
       `${c.name}: server baseline RSS ${fmtBytes(c.baselineRss)}${c.nodes > 1 ? ` (${c.nodes} nodes)` : ''}; ` +
-        `setup ${fmt(c.setupMs / 1000)} s`,
+        `setup ${fmt(c.setupMs / 1000)} s${c.error ? `; STOPPED EARLY: ${c.error}` : ''}`,
     );
   }
   for (const f of meta.failures) console.log(`FAILED: ${f.name}: ${f.error} (not in the tables)`);
