@@ -31,11 +31,15 @@
 //     total       click → first frame on both sides; `total − answer` is what the system itself
 //                 costs, without the customer's side of accepting.
 //   p50 and p95 over the runs. Target on loopback: total p50 ≤ 500 ms (reported, not asserted).
+//   Two series in one run, on the same server and browsers: first on an idle server, then with
+//   --background-chat sockets (default 1,000) chatting at bench:chat's paced rate (one message per
+//   customer/agent pair every 2,500 ms: 200 msg/s at 1,000 sockets). The report gives both series
+//   and each phase's slowdown; issue 14's target: total p50 no more than 10 % slower with the chat.
 //
 // HOW
-//   One server for all runs in a process of its own (bench/joinServer.ts: `startTestApp` with
-//   RTC_ANNOUNCED_IP=127.0.0.1 and CALL_RING_SECONDS high; Playwright's own traffic would otherwise
-//   share its event loop), one Chromium (the flags of tests/helpers/browser.ts, DESIGN §5) with two contexts: the demo
+//   One server for all runs in a process of its own (bench/joinServer.ts: `startTestApp` with the
+//   default media addresses of `npm start`, 127.0.0.1 among them, and CALL_RING_SECONDS high;
+//   Playwright's own traffic would otherwise share its event loop), one Chromium (the flags of tests/helpers/browser.ts, DESIGN §5) with two contexts: the demo
 //   agent and the demo customer, signed in through localStorage as the e2e tests do. Per run, not
 //   timed: a new ticket from the customer, the agent's page opened on it, the customer's on the
 //   home page, both live (socket connected). Timed: the click and everything after it. Then the
@@ -58,11 +62,16 @@
 //   server, the worker, this driver, anything else) and how busy the whole machine was; read the
 //   latency figures with it.
 //
+//   The background chat: the server creates the chat pairs at start (bench/chatSetup.ts, as
+//   bench:chat's server; not timed), and after the idle series a process of its own
+//   (bench/chatLoad.ts, bench:chat's client code) connects them and chats until the second series
+//   is over; its delivery figures are reported next to the comparison.
+//
 // BOUNDS
-//   --runs (default 20) after the warm-up; each run gives up after 20 s; no new run starts after
-//   --budget-s (default 170 s; the runs done are reported, and the shortfall said); a hard limit
-//   (--timeout-s, default 200) stops everything with status 1. Exit status 3 (with the reason) when
-//   the call UI, the built client or Chromium is missing. Prints a table and writes JSON to
+//   --runs (default 20) per series after one warm-up; each run gives up after 20 s; no new run of a
+//   series starts after --budget-s (default 170 s per series; the runs done are reported, and the
+//   shortfall said); a hard limit (--timeout-s, default 600) stops everything with status 1. Exit
+//   status 3 (with the reason) when the call UI, the built client or Chromium is missing. Prints a table and writes JSON to
 //   bench/results/join-<date>.json.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -77,6 +86,7 @@ import type { TicketView } from '../signaling/shared/protocol';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
 import type { Backend } from '../tests/helpers/database';
 import { DEMO, DEMO_PASSWORD } from '../tests/helpers/testApp';
+import type { ChatLoadCommand, ChatLoadReport } from './chatLoad';
 import {
   addWindow,
   type CpuWindows,
@@ -87,11 +97,14 @@ import {
   type RoleOf,
 } from './cpuUsage';
 import type { JoinDriverToServer, JoinServerToDriver, ServerRequest } from './joinServer';
-import { fmt, formatTable, percentile, round, writeResults } from './stats';
+import type { BenchPair } from './serverProbe';
+import { fmt, formatTable, percentile, round, slowdownPercent, verdict, writeResults } from './stats';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH_DIR, '..');
 const TARGET_P50_MS = 500;
+/** Issue 14: call set-up with 1,000 chat sockets chatting may be at most this much slower. */
+const TARGET_SLOWDOWN_PERCENT = 10;
 const RUN_TIMEOUT_MS = 20_000;
 const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 
@@ -99,26 +112,33 @@ const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 // Options, prerequisites
 
 const HELP = `Usage: npm run bench:join -- [options]
-  --runs <n>        measured runs after one warm-up run (default 20)
-  --budget-s <s>    no new run starts after this (default 170)
-  --timeout-s <s>   hard limit for the whole run (default 200)
+  --runs <n>        measured runs per series after one warm-up run (default 20)
+  --budget-s <s>    per series: no new run starts after this (default 170)
+  --timeout-s <s>   hard limit for the whole run (default 600)
   --profile <dir>   write a CPU profile of both pages per measured run to <dir>
   --timeline <file> append each run's instants (page marks, server requests) to <file>, in order
   --linger-ms <ms>  the customer stays this long on the device check before Join call (default 0:
                     at once; a person takes seconds, which the call uses to get ready)
   --database <db>   pglite (the embedded default, as \`npm start\`) or postgres (DATABASE_URL,
-                    as in production: queries then run outside the server's event loop)`;
+                    as in production: queries then run outside the server's event loop)
+  --background-chat <sockets>
+                    after the idle series, a second series with this many chat sockets chatting
+                    at bench:chat's paced rate on the same server (default 1000; 0: idle only)
+  --chat-interval-ms <ms>
+                    the background chat's paced interval per pair (default 2500, as bench:chat)`;
 
 function options() {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '20' },
       'budget-s': { type: 'string', default: '170' },
-      'timeout-s': { type: 'string', default: '200' },
+      'timeout-s': { type: 'string', default: '600' },
       profile: { type: 'string' },
       timeline: { type: 'string' },
       database: { type: 'string', default: 'pglite' },
       'linger-ms': { type: 'string', default: '0' },
+      'background-chat': { type: 'string', default: '1000' },
+      'chat-interval-ms': { type: 'string', default: '2500' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -130,6 +150,14 @@ function options() {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min) {
       console.error(`bench:join: --${name} must be an integer ≥ ${min} (got "${raw}")`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const evenInt = (name: string, raw: string) => {
+    const n = int(name, raw, 0);
+    if (n % 2) {
+      console.error(`bench:join: --${name} must be even: each chat pair is two sockets (got ${n})`);
       process.exit(2);
     }
     return n;
@@ -147,6 +175,8 @@ function options() {
     timeoutS: int('timeout-s', values['timeout-s'], 20),
     profileDir: values.profile ? path.resolve(values.profile) : null,
     lingerMs: int('linger-ms', values['linger-ms'], 0),
+    backgroundChat: evenInt('background-chat', values['background-chat']),
+    chatIntervalMs: int('chat-interval-ms', values['chat-interval-ms'], 10),
   };
 }
 
@@ -766,25 +796,27 @@ function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMar
 // ---------------------------------------------------------------------------------------------
 // The server process
 
-const SERVER_START_TIMEOUT_MS = 60_000;
+const SERVER_START_TIMEOUT_MS = 120_000;
 
-async function startServer(database: Backend) {
-  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [database], {
+async function startServer(database: Backend, chatPairs: number) {
+  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [database, String(chatPairs)], {
     // BENCH_SERVER_NODE_ARGS as for bench:chat, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const listeners = new Set<(request: ServerRequest) => void>();
-  const ready = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<Extract<JoinServerToDriver, { type: 'ready' }>>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('the server did not start in time')),
-      SERVER_START_TIMEOUT_MS,
+      // Background chat pairs take their argon2 hashes first: up to ~0.5 s per pair on 2 busy cores.
+      SERVER_START_TIMEOUT_MS + chatPairs * 500,
     );
     child.on('message', (raw) => {
       const message = raw as JoinServerToDriver;
-      if (message.type === 'ready') {
+      if (message.type === 'progress') log(`server: ${message.message}`);
+      else if (message.type === 'ready') {
         clearTimeout(timer);
-        resolve(message.url);
+        resolve(message);
       } else if (message.type === 'error') {
         clearTimeout(timer);
         reject(new Error(`the server failed: ${message.message}`));
@@ -799,7 +831,8 @@ async function startServer(database: Backend) {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    url: ready,
+    url: ready.url,
+    chatPairs: ready.chatPairs,
     onRequest(listener: (request: ServerRequest) => void) {
       listeners.add(listener);
     },
@@ -808,6 +841,44 @@ async function startServer(database: Backend) {
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
+    },
+  };
+}
+
+type ChatRun = Extract<ChatLoadReport, { type: 'result' }>['run'];
+
+/**
+ * Forks bench/chatLoad.ts, connects the server's chat pairs and starts them chatting; `stop` ends
+ * the chat and returns its delivery figures.
+ */
+async function startChatLoad(url: string, pairs: BenchPair[], intervalMs: number) {
+  const child = fork(path.join(BENCH_DIR, 'chatLoad.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const post = (command: ChatLoadCommand) => child.send(command);
+  const next = <T extends ChatLoadReport['type']>(type: T) =>
+    new Promise<Extract<ChatLoadReport, { type: T }>>((resolve, reject) => {
+      const onMessage = (raw: unknown) => {
+        const message = raw as ChatLoadReport;
+        if (message.type === 'error') reject(new Error(`background chat failed: ${message.message}`));
+        else if (message.type === type) resolve(message as Extract<ChatLoadReport, { type: T }>);
+        else return;
+        child.off('message', onMessage);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`the background chat exited (${code})`)));
+    });
+  const connected = next('connected');
+  post({ type: 'start', url, pairs, intervalMs });
+  const { sockets } = await connected;
+  const result = next('result');
+  post({ type: 'run' });
+  return {
+    sockets,
+    async stop(): Promise<ChatRun> {
+      post({ type: 'stop' });
+      return (await result).run;
     },
   };
 }
@@ -840,7 +911,7 @@ async function main() {
 
   log('starting the server (bench/joinServer.ts, its own process) and Chromium');
   const [server, launched] = await Promise.all([
-    startServer(opts.database),
+    startServer(opts.database, opts.backgroundChat / 2),
     chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
   ]);
   browser = launched;
@@ -877,10 +948,8 @@ async function main() {
     if (request.realJoin && request.ok) run.joined[side] = request.acked;
   });
 
-  const results: RunResult[] = [];
-  // CPU per process over the measured runs' timed windows (click → both frames).
-  const cpu = emptyWindows();
-  const runOnce = async (run: number, warmup: boolean): Promise<RunResult> => {
+  // CPU per process over the measured runs' timed windows (click → both frames), per series.
+  const runOnce = async (run: number, warmup: boolean, cpu: CpuWindows): Promise<RunResult> => {
     const ticket = await newTicket(url, customer.login.token, `Join benchmark ${run}`);
     await Promise.all([openLive(agent, url, `/tickets/${ticket.id}`), openLive(customer, url, '/')]);
     const start = agent.page.getByRole('button', { name: 'Start video call' });
@@ -925,23 +994,50 @@ async function main() {
   };
 
   log('warm-up run (not counted)');
-  const warm = await runOnce(0, true);
+  const warm = await runOnce(0, true, emptyWindows());
   log(`warm-up: ${warm.ok ? `${fmt(warm.phases.total, 0)} ms` : `failed (${warm.error})`}`);
-  let budgetHit = false;
-  for (let run = 1; run <= opts.runs; run++) {
-    if ((performance.now() - wallStart) / 1000 > opts.budgetS) {
-      budgetHit = true;
-      log(`time budget (${opts.budgetS} s) spent after ${run - 1} runs; reporting those`);
-      break;
+  /** --runs measured runs, each series within its own --budget-s. */
+  const runSeries = async (name: string, firstRun: number): Promise<Series> => {
+    const seriesStart = performance.now();
+    const series: Series = { name, results: [], cpu: emptyWindows(), budgetHit: false };
+    for (let run = firstRun; run < firstRun + opts.runs; run++) {
+      if ((performance.now() - seriesStart) / 1000 > opts.budgetS) {
+        series.budgetHit = true;
+        log(
+          `${name}: time budget (${opts.budgetS} s) spent after ${series.results.length} runs; reporting those`,
+        );
+        break;
+      }
+      const r = await runOnce(run, false, series.cpu);
+      series.results.push(r);
+      log(
+        `${name} run ${run - firstRun + 1}/${opts.runs}: ${r.ok ? `${fmt(r.phases.total, 0)} ms` : `FAILED (${r.error})`}`,
+      );
+      if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
+      if (series.results.length === 2 && !series.results.some((x) => x.ok)) {
+        log(`${name}: the first two runs failed: stopping instead of failing every run`);
+        break;
+      }
     }
-    const r = await runOnce(run, false);
-    results.push(r);
-    log(`run ${run}/${opts.runs}: ${r.ok ? `${fmt(r.phases.total, 0)} ms` : `FAILED (${r.error})`}`);
-    if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
-    if (!warm.ok && results.length === 2 && !results.some((x) => x.ok)) {
-      log('the warm-up and the first two runs failed: stopping instead of failing every run');
-      break;
-    }
+    return series;
+  };
+
+  const idle = await runSeries('idle server', 1);
+  let busy: Series | null = null;
+  let chat: ChatRun | null = null;
+  if (opts.backgroundChat > 0) {
+    const load = await startChatLoad(url, server.chatPairs, opts.chatIntervalMs);
+    log(
+      `background chat: ${load.sockets} sockets connected; chatting (one message per pair every ${opts.chatIntervalMs} ms)`,
+    );
+    // One interval first, so every pair is sending before the first click.
+    await new Promise((r) => setTimeout(r, opts.chatIntervalMs));
+    busy = await runSeries(`${opts.backgroundChat.toLocaleString('en')} chat sockets`, 1 + opts.runs);
+    chat = await load.stop();
+    log(
+      `background chat: ${chat.delivered} delivered at ${fmt(chat.deliveredPerSecond, 0)} msg/s, ` +
+        `p99 ${fmt(chat.deliveryMs.p99)} ms, ${chat.disconnects.client} dropped`,
+    );
   }
 
   const pageErrors = [
@@ -951,32 +1047,55 @@ async function main() {
   await browser.close();
   await server.close();
   clearTimeout(hardTimer);
-  report(opts, warm, results, {
-    wallMs: performance.now() - wallStart,
+  const meta = {
     loadStart,
     loadEnd: os.loadavg(),
-    budgetHit,
     staleBuild,
     pageErrors,
-    cpu,
+  };
+  const idleSummary = report(opts, warm, idle, meta);
+  const busySummary = busy ? report(opts, warm, busy, meta) : null;
+  const comparison = busy ? compare(idle, busy, chat) : null;
+  const wallMs = performance.now() - wallStart;
+  console.log(`wall time ${fmt(wallMs / 1000)} s`);
+  const file = writeResults(BENCH_DIR, 'join', {
+    benchmark: 'join',
+    date: new Date().toISOString(),
+    options: opts,
+    wallMs: round(wallMs, 0),
+    warmup: warm,
+    idle: idleSummary,
+    backgroundChat: busySummary ? { ...busySummary, chat } : null,
+    comparison,
+    pageErrors,
   });
-  process.exit(results.some((r) => r.ok) ? 0 : 1);
+  console.log(`JSON summary: ${path.relative(process.cwd(), file)}`);
+  const all = [...idle.results, ...(busy?.results ?? [])];
+  process.exit(all.some((r) => r.ok) ? 0 : 1);
 }
 
+/** One series of measured runs: on the idle server, or with the background chat. */
+interface Series {
+  name: string;
+  results: RunResult[];
+  cpu: CpuWindows;
+  budgetHit: boolean;
+}
+
+/** Prints one series' tables and returns its JSON summary. */
 function report(
   opts: ReturnType<typeof options>,
   warm: RunResult,
-  results: RunResult[],
+  series: Series,
   meta: {
-    wallMs: number;
     loadStart: number[];
     loadEnd: number[];
-    budgetHit: boolean;
-    cpu: CpuWindows;
     staleBuild: boolean;
     pageErrors: string[];
   },
 ) {
+  const { results } = series;
+  const cpu = series.cpu;
   const good = results.filter((r) => r.ok);
   const stat = (name: PhaseName, p: number) =>
     percentile(
@@ -1036,7 +1155,8 @@ function report(
   const frameVia = new Set(good.flatMap((r) => [r.frameVia.agent, r.frameVia.customer]));
   console.log('');
   console.log(
-    `Livedesk call join latency (2 headless Chromium contexts, one server, loopback; database: ${opts.database})`,
+    `Livedesk call join latency, ${series.name} (2 headless Chromium contexts, one server, loopback; ` +
+      `database: ${opts.database})`,
   );
   console.log(
     `${env.cpus}, Node ${env.node}, load average (1 min) ${fmt(env.loadAverage1m.start, 2)} at start, ` +
@@ -1092,17 +1212,17 @@ function report(
       'so they do not add up to the total’s percentiles.',
   );
   for (const r of results.filter((x) => !x.ok)) console.log(`run ${r.run} failed: ${r.error}`);
-  if (meta.budgetHit) console.log(`NOTE: the time budget ended the series after ${results.length} runs.`);
+  if (series.budgetHit) console.log(`NOTE: the time budget ended the series after ${results.length} runs.`);
   if (meta.staleBuild)
     console.log('NOTE: dist/client is older than client/src; this measured the older build.');
   if (meta.pageErrors.length) console.log(`page errors: ${meta.pageErrors.slice(0, 5).join(' | ')}`);
-  const busy = machineBusyShare(meta.cpu);
+  const busy = machineBusyShare(cpu);
   if (Number.isFinite(busy)) {
     console.log('');
     console.log(
-      `CPU during the timed windows (click → both frames; ${fmt(meta.cpu.seconds, 1)} s over the runs):`,
+      `CPU during the timed windows (click → both frames; ${fmt(cpu.seconds, 1)} s over the runs):`,
     );
-    console.log(formatTable(cpuRows(meta.cpu)));
+    console.log(formatTable(cpuRows(cpu)));
     if (busy >= 0.9) {
       console.log(
         `NOTE: the machine's CPU was ${Math.round(busy * 100)} % busy while the calls were set up: on this ` +
@@ -1115,7 +1235,6 @@ function report(
       'NOTE: the machine was already busy at the start (load > cores); expect slower, noisier figures.',
     );
   }
-  console.log(`wall time ${fmt(meta.wallMs / 1000)} s`);
   const summary = Object.fromEntries(
     PHASES.map(([name, what]) => [
       name,
@@ -1128,30 +1247,69 @@ function report(
       },
     ]),
   );
-  const file = writeResults(BENCH_DIR, 'join', {
-    benchmark: 'join',
-    date: new Date().toISOString(),
+  return {
+    series: series.name,
     environment: { ...env, database: opts.database },
-    options: opts,
     target: { totalP50Ms: TARGET_P50_MS, measuredP50Ms: round(p50, 1), met: p50 <= TARGET_P50_MS },
-    wallMs: round(meta.wallMs, 0),
     runsComplete: good.length,
     phases: summary,
     // Share of one core per process over the timed windows, and the machine's busy share.
     cpuDuringJoins: Number.isFinite(busy)
       ? {
-          seconds: round(meta.cpu.seconds, 2),
+          seconds: round(cpu.seconds, 2),
           machineBusyShare: round(busy, 3),
           coreShareByProcess: Object.fromEntries(
-            [...meta.cpu.byRole].map(([role, s]) => [role, round(s / meta.cpu.seconds, 3)]),
+            [...cpu.byRole].map(([role, s]) => [role, round(s / cpu.seconds, 3)]),
           ),
         }
       : null,
-    warmup: warm,
     runs: results,
-    pageErrors: meta.pageErrors,
-  });
-  console.log(`JSON summary: ${path.relative(process.cwd(), file)}`);
+  };
+}
+
+/**
+ * Call set-up on the idle server against the same with the background chat, phase by phase, and
+ * the issue 14 target: the total no more than 10 % slower.
+ */
+function compare(idle: Series, busy: Series, chat: ChatRun | null) {
+  const p = (series: Series, name: PhaseName, q: number) =>
+    percentile(
+      series.results.filter((r) => r.ok).map((r) => r.phases[name]),
+      q,
+    );
+  const rows = [['phase', 'idle p50', 'chat p50', 'slowdown', 'idle p95', 'chat p95', 'slowdown']];
+  const phases: Record<string, { idleP50: number; chatP50: number; slowdownP50Percent: number }> = {};
+  for (const [name] of PHASES) {
+    const [i50, c50, i95, c95] = [p(idle, name, 50), p(busy, name, 50), p(idle, name, 95), p(busy, name, 95)];
+    const s50 = slowdownPercent(i50, c50);
+    const s95 = slowdownPercent(i95, c95);
+    phases[name] = { idleP50: round(i50, 1), chatP50: round(c50, 1), slowdownP50Percent: round(s50, 1) };
+    rows.push([
+      name,
+      `${fmt(i50, 0)} ms`,
+      `${fmt(c50, 0)} ms`,
+      `${fmt(s50, 1)} %`,
+      `${fmt(i95, 0)} ms`,
+      `${fmt(c95, 0)} ms`,
+      `${fmt(s95, 1)} %`,
+    ]);
+  }
+  const total = phases.total!.slowdownP50Percent;
+  const met = Number.isFinite(total) ? total <= TARGET_SLOWDOWN_PERCENT : null;
+  console.log('');
+  console.log(`Call set-up: idle server vs ${busy.name} chatting in the background (same server, same run)`);
+  console.log(formatTable(rows));
+  if (chat) {
+    console.log(
+      `background chat during the joins: ${chat.delivered} messages delivered at ${fmt(chat.deliveredPerSecond, 0)} ` +
+        `msg/s (offered ${fmt(chat.offeredPerSecond ?? Number.NaN, 0)}), delivery p50 ${fmt(chat.deliveryMs.p50)} ms, ` +
+        `p99 ${fmt(chat.deliveryMs.p99)} ms, ${chat.lost}/${chat.errors} lost/err, ${chat.disconnects.client} dropped`,
+    );
+  }
+  console.log(
+    `total p50 slowdown with the background chat: ${fmt(total, 1)} % (target ≤ ${TARGET_SLOWDOWN_PERCENT} %: ${verdict(met)})`,
+  );
+  return { phases, totalSlowdownP50Percent: total, targetPercent: TARGET_SLOWDOWN_PERCENT, met };
 }
 
 main().catch((err: unknown) => {

@@ -5,10 +5,12 @@
 // traffic (every page mark arrives over the DevTools protocol) then never shares this event loop
 // and never delays a signaling answer. Started by the driver with an IPC channel:
 //
-//   tsx bench/joinServer.ts [pglite|postgres]
+//   tsx bench/joinServer.ts [pglite|postgres] [<chat pairs>]
 //
 // and then:
-//   1. sends `{ type: 'ready', url }`;
+//   1. with <chat pairs> (bench:join's --background-chat sockets / 2) creates that many customer/agent
+//      pairs with a chat ticket each (bench/chatSetup.ts, as bench:chat's server does); sends
+//      `{ type: 'ready', url, chatPairs }`;
 //   2. for every `call:*` request that expects an answer, sends `{ type: 'request', … }` when it
 //      is answered: who asked (user id), the event, when it arrived and when it was answered
 //      (epoch ms: performance.timeOrigin + now, the driver's clock too), whether the answer was ok,
@@ -16,6 +18,8 @@
 //   3. on `{ type: 'shutdown' }` (or when the driver goes away) closes the app and exits.
 import { performance } from 'node:perf_hooks';
 import { startTestApp } from '../tests/helpers/testApp';
+import { setUpPairs } from './chatSetup';
+import type { BenchPair } from './serverProbe';
 
 export interface ServerRequest {
   type: 'request';
@@ -29,20 +33,28 @@ export interface ServerRequest {
 }
 
 export type JoinServerToDriver =
-  | { type: 'ready'; url: string }
+  | { type: 'ready'; url: string; chatPairs: BenchPair[] }
+  | { type: 'progress'; message: string }
   | ServerRequest
   | { type: 'error'; message: string };
 export type JoinDriverToServer = { type: 'shutdown' };
 
 const epochNow = () => performance.timeOrigin + performance.now();
-const send = (message: JoinServerToDriver) => process.send?.(message);
+// Nothing to tell once the driver is gone (it stops this process then).
+const send = (message: JoinServerToDriver) => process.connected && process.send?.(message);
 
 async function main() {
   const app = await startTestApp({
     // pglite (embedded, as `npm start`) or postgres (DATABASE_URL): the driver's --database.
     backend: process.argv[2] === 'postgres' ? 'postgres' : 'pglite',
-    env: { RTC_ANNOUNCED_IP: '127.0.0.1', CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
+    // Media addresses as `npm start` picks them (127.0.0.1 among them); only the ring is longer.
+    env: { CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
   });
+  const chatPairCount = Number(process.argv[3] ?? 0);
+  const chatPairs =
+    chatPairCount > 0
+      ? await setUpPairs(app.app, chatPairCount, (message) => send({ type: 'progress', message }), 'bgchat')
+      : [];
   app.app.io.on('connection', (socket) => {
     socket.use((packet, next) => {
       const [event, payload] = packet as [string, { rtpCapabilities?: { codecs?: unknown[] } }];
@@ -102,7 +114,7 @@ async function main() {
   });
   // The driver went away (crashed or was stopped): do not linger.
   process.on('disconnect', () => void shutdown());
-  send({ type: 'ready', url: app.url });
+  send({ type: 'ready', url: app.url, chatPairs });
 }
 
 main().catch((err: unknown) => {

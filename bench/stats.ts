@@ -43,12 +43,13 @@ export interface Summary {
   min: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
 }
 
-/** count, min, p50, p90, p99, max and mean of a sample (NaN fields for an empty one). */
+/** count, min, p50, p90, p95, p99, max and mean of a sample (NaN fields for an empty one). */
 export function summarize(values: readonly number[]): Summary {
   const sorted = sortedCopy(values);
   return {
@@ -56,6 +57,7 @@ export function summarize(values: readonly number[]): Summary {
     min: percentileSorted(sorted, 0),
     p50: percentileSorted(sorted, 50),
     p90: percentileSorted(sorted, 90),
+    p95: percentileSorted(sorted, 95),
     p99: percentileSorted(sorted, 99),
     max: percentileSorted(sorted, 100),
     mean: mean(sorted),
@@ -70,6 +72,7 @@ export function roundSummary(summary: Summary, digits = 2): Summary {
     min: r(summary.min),
     p50: r(summary.p50),
     p90: r(summary.p90),
+    p95: r(summary.p95),
     p99: r(summary.p99),
     max: r(summary.max),
     mean: r(summary.mean),
@@ -85,6 +88,40 @@ export function round(value: number, digits = 2): number {
 /** `a / b`, or NaN when `b` is zero or not a number. */
 export function ratio(a: number, b: number): number {
   return b === 0 || !Number.isFinite(b) ? Number.NaN : a / b;
+}
+
+/**
+ * `part` as a percentage of `whole` (Livedesk's throughput as a share of the bare socket.io
+ * baseline's); NaN when either is not a positive finite number, so a failed run never reads as 0 %.
+ */
+export function sharePercent(part: number, whole: number): number {
+  if (!(Number.isFinite(part) && Number.isFinite(whole)) || part < 0 || whole <= 0) return Number.NaN;
+  return (part / whole) * 100;
+}
+
+/**
+ * How much slower `loaded` is than `idle`, in percent (negative: faster); NaN when either is not
+ * a positive finite number.
+ */
+export function slowdownPercent(idle: number, loaded: number): number {
+  if (!(Number.isFinite(idle) && Number.isFinite(loaded)) || idle <= 0 || loaded < 0) return Number.NaN;
+  return (loaded / idle - 1) * 100;
+}
+
+/** A target's verdict for a report: met, NOT met, or `-` when it was not measured (NaN or null). */
+export function verdict(met: boolean | null | undefined): string {
+  if (met === null || met === undefined) return '-';
+  return met ? 'met' : 'NOT met';
+}
+
+/** `value >= min`, or null when `value` was not measured (NaN): a verdict's input. */
+export function atLeast(value: number, min: number): boolean | null {
+  return Number.isFinite(value) ? value >= min : null;
+}
+
+/** `value < max`, or null when `value` was not measured (NaN). */
+export function below(value: number, max: number): boolean | null {
+  return Number.isFinite(value) ? value < max : null;
 }
 
 /** A number for a table cell: fixed decimals, `-` when it is not a finite number. */
