@@ -118,6 +118,9 @@ async function runRound(backend: Backend, round: number): Promise<Round> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const eluStart = performance.eventLoopUtilization();
   histogram.enable();
+  // The histogram records the gap between two firings of its timer: it must have fired once
+  // before the work starts, or a stall that covers the whole round is never seen.
+  await new Promise((resolve) => setTimeout(resolve, 5));
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -153,7 +156,7 @@ async function runRound(backend: Backend, round: number): Promise<Round> {
 async function idleRound(ms: number): Promise<Round> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await new Promise((resolve) => setTimeout(resolve, 5 + ms));
   histogram.disable();
   return {
     backend: 'idle',

@@ -289,5 +289,5 @@ describe('the server thread while the worker works', () => {
     await other.close();
     const refused = await other.ping().catch((err: Error) => err);
     expect((refused as Error).cause).toMatchObject({ message: expect.stringMatching(/is closed/) });
-  });
+  }, 120_000);
 });
