@@ -8,8 +8,9 @@
 // Both use a data directory, as the embedded default does. Rounds alternate between the two so
 // that load from other processes falls on both alike; each round reports transactions/s, the
 // transaction latency, this thread's event-loop delay (monitorEventLoopDelay: p99 and the longest
-// stall) and its event-loop utilisation. The table gives medians over the rounds (the longest
-// stall: the worst round), and the worker's figures as a ratio of the in-thread ones.
+// stall) and its event-loop utilisation; an idle period as long as a round, with no database work,
+// gives the machine's own noise floor. The table gives medians over the rounds (the longest stall:
+// the worst round), and the worker's figures as a ratio of the in-thread ones.
 //
 //   npm run bench:db -- [--rounds 5] [--transactions 1000] [--concurrency 16] [--tickets 50]
 import fs from 'node:fs';
@@ -55,7 +56,7 @@ interface Backend {
 }
 
 interface Round {
-  backend: Backend['name'];
+  backend: Backend['name'] | 'idle';
   transactionsPerSecond: number;
   latencyMs: ReturnType<typeof summarize>;
   loopDelayP99Ms: number;
@@ -117,6 +118,9 @@ async function runRound(backend: Backend, round: number): Promise<Round> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const eluStart = performance.eventLoopUtilization();
   histogram.enable();
+  // The histogram records the gap between two firings of its timer: it must have fired once
+  // before the work starts, or a stall that covers the whole round is never seen.
+  await new Promise((resolve) => setTimeout(resolve, 5));
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -141,6 +145,26 @@ async function runRound(backend: Backend, round: number): Promise<Round> {
     loopDelayP99Ms: histogram.percentile(99) / 1e6,
     loopDelayMaxMs: histogram.max / 1e6,
     eventLoopUtilisation: elu.utilization,
+  };
+}
+
+/**
+ * The machine's own noise floor: this thread's event-loop delay with no database work at all, as
+ * long as a round. On a loaded machine the scheduler alone stalls an idle thread; what a backend
+ * adds is the difference.
+ */
+async function idleRound(ms: number): Promise<Round> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  await new Promise((resolve) => setTimeout(resolve, 5 + ms));
+  histogram.disable();
+  return {
+    backend: 'idle',
+    transactionsPerSecond: Number.NaN,
+    latencyMs: summarize([]),
+    loopDelayP99Ms: histogram.percentile(99) / 1e6,
+    loopDelayMaxMs: histogram.max / 1e6,
+    eventLoopUtilisation: 0,
   };
 }
 
@@ -177,13 +201,18 @@ async function main() {
           `  round ${r + 1} ${backend.name.padEnd(9)} ${fmt(result.transactionsPerSecond, 0)} tx/s, loop p99 ${fmt(result.loopDelayP99Ms, 1)} ms, max stall ${fmt(result.loopDelayMaxMs, 1)} ms, ELU ${fmt(result.eventLoopUtilisation * 100, 0)} %`,
         );
       }
+      const idle = await idleRound((TRANSACTIONS / rounds.at(-1)!.transactionsPerSecond) * 1000);
+      rounds.push(idle);
+      console.log(
+        `  round ${r + 1} idle      loop p99 ${fmt(idle.loopDelayP99Ms, 1)} ms, max stall ${fmt(idle.loopDelayMaxMs, 1)} ms`,
+      );
     }
   } finally {
     for (const backend of backends) await backend.close();
     fs.rmSync(root, { recursive: true, force: true });
   }
 
-  const figures = (name: Backend['name']) => {
+  const figures = (name: Round['backend']) => {
     const own = rounds.filter((r) => r.backend === name);
     return {
       transactionsPerSecond: median(own.map((r) => r.transactionsPerSecond)),
@@ -196,6 +225,7 @@ async function main() {
   };
   const before = figures('in-thread');
   const after = figures('worker');
+  const idle = figures('idle');
   const row = (name: string, f: typeof before) => [
     name,
     fmt(f.transactionsPerSecond, 0),
@@ -213,6 +243,15 @@ async function main() {
       row('in-thread', before),
       row('worker', after),
       [
+        'idle (no database work)',
+        '-',
+        '-',
+        '-',
+        `${fmt(idle.loopDelayP99Ms, 1)} ms`,
+        `${fmt(idle.loopDelayMaxMs, 1)} ms`,
+        '-',
+      ],
+      [
         'worker / in-thread',
         x(after.transactionsPerSecond, before.transactionsPerSecond),
         x(after.latencyP50Ms, before.latencyP50Ms),
@@ -226,7 +265,7 @@ async function main() {
   const file = writeResults(BENCH_DIR, 'db-loop', {
     options: { rounds: ROUNDS, transactions: TRANSACTIONS, concurrency: CONCURRENCY, tickets: TICKETS },
     machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((l) => round(l)) },
-    medians: { inThread: before, worker: after },
+    medians: { inThread: before, worker: after, idle },
     rounds: rounds.map((r) => ({
       ...r,
       transactionsPerSecond: round(r.transactionsPerSecond),

@@ -2,12 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { openDatabase } from '../../server/db/client';
 import { createLogger } from '../../server/logger';
 import { BACKENDS, isolatedDatabase } from '../helpers/database';
+
+// Each test starts PGlite twice (WebAssembly, initdb): 20-50 s per start on a loaded 2-core
+// machine, more than the suite's default 30 s.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe.each(BACKENDS)('migrations on %s', (backend) => {
   const drops: Array<() => Promise<void>> = [];
