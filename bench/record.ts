@@ -20,7 +20,7 @@
 //   - recorded bytes: growth of the live `.part.webm` files (FFmpeg flushes every packet) per
 //     second per call, next to what the sources send, which shows whether everything arrived;
 //   - after the window: the time from the agent's hang-up to its ack, which is when the recorders
-//     have stopped and the tracks are remuxed into seekable files and probed (CallsService.beforeEnd
+//     have stopped and the tracks are remuxed into seekable files and probed (the call's BeforeCallEnd hook
 //     → RecordingsService.stop), and how many tracks ended `ready`.
 //   The LOAD GENERATOR is NOT part of the cost: one FFmpeg per side sends a test pattern (VP8) and a
 //   tone (Opus) as RTP into the call's router, through the transports and producers of
