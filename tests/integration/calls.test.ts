@@ -11,20 +11,18 @@ import {
   vp8RtpParameters,
 } from '../helpers/callClient';
 import { startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
-import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
+import { type ClientSocket, eventually, record, socketPool } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
 describe('calls against the real mediasoup worker', () => {
   let t: TestApp;
   const tokens: Record<string, string> = {};
-  const open: ClientSocket[] = [];
   const stops: Array<() => void> = [];
 
-  async function socketFor(who: string) {
-    const s = await connectSocket(t.url, tokens[who]!);
-    open.push(s);
-    return s;
-  }
+  const { open, socketFor } = socketPool(
+    () => t.url,
+    (who) => tokens[who] ?? who,
+  );
 
   async function newTicket(subject: string): Promise<TicketView> {
     const res = await fetch(`${t.url}/api/tickets`, {
