@@ -5,14 +5,21 @@ import type { CallRoom } from '../../media/CallRoom';
 import type { Peer } from '../../media/Peer';
 
 /**
- * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
- * and sends them as RTP into mediasoup PlainTransports, which become ordinary producers in the
- * router — the same kind of producers a browser creates.
+ * The receiving end of an RTP source in the router: a PlainTransport each (comedia: they learn the
+ * sender's address from its first packet) with a VP8 camera and an Opus microphone producer, and
+ * the rtp:// address FFmpeg sends each stream to. `close()` closes both transports.
  */
-export async function startRtpSource(
+export async function rtpProducers(
   router: types.Router,
-  options: { appData?: Record<string, unknown>; seconds?: number } = {},
-): Promise<{ video: types.Producer; audio: types.Producer; ffmpeg: ChildProcess; stop: () => void }> {
+  options: { videoSsrc?: number; audioSsrc?: number; appData?: Record<string, unknown> } = {},
+): Promise<{
+  video: types.Producer;
+  audio: types.Producer;
+  videoUrl: string;
+  audioUrl: string;
+  close: () => void;
+}> {
+  const { videoSsrc = 11111111, audioSsrc = 22222222 } = options;
   const transport = async () =>
     router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
   const videoTransport = await transport();
@@ -21,7 +28,7 @@ export async function startRtpSource(
     kind: 'video',
     rtpParameters: {
       codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [] }],
-      encodings: [{ ssrc: 11111111 }],
+      encodings: [{ ssrc: videoSsrc }],
     },
     appData: { source: 'camera', ...options.appData },
   });
@@ -29,12 +36,36 @@ export async function startRtpSource(
     kind: 'audio',
     rtpParameters: {
       codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, rtcpFeedback: [] }],
-      encodings: [{ ssrc: 22222222 }],
+      encodings: [{ ssrc: audioSsrc }],
     },
     appData: { source: 'mic', ...options.appData },
   });
   const dest = (t: types.PlainTransport) =>
     `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`;
+  return {
+    video,
+    audio,
+    videoUrl: dest(videoTransport),
+    audioUrl: dest(audioTransport),
+    close: () => {
+      videoTransport.close();
+      audioTransport.close();
+    },
+  };
+}
+
+/**
+ * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
+ * and sends them as RTP into mediasoup PlainTransports, which become ordinary producers in the
+ * router — the same kind of producers a browser creates.
+ */
+export async function startRtpSource(
+  router: types.Router,
+  options: { appData?: Record<string, unknown>; seconds?: number } = {},
+): Promise<{ video: types.Producer; audio: types.Producer; ffmpeg: ChildProcess; stop: () => void }> {
+  const { video, audio, videoUrl, audioUrl, close } = await rtpProducers(router, {
+    appData: options.appData,
+  });
   const ffmpeg = spawn(
     'ffmpeg',
     [
@@ -69,7 +100,7 @@ export async function startRtpSource(
       '101',
       '-f',
       'rtp',
-      dest(videoTransport),
+      videoUrl,
       '-map',
       '1:a',
       '-c:a',
@@ -84,7 +115,7 @@ export async function startRtpSource(
       '100',
       '-f',
       'rtp',
-      dest(audioTransport),
+      audioUrl,
     ],
     { stdio: 'ignore' },
   );
@@ -94,8 +125,7 @@ export async function startRtpSource(
     ffmpeg,
     stop: () => {
       ffmpeg.kill('SIGKILL');
-      videoTransport.close();
-      audioTransport.close();
+      close();
     },
   };
 }
