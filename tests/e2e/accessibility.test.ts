@@ -4,7 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
 import { screenshot } from '../helpers/browser';
-import { e2eSuite } from '../helpers/e2e';
+import { e2eSuite, waitForBoard } from '../helpers/e2e';
 import { DEMO, DEMO_PASSWORD } from '../helpers/testApp';
 
 // Accessibility and small screens, checked in real Chromium against the real server, mediasoup
@@ -194,16 +194,6 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     recordingPath = new URL(qa.url()).pathname;
   });
 });
-
-/** The call's whiteboard sync reached "open" on this page (the client's read-only test hook). */
-async function waitForBoard(page: Page) {
-  await page.waitForFunction(
-    () =>
-      (window as unknown as { __livedeskBoard?: { status(): string } }).__livedeskBoard?.status() === 'open',
-    undefined,
-    { timeout: 30_000 },
-  );
-}
 
 const boardElementCount = (page: Page) =>
   page.evaluate(

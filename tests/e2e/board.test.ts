@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SCREENSHOT_DIR, screenshot } from '../helpers/browser';
-import { e2eSuite } from '../helpers/e2e';
+import { e2eSuite, waitForBoard } from '../helpers/e2e';
 import { DEMO } from '../helpers/testApp';
 
 // The shared whiteboard of a call, in two real Chromium browsers through the real server: the
@@ -51,15 +51,6 @@ function canvasPixels(page: Page): Promise<{ ink: number; green: number }> {
   });
 }
 const inkPixels = async (page: Page) => (await canvasPixels(page)).ink;
-
-async function waitForBoard(page: Page) {
-  await page.waitForFunction(
-    () =>
-      (window as unknown as { __livedeskBoard?: { status(): string } }).__livedeskBoard?.status() === 'open',
-    undefined,
-    { timeout: 30_000 },
-  );
-}
 
 describe('the shared whiteboard in a call', () => {
   it('shares a freehand stroke live, keeps it across a reload, and saves it on the ticket', async () => {

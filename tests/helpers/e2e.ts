@@ -214,3 +214,13 @@ export async function acceptCall(customer: Page): Promise<void> {
     .click();
   await customer.getByRole('button', { name: 'Join call' }).click();
 }
+
+/** The call's whiteboard sync reached "open" on this page (the client's read-only test hook). */
+export async function waitForBoard(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __livedeskBoard?: { status(): string } }).__livedeskBoard?.status() === 'open',
+    undefined,
+    { timeout: 30_000 },
+  );
+}
