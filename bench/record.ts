@@ -69,7 +69,7 @@ import type { types } from 'mediasoup';
 import { recordings, recordingTracks } from '../server/db/schema';
 import type { PublicUser, RecordingNotice } from '../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../tests/helpers/callClient';
-import { rtpProducers } from '../tests/helpers/rtpSource';
+import { opusEncoder, rtpProducers, testMediaInputs, vp8Encoder } from '../tests/helpers/rtpSource';
 import { type ClientSocket, connectSocket } from '../tests/helpers/sockets';
 import { startTestApp, type TestApp } from '../tests/helpers/testApp';
 import { fmt, formatTable, median, round, writeResults } from './stats';
@@ -243,34 +243,13 @@ async function encodeClip(profile: SourceProfile, dir: string): Promise<string> 
     '-hide_banner',
     '-loglevel',
     'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=size=${width}x${height}:rate=${fps}:duration=${CLIP_SECONDS}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:sample_rate=48000:duration=${CLIP_SECONDS}`,
+    ...testMediaInputs({ width, height, fps, seconds: CLIP_SECONDS }),
     '-map',
     '0:v',
-    '-c:v',
-    'libvpx',
-    '-deadline',
-    'realtime',
-    '-cpu-used',
-    '8',
-    '-b:v',
-    `${videoKbps}k`,
-    '-g',
-    String(fps),
+    ...vp8Encoder(videoKbps, fps),
     '-map',
     '1:a',
-    '-c:a',
-    'libopus',
-    '-ac',
-    '2',
-    '-b:a',
-    `${audioKbps}k`,
+    ...opusEncoder(audioKbps),
     '-y',
     file,
   ];

@@ -54,6 +54,42 @@ export async function rtpProducers(
   };
 }
 
+/** FFmpeg's inputs for test media `seconds` long: a moving test pattern and a 440 Hz tone. */
+export function testMediaInputs(p: {
+  width: number;
+  height: number;
+  fps: number;
+  seconds: number;
+}): string[] {
+  return [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${p.width}x${p.height}:rate=${p.fps}:duration=${p.seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${p.seconds}`,
+  ];
+}
+
+/** VP8 as a browser sends it: realtime, a keyframe every second. */
+export const vp8Encoder = (kbps: number, fps: number): string[] => [
+  '-c:v',
+  'libvpx',
+  '-deadline',
+  'realtime',
+  '-cpu-used',
+  '8',
+  '-b:v',
+  `${kbps}k`,
+  '-g',
+  String(fps),
+];
+
+/** Stereo Opus. */
+export const opusEncoder = (kbps: number): string[] => ['-c:a', 'libopus', '-ac', '2', '-b:a', `${kbps}k`];
+
 /**
  * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
  * and sends them as RTP into mediasoup PlainTransports, which become ordinary producers in the
@@ -74,26 +110,10 @@ export async function startRtpSource(
       '-loglevel',
       'error',
       '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc=size=320x240:rate=15:duration=${options.seconds ?? 60}`,
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=440:sample_rate=48000:duration=${options.seconds ?? 60}`,
+      ...testMediaInputs({ width: 320, height: 240, fps: 15, seconds: options.seconds ?? 60 }),
       '-map',
       '0:v',
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '300k',
-      '-g',
-      '15',
+      ...vp8Encoder(300, 15),
       '-ssrc',
       '11111111',
       '-payload_type',
@@ -103,12 +123,7 @@ export async function startRtpSource(
       videoUrl,
       '-map',
       '1:a',
-      '-c:a',
-      'libopus',
-      '-ac',
-      '2',
-      '-b:a',
-      '64k',
+      ...opusEncoder(64),
       '-ssrc',
       '22222222',
       '-payload_type',
