@@ -69,6 +69,7 @@ import type { types } from 'mediasoup';
 import { recordings, recordingTracks } from '../server/db/schema';
 import type { PublicUser, RecordingNotice } from '../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../tests/helpers/callClient';
+import { opusEncoder, rtpProducers, testMediaInputs, vp8Encoder } from '../tests/helpers/rtpSource';
 import { type ClientSocket, connectSocket } from '../tests/helpers/sockets';
 import { startTestApp, type TestApp } from '../tests/helpers/testApp';
 import { fmt, formatTable, median, round, writeResults } from './stats';
@@ -242,34 +243,13 @@ async function encodeClip(profile: SourceProfile, dir: string): Promise<string> 
     '-hide_banner',
     '-loglevel',
     'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=size=${width}x${height}:rate=${fps}:duration=${CLIP_SECONDS}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:sample_rate=48000:duration=${CLIP_SECONDS}`,
+    ...testMediaInputs({ width, height, fps, seconds: CLIP_SECONDS }),
     '-map',
     '0:v',
-    '-c:v',
-    'libvpx',
-    '-deadline',
-    'realtime',
-    '-cpu-used',
-    '8',
-    '-b:v',
-    `${videoKbps}k`,
-    '-g',
-    String(fps),
+    ...vp8Encoder(videoKbps, fps),
     '-map',
     '1:a',
-    '-c:a',
-    'libopus',
-    '-ac',
-    '2',
-    '-b:a',
-    `${audioKbps}k`,
+    ...opusEncoder(audioKbps),
     '-y',
     file,
   ];
@@ -288,30 +268,9 @@ async function encodeClip(profile: SourceProfile, dir: string): Promise<string> 
  * a few % of a core instead of competing with the recorders for the two cores.
  */
 async function startSource(router: types.Router, clip: string, ssrcBase: number): Promise<Source> {
-  const transport = () =>
-    router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
-  const videoTransport = await transport();
-  const audioTransport = await transport();
   const videoSsrc = ssrcBase + 1;
   const audioSsrc = ssrcBase + 2;
-  const video = await videoTransport.produce({
-    kind: 'video',
-    rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [] }],
-      encodings: [{ ssrc: videoSsrc }],
-    },
-    appData: { source: 'camera' },
-  });
-  const audio = await audioTransport.produce({
-    kind: 'audio',
-    rtpParameters: {
-      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, rtcpFeedback: [] }],
-      encodings: [{ ssrc: audioSsrc }],
-    },
-    appData: { source: 'mic' },
-  });
-  const dest = (t: types.PlainTransport) =>
-    `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`;
+  const { video, audio, videoUrl, audioUrl, close } = await rtpProducers(router, { videoSsrc, audioSsrc });
   const ffmpeg = spawn(
     'ffmpeg',
     [
@@ -334,7 +293,7 @@ async function startSource(router: types.Router, clip: string, ssrcBase: number)
       '101',
       '-f',
       'rtp',
-      dest(videoTransport),
+      videoUrl,
       '-map',
       '0:a',
       '-c',
@@ -345,7 +304,7 @@ async function startSource(router: types.Router, clip: string, ssrcBase: number)
       '100',
       '-f',
       'rtp',
-      dest(audioTransport),
+      audioUrl,
     ],
     { stdio: 'ignore' },
   );
@@ -357,8 +316,7 @@ async function startSource(router: types.Router, clip: string, ssrcBase: number)
     stop: () => {
       ffmpeg.kill('SIGKILL');
       liveSources.delete(ffmpeg.pid!);
-      videoTransport.close();
-      audioTransport.close();
+      close();
     },
   };
 }

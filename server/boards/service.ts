@@ -1,4 +1,3 @@
-import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { BOARD_ELEMENT_TYPES } from '../../signaling/shared/boardMerge';
 import { BOARD_LIMITS } from '../../signaling/shared/limits';
@@ -6,7 +5,7 @@ import type { PublicUser } from '../../signaling/shared/protocol';
 import type { AttachmentsService } from '../attachments/service';
 import type { CallsRepository } from '../calls/repository';
 import type { Database } from '../db/client';
-import { type BoardRow, boards, boardUpdates } from '../db/schema';
+import type { BoardRow } from '../db/schema';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
@@ -16,6 +15,7 @@ import { systemMessage } from '../tickets/systemMessages';
 import { buildMessageViews, toTimelineEntry } from '../tickets/views';
 import { containsNul, NUL_MESSAGE } from '../validation';
 import { type BoardElement, orderedElements, reconcile } from './reconcile';
+import { BoardsRepository } from './repository';
 import { renderBoardSvg } from './svg';
 
 export { BOARD_LIMITS };
@@ -59,9 +59,10 @@ export class BoardsService {
   private readonly live = new Map<string, LiveBoard>();
   private readonly opening = new Map<string, Promise<LiveBoard>>();
   private readonly buckets = new Map<string, Bucket>();
+  private readonly repo: BoardsRepository;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly tickets: TicketsRepository,
     private readonly calls: CallsRepository,
     private readonly attachments: AttachmentsService,
@@ -69,6 +70,7 @@ export class BoardsService {
     private readonly logger: Logger,
     private readonly flushMs = 1000,
   ) {
+    this.repo = new BoardsRepository(db);
     bus.on('call.ended', ({ call }) => this.finalize(call.id));
   }
 
@@ -116,12 +118,12 @@ export class BoardsService {
   }
 
   private async loadOrCreate(callId: string, ticketId: string, actor: PublicUser, reopenBoardId?: string) {
-    let [board] = await this.db.select().from(boards).where(eq(boards.callId, callId));
+    let board = await this.repo.findByCall(callId);
     if (!board) {
       let seed: BoardElement[] = [];
       let background: string | null = null;
       if (reopenBoardId) {
-        const [source] = await this.db.select().from(boards).where(eq(boards.id, reopenBoardId));
+        const source = await this.repo.find(reopenBoardId);
         if (!source || source.ticketId !== ticketId || !source.finalScene) {
           throw badRequest('That board is not a saved board of this ticket.', [
             { path: 'reopenBoardId', message: 'unknown board' },
@@ -130,21 +132,17 @@ export class BoardsService {
         seed = (source.finalScene.elements as BoardElement[]) ?? [];
         background = source.background;
       }
-      [board] = await this.db
-        .insert(boards)
-        .values({ ticketId, callId, sourceBoardId: reopenBoardId ?? null, background })
-        .onConflictDoNothing()
-        .returning();
-      board ??= (await this.db.select().from(boards).where(eq(boards.callId, callId)))[0]!;
-      if (seed.length) await this.db.insert(boardUpdates).values({ boardId: board.id, elements: seed });
+      board = await this.repo.createForCall({
+        ticketId,
+        callId,
+        sourceBoardId: reopenBoardId ?? null,
+        background,
+      });
+      if (seed.length) await this.repo.appendUpdate(board.id, seed);
       this.logger.info({ callId, boardId: board.id, by: actor.id }, 'board opened');
     }
     let scene = new Map<string, BoardElement>();
-    const log = await this.db
-      .select()
-      .from(boardUpdates)
-      .where(eq(boardUpdates.boardId, board.id))
-      .orderBy(asc(boardUpdates.seq));
+    const log = await this.repo.updatesOf(board.id);
     for (const entry of log) scene = reconcile(scene, entry.elements as BoardElement[]).scene;
     const live: LiveBoard = { board, scene, bytes: sceneBytes(scene), pending: [], flushTimer: undefined };
     this.live.set(callId, live);
@@ -226,12 +224,7 @@ export class BoardsService {
       if (dataUrl.length > BOARD_LIMITS.backgroundBytes * 1.37)
         throw badRequest('The frozen frame is larger than 3 MiB.');
     }
-    const [row] = await this.db
-      .update(boards)
-      .set({ background: dataUrl })
-      .where(eq(boards.id, live.board.id))
-      .returning();
-    live.board = row!;
+    live.board = await this.repo.updateBoard(live.board.id, { background: dataUrl });
     this.logger.debug({ callId, by: actor.id, cleared: dataUrl === null }, 'board background set');
   }
 
@@ -244,7 +237,7 @@ export class BoardsService {
     if (live.pending.length === 0) return;
     const batch = live.pending;
     live.pending = [];
-    await this.db.insert(boardUpdates).values({ boardId: live.board.id, elements: batch });
+    await this.repo.appendUpdate(live.board.id, batch);
   }
 
   /** At the end of the call: final scene and image onto the ticket, and a timeline entry. */
@@ -253,7 +246,7 @@ export class BoardsService {
       await this.flush(callId);
       let live = this.live.get(callId);
       if (!live) {
-        const [board] = await this.db.select().from(boards).where(eq(boards.callId, callId));
+        const board = await this.repo.findByCall(callId);
         if (!board || board.finalizedAt) return;
         const call = await this.calls.findCall(callId);
         if (!call) return;
@@ -300,27 +293,29 @@ export class BoardsService {
         contentType: 'application/json',
         data: Buffer.from(JSON.stringify(scene)),
       });
-      await this.db
-        .update(boards)
-        .set({
+      // The saved board and its timeline entry commit together: the timeline never names a board
+      // that is not saved, nor a saved board without its entry.
+      const boardId = live.board.id;
+      const event = await this.repo.transaction(async (repo) => {
+        await repo.updateBoard(boardId, {
           finalScene: scene,
           imageAttachmentId: image.id,
           sceneAttachmentId: sceneFile.id,
           finalizedAt: new Date(),
-        })
-        .where(eq(boards.id, live.board.id));
-      const event = await this.tickets.insertEvent({
-        ticketId: call.ticketId,
-        type: 'board.saved',
-        actorId: null,
-        data: {
-          boardId: live.board.id,
-          callId,
-          elements: elements.length,
-          imageAttachmentId: image.id,
-          imageUrl: image.url,
-          sceneAttachmentId: sceneFile.id,
-        },
+        });
+        return repo.timeline.insertEvent({
+          ticketId: call.ticketId,
+          type: 'board.saved',
+          actorId: null,
+          data: {
+            boardId,
+            callId,
+            elements: elements.length,
+            imageAttachmentId: image.id,
+            imageUrl: image.url,
+            sceneAttachmentId: sceneFile.id,
+          },
+        });
       });
       this.bus.publish('board.saved', {
         entry: toTimelineEntry(event, undefined),
@@ -339,11 +334,7 @@ export class BoardsService {
   async listForTicket(actor: PublicUser, ticketId: string) {
     const ticket = await this.tickets.findTicket(ticketId);
     if (!ticket || !canRead(actor, ticket)) throw notFound('The ticket');
-    const rows = await this.db
-      .select()
-      .from(boards)
-      .where(eq(boards.ticketId, ticketId))
-      .orderBy(asc(boards.createdAt));
+    const rows = await this.repo.listForTicket(ticketId);
     return rows
       .filter((b) => b.finalizedAt)
       .map((b) => ({

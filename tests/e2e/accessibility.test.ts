@@ -1,18 +1,11 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
-import {
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  screenshot,
-} from '../helpers/browser';
-import { DEMO, DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/testApp';
+import { screenshot } from '../helpers/browser';
+import { e2eSuite, waitForBoard } from '../helpers/e2e';
+import { DEMO, DEMO_PASSWORD } from '../helpers/testApp';
 
 // Accessibility and small screens, checked in real Chromium against the real server, mediasoup
 // and FFmpeg. axe-core (the engine behind most accessibility checkers) runs inside each page a
@@ -24,54 +17,17 @@ import { DEMO, DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/test
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
-
-beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser] = await Promise.all([startTestApp({ env: { CALL_RING_SECONDS: '30' } }), launchBrowser()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-});
-
-afterEach(() => {
-  // An uncaught exception in the client is a bug even when everything looks right.
-  expect(pageErrors.flat()).toEqual([]);
-});
+const e2e = e2eSuite({ env: { CALL_RING_SECONDS: '30' } });
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-async function freshContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  // bypassCSP: the app's policy allows only its own scripts, and axe-core is injected inline.
-  const context = await newContext(browser, { viewport, bypassCSP: true });
-  contexts.push(context);
-  return context;
-}
+// bypassCSP: the app's policy allows only its own scripts, and axe-core is injected inline.
+const freshContext = (viewport: { width: number; height: number }) =>
+  e2e.context({ viewport, bypassCSP: true });
 
-async function signedIn(email: string, viewport: { width: number; height: number }, path = '/') {
-  const login = await apiLogin(app.url, email);
-  const context = await freshContext(viewport);
-  const page = await openSignedIn(context, login, `${app.url}${path}`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-  });
-  return { page, login };
-}
-
-const api = async <T>(token: string, p: string, init: RequestInit = {}): Promise<T> => {
-  const res = await fetch(`${app.url}${p}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-};
+const signedIn = (email: string, viewport: { width: number; height: number }, path = '/') =>
+  e2e.signedIn(email, path, { viewport, bypassCSP: true });
 
 interface AxeViolation {
   id: string;
@@ -158,32 +114,13 @@ async function expectSignOutReachable(page: Page, who: string): Promise<void> {
 }
 
 /**
- * A live call: the agent rings from the ticket page, the customer accepts and joins, and both see
- * it connected (the status the server sets from the SFU's own evidence). The pictures themselves
- * are call.test.ts's subject; waiting for frames too only adds time on a busy machine.
+ * A live call, both sides connected. The pictures themselves are call.test.ts's subject; waiting
+ * for frames too only adds time on a busy machine.
  */
-async function connectCall(agent: Page, customer: Page, ticket: TicketView): Promise<void> {
-  await agent.goto(`${app.url}/tickets/${ticket.id}`);
-  await agent.getByRole('button', { name: 'Start video call' }).click();
-  await agent.waitForURL(/\/call\//);
-  await customer
-    .getByRole('dialog', { name: 'Incoming video call' })
-    .getByRole('button', { name: 'Accept' })
-    .click();
-  await customer.getByRole('button', { name: 'Join call' }).click();
-  await Promise.all(
-    [agent, customer].map((page) =>
-      page.locator('[data-call-status="connected"]').waitFor({ timeout: 30_000 }),
-    ),
-  );
-}
+const connectCall = (agent: Page, customer: Page, ticket: TicketView) =>
+  e2e.connectCall(agent, customer, ticket.id);
 
-async function newTicket(token: string, subject: string): Promise<TicketView> {
-  return api<TicketView>(token, '/api/tickets', {
-    method: 'POST',
-    body: JSON.stringify({ subject, description: 'Can we look at it together?', category: 'video_call' }),
-  });
-}
+const newTicket = (token: string, subject: string) => e2e.newTicket(token, subject);
 
 /** The QA player's page of the recording made in the first block, looked at again on a phone. */
 let recordingPath = '';
@@ -192,8 +129,8 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
   it('on the sign-in page', async () => {
     const context = await freshContext(DESKTOP);
     const page = await context.newPage();
-    pageErrors.push(collectPageErrors(page));
-    await page.goto(`${app.url}/login`);
+    e2e.watch(page);
+    await page.goto(`${e2e.url}/login`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expectAccessible(page, 'the sign-in page');
   });
@@ -211,7 +148,7 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await customer.getByRole('link', { name: /Where do I publish an assignment\?/ }).waitFor();
     await expectAccessible(customer, 'the customer’s home');
 
-    await customer.goto(`${app.url}/tickets/${ticket.id}`);
+    await customer.goto(`${e2e.url}/tickets/${ticket.id}`);
     await customer.getByRole('heading', { name: /Where do I publish an assignment\?/ }).waitFor();
     await expectAccessible(customer, 'the customer’s ticket');
   });
@@ -224,7 +161,7 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
       .waitFor();
     await expectAccessible(agent, 'the agent’s queue');
 
-    await agent.goto(`${app.url}/tickets/${ticket.id}`);
+    await agent.goto(`${e2e.url}/tickets/${ticket.id}`);
     await agent.getByRole('button', { name: 'Start video call' }).waitFor();
     await expectAccessible(agent, 'the agent’s ticket');
   });
@@ -232,7 +169,7 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
   it('in a call on both sides (two browsers through the SFU), recorded for QA', {
     timeout: 150_000,
   }, async () => {
-    await customer.goto(`${app.url}/`);
+    await customer.goto(`${e2e.url}/`);
     await connectCall(agent, customer, ticket);
     await agent.getByRole('button', { name: 'Start recording' }).click();
     await customer.getByRole('status', { name: 'Recording: this call is being recorded' }).waitFor();
@@ -258,16 +195,6 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
   });
 });
 
-/** The call's whiteboard sync reached "open" on this page (the client's read-only test hook). */
-async function waitForBoard(page: Page) {
-  await page.waitForFunction(
-    () =>
-      (window as unknown as { __livedeskBoard?: { status(): string } }).__livedeskBoard?.status() === 'open',
-    undefined,
-    { timeout: 30_000 },
-  );
-}
-
 const boardElementCount = (page: Page) =>
   page.evaluate(
     () =>
@@ -279,8 +206,8 @@ describe('on a 390×844 phone', () => {
   it('signs in, and the customer’s pages fit the screen', async () => {
     const context = await freshContext(PHONE);
     const page = await context.newPage();
-    pageErrors.push(collectPageErrors(page));
-    await page.goto(`${app.url}/login`);
+    e2e.watch(page);
+    await page.goto(`${e2e.url}/login`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expectNoSidewaysScroll(page, 'the sign-in page');
     await screenshot(page, 'phone-sign-in');
@@ -312,7 +239,7 @@ describe('on a 390×844 phone', () => {
     const customerSide = await signedIn(DEMO.customer, PHONE);
     const customer = customerSide.page;
     const ticket = await newTicket(customerSide.login.token, 'The publish button does nothing on my phone');
-    await customer.goto(`${app.url}/tickets/${ticket.id}`);
+    await customer.goto(`${e2e.url}/tickets/${ticket.id}`);
     await customer.getByRole('heading', { name: /The publish button does nothing/ }).waitFor();
     await expectNoSidewaysScroll(customer, 'the customer’s ticket');
     await screenshot(customer, 'phone-customer-ticket');
@@ -333,7 +260,7 @@ describe('on a 390×844 phone', () => {
     await expectOnScreen(agent, row.getByLabel('Ordinary fault'), 'the priority');
     await expectOnScreen(agent, row.getByLabel(/^First response: /), 'the first-response SLA');
 
-    await agent.goto(`${app.url}/tickets/${ticket.id}`);
+    await agent.goto(`${e2e.url}/tickets/${ticket.id}`);
     await agent.getByRole('button', { name: 'Start video call' }).waitFor();
     await screenshot(agent, 'phone-agent-ticket');
     await expectNoSidewaysScroll(agent, 'the agent’s ticket');
@@ -404,7 +331,7 @@ describe('on a 390×844 phone', () => {
     await screenshot(qa, 'phone-qa-list');
     await expectNoSidewaysScroll(qa, 'the QA list');
     await expectAccessible(qa, 'the QA list on a phone');
-    await qa.goto(`${app.url}${recordingPath}`);
+    await qa.goto(`${e2e.url}${recordingPath}`);
     const play = qa.getByRole('button', { name: 'Play', exact: true });
     await expect.poll(() => play.isEnabled(), { timeout: 20_000 }).toBe(true);
     await screenshot(qa, 'phone-qa-player');

@@ -1,18 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketView } from '../../signaling/shared/protocol';
-import {
-  type ApiLogin,
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  SCREENSHOT_DIR,
-  screenshot,
-} from '../helpers/browser';
-import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR, screenshot } from '../helpers/browser';
+import { e2eSuite, waitForBoard } from '../helpers/e2e';
+import { DEMO } from '../helpers/testApp';
 
 // The shared whiteboard of a call, in two real Chromium browsers through the real server: the
 // customer opens the whiteboard in the call and draws a freehand stroke with the mouse; it appears
@@ -20,40 +10,7 @@ import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
 // screen under the drawing; everything is still there after the agent reloads the page, and once
 // the agent hangs up, the ticket shows the saved board's picture and opens it read-only.
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
-
-beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser] = await Promise.all([
-    startTestApp({ env: { CALL_REJOIN_GRACE_SECONDS: '20' } }),
-    launchBrowser(),
-  ]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-});
-
-afterEach(() => {
-  // An uncaught exception in the client is a bug even when the board looks right.
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-/** A signed-in browser (the session goes straight into localStorage, as the sign-in page puts it). */
-async function signedIn(email: string, path: string): Promise<{ page: Page; login: ApiLogin }> {
-  const login = await apiLogin(app.url, email);
-  const context = await newContext(browser);
-  contexts.push(context);
-  const page = await openSignedIn(context, login, `${app.url}${path}`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-  });
-  return { page, login };
-}
+const e2e = e2eSuite({ env: { CALL_REJOIN_GRACE_SECONDS: '20' } });
 
 interface SceneElement {
   id: string;
@@ -95,46 +52,20 @@ function canvasPixels(page: Page): Promise<{ ink: number; green: number }> {
 }
 const inkPixels = async (page: Page) => (await canvasPixels(page)).ink;
 
-async function waitForBoard(page: Page) {
-  await page.waitForFunction(
-    () =>
-      (window as unknown as { __livedeskBoard?: { status(): string } }).__livedeskBoard?.status() === 'open',
-    undefined,
-    { timeout: 30_000 },
-  );
-}
-
 describe('the shared whiteboard in a call', () => {
   it('shares a freehand stroke live, keeps it across a reload, and saves it on the ticket', async () => {
-    const [a, c] = await Promise.all([signedIn(DEMO.agentL1, '/'), signedIn(DEMO.customer, '/')]);
+    const [a, c] = await Promise.all([e2e.signedIn(DEMO.agentL1), e2e.signedIn(DEMO.customer)]);
     const agent = a.page;
     const customer = c.page;
 
-    const created = await fetch(`${app.url}/api/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${c.login.token}` },
-      body: JSON.stringify({
-        subject: 'Where do I publish the assignment?',
-        description: 'Can you show me?',
-        category: 'video_call',
-      }),
-    });
-    expect(created.status).toBe(201);
-    const ticket = (await created.json()) as TicketView;
+    const ticket = await e2e.newTicket(
+      c.login.token,
+      'Where do I publish the assignment?',
+      'Can you show me?',
+    );
 
     // Into a call through the UI: the agent calls, the customer accepts and joins.
-    await agent.goto(`${app.url}/tickets/${ticket.id}`);
-    await agent.getByRole('button', { name: 'Start video call' }).click();
-    await agent.waitForURL(/\/call\//);
-    await customer
-      .getByRole('dialog', { name: 'Incoming video call' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
-    await customer.getByRole('button', { name: 'Join call' }).click();
-    await Promise.all([
-      agent.locator('[data-call-status="connected"]').waitFor({ timeout: 30_000 }),
-      customer.locator('[data-call-status="connected"]').waitFor({ timeout: 30_000 }),
-    ]);
+    await e2e.connectCall(agent, customer, ticket.id);
 
     // The customer opens the whiteboard, picks the freehand tool and draws with the mouse.
     await customer.getByRole('button', { name: 'Whiteboard' }).click();
@@ -203,7 +134,7 @@ describe('the shared whiteboard in a call', () => {
     // Hang up: the board is saved on the ticket, as a picture both sides see there.
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await agent.getByRole('heading', { name: 'Call ended' }).waitFor();
-    await customer.goto(`${app.url}/tickets/${ticket.id}`);
+    await customer.goto(`${e2e.url}/tickets/${ticket.id}`);
     const saved = customer.getByTestId('saved-board');
     await saved.waitFor({ timeout: 15_000 });
     await customer.waitForFunction(

@@ -1,17 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
-import {
-  type ApiLogin,
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  screenshot,
-} from '../helpers/browser';
-import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+import { screenshot } from '../helpers/browser';
+import { acceptCall, e2eSuite } from '../helpers/e2e';
+import { DEMO } from '../helpers/testApp';
 
 // A ticket goes live as a one-to-one video call, in two real Chromium browsers with fake cameras,
 // microphones and screens, through the real server and mediasoup worker: the agent escalates, the
@@ -21,62 +13,27 @@ import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
 
 const RING_SECONDS = 4;
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
+const e2e = e2eSuite({
+  env: {
+    CALL_RING_SECONDS: String(RING_SECONDS),
+    CALL_REJOIN_GRACE_SECONDS: '20',
+  },
+});
 const consoleProblems: string[] = [];
 
-beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser] = await Promise.all([
-    startTestApp({
-      env: {
-        CALL_RING_SECONDS: String(RING_SECONDS),
-        CALL_REJOIN_GRACE_SECONDS: '20',
-      },
-    }),
-    launchBrowser(),
-  ]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-});
-
-afterEach(() => {
-  // An uncaught exception in the client is a bug even when the call looks right.
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-/** A signed-in browser (the session goes straight into localStorage, as the sign-in page puts it). */
-async function signedIn(email: string, path: string): Promise<{ page: Page; login: ApiLogin }> {
-  const login = await apiLogin(app.url, email);
-  const context = await newContext(browser);
-  contexts.push(context);
-  const page = await openSignedIn(context, login, `${app.url}${path}`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-    p.on('console', (msg) => {
-      if (msg.type() === 'error') consoleProblems.push(`[${email}] ${msg.text()}`);
-    });
+/** A signed-in browser whose console errors are kept for the end of the suite. */
+const signedIn = (email: string, path: string) =>
+  e2e.signedIn(email, path, {
+    onPage: (p) =>
+      p.on('console', (msg) => {
+        if (msg.type() === 'error') consoleProblems.push(`[${email}] ${msg.text()}`);
+      }),
   });
-  return { page, login };
-}
 
-async function newTicket(token: string, subject: string): Promise<TicketView> {
-  const res = await fetch(`${app.url}/api/tickets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ subject, description: 'Can we look at it together?', category: 'video_call' }),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as TicketView;
-}
+const newTicket = (token: string, subject: string) => e2e.newTicket(token, subject);
 
 async function getTicket(token: string, id: string): Promise<TicketView> {
-  const res = await fetch(`${app.url}/api/tickets/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${e2e.url}/api/tickets/${id}`, { headers: { authorization: `Bearer ${token}` } });
   return (await res.json()) as TicketView;
 }
 
@@ -157,21 +114,11 @@ async function expectHearing(page: Page) {
   expect(await audio()).toBeGreaterThan(first);
 }
 
-/** The agent presses "Start video call" on the ticket page and lands on the ringing call. */
-async function startCall(agent: Page, ticket: TicketView) {
-  await agent.goto(`${app.url}/tickets/${ticket.id}`);
-  await agent.getByRole('button', { name: 'Start video call' }).click();
-  await agent.waitForURL(/\/call\//);
-  return new URL(agent.url()).pathname.split('/').pop()!;
-}
+const startCall = (agent: Page, ticket: TicketView) => e2e.startCall(agent, ticket.id);
 
 /** The customer accepts the ringing call and joins it; both sides then decode each other's camera. */
 async function acceptAndJoin(customer: Page, agent: Page) {
-  await customer
-    .getByRole('dialog', { name: 'Incoming video call' })
-    .getByRole('button', { name: 'Accept' })
-    .click();
-  await customer.getByRole('button', { name: 'Join call' }).click();
+  await acceptCall(customer);
   await Promise.all([
     expectDecoding(agent, REMOTE_CAMERA, 'camera'),
     expectDecoding(customer, REMOTE_CAMERA, 'camera'),
@@ -334,7 +281,7 @@ describe('video calls in the browser', () => {
     // tolerance a busy machine could exceed: connected before the agent's screen said so (and after
     // the call was started), ended between the click on Hang up and the "Call ended" screen.
     const logged = await (
-      await fetch(`${app.url}/api/tickets/${ticket.id}/calls`, {
+      await fetch(`${e2e.url}/api/tickets/${ticket.id}/calls`, {
         headers: { authorization: `Bearer ${agentToken}` },
       })
     ).json();
@@ -354,7 +301,7 @@ describe('video calls in the browser', () => {
     // The devices are released after the call.
     expect(await customer.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
     // The ticket page shows the call time to the agent.
-    await agent.goto(`${app.url}/tickets/${ticket.id}`);
+    await agent.goto(`${e2e.url}/tickets/${ticket.id}`);
     const callTime = agent.getByTestId('call-time');
     await callTime.waitFor();
     expect(Number(await callTime.getAttribute('data-call-seconds'))).toBe(onTicket.callSeconds);
@@ -364,7 +311,7 @@ describe('video calls in the browser', () => {
 
   it('tells the agent clearly when the customer declines', async () => {
     const ticket = await newTicket(customerToken, 'Decline the call');
-    await customer.goto(`${app.url}/`);
+    await customer.goto(`${e2e.url}/`);
     await startCall(agent, ticket);
     const prompt = customer.getByRole('dialog', { name: 'Incoming video call' });
     await prompt.getByRole('button', { name: 'Decline' }).click();
@@ -525,7 +472,7 @@ describe('video calls in the browser', () => {
     await expectHearing(agent);
 
     // ICE restart: the server hands out new credentials, the browser checks again, media goes on.
-    const room = app.app.media.getRoom(callId)!;
+    const room = e2e.testApp.app.media.getRoom(callId)!;
     const customerPeer = [...room.peers.values()].find((p) => p.info.role === 'customer')!;
     const before = [...customerPeer.transports.values()].map((t) => t.iceParameters.usernameFragment);
     const restarted = await customer.evaluate(() => (window as any).__livedeskCall.restartIce());
@@ -538,8 +485,8 @@ describe('video calls in the browser', () => {
 
     // Every media worker dies: each side is told, joins a fresh room on the replacement worker by
     // itself, and both see and hear each other again. The call goes on.
-    const replaced = new Promise((resolve) => app.app.media.once('workerReplaced', resolve));
-    for (const pid of app.app.media.workerPids()) process.kill(pid, 'SIGKILL');
+    const replaced = new Promise((resolve) => e2e.testApp.app.media.once('workerReplaced', resolve));
+    for (const pid of e2e.testApp.app.media.workerPids()) process.kill(pid, 'SIGKILL');
     await replaced;
     await Promise.all([
       expectDecoding(agent, REMOTE_CAMERA, 'camera'),
@@ -547,7 +494,7 @@ describe('video calls in the browser', () => {
     ]);
     await expectHearing(agent);
     await expectHearing(customer);
-    const fresh = app.app.media.getRoom(callId)!;
+    const fresh = e2e.testApp.app.media.getRoom(callId)!;
     expect(fresh).not.toBe(room);
     expect(fresh.peers.size).toBe(2);
     expect(await agent.getByRole('heading', { name: 'Call ended' }).count()).toBe(0);

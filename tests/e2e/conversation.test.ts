@@ -1,55 +1,26 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRoom } from '../../signaling/rooms';
-import type { CallView, MessageView, TicketView } from '../../signaling/shared/protocol';
-import {
-  type ApiLogin,
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  screenshot,
-} from '../helpers/browser';
+import type { CallView, MessageView } from '../../signaling/shared/protocol';
+import { type ApiLogin, screenshot } from '../helpers/browser';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../helpers/callClient';
-import { type ClientSocket, connectSocket } from '../helpers/sockets';
-import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+import { e2eSuite } from '../helpers/e2e';
+import { socketPool } from '../helpers/sockets';
+import { DEMO } from '../helpers/testApp';
 
 // The conversation and the timeline as people read them: each call in the conversation shows its
 // live state and only a live one can be joined (an ended call's page never opens the camera);
 // timeline entries and system messages are sentences in the reader's language; the customer's
 // banner follows the status; a message written offline goes out by itself, once, on reconnect.
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const sockets: ClientSocket[] = [];
-const pageErrors: string[][] = [];
+const e2e = e2eSuite({ env: { CALL_RING_SECONDS: '60', CALL_REJOIN_GRACE_SECONDS: '20' } });
+const { socketFor, closeAll } = socketPool(() => e2e.url);
+afterAll(closeAll);
 
-beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser] = await Promise.all([
-    startTestApp({ env: { CALL_RING_SECONDS: '60', CALL_REJOIN_GRACE_SECONDS: '20' } }),
-    launchBrowser(),
-  ]);
-});
+const signedIn = (email: string, path: string, viewport?: { width: number; height: number }) =>
+  e2e.signedIn(email, path, { ...(viewport ? { viewport } : {}), prepare: countCameraOpenings });
 
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-});
-
-afterEach(() => {
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-async function signedIn(email: string, path: string, viewport?: { width: number; height: number }) {
-  const login = await apiLogin(app.url, email);
-  const context = await newContext(browser, viewport ? { viewport } : {});
-  contexts.push(context);
+async function countCameraOpenings(context: BrowserContext): Promise<void> {
   // Counts every opening of camera or microphone, on every page of this context.
   await context.addInitScript(() => {
     const w = window as unknown as { __gum: number };
@@ -62,10 +33,6 @@ async function signedIn(email: string, path: string, viewport?: { width: number;
       return original(constraints);
     };
   });
-  const page = await openSignedIn(context, login, `${app.url}${path}`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-  });
-  return { page, login, context };
 }
 
 /** Switches the page's language the way the language menu does (remembered, then reloaded). */
@@ -76,29 +43,10 @@ async function useLanguage(page: Page, language: 'en' | 'zh-CN') {
 }
 
 async function api<T>(token: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${app.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
+  return e2e.api<T>(token, path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
 }
 
-async function newTicket(token: string, subject: string): Promise<TicketView> {
-  const res = await api<TicketView>(token, '/api/tickets', {
-    subject,
-    description: 'Can we look at it together?',
-    category: 'video_call',
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function socketFor(token: string) {
-  const socket = await connectSocket(app.url, token);
-  sockets.push(socket);
-  return socket;
-}
+const newTicket = (token: string, subject: string) => e2e.newTicket(token, subject);
 
 /** Screenshots (with E2E_SCREENSHOT_DIR) at a phone's and a desktop's width, for looking at them. */
 async function screenshotWidths(page: Page, name: string) {
@@ -121,7 +69,7 @@ describe('the conversation and the timeline', () => {
 
   it('a call entry follows the call live, and only a live call links to the call page', async () => {
     const ticket = await newTicket(customer.login.token, 'Ring and cancel');
-    await customer.page.goto(`${app.url}/tickets/${ticket.id}`);
+    await customer.page.goto(`${e2e.url}/tickets/${ticket.id}`);
     await customer.page.getByRole('heading', { name: /Ring and cancel/ }).waitFor();
     const agentSocket = await socketFor(agent.login.token);
     const call = ok(await agentSocket.emitWithAck('call:start', { ticketId: ticket.id }));
@@ -140,9 +88,9 @@ describe('the conversation and the timeline', () => {
   it('an ended call shows how it ended, with its duration, and its page never opens devices', async () => {
     const ticket = await newTicket(customer.login.token, 'Show me the settings');
     // The customer is on their home page (live) when the agent rings.
-    await customer.page.goto(`${app.url}/`);
+    await customer.page.goto(`${e2e.url}/`);
     await customer.page.getByRole('status').filter({ hasText: 'Connected' }).first().waitFor();
-    await agent.page.goto(`${app.url}/tickets/${ticket.id}`);
+    await agent.page.goto(`${e2e.url}/tickets/${ticket.id}`);
     await agent.page.getByRole('button', { name: 'Start video call' }).click();
     await agent.page.waitForURL(/\/call\//);
     const callId = new URL(agent.page.url()).pathname.split('/').pop()!;
@@ -164,14 +112,14 @@ describe('the conversation and the timeline', () => {
     expect(ended).toMatchObject({ status: 'ended', endReason: 'hangup' });
 
     // The customer's conversation: the entry says "ended · N s" and leads nowhere.
-    await customer.page.goto(`${app.url}/tickets/${ticket.id}`);
+    await customer.page.goto(`${e2e.url}/tickets/${ticket.id}`);
     const entry = customer.page.locator('[data-event="call.started"]');
     await entry.locator('[data-call-state="ended"]').waitFor();
     expect(await entry.textContent()).toMatch(/ended · \d+ (s|min)/);
     expect(await entry.getByRole('link').count()).toBe(0);
 
     // An old link (a bookmark, another tab) to the ended call: how it ended, never the devices.
-    await customer.page.goto(`${app.url}/tickets/${ticket.id}/call/${callId}`);
+    await customer.page.goto(`${e2e.url}/tickets/${ticket.id}/call/${callId}`);
     await customer.page.getByRole('heading', { name: 'Call ended' }).waitFor();
     expect(
       await customer.page.getByRole('heading', { name: 'Check your camera and microphone' }).count(),
@@ -180,7 +128,7 @@ describe('the conversation and the timeline', () => {
     await screenshot(customer.page, 'ended-call-link');
 
     // The agent's timeline: sentences with the duration, in English and in Chinese, no raw keys.
-    await agent.page.goto(`${app.url}/tickets/${ticket.id}`);
+    await agent.page.goto(`${e2e.url}/tickets/${ticket.id}`);
     const timeline = agent.page.getByRole('region', { name: 'Timeline' });
     await timeline.getByText('Lee L1 started a video call').waitFor();
     await timeline.getByText('The video call connected').waitFor();
@@ -238,7 +186,7 @@ describe('the conversation and the timeline', () => {
 
     await useLanguage(customer.page, 'zh-CN');
     try {
-      await customer.page.goto(`${app.url}/tickets/${ticket.id}`);
+      await customer.page.goto(`${e2e.url}/tickets/${ticket.id}`);
       const saved = customer.page.locator('[data-event="board.saved"]');
       await saved.getByText('通话中的白板已保存（3 个元素）').waitFor({ timeout: 20_000 });
       expect(await customer.page.locator('[data-kind="system"]').allTextContents()).not.toContainEqual(
@@ -251,7 +199,7 @@ describe('the conversation and the timeline', () => {
   });
 
   it('the banner follows the status after "Mark as solved"', async () => {
-    await customer.page.goto(`${app.url}/tickets/new`);
+    await customer.page.goto(`${e2e.url}/tickets/new`);
     await customer.page.getByRole('textbox', { name: 'Subject' }).fill('It works again');
     await customer.page.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Video call' });
     await customer.page.getByRole('textbox', { name: 'Description' }).fill('It stopped, then it came back.');
@@ -272,7 +220,7 @@ describe('the conversation and the timeline', () => {
 
     // The network goes away: nothing reaches the server, and the live connection drops.
     await context.setOffline(true);
-    app.app.io.in(userRoom(customer.login.user.id)).disconnectSockets(true);
+    e2e.testApp.app.io.in(userRoom(customer.login.user.id)).disconnectSockets(true);
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ state: 'detached' });
 
     const body = 'Sent from the tunnel';

@@ -3,20 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../../server/config';
-import type { TicketView } from '../../signaling/shared/protocol';
-import {
-  type ApiLogin,
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  screenshot,
-} from '../helpers/browser';
+import { apiLogin, screenshot } from '../helpers/browser';
+import { acceptCall, e2eSuite, expectDecoding as expectRemoteDecoding, REMOTE_CAMERA } from '../helpers/e2e';
 import { probe } from '../helpers/rtpSource';
 
 // A newcomer's first call, started exactly the way `npm start` starts Livedesk (after its client
@@ -67,21 +58,18 @@ async function startLikeNpmStart(dataDir: string): Promise<Started> {
   });
 }
 
+// The server is a process of the suite's own; each test checks the page errors at its end.
+const e2e = e2eSuite({ app: false, checkPageErrors: false });
 let server: Started;
 let dataDir: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
 
 beforeAll(async () => {
-  assertBrowserPrerequisites();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-default-'));
-  [server, browser] = await Promise.all([startLikeNpmStart(dataDir), launchBrowser()]);
+  server = await startLikeNpmStart(dataDir);
+  e2e.url = server.url;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
   if (server && server.process.exitCode === null) {
     const exited = new Promise((r) => server.process.once('exit', r));
     server.process.kill('SIGTERM');
@@ -90,10 +78,11 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signedIn(email: string): Promise<{ page: Page; login: ApiLogin }> {
-  const login = await apiLogin(server.url, email, server.passwords.get(email));
-  const context = await newContext(browser);
-  contexts.push(context);
+/** Signed in with the password the banner printed; its peer connections kept for reading. */
+const signedIn = (email: string) =>
+  e2e.signedIn(email, '/', { password: server.passwords.get(email), prepare: keepPeerConnections });
+
+async function keepPeerConnections(context: BrowserContext): Promise<void> {
   // Keeps the page's peer connections reachable, to read which ICE pair the call really uses.
   await context.addInitScript(() => {
     const w = window as unknown as { __pcs: RTCPeerConnection[] };
@@ -106,38 +95,12 @@ async function signedIn(email: string): Promise<{ page: Page; login: ApiLogin }>
       }
     };
   });
-  const page = await openSignedIn(context, login, `${server.url}/`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-  });
-  return { page, login };
 }
 
-const api = async <T>(
-  token: string,
-  p: string,
-  init: RequestInit = {},
-): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${server.url}${p}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-};
-
-const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
+const api = <T>(token: string, p: string, init: RequestInit = {}) => e2e.api<T>(token, p, init);
 
 /** The remote camera shows a picture that keeps changing. */
-async function expectDecoding(page: Page) {
-  await page.waitForFunction(
-    (sel) => {
-      const v = document.querySelector<HTMLVideoElement>(sel);
-      return v !== null && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 5;
-    },
-    REMOTE_CAMERA,
-    { timeout: 30_000, polling: 100 },
-  );
-}
+const expectDecoding = (page: Page) => expectRemoteDecoding(page, REMOTE_CAMERA, 30_000);
 
 describe('a call on the default start (no RTC_* settings)', () => {
   it('announces reachable media addresses in the banner, never 0.0.0.0', () => {
@@ -162,26 +125,14 @@ describe('a call on the default start (no RTC_* settings)', () => {
     ]);
     const agent = agentSide.page;
     const customer = customerSide.page;
-    const created = await api<TicketView>(customerSide.login.token, '/api/tickets', {
-      method: 'POST',
-      body: JSON.stringify({
-        subject: 'My first call on a fresh install',
-        description: 'Can you see my screen?',
-        category: 'video_call',
-      }),
-    });
-    expect(created.status).toBe(201);
-    const ticket = created.body;
+    const ticket = await e2e.newTicket(
+      customerSide.login.token,
+      'My first call on a fresh install',
+      'Can you see my screen?',
+    );
 
-    await agent.goto(`${server.url}/tickets/${ticket.id}`);
-    await agent.getByRole('button', { name: 'Start video call' }).click();
-    await agent.waitForURL(/\/call\//);
-    const callId = new URL(agent.url()).pathname.split('/').pop()!;
-    await customer
-      .getByRole('dialog', { name: 'Incoming video call' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
-    await customer.getByRole('button', { name: 'Join call' }).click();
+    const callId = await e2e.startCall(agent, ticket.id);
+    await acceptCall(customer);
 
     // What was broken: with 0.0.0.0 candidates both pages stayed on "Connecting…" forever.
     await Promise.all([expectDecoding(agent), expectDecoding(customer)]);
@@ -257,7 +208,7 @@ describe('a call on the default start (no RTC_* settings)', () => {
         `/api/recordings/${recordingId}/tracks/${track.id}/stream-url`,
       );
       const file = path.join(dataDir, `probe-${track.id}.webm`);
-      fs.writeFileSync(file, Buffer.from(await (await fetch(`${server.url}${link.body.url}`)).arrayBuffer()));
+      fs.writeFileSync(file, Buffer.from(await (await fetch(`${e2e.url}${link.body.url}`)).arrayBuffer()));
       const info = await probe(file);
       expect(info.streams.map((s) => s.codec_type)).toEqual([track.kind]);
     }
@@ -269,6 +220,6 @@ describe('a call on the default start (no RTC_* settings)', () => {
     const logged = calls.body.items.find((c) => c.id === callId);
     expect(logged?.connectedAt).not.toBeNull();
     expect(logged?.connectedSeconds).toBeGreaterThanOrEqual(2);
-    expect(pageErrors.flat()).toEqual([]);
+    expect(e2e.pageErrors.flat()).toEqual([]);
   }, 180_000); // a call, a recording and its processing, on a possibly busy two-core machine
 });

@@ -1,64 +1,37 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView, TicketView } from '../../signaling/shared/protocol';
-import {
-  apiLogin,
-  assertBrowserPrerequisites,
-  CHROMIUM_ARGS,
-  CHROMIUM_PATH,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  screenshot,
-} from '../helpers/browser';
-import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot } from '../helpers/browser';
+import { e2eSuite, REMOTE_CAMERA } from '../helpers/e2e';
+import { DEMO } from '../helpers/testApp';
 
 // A one-way call: the customer's browser blocks the camera and the microphone (a real denial by
 // Chromium, not a stub), so the customer only sees and hears the agent and sends nothing. The
 // server decides "connected" from what its media server sees, so both pages still say Connected,
 // the hang-up logs the time on the ticket, and the call counts as the first response.
 
-let app: TestApp;
-let browser: Browser;
+const e2e = e2eSuite({ env: { CALL_REJOIN_GRACE_SECONDS: '20' } });
 /** A second Chromium that answers every camera and microphone request with "denied". */
 let blocking: Browser;
-const pageErrors: string[][] = [];
 
 beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser, blocking] = await Promise.all([
-    startTestApp({ env: { CALL_REJOIN_GRACE_SECONDS: '20' } }),
-    launchBrowser(),
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        ...CHROMIUM_ARGS.filter((flag) => flag !== '--use-fake-ui-for-media-stream'),
-        '--deny-permission-prompts',
-      ],
-    }),
-  ]);
+  blocking = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      ...CHROMIUM_ARGS.filter((flag) => flag !== '--use-fake-ui-for-media-stream'),
+      '--deny-permission-prompts',
+    ],
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([browser?.close(), blocking?.close()]);
-  await app?.close();
-});
-
-afterEach(() => {
-  expect(pageErrors.flat()).toEqual([]);
+  await blocking?.close();
 });
 
 async function signedIn(on: Browser, email: string, viewport: { width: number; height: number }) {
-  const login = await apiLogin(app.url, email);
-  const context = await newContext(on, { viewport });
-  const page = await openSignedIn(context, login, `${app.url}/`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-  });
+  const { page, login } = await e2e.signedIn(email, '/', { viewport }, on);
   return { page, token: login.token };
 }
-
-const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 
 /** The agent's picture plays at the customer: a size, and frames that keep coming. */
 async function expectPicture(page: Page) {
@@ -85,25 +58,11 @@ async function expectPicture(page: Page) {
 describe('a call where the customer sends nothing', () => {
   it('connects on the agent’s media alone: both pages say Connected, the time and the first response are logged', async () => {
     const [agent, customer] = await Promise.all([
-      signedIn(browser, DEMO.agentL1, { width: 1440, height: 900 }),
+      signedIn(e2e.browser, DEMO.agentL1, { width: 1440, height: 900 }),
       signedIn(blocking, DEMO.customer, { width: 390, height: 844 }),
     ]);
-    const created = await fetch(`${app.url}/api/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${customer.token}` },
-      body: JSON.stringify({
-        subject: 'My camera is blocked',
-        description: 'Can you show me anyway?',
-        category: 'video_call',
-      }),
-    });
-    expect(created.status).toBe(201);
-    const ticket = (await created.json()) as TicketView;
-
-    await agent.page.goto(`${app.url}/tickets/${ticket.id}`);
-    await agent.page.getByRole('button', { name: 'Start video call' }).click();
-    await agent.page.waitForURL(/\/call\//);
-    const callId = new URL(agent.page.url()).pathname.split('/').pop()!;
+    const ticket = await e2e.newTicket(customer.token, 'My camera is blocked', 'Can you show me anyway?');
+    const callId = await e2e.startCall(agent.page, ticket.id);
 
     await customer.page
       .getByRole('dialog', { name: 'Incoming video call' })
@@ -116,7 +75,7 @@ describe('a call where the customer sends nothing', () => {
 
     // The customer sees the agent; nothing goes the other way.
     await expectPicture(customer.page);
-    const room = app.app.media.getRoom(callId)!;
+    const room = e2e.testApp.app.media.getRoom(callId)!;
     const customerPeer = [...room.peers.values()].find((p) => p.info.role === 'customer')!;
     expect(customerPeer.producers.size).toBe(0);
 
@@ -146,7 +105,7 @@ describe('a call where the customer sends nothing', () => {
     await screenshot(agent.page, 'one-way-call-ended-1440');
 
     const calls = (await (
-      await fetch(`${app.url}/api/tickets/${ticket.id}/calls`, {
+      await fetch(`${e2e.url}/api/tickets/${ticket.id}/calls`, {
         headers: { authorization: `Bearer ${agent.token}` },
       })
     ).json()) as { items: CallView[] };
@@ -159,7 +118,7 @@ describe('a call where the customer sends nothing', () => {
     expect(Date.parse(call.connectedAt!)).toBeGreaterThanOrEqual(joinedAt);
     expect(call.connectedSeconds).toBeLessThanOrEqual(Math.ceil((hungUpAt - joinedAt) / 1000));
     const onTicket = (await (
-      await fetch(`${app.url}/api/tickets/${ticket.id}`, {
+      await fetch(`${e2e.url}/api/tickets/${ticket.id}`, {
         headers: { authorization: `Bearer ${agent.token}` },
       })
     ).json()) as TicketView;
@@ -167,7 +126,7 @@ describe('a call where the customer sends nothing', () => {
     expect(onTicket.callSeconds).toBe(call.connectedSeconds);
     expect(onTicket.firstResponseAt).not.toBeNull();
     const timeline = (await (
-      await fetch(`${app.url}/api/tickets/${ticket.id}/timeline`, {
+      await fetch(`${e2e.url}/api/tickets/${ticket.id}/timeline`, {
         headers: { authorization: `Bearer ${agent.token}` },
       })
     ).json()) as { items: Array<{ type: string; data: Record<string, unknown> }> };

@@ -1,20 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
-import {
-  type ApiLogin,
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  openSignedIn,
-  screenshot,
-} from '../helpers/browser';
+import { apiLogin, screenshot } from '../helpers/browser';
+import { acceptCall, e2eSuite, expectDecoding, REMOTE_CAMERA } from '../helpers/e2e';
 import { probe } from '../helpers/rtpSource';
-import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+import { DEMO } from '../helpers/testApp';
 
 // A call is recorded for QA and reviewed, end to end in real Chromium browsers against the real
 // server, mediasoup worker and FFmpeg: the agent starts recording inside a live call (both sides
@@ -23,73 +14,13 @@ import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
 // the QA area, plays it in sync, scores it and comments (both survive a reload); the customer is
 // refused the files.
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
+// Each describe block runs its own server (the consent rule is a server setting).
+const e2e = e2eSuite({ app: false });
+const serveApp = (env: Record<string, string> = {}) => e2e.serve({ CALL_RING_SECONDS: '30', ...env });
+const signedIn = (email: string, path = '/') =>
+  e2e.signedIn(email, path, { viewport: { width: 1400, height: 900 } });
+const api = <T>(token: string, p: string, init: RequestInit = {}) => e2e.api<T>(token, p, init);
 
-beforeAll(async () => {
-  assertBrowserPrerequisites();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Each describe block runs its own server (the consent rule is a server setting). */
-function useApp(env: Record<string, string> = {}) {
-  beforeAll(async () => {
-    app = await startTestApp({ env: { CALL_RING_SECONDS: '30', ...env } });
-  });
-  afterAll(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-    await app?.close();
-  });
-}
-
-afterEach(() => {
-  // An uncaught exception in the client is a bug even when everything looks right.
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-/** A signed-in browser (the session goes straight into localStorage, as the sign-in page puts it). */
-async function signedIn(email: string, path = '/'): Promise<{ page: Page; login: ApiLogin }> {
-  const login = await apiLogin(app.url, email);
-  const context = await newContext(browser, { viewport: { width: 1400, height: 900 } });
-  contexts.push(context);
-  const page = await openSignedIn(context, login, `${app.url}${path}`, (p) => {
-    pageErrors.push(collectPageErrors(p));
-  });
-  return { page, login };
-}
-
-const api = async <T>(
-  token: string,
-  p: string,
-  init: RequestInit = {},
-): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${app.url}${p}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-};
-
-/** The video in `selector` shows a picture that keeps changing. */
-async function expectDecoding(page: Page, selector: string) {
-  await page.waitForFunction(
-    (sel) => {
-      const v = document.querySelector<HTMLVideoElement>(sel);
-      return v !== null && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 5;
-    },
-    selector,
-    { timeout: 20_000, polling: 100 },
-  );
-}
-
-const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 const INDICATOR = { name: 'Recording: this call is being recorded' } as const;
 const CONSENT_TEXT = 'This call is being recorded for quality and training purposes.';
 
@@ -121,28 +52,16 @@ async function connectCall(subject: string) {
   const [agentSide, customerSide] = await Promise.all([signedIn(DEMO.agentL1), signedIn(DEMO.customer)]);
   const agent = agentSide.page;
   const customer = customerSide.page;
-  const ticket = (
-    await api<TicketView>(customerSide.login.token, '/api/tickets', {
-      method: 'POST',
-      body: JSON.stringify({ subject, description: 'Show me on a call', category: 'video_call' }),
-    })
-  ).body;
-  await agent.goto(`${app.url}/tickets/${ticket.id}`);
-  await agent.getByRole('button', { name: 'Start video call' }).click();
-  await agent.waitForURL(/\/call\//);
-  const callId = new URL(agent.url()).pathname.split('/').pop()!;
-  await customer
-    .getByRole('dialog', { name: 'Incoming video call' })
-    .getByRole('button', { name: 'Accept' })
-    .click();
-  await customer.getByRole('button', { name: 'Join call' }).click();
+  const ticket = await e2e.newTicket(customerSide.login.token, subject, 'Show me on a call');
+  const callId = await e2e.startCall(agent, ticket.id);
+  await acceptCall(customer);
   await Promise.all([expectDecoding(agent, REMOTE_CAMERA), expectDecoding(customer, REMOTE_CAMERA)]);
   await agent.locator('[data-call-status="connected"]').waitFor();
   return { agent, customer, agentLogin: agentSide.login, customerLogin: customerSide.login, ticket, callId };
 }
 
 describe('recording a call for QA', () => {
-  useApp();
+  serveApp();
   let customerToken: string;
   let qaToken: string;
   let ticket: TicketView;
@@ -177,13 +96,16 @@ describe('recording a call for QA', () => {
     const { recordings, recordingTracks } = await import('../../server/db/schema');
     const { and, eq } = await import('drizzle-orm');
     const screenBytes = async () => {
-      const [row] = await app.app.db.db
+      const [row] = await e2e.testApp.app.db.db
         .select({ file: recordingTracks.file })
         .from(recordingTracks)
         .innerJoin(recordings, eq(recordings.id, recordingTracks.recordingId))
         .where(and(eq(recordings.callId, callId), eq(recordingTracks.source, 'screen')));
       if (!row) return 0;
-      const live = path.join(app.app.config.recordings.dir, row.file.replace(/\.webm$/, '.part.webm'));
+      const live = path.join(
+        e2e.testApp.app.config.recordings.dir,
+        row.file.replace(/\.webm$/, '.part.webm'),
+      );
       return fs.existsSync(live) ? fs.statSync(live).size : 0;
     };
     await expect.poll(screenBytes, { timeout: 20_000, interval: 100 }).toBeGreaterThan(2_000);
@@ -205,7 +127,7 @@ describe('recording a call for QA', () => {
     await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
 
     // The files are finished once the recording is ready.
-    qaToken = (await apiLogin(app.url, DEMO.qa)).token;
+    qaToken = (await apiLogin(e2e.url, DEMO.qa)).token;
     let listed: { id: string; callId: string; status: string } | undefined;
     for (let i = 0; i < 300; i++) {
       const { body } = await api<{ items: Array<{ id: string; callId: string; status: string }> }>(
@@ -243,11 +165,11 @@ describe('recording a call for QA', () => {
     );
     const screenEnd = (screenStoppedAt - Date.parse(detail.startedAt)) / 1000;
     for (const track of detail.tracks) {
-      const [row] = await app.app.db.db
+      const [row] = await e2e.testApp.app.db.db
         .select()
         .from(recordingTracks)
         .where(eq(recordingTracks.id, track.id));
-      const info = await probe(path.join(app.app.config.recordings.dir, row!.file));
+      const info = await probe(path.join(e2e.testApp.app.config.recordings.dir, row!.file));
       expect(info.streams.map((s) => s.codec_type)).toEqual([track.kind]);
       expect(info.streams[0]!.codec_name).toBe(track.kind === 'video' ? 'vp8' : 'opus');
       if (track.kind === 'video') expect(info.streams[0]!.width).toBeGreaterThan(0);
@@ -404,7 +326,7 @@ describe('recording a call for QA', () => {
     await screenshot(qa, 'recording-qa-player-reviewed');
 
     // The list shows the score now.
-    await qa.goto(`${app.url}/qa`);
+    await qa.goto(`${e2e.url}/qa`);
     await qa.locator(`tr[data-recording-id="${detail.id}"] [data-score="21"]`).waitFor();
 
     // The agent who was on the call finds it under their own recordings and reads the review,
@@ -445,7 +367,7 @@ describe('recording a call for QA', () => {
 
 describe('recording when the organisation requires the customer to agree', () => {
   const ASK = 'May we record this call to train our team?';
-  useApp({ RECORDING_REQUIRE_CONSENT: 'true', RECORDING_CONSENT_TEXT: ASK });
+  serveApp({ RECORDING_REQUIRE_CONSENT: 'true', RECORDING_CONSENT_TEXT: ASK });
 
   it('asks the customer first: a refusal records nothing, an agreement starts it, the agent stops it', async () => {
     const { agent, customer } = await connectCall('Record only if I agree');

@@ -1,41 +1,22 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  screenshot,
-} from '../helpers/browser';
-import { DEMO, DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/testApp';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type newContext, screenshot } from '../helpers/browser';
+import { e2eSuite } from '../helpers/e2e';
+import { DEMO, DEMO_PASSWORD } from '../helpers/testApp';
 
 // The support desk end to end, in three browsers at once: a customer opens a ticket through the
 // portal (with an attachment and the automatic problem snapshot), an L1 agent sees it arrive live,
 // answers, and escalates it to L2 with a note; the L2 agent finds it in their queue with the
 // whole history. Nothing is reloaded: every change reaches the other screens over the socket.
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
+// Page errors are checked at the journey's checkpoints, not after each test.
+const e2e = e2eSuite({ checkPageErrors: false });
 
-beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-  await app?.close();
-});
-
+/** Signs in through the sign-in form, as a person does. */
 async function openAs(email: string, options: Parameters<typeof newContext>[1] = {}): Promise<Page> {
-  const context = await newContext(browser, options);
-  contexts.push(context);
-  const page = await context.newPage();
-  pageErrors.push(collectPageErrors(page));
-  await page.goto(`${app.url}/login`);
+  const context = await e2e.context(options);
+  const page = e2e.watch(await context.newPage());
+  await page.goto(`${e2e.url}/login`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -176,7 +157,7 @@ describe('support desk: portal, agent console and escalation', () => {
       const page = await openAs(email, { viewport: { width: 390, height: 844 } });
       // The language the person chose in the app (its menu stores it the same way).
       await page.evaluate(() => localStorage.setItem('livedesk.language', 'zh-CN'));
-      await page.goto(`${app.url}${ticketPath}`);
+      await page.goto(`${e2e.url}${ticketPath}`);
       return page;
     };
     const customerZh = await openInChinese(DEMO.customer);
@@ -188,7 +169,7 @@ describe('support desk: portal, agent console and escalation', () => {
     await screenshot(agentZh, 'agent-following-escalated-zh-390');
 
     // Lee's "Following" queue keeps the ticket.
-    await agent.goto(`${app.url}/?queue=following`);
+    await agent.goto(`${e2e.url}/?queue=following`);
     await agent.getByRole('tab', { name: /Following/, selected: true }).waitFor();
     await agent.getByRole('row').filter({ hasText: SUBJECT }).waitFor();
     await screenshot(agent, 'agent-following-queue');
@@ -211,14 +192,14 @@ describe('support desk: portal, agent console and escalation', () => {
     await l2.getByText(/^First response: \d/).waitFor();
     await screenshot(l2, 'l2-ticket');
     // The L2 agent escalated nothing: their "Following" queue is empty and says what it is for.
-    await l2.goto(`${app.url}/?queue=following`);
+    await l2.goto(`${e2e.url}/?queue=following`);
     await l2.getByText('Tickets you escalate stay here, so you can follow them and add notes.').waitFor();
 
     // The customer's page followed along (the reply opened the ticket) but never shows the note.
     await customer.locator('[data-status="open"]').waitFor();
     expect(await customer.getByText(NOTE).count()).toBe(0);
 
-    for (const errors of pageErrors) expect(errors).toEqual([]);
+    for (const errors of e2e.pageErrors) expect(errors).toEqual([]);
   }, 120_000);
   it('shows supervisors every queue and the agents’ availability, updated live', async () => {
     const supervisor = await openAs(DEMO.supervisor);
@@ -238,6 +219,6 @@ describe('support desk: portal, agent console and escalation', () => {
     await lee.locator('[data-availability="available"]').waitFor();
     await screenshot(supervisor, 'supervisor-home');
 
-    for (const errors of pageErrors) expect(errors).toEqual([]);
+    for (const errors of e2e.pageErrors) expect(errors).toEqual([]);
   });
 });

@@ -1,43 +1,30 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calls, recordings, tickets } from '../../server/db/schema';
 import type { TicketView } from '../../signaling/shared/protocol';
-import {
-  type ApiLogin,
-  apiLogin,
-  assertBrowserPrerequisites,
-  collectPageErrors,
-  launchBrowser,
-  newContext,
-  screenshot,
-} from '../helpers/browser';
-import { DEMO, startTestApp, type TestApp } from '../helpers/testApp';
+import { type ApiLogin, apiLogin, screenshot } from '../helpers/browser';
+import { e2eSuite } from '../helpers/e2e';
+import { DEMO } from '../helpers/testApp';
 
 /**
  * Small wording a newcomer trips over: a failed recording's "0 byte", a share of the "time to
  * resolution" on a ticket that is not resolved, a 404 page that drops the signed-in header. Each
  * is checked in English and Chinese, as a person sees the page.
  */
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
+// Each test closes its pages and checks their errors itself (afterEach below).
+const e2e = e2eSuite({ checkPageErrors: false });
 let supervisor: ApiLogin;
 let openTicket: TicketView;
 let solvedTicket: TicketView;
 let failedId: string;
 let smallId: string;
 
-async function api<T>(token: string, path: string, init: { method?: string; body?: unknown } = {}) {
-  const res = await fetch(`${app.url}${path}`, {
+const api = <T>(token: string, path: string, init: { method?: string; body?: unknown } = {}) =>
+  e2e.apiOk<T>(token, path, {
     method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** One fixed "now", so the shares below are exact (a call of 2 minutes in 10: 20 %). */
 const BASE = Date.now();
@@ -49,7 +36,7 @@ async function ticketWithCall(customerToken: string, subject: string, agentId: s
     method: 'POST',
     body: { subject, description: 'Please look at it', category: 'video_call' },
   });
-  const db = app.app.db.db;
+  const db = e2e.testApp.app.db.db;
   await db
     .update(tickets)
     .set({ createdAt: at(10) })
@@ -76,17 +63,16 @@ async function signedIn(
   path: string,
   options: { locale?: string; width?: number } = {},
 ): Promise<Page> {
-  const context = await newContext(browser, {
+  const context = await e2e.context({
     ...(options.locale ? { locale: options.locale } : {}),
     viewport: { width: options.width ?? 1440, height: 900 },
   });
-  contexts.push(context);
   await context.addInitScript((session) => {
     if (!localStorage.getItem('livedesk.session')) localStorage.setItem('livedesk.session', session);
   }, JSON.stringify(login));
   const page = await context.newPage();
-  pageErrors.push(collectPageErrors(page));
-  await page.goto(`${app.url}${path}`);
+  e2e.watch(page);
+  await page.goto(`${e2e.url}${path}`);
   await page
     .getByRole('status')
     .filter({ hasText: /Connected|已连接/ })
@@ -96,11 +82,9 @@ async function signedIn(
 }
 
 beforeAll(async () => {
-  assertBrowserPrerequisites();
-  [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  supervisor = await apiLogin(app.url, DEMO.supervisor);
-  const customer = await apiLogin(app.url, DEMO.customer);
-  const agent = await apiLogin(app.url, DEMO.agentL1);
+  supervisor = await apiLogin(e2e.url, DEMO.supervisor);
+  const customer = await apiLogin(e2e.url, DEMO.customer);
+  const agent = await apiLogin(e2e.url, DEMO.agentL1);
   const open = await ticketWithCall(customer.token, 'Still open after a call', agent.user.id);
   const solved = await ticketWithCall(customer.token, 'Solved after a call', agent.user.id);
   await api(agent.token, `/api/tickets/${solved.ticket.id}/claim`, { method: 'POST' });
@@ -109,13 +93,13 @@ beforeAll(async () => {
     body: { status: 'solved' },
   });
   // Solved exactly ten minutes after it was opened.
-  await app.app.db.db
+  await e2e.testApp.app.db.db
     .update(tickets)
     .set({ solvedAt: at(0) })
     .where(eq(tickets.id, solvedTicket.id));
   openTicket = open.ticket;
   // What the recorder leaves: a recording that failed (no file at all) and a tiny finished one.
-  const [failed] = await app.app.db.db
+  const [failed] = await e2e.testApp.app.db.db
     .insert(recordings)
     .values({
       callId: open.callId,
@@ -129,7 +113,7 @@ beforeAll(async () => {
       error: 'Could not record camera.',
     })
     .returning();
-  const [small] = await app.app.db.db
+  const [small] = await e2e.testApp.app.db.db
     .insert(recordings)
     .values({
       callId: solved.callId,
@@ -148,15 +132,10 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
+  for (const c of e2e.contexts.splice(0)) await c.close();
   // An uncaught exception in the client is a bug even when the screen looks right.
-  expect(pageErrors.flat()).toEqual([]);
-  pageErrors.length = 0;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  expect(e2e.pageErrors.flat()).toEqual([]);
+  e2e.pageErrors.length = 0;
 });
 
 const CASES = [
@@ -173,7 +152,7 @@ describe.each(CASES)('wording in $locale', ({ locale, noFile, bytes, share }) =>
     expect(await page.locator('main').textContent()).not.toMatch(/\b0 ?byte|0 ?字节/);
     await screenshot(page, `wording-qa-list-${locale}`);
 
-    await page.goto(`${app.url}/qa/recordings/${failedId}`);
+    await page.goto(`${e2e.url}/qa/recordings/${failedId}`);
     const summary = page.getByText(new RegExp(`· ${noFile} ·`));
     await summary.waitFor();
     expect(await page.locator('main').textContent()).not.toMatch(/\b0 ?byte|0 ?字节/);
@@ -182,12 +161,12 @@ describe.each(CASES)('wording in $locale', ({ locale, noFile, bytes, share }) =>
 
   it('says a first response given at once took 0 seconds, not nothing', async () => {
     // Intl.DurationFormat leaves out units that are zero, so 0 s used to read "First response: ".
-    const customer = await apiLogin(app.url, DEMO.customer);
+    const customer = await apiLogin(e2e.url, DEMO.customer);
     const ticket = await api<TicketView>(customer.token, '/api/tickets', {
       method: 'POST',
       body: { subject: `Answered at once (${locale})`, description: 'Quick one', category: 'account' },
     });
-    await app.app.db.db
+    await e2e.testApp.app.db.db
       .update(tickets)
       .set({ firstResponseAt: new Date(ticket.createdAt) })
       .where(eq(tickets.id, ticket.id));
@@ -203,7 +182,7 @@ describe.each(CASES)('wording in $locale', ({ locale, noFile, bytes, share }) =>
     await solvedCalls.waitFor();
     expect(await solvedCalls.textContent()).toContain(share);
 
-    await page.goto(`${app.url}/tickets/${openTicket.id}`);
+    await page.goto(`${e2e.url}/tickets/${openTicket.id}`);
     const openCalls = page.getByTestId('call-time');
     await openCalls.waitFor();
     // The call is listed, and nothing is said about a resolution that has not happened.
@@ -244,11 +223,9 @@ describe('the 404 page', () => {
   }
 
   it('stands alone for a visitor who is not signed in', async () => {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    pageErrors.push(collectPageErrors(page));
-    await page.goto(`${app.url}/no/such/page`);
+    const context = await e2e.context();
+    const page = e2e.watch(await context.newPage());
+    await page.goto(`${e2e.url}/no/such/page`);
     await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     expect(await page.getByRole('main').count()).toBe(1);

@@ -5,14 +5,21 @@ import type { CallRoom } from '../../media/CallRoom';
 import type { Peer } from '../../media/Peer';
 
 /**
- * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
- * and sends them as RTP into mediasoup PlainTransports, which become ordinary producers in the
- * router — the same kind of producers a browser creates.
+ * The receiving end of an RTP source in the router: a PlainTransport each (comedia: they learn the
+ * sender's address from its first packet) with a VP8 camera and an Opus microphone producer, and
+ * the rtp:// address FFmpeg sends each stream to. `close()` closes both transports.
  */
-export async function startRtpSource(
+export async function rtpProducers(
   router: types.Router,
-  options: { appData?: Record<string, unknown>; seconds?: number } = {},
-): Promise<{ video: types.Producer; audio: types.Producer; ffmpeg: ChildProcess; stop: () => void }> {
+  options: { videoSsrc?: number; audioSsrc?: number; appData?: Record<string, unknown> } = {},
+): Promise<{
+  video: types.Producer;
+  audio: types.Producer;
+  videoUrl: string;
+  audioUrl: string;
+  close: () => void;
+}> {
+  const { videoSsrc = 11111111, audioSsrc = 22222222 } = options;
   const transport = async () =>
     router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
   const videoTransport = await transport();
@@ -21,7 +28,7 @@ export async function startRtpSource(
     kind: 'video',
     rtpParameters: {
       codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [] }],
-      encodings: [{ ssrc: 11111111 }],
+      encodings: [{ ssrc: videoSsrc }],
     },
     appData: { source: 'camera', ...options.appData },
   });
@@ -29,12 +36,72 @@ export async function startRtpSource(
     kind: 'audio',
     rtpParameters: {
       codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, rtcpFeedback: [] }],
-      encodings: [{ ssrc: 22222222 }],
+      encodings: [{ ssrc: audioSsrc }],
     },
     appData: { source: 'mic', ...options.appData },
   });
   const dest = (t: types.PlainTransport) =>
     `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`;
+  return {
+    video,
+    audio,
+    videoUrl: dest(videoTransport),
+    audioUrl: dest(audioTransport),
+    close: () => {
+      videoTransport.close();
+      audioTransport.close();
+    },
+  };
+}
+
+/** FFmpeg's inputs for test media `seconds` long: a moving test pattern and a 440 Hz tone. */
+export function testMediaInputs(p: {
+  width: number;
+  height: number;
+  fps: number;
+  seconds: number;
+}): string[] {
+  return [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${p.width}x${p.height}:rate=${p.fps}:duration=${p.seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${p.seconds}`,
+  ];
+}
+
+/** VP8 as a browser sends it: realtime, a keyframe every second. */
+export const vp8Encoder = (kbps: number, fps: number): string[] => [
+  '-c:v',
+  'libvpx',
+  '-deadline',
+  'realtime',
+  '-cpu-used',
+  '8',
+  '-b:v',
+  `${kbps}k`,
+  '-g',
+  String(fps),
+];
+
+/** Stereo Opus. */
+export const opusEncoder = (kbps: number): string[] => ['-c:a', 'libopus', '-ac', '2', '-b:a', `${kbps}k`];
+
+/**
+ * A real media source without a browser: FFmpeg encodes a test pattern (VP8) and a tone (Opus)
+ * and sends them as RTP into mediasoup PlainTransports, which become ordinary producers in the
+ * router — the same kind of producers a browser creates.
+ */
+export async function startRtpSource(
+  router: types.Router,
+  options: { appData?: Record<string, unknown>; seconds?: number } = {},
+): Promise<{ video: types.Producer; audio: types.Producer; ffmpeg: ChildProcess; stop: () => void }> {
+  const { video, audio, videoUrl, audioUrl, close } = await rtpProducers(router, {
+    appData: options.appData,
+  });
   const ffmpeg = spawn(
     'ffmpeg',
     [
@@ -43,48 +110,27 @@ export async function startRtpSource(
       '-loglevel',
       'error',
       '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc=size=320x240:rate=15:duration=${options.seconds ?? 60}`,
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=440:sample_rate=48000:duration=${options.seconds ?? 60}`,
+      ...testMediaInputs({ width: 320, height: 240, fps: 15, seconds: options.seconds ?? 60 }),
       '-map',
       '0:v',
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '300k',
-      '-g',
-      '15',
+      ...vp8Encoder(300, 15),
       '-ssrc',
       '11111111',
       '-payload_type',
       '101',
       '-f',
       'rtp',
-      dest(videoTransport),
+      videoUrl,
       '-map',
       '1:a',
-      '-c:a',
-      'libopus',
-      '-ac',
-      '2',
-      '-b:a',
-      '64k',
+      ...opusEncoder(64),
       '-ssrc',
       '22222222',
       '-payload_type',
       '100',
       '-f',
       'rtp',
-      dest(audioTransport),
+      audioUrl,
     ],
     { stdio: 'ignore' },
   );
@@ -94,8 +140,7 @@ export async function startRtpSource(
     ffmpeg,
     stop: () => {
       ffmpeg.kill('SIGKILL');
-      videoTransport.close();
-      audioTransport.close();
+      close();
     },
   };
 }

@@ -38,3 +38,23 @@ export async function eventually(predicate: () => boolean, what: string, timeout
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * A suite's sockets: `socketFor(who)` connects as `token(who)` (a name the suite signed in, or a
+ * token itself) and keeps the socket in `open`, so `closeAll()` closes every one at the end. The
+ * url is read at each connection, since the server starts after the suite is declared.
+ */
+export function socketPool(url: () => string, token: (who: string) => string = (who) => who) {
+  const open: ClientSocket[] = [];
+  return {
+    open,
+    async socketFor(who: string): Promise<ClientSocket> {
+      const socket = await connectSocket(url(), token(who));
+      open.push(socket);
+      return socket;
+    },
+    closeAll(): void {
+      for (const socket of open.splice(0)) socket.close();
+    },
+  };
+}

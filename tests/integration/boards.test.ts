@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResult, BoardState, TicketView } from '../../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../helpers/callClient';
-import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
+import { eventually, record, socketPool } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
 const stroke = (id: string, version: number, versionNonce: number, extra: Record<string, unknown> = {}) => ({
@@ -25,13 +25,11 @@ const stroke = (id: string, version: number, versionNonce: number, extra: Record
 describe('the shared whiteboard in a call', () => {
   let t: TestApp;
   const tokens: Record<string, string> = {};
-  const open: ClientSocket[] = [];
 
-  async function socketFor(who: string) {
-    const s = await connectSocket(t.url, tokens[who]!);
-    open.push(s);
-    return s;
-  }
+  const { open, socketFor } = socketPool(
+    () => t.url,
+    (who) => tokens[who] ?? who,
+  );
 
   async function call(subject: string) {
     const res = await fetch(`${t.url}/api/tickets`, {

@@ -12,7 +12,7 @@ import {
 } from '../helpers/callClient';
 import { ManualClock } from '../helpers/manualClock';
 import { startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
-import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
+import { type ClientSocket, eventually, record, socketPool } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
 describe('calls against the real mediasoup worker', () => {
@@ -25,14 +25,12 @@ describe('calls against the real mediasoup worker', () => {
    */
   const expireLeftovers = () => void clock.advance(3_600_000);
   const tokens: Record<string, string> = {};
-  const open: ClientSocket[] = [];
   const stops: Array<() => void> = [];
 
-  async function socketFor(who: string) {
-    const s = await connectSocket(t.url, tokens[who]!);
-    open.push(s);
-    return s;
-  }
+  const { open, socketFor } = socketPool(
+    () => t.url,
+    (who) => tokens[who] ?? who,
+  );
 
   async function newTicket(subject: string): Promise<TicketView> {
     const res = await fetch(`${t.url}/api/tickets`, {

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaServer } from '../../media/MediaServer';
-
-const silentLogger = { info() {}, error() {} };
+import type { MediaServer } from '../../media/MediaServer';
+import { loopbackMediaServer } from '../helpers/media';
 
 describe('MediaServer (real mediasoup worker)', () => {
   let media: MediaServer;
   beforeAll(async () => {
-    media = await MediaServer.create(
-      {
-        numWorkers: 2,
-        logLevel: 'error',
-        listenIps: [{ ip: '127.0.0.1' }],
-        rtcMinPort: 42000,
-        rtcMaxPort: 42099,
-      },
-      silentLogger,
-    );
+    media = await loopbackMediaServer(2, 42000);
   });
   afterAll(() => media?.close());
 
@@ -80,16 +70,7 @@ describe('MediaServer (real mediasoup worker)', () => {
     // A pool of one, so that "every worker has died" is a moment the test can hold: the death is
     // reported before the replacement is even started (with two, the first one's replacement may
     // already be up when the second death is seen).
-    const single = await MediaServer.create(
-      {
-        numWorkers: 1,
-        logLevel: 'error',
-        listenIps: [{ ip: '127.0.0.1' }],
-        rtcMinPort: 42100,
-        rtcMaxPort: 42199,
-      },
-      silentLogger,
-    );
+    const single = await loopbackMediaServer(1, 42100);
     try {
       const [victim] = single.workerPids();
       const asked = new Promise<{ alive: number; router: ReturnType<MediaServer['createRouter']> }>(

@@ -4,7 +4,7 @@ import { slaAlerts } from '../../server/db/schema';
 import type { DomainEvents } from '../../server/events/bus';
 import { createLogger } from '../../server/logger';
 import { DEFAULT_SLA_POLICY } from '../../server/sla/defaultPolicy';
-import type { SlaPolicy } from '../../server/sla/evaluate';
+import type { ClockTargets, SlaPolicy } from '../../server/sla/evaluate';
 import { SlaMonitor, type SlaTimer } from '../../server/sla/monitor';
 import { TicketsRepository } from '../../server/tickets/repository';
 import type { TicketView } from '../../signaling/shared/protocol';
@@ -53,12 +53,15 @@ describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
     await t?.close();
   });
 
-  it('with a 10 s chat target warns at 8 s, before the breach, with a 15 s safety-net pass; each alert once', async () => {
-    // A chat customer expects an answer within seconds; here 10 s, so the warning is due at 8 s.
+  /**
+   * Sets the chat channel's targets (seconds, every priority) and builds a monitor over the app's
+   * real database, settings and bus whose timers the test fires itself.
+   */
+  async function monitorWithChatTargets(targets: Partial<ClockTargets>) {
     const policy: SlaPolicy = {
       ...structuredClone(DEFAULT_SLA_POLICY),
       channelOverrides: {
-        chat: Object.fromEntries((['P1', 'P2', 'P3', 'P4'] as const).map((p) => [p, { first_response: 10 }])),
+        chat: Object.fromEntries((['P1', 'P2', 'P3', 'P4'] as const).map((p) => [p, targets])),
       },
     };
     await t.app.settings.update({ slaPolicy: policy });
@@ -71,6 +74,12 @@ describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
       createLogger(t.app.config),
       timer,
     );
+    return { timer, monitor };
+  }
+
+  it('with a 10 s chat target warns at 8 s, before the breach, with a 15 s safety-net pass; each alert once', async () => {
+    // A chat customer expects an answer within seconds; here 10 s, so the warning is due at 8 s.
+    const { timer, monitor } = await monitorWithChatTargets({ first_response: 10 });
     const heard: Array<{ kind: string; ticketId: string; at: string; recordedAt: number }> = [];
     const listen = (payload: DomainEvents['sla.warning']) => {
       heard.push({ ...payload.alert, recordedAt: timer.now().getTime() });
@@ -131,24 +140,7 @@ describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
   });
 
   it('re-arms a ticket when the customer writes: the next-response warning comes at its instant', async () => {
-    const policy: SlaPolicy = {
-      ...structuredClone(DEFAULT_SLA_POLICY),
-      channelOverrides: {
-        chat: Object.fromEntries(
-          (['P1', 'P2', 'P3', 'P4'] as const).map((p) => [p, { first_response: 600, next_response: 600 }]),
-        ),
-      },
-    };
-    await t.app.settings.update({ slaPolicy: policy });
-    const timer = new ManualTimer(new Date());
-    const monitor = new SlaMonitor(
-      t.app.db.db,
-      new TicketsRepository(t.app.db.db),
-      t.app.settings,
-      t.app.bus,
-      createLogger(t.app.config),
-      timer,
-    );
+    const { timer, monitor } = await monitorWithChatTargets({ first_response: 600, next_response: 600 });
     const heard: Array<{ kind: string; clock: string; ticketId: string; at: string; recordedAt: number }> =
       [];
     const off = t.app.bus.on('sla.warning', (payload) => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResult, MessageView, TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
-import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
+import { eventually, record, socketPool } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
 describe.each(BACKENDS)('support desk core on %s', (backend) => {
   let t: TestApp;
   const tokens: Record<string, string> = {};
-  const sockets: ClientSocket[] = [];
   let otherCustomerToken: string;
 
   async function api<T = any>(who: string, path: string, init: { method?: string; body?: unknown } = {}) {
@@ -19,11 +18,10 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
     return { status: res.status, body: (await res.json()) as T };
   }
 
-  async function socketFor(who: string) {
-    const socket = await connectSocket(t.url, tokens[who] ?? who);
-    sockets.push(socket);
-    return socket;
-  }
+  const { open: sockets, socketFor } = socketPool(
+    () => t.url,
+    (who) => tokens[who] ?? who,
+  );
 
   async function openTicket(subject = 'Cannot publish my assignment', extra: Record<string, unknown> = {}) {
     const res = await api<TicketView>('customer', '/api/tickets', {

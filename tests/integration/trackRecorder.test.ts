@@ -3,13 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaServer } from '../../media/MediaServer';
+import type { MediaServer } from '../../media/MediaServer';
 import { probeMedia, remuxToSeekable } from '../../media/remux';
 import { allocateRtpPortPair } from '../../media/rtpPorts';
 import { TrackRecorder } from '../../media/TrackRecorder';
+import { loopbackMediaServer } from '../helpers/media';
 import { startRtpSource } from '../helpers/rtpSource';
-
-const silentLogger = { info() {}, error() {} };
 
 function bindUdp(port: number): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
@@ -23,16 +22,7 @@ describe('TrackRecorder (real mediasoup and FFmpeg)', () => {
   let media: MediaServer;
   let dir: string;
   beforeAll(async () => {
-    media = await MediaServer.create(
-      {
-        numWorkers: 1,
-        logLevel: 'error',
-        listenIps: [{ ip: '127.0.0.1' }],
-        rtcMinPort: 42200,
-        rtcMaxPort: 42299,
-      },
-      silentLogger,
-    );
+    media = await loopbackMediaServer(1, 42200);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-recorder-'));
   });
   afterAll(() => {
