@@ -2,15 +2,10 @@ import type { z } from 'zod';
 import { AppError } from '../server/errors';
 import type { Logger } from '../server/logger';
 import { issuesToFields } from '../server/validation';
-import type { AckResult, ClientToServerEvents, Role } from './shared/protocol';
+import type { AckData, AckResult, ClientToServerEvents, Role } from './shared/protocol';
 import type { LivedeskSocket } from './types';
 
 type EventName = keyof ClientToServerEvents;
-type AckData<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends (
-  result: AckResult<infer T>,
-) => void
-  ? T
-  : never;
 
 /** One socket event: who may send it, its payload schema (built once, at module scope), what it does. */
 export interface HandlerSpec<E extends EventName, S extends z.ZodType> {

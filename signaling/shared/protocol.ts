@@ -565,3 +565,11 @@ export interface ServerToClientEvents {
 
 // biome-ignore lint/complexity/noBannedTypes: socket.io expects an (empty) inter-server event map
 export type InterServerEvents = {};
+
+/** The payload (first argument) of a client → server event, and the data its ack carries. */
+export type EmitPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+export type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  result: AckResult<infer T>,
+) => void
+  ? T
+  : never;

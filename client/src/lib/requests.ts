@@ -2,19 +2,14 @@
 // it), typed from the shared event maps, so a core can be driven by a fake of its own in tests.
 
 import type {
-  AckResult,
+  AckData,
   ClientToServerEvents,
+  EmitPayload,
   ErrorCode,
   ServerToClientEvents,
 } from '../../../signaling/shared/protocol';
 
-/** The payload (first argument) of a client → server event, and the data its ack carries. */
-export type EmitPayload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-export type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
-  result: AckResult<infer T>,
-) => void
-  ? T
-  : never;
+export type { AckData, EmitPayload };
 
 /**
  * `idle`: signed out, no socket. `connecting`: first handshake or identity check in progress.
