@@ -270,7 +270,10 @@ async function encodeClip(profile: SourceProfile, dir: string): Promise<string> 
 async function startSource(router: types.Router, clip: string, ssrcBase: number): Promise<Source> {
   const videoSsrc = ssrcBase + 1;
   const audioSsrc = ssrcBase + 2;
-  const { video, audio, videoUrl, audioUrl, close } = await rtpProducers(router, { videoSsrc, audioSsrc });
+  const { video, audio, videoOutput, audioOutput, close } = await rtpProducers(router, {
+    videoSsrc,
+    audioSsrc,
+  });
   const ffmpeg = spawn(
     'ffmpeg',
     [
@@ -287,24 +290,12 @@ async function startSource(router: types.Router, clip: string, ssrcBase: number)
       '0:v',
       '-c',
       'copy',
-      '-ssrc',
-      String(videoSsrc),
-      '-payload_type',
-      '101',
-      '-f',
-      'rtp',
-      videoUrl,
+      ...videoOutput,
       '-map',
       '0:a',
       '-c',
       'copy',
-      '-ssrc',
-      String(audioSsrc),
-      '-payload_type',
-      '100',
-      '-f',
-      'rtp',
-      audioUrl,
+      ...audioOutput,
     ],
     { stdio: 'ignore' },
   );

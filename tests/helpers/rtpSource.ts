@@ -7,7 +7,9 @@ import type { Peer } from '../../media/Peer';
 /**
  * The receiving end of an RTP source in the router: a PlainTransport each (comedia: they learn the
  * sender's address from its first packet) with a VP8 camera and an Opus microphone producer, and
- * the rtp:// address FFmpeg sends each stream to. `close()` closes both transports.
+ * FFmpeg's output arguments for each stream (its SSRC, the payload type the producer expects and
+ * the rtp:// address), so a sender cannot disagree with the producer. `close()` closes both
+ * transports.
  */
 export async function rtpProducers(
   router: types.Router,
@@ -17,6 +19,9 @@ export async function rtpProducers(
   audio: types.Producer;
   videoUrl: string;
   audioUrl: string;
+  /** FFmpeg arguments that send the mapped video (VP8) or audio (Opus) stream to its producer. */
+  videoOutput: string[];
+  audioOutput: string[];
   close: () => void;
 }> {
   const { videoSsrc = 11111111, audioSsrc = 22222222 } = options;
@@ -24,10 +29,12 @@ export async function rtpProducers(
     router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
   const videoTransport = await transport();
   const audioTransport = await transport();
+  const VP8_PAYLOAD_TYPE = 101;
+  const OPUS_PAYLOAD_TYPE = 100;
   const video = await videoTransport.produce({
     kind: 'video',
     rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [] }],
+      codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [] }],
       encodings: [{ ssrc: videoSsrc }],
     },
     appData: { source: 'camera', ...options.appData },
@@ -35,18 +42,37 @@ export async function rtpProducers(
   const audio = await audioTransport.produce({
     kind: 'audio',
     rtpParameters: {
-      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, rtcpFeedback: [] }],
+      codecs: [
+        {
+          mimeType: 'audio/opus',
+          payloadType: OPUS_PAYLOAD_TYPE,
+          clockRate: 48000,
+          channels: 2,
+          rtcpFeedback: [],
+        },
+      ],
       encodings: [{ ssrc: audioSsrc }],
     },
     appData: { source: 'mic', ...options.appData },
   });
   const dest = (t: types.PlainTransport) =>
     `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`;
+  const output = (ssrc: number, payloadType: number, url: string) => [
+    '-ssrc',
+    String(ssrc),
+    '-payload_type',
+    String(payloadType),
+    '-f',
+    'rtp',
+    url,
+  ];
   return {
     video,
     audio,
     videoUrl: dest(videoTransport),
     audioUrl: dest(audioTransport),
+    videoOutput: output(videoSsrc, VP8_PAYLOAD_TYPE, dest(videoTransport)),
+    audioOutput: output(audioSsrc, OPUS_PAYLOAD_TYPE, dest(audioTransport)),
     close: () => {
       videoTransport.close();
       audioTransport.close();
@@ -99,7 +125,7 @@ export async function startRtpSource(
   router: types.Router,
   options: { appData?: Record<string, unknown>; seconds?: number } = {},
 ): Promise<{ video: types.Producer; audio: types.Producer; ffmpeg: ChildProcess; stop: () => void }> {
-  const { video, audio, videoUrl, audioUrl, close } = await rtpProducers(router, {
+  const { video, audio, videoOutput, audioOutput, close } = await rtpProducers(router, {
     appData: options.appData,
   });
   const ffmpeg = spawn(
@@ -114,23 +140,11 @@ export async function startRtpSource(
       '-map',
       '0:v',
       ...vp8Encoder(300, 15),
-      '-ssrc',
-      '11111111',
-      '-payload_type',
-      '101',
-      '-f',
-      'rtp',
-      videoUrl,
+      ...videoOutput,
       '-map',
       '1:a',
       ...opusEncoder(64),
-      '-ssrc',
-      '22222222',
-      '-payload_type',
-      '100',
-      '-f',
-      'rtp',
-      audioUrl,
+      ...audioOutput,
     ],
     { stdio: 'ignore' },
   );
