@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MediaServer } from '../../media/MediaServer';
-import type { Priority, PublicUser, Tier } from '../../signaling/shared/protocol';
+import type {
+  Priority,
+  PublicUser,
+  RecordingNotice,
+  RecordingStatus,
+  Tier,
+} from '../../signaling/shared/protocol';
 import type { CallsRepository } from '../calls/repository';
 import type { Database } from '../db/client';
 import type { RecordingRow } from '../db/schema';
@@ -27,15 +33,7 @@ export interface RecordingConfig {
   retentionDays: number;
 }
 
-export type RecordingStatus = RecordingRow['status'];
-
-export interface RecordingNotice {
-  callId: string;
-  recordingId: string;
-  status: RecordingStatus;
-  consentText: string;
-  error: string | null;
-}
+export type { RecordingNotice, RecordingStatus };
 
 /**
  * Server-side call recording for QA: one WebM per track (each microphone, camera and shared

@@ -5,15 +5,13 @@ import type { CallStatsReport, MediaSourceName } from '../../../../signaling/sha
 
 export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
 
-export interface CallQuality {
+/** The figures of the last report the UI shows, and how they rate. */
+export interface CallQuality
+  extends Pick<
+    CallStatsReport,
+    'rttMs' | 'packetLoss' | 'inboundKbps' | 'outboundKbps' | 'frameWidth' | 'frameHeight'
+  > {
   level: QualityLevel;
-  rttMs?: number;
-  /** Fraction 0..1 of packets lost since the previous report. */
-  packetLoss?: number;
-  inboundKbps?: number;
-  outboundKbps?: number;
-  frameWidth?: number;
-  frameHeight?: number;
 }
 
 /** Cumulative counters from one reading, to compute rates and loss at the next one. */
