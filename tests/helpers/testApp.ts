@@ -88,3 +88,19 @@ export const DEMO = {
   qa: 'qa@demo.livedesk',
   admin: 'admin@demo.livedesk',
 } as const;
+
+/**
+ * A REST caller for integration tests that act as several signed-in people: `api(who, path)` sends
+ * `tokens[who]` as the bearer token and returns the status with the parsed JSON body. `url` is read
+ * at each call, since the app starts in a `beforeAll`.
+ */
+export function restAs(url: () => string, tokens: Record<string, string>) {
+  return async <T = any>(who: string, path: string, init: { method?: string; body?: unknown } = {}) => {
+    const res = await fetch(`${url()}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+}

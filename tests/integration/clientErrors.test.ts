@@ -9,7 +9,7 @@ import type { AckResult, TicketView } from '../../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok, vp8RtpParameters } from '../helpers/callClient';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
-import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
+import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
 
 const NUL = 'a\u0000b';
 const NUL_MESSAGE = 'must not contain NUL characters';
@@ -27,14 +27,7 @@ describe.each(BACKENDS)('client-fault errors on %s', (backend) => {
   const logged: Array<{ level: number; msg: string; err?: { message?: string } }> = [];
   let ticket: TicketView;
 
-  async function api(who: string, route: string, init: { method?: string; body?: unknown } = {}) {
-    const res = await fetch(`${t.url}${route}`, {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  }
+  const api = restAs(() => t.url, tokens);
 
   async function rows(table: PgTable): Promise<number> {
     const [row] = await t.app.db.db.select({ n: count() }).from(table);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResult, MessageView, TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
-import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
+import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
 
 // What the one-statement send must keep, next to the transactional path it falls back to: one
 // order per ticket for everyone, one row per clientMessageId however the retries race, the first
@@ -12,14 +12,7 @@ describe.each(BACKENDS)('the message path on %s', (backend) => {
   const tokens: Record<string, string> = {};
   const sockets: ClientSocket[] = [];
 
-  async function api<T = any>(who: string, path: string, init: { method?: string; body?: unknown } = {}) {
-    const res = await fetch(`${t.url}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[who]}` },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
+  const api = restAs(() => t.url, tokens);
 
   async function subscribed(who: string, ticketId: string) {
     const socket = await connectSocket(t.url, tokens[who]!);
