@@ -113,6 +113,8 @@ export const tickets = pgTable(
     index('tickets_requester_idx').on(t.requesterId),
     index('tickets_assignee_idx').on(t.assigneeId),
     index('tickets_queue_idx').on(t.status, t.tier),
+    // The SLA pass reads only the tickets changed since its last pass (issue 14).
+    index('tickets_updated_idx').on(t.updatedAt),
   ],
 );
 

@@ -20,10 +20,28 @@ interface KnownFacts {
   statusEvents: TicketEventRow[];
   activity: ActivityRow[];
   recorded: SlaAlertKey[];
+  /**
+   * The ticket row's latest `updatedAt` (ms) these facts account for: the row read, or a message
+   * this process stored since. A pass re-reads the ticket only if the row moved past it.
+   */
+  seenUpdatedAt: number;
 }
 
 /** Tickets evaluated between two turns of the event loop during a pass. */
 const PASS_SLICE = 50;
+/** Tickets read per statement by a pass. */
+const PAGE = 200;
+/**
+ * How far before the previous pass the next one looks for changed rows: a transaction stamps
+ * `updated_at` when it starts (PostgreSQL's `now()`, or the clock of the process that wrote it)
+ * but is seen only once it commits, and another node's clock may be a little behind.
+ */
+const CHANGE_OVERLAP_MS = 30_000;
+const ACTIVE = new Set<string>(ACTIVE_STATUSES);
+
+/** Whether the row still has what the SLA facts take from the ticket itself. */
+const sameSlaTicket = (a: TicketRow, b: TicketRow) =>
+  a.status === b.status && a.priority === b.priority && a.channel === b.channel;
 
 function groupByTicket<R extends { ticketId: string }>(rows: readonly R[]): Map<string, R[]> {
   const byTicket = new Map<string, R[]>();
@@ -42,8 +60,11 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * Records each SLA warning and breach exactly once, at its moment. Every open ticket has a timer
  * for its next warning or breach instant (`nextAlertAt` of the pure evaluation), re-armed whenever
  * the ticket changes (any of its domain events) — so a 10 s chat target warns at 8 s, before the
- * breach, whatever the periodic pass's interval. The periodic pass stays as a safety net (a node
- * that slept, a policy change) and arms the timers of every active ticket.
+ * breach, whatever the periodic pass's interval. The periodic pass stays as a safety net, and is
+ * incremental: the first one after `start()` (and one after a policy change) reads every active
+ * ticket, page by page; later ones read only tickets whose row changed in a way this process did
+ * not see (another node, a direct update) and tickets whose deadline is due (`deadlines`), so its
+ * cost follows what changed, not how many tickets are open or how long their conversations are.
  *
  * Exactly once: the alert's primary key (ticket, clock, kind, cycle) makes a second insert a no-op,
  * so a timer and a pass racing, several nodes, or a re-run after a crash never duplicate an alert.
@@ -64,6 +85,12 @@ export class SlaMonitor {
    * messages sent through this process: a chat message then re-arms the timer without a query.
    */
   private readonly known = new Map<string, KnownFacts>();
+  /** The deadline index: per watched ticket, the instant (ms) its timer is armed for. */
+  private readonly deadlines = new Map<string, number>();
+  /** Where the next pass looks for changed rows from; undefined: the next pass reads everything. */
+  private changedSince: Date | undefined;
+  /** The policy the watched tickets' timers were armed with: another one needs a full read. */
+  private policyJson: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -116,7 +143,10 @@ export class SlaMonitor {
     this.interval = undefined;
     for (const handle of this.timers.values()) this.timer.clearTimeout(handle);
     this.timers.clear();
+    this.deadlines.clear();
     this.known.clear();
+    this.changedSince = undefined;
+    this.policyJson = undefined;
   }
 
   /** Resolves once no pass and no ticket check is under way (shutdown, tests). */
@@ -126,7 +156,11 @@ export class SlaMonitor {
     }
   }
 
-  /** One pass over the active tickets; returns how many new alerts were recorded. */
+  /**
+   * One pass: every active ticket when not watching (tests drive passes by hand at chosen
+   * instants), the first time after `start()` or after a policy change; otherwise only what
+   * changed or fell due. Returns how many new alerts were recorded.
+   */
   runOnce(now = this.timer.now()): Promise<number> {
     // Never two passes at once in one process; the database makes it safe across processes.
     this.running ??= this.pass(now).finally(() => {
@@ -171,6 +205,8 @@ export class SlaMonitor {
     const known = this.known.get(ticketId);
     if (!known || !message.author || this.checking.has(ticketId)) return this.check(ticketId);
     known.activity.push({ createdAt: new Date(message.createdAt), authorRole: message.author.role });
+    // The one-statement send stamps the row's updated_at with the message's createdAt.
+    known.seenUpdatedAt = Math.max(known.seenUpdatedAt, Date.parse(message.createdAt));
     try {
       const policy = (await this.settings.get()).slaPolicy;
       if (this.known.get(ticketId) !== known || this.checking.has(ticketId)) return this.check(ticketId);
@@ -184,15 +220,75 @@ export class SlaMonitor {
   }
 
   private async pass(now: Date): Promise<number> {
-    const tickets = await this.repo.listTickets({ statuses: ACTIVE_STATUSES, limit: 5000 });
-    return this.evaluate(tickets, now);
+    const policyJson = JSON.stringify((await this.settings.get()).slaPolicy);
+    // Compared with rows stamped by real clocks (the database's, a node's), not the injected timer.
+    const nextSince = new Date(Date.now() - CHANGE_OVERLAP_MS);
+    const since = this.changedSince;
+    const created =
+      this.watching && since && policyJson === this.policyJson
+        ? await this.changedAndDue(since, now)
+        : await this.everyActive(now);
+    if (this.watching) {
+      this.changedSince = nextSince;
+      this.policyJson = policyJson;
+    }
+    return created;
+  }
+
+  /** The full read: every active ticket, a page at a time (at start, restart recovery included). */
+  private async everyActive(now: Date): Promise<number> {
+    let created = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.repo.activeTicketsAfter(after, PAGE);
+      created += await this.evaluate(page, now);
+      if (page.length < PAGE) return created;
+      after = page.at(-1)!.id;
+    }
+  }
+
+  /**
+   * The incremental pass: tickets whose row changed since `since` beyond what this process's
+   * facts account for (only ticket rows are read to find them, never the conversations), and
+   * tickets whose deadline is due by `now` (a timer that could not run its check).
+   */
+  private async changedAndDue(since: Date, now: Date): Promise<number> {
+    const stale = new Map<string, TicketRow | undefined>();
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.repo.ticketsChangedSince(since, after, PAGE);
+      for (const row of page) {
+        const known = this.known.get(row.id);
+        if (!ACTIVE.has(row.status)) this.disarm(row.id);
+        else if (
+          !known ||
+          known.seenUpdatedAt < row.updatedAt.getTime() ||
+          !sameSlaTicket(known.ticket, row)
+        ) {
+          stale.set(row.id, row);
+        }
+      }
+      if (page.length < PAGE) break;
+      after = page.at(-1)!.id;
+    }
+    for (const [ticketId, at] of this.deadlines) {
+      if (at <= now.getTime() && !stale.has(ticketId)) stale.set(ticketId, undefined);
+    }
+    const unread = [...stale].filter(([, row]) => !row).map(([id]) => id);
+    for (let i = 0; i < unread.length; i += PAGE) {
+      for (const row of await this.repo.ticketsByIds(unread.slice(i, i + PAGE))) stale.set(row.id, row);
+    }
+    for (const ticketId of unread) if (!stale.get(ticketId)) this.disarm(ticketId); // deleted
+    const rows = [...stale.values()].filter((row) => row !== undefined);
+    let created = 0;
+    for (let i = 0; i < rows.length; i += PAGE) created += await this.evaluate(rows.slice(i, i + PAGE), now);
+    return created;
   }
 
   /** Records the alerts the tickets crossed by `now`, then arms each one's timer. */
   private async evaluate(tickets: TicketRow[], now: Date): Promise<number> {
-    const active = new Set<string>(ACTIVE_STATUSES);
-    for (const ticket of tickets) if (!active.has(ticket.status)) this.disarm(ticket.id);
-    const open = tickets.filter((t) => active.has(t.status));
+    for (const ticket of tickets) if (!ACTIVE.has(ticket.status)) this.disarm(ticket.id);
+    const open = tickets.filter((t) => ACTIVE.has(t.status));
     if (open.length === 0) return 0;
     const policy = (await this.settings.get()).slaPolicy;
     const ids = open.map((t) => t.id);
@@ -227,6 +323,7 @@ export class SlaMonitor {
           activity: ticketActivity,
           // Recorded now, by this pass or by whoever won the insert.
           recorded: [...known, ...newAlerts],
+          seenUpdatedAt: ticket.updatedAt.getTime(),
         });
       }
       this.arm(ticket.id, nextAlertAt);
@@ -281,6 +378,7 @@ export class SlaMonitor {
   private arm(ticketId: string, at: Date | null): void {
     this.clearTimer(ticketId);
     if (!this.watching || at === null) return;
+    this.deadlines.set(ticketId, at.getTime());
     const delay = Math.min(Math.max(0, at.getTime() - this.timer.now().getTime()), MAX_DELAY_MS);
     this.timers.set(
       ticketId,
@@ -303,5 +401,6 @@ export class SlaMonitor {
     const handle = this.timers.get(ticketId);
     if (handle !== undefined) this.timer.clearTimeout(handle);
     this.timers.delete(ticketId);
+    this.deadlines.delete(ticketId);
   }
 }

@@ -27,9 +27,9 @@ export class MessagesService {
 
   /**
    * Stores a message and its effects, then acknowledges (returns) and broadcasts it. A send that
-   * changes nothing on the ticket (the conversation's steady state) takes one statement; the first
-   * one on a ticket in this process, the rare cases (first response, reopening, attachments, a
-   * follower's note, a refusal) and any send whose ticket changed meanwhile take the transaction.
+   * changes nothing on the ticket (the conversation's steady state) takes one statement, the first
+   * one on a ticket in this process or one whose ticket changed meanwhile two; the rare cases
+   * (first response, reopening, attachments, a follower's note, a refusal) take the transaction.
    */
   send(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
     // One send per ticket at a time in this process. The ticket row lock already orders them in
@@ -50,25 +50,39 @@ export class MessagesService {
 
   private async sendNow(actor: PublicUser, input: SendMessageInput): Promise<MessageView> {
     if (input.internal && !isStaff(actor)) throw forbidden('Only the support team writes internal notes.');
-    const known = this.facts.get(input.ticketId);
-    if (known && input.attachmentIds.length === 0 && isPlainSend(actor, input.internal, known)) {
-      const kind = input.internal ? 'internal' : 'public';
-      const { matched, message } = await this.repo.insertMessageIfUnchanged(known, {
-        authorId: actor.id,
-        kind,
-        body: input.body,
-        clientMessageId: input.clientMessageId,
-      });
-      if (matched) {
-        this.facts.touch(known);
-        if (message) {
+    if (input.attachmentIds.length === 0) {
+      // The facts the last send here committed with, or none (a first send in this process): a
+      // call with none, or with facts that no longer hold, inserts nothing and returns the
+      // ticket's current facts, so one more call decides on them. Two calls at most here; a
+      // refusal, an effect or a ticket that keeps changing is left to the transaction.
+      let known = this.facts.get(input.ticketId);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        if (known && !isPlainSend(actor, input.internal, known)) break;
+        const kind = input.internal ? 'internal' : 'public';
+        const { matched, message, current } = await this.repo.insertMessageIfUnchanged(
+          known,
+          input.ticketId,
+          {
+            authorId: actor.id,
+            kind,
+            body: input.body,
+            clientMessageId: input.clientMessageId,
+          },
+        );
+        if (matched && known) {
+          this.facts.touch(known);
+          if (!message) return this.stored(actor, input);
           const view = toMessageView(message, actor, []);
           this.bus.publish('message.created', { message: view });
           return view;
         }
-        return this.stored(actor, input);
+        if (!current) {
+          this.facts.delete(input.ticketId);
+          break; // gone: the transaction answers with the right error
+        }
+        known = current;
+        this.facts.remember(current);
       }
-      this.facts.delete(input.ticketId);
     }
     return this.sendInTransaction(actor, input);
   }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Tier } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
 import {
@@ -91,6 +91,39 @@ export class TicketsRepository {
       .where(eq(tickets.id, id))
       .returning();
     return row!;
+  }
+
+  /** One page of the active tickets in id order after `afterId`: the SLA monitor's full read. */
+  async activeTicketsAfter(afterId: string | undefined, limit: number): Promise<TicketRow[]> {
+    return this.db
+      .select()
+      .from(tickets)
+      .where(
+        and(inArray(tickets.status, [...ACTIVE_STATUSES]), afterId ? gt(tickets.id, afterId) : undefined),
+      )
+      .orderBy(asc(tickets.id))
+      .limit(limit);
+  }
+
+  /**
+   * One page, in id order after `afterId`, of the tickets (any status) whose row changed at or
+   * after `since` (`tickets_updated_idx`): what the SLA monitor's pass looks at.
+   */
+  async ticketsChangedSince(since: Date, afterId: string | undefined, limit: number): Promise<TicketRow[]> {
+    return this.db
+      .select()
+      .from(tickets)
+      .where(and(gte(tickets.updatedAt, since), afterId ? gt(tickets.id, afterId) : undefined))
+      .orderBy(asc(tickets.id))
+      .limit(limit);
+  }
+
+  async ticketsByIds(ids: readonly string[]): Promise<TicketRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(tickets)
+      .where(inArray(tickets.id, [...ids]));
   }
 
   async listTickets(filter: TicketFilter): Promise<TicketRow[]> {
@@ -260,38 +293,58 @@ export class TicketsRepository {
   }
 
   /**
-   * The steady-state send in one call of `livedesk_send_message` (migration 0007; one round trip,
-   * no explicit transaction, plans reused): locks the ticket only if it still has exactly the
+   * The steady-state send in one call of `livedesk_send_message` (migrations 0007, 0008; one round
+   * trip, no explicit transaction, plans reused): locks the ticket only if it still has exactly the
    * facts the caller decided on (`expected`), inserts the message (a repeated clientMessageId
    * inserts nothing, through the unique index) and bumps the ticket's updatedAt only when a
-   * message was inserted. `matched: false` means the ticket is gone or changed: the caller decides
-   * again on fresh facts. `message` is undefined for a duplicate.
+   * message was inserted. `matched: false` means the ticket changed (or no facts were passed: a
+   * first send): `current` carries its facts now, unlocked, for the caller to decide again; no
+   * `current` means the ticket is gone. `message` is undefined for a duplicate.
    */
   async insertMessageIfUnchanged(
-    expected: ConversationFacts,
+    expected: ConversationFacts | undefined,
+    ticketId: string,
     values: { authorId: string; kind: 'public' | 'internal'; body: string; clientMessageId: string },
-  ): Promise<{ matched: boolean; message?: TicketMessageRow }> {
+  ): Promise<{ matched: boolean; message?: TicketMessageRow; current?: ConversationFacts }> {
     const result = (await this.db.execute(sql`
-      SELECT matched, message_id AS id, message_seq::text AS seq, message_created_at AS created_at
-      FROM livedesk_send_message(${expected.id}, ${expected.requesterId}, ${expected.assigneeId},
-        ${expected.tier}, ${expected.status}, ${expected.answered}, ${values.authorId}, ${values.kind},
-        ${values.body}, ${values.clientMessageId})
+      SELECT matched, message_id AS id, message_seq::text AS seq, message_created_at AS created_at,
+        cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered
+      FROM livedesk_send_message(${ticketId}, ${expected?.requesterId ?? null}, ${expected?.assigneeId ?? null},
+        ${expected?.tier ?? null}, ${expected?.status ?? null}, ${expected?.answered ?? null}, ${values.authorId},
+        ${values.kind}, ${values.body}, ${values.clientMessageId})
     `)) as unknown as {
       rows: Array<{
         matched: boolean;
         id: string | null;
         seq: string | null;
         created_at: Date | string | null;
+        cur_requester_id: string;
+        cur_assignee_id: string | null;
+        cur_tier: Tier;
+        cur_status: TicketRow['status'];
+        cur_answered: boolean;
       }>;
     };
-    const row = result.rows[0]!;
-    if (!row.matched || row.id === null) return { matched: Boolean(row.matched) };
+    const row = result.rows[0];
+    if (!row) return { matched: false };
+    if (!row.matched) {
+      const current: ConversationFacts = {
+        id: ticketId,
+        requesterId: row.cur_requester_id,
+        assigneeId: row.cur_assignee_id,
+        tier: row.cur_tier,
+        status: row.cur_status,
+        answered: Boolean(row.cur_answered),
+      };
+      return { matched: false, current };
+    }
+    if (row.id === null) return { matched: true };
     return {
       matched: true,
       message: {
         id: row.id,
         seq: Number(row.seq),
-        ticketId: expected.id,
+        ticketId,
         authorId: values.authorId,
         kind: values.kind,
         body: values.body,

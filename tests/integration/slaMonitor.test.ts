@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slaAlerts } from '../../server/db/schema';
+import { slaAlerts, tickets } from '../../server/db/schema';
 import type { DomainEvents } from '../../server/events/bus';
 import { createLogger } from '../../server/logger';
 import { DEFAULT_SLA_POLICY } from '../../server/sla/defaultPolicy';
@@ -40,6 +40,15 @@ class ManualTimer implements SlaTimer {
   }
 }
 
+/** The real repository, counting which tickets' conversations the monitor reads. */
+class CountingRepository extends TicketsRepository {
+  readonly activityReads: string[][] = [];
+  override publicActivityFor(ticketIds: string[]) {
+    this.activityReads.push([...ticketIds]);
+    return super.publicActivityFor(ticketIds);
+  }
+}
+
 describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
   let t: TestApp;
   let customerToken: string;
@@ -66,15 +75,44 @@ describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
     };
     await t.app.settings.update({ slaPolicy: policy });
     const timer = new ManualTimer(new Date());
+    const repo = new CountingRepository(t.app.db.db);
     const monitor = new SlaMonitor(
       t.app.db.db,
-      new TicketsRepository(t.app.db.db),
+      repo,
       t.app.settings,
       t.app.bus,
       createLogger(t.app.config),
       timer,
     );
-    return { timer, monitor };
+    return { timer, monitor, repo };
+  }
+
+  async function post<T = { id: string; createdAt: string }>(token: string, path: string, body: unknown) {
+    const res = await fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(201);
+    return res.json() as Promise<T>;
+  }
+
+  const openTicket = (subject: string, channel: 'chat' | 'portal' = 'chat') =>
+    post(customerToken, '/api/tickets', { subject, description: 'Help.', category: 'course', channel });
+
+  /** Every SLA alert published while `fn` runs, with the monitor's instant when it was. */
+  async function alertsDuring(timer: ManualTimer, fn: (heard: Array<SlaHeard>) => Promise<void>) {
+    const heard: SlaHeard[] = [];
+    const listen = (payload: DomainEvents['sla.warning']) => {
+      heard.push({ ...payload.alert, recordedAt: timer.now().getTime() });
+    };
+    const off = [t.app.bus.on('sla.warning', listen), t.app.bus.on('sla.breached', listen)];
+    try {
+      await fn(heard);
+    } finally {
+      for (const unsubscribe of off) unsubscribe();
+      await t.app.settings.update({ slaPolicy: structuredClone(DEFAULT_SLA_POLICY) });
+    }
   }
 
   it('with a 10 s chat target warns at 8 s, before the breach, with a 15 s safety-net pass; each alert once', async () => {
@@ -188,4 +226,88 @@ describe.each(BACKENDS)('SLA alerts at their moment on %s', (backend) => {
       await t.app.settings.update({ slaPolicy: structuredClone(DEFAULT_SLA_POLICY) });
     }
   });
+
+  it('reads in a pass only the tickets that changed behind its back or fell due; a deadline with no new message breaches once', async () => {
+    const { timer, monitor, repo } = await monitorWithChatTargets({ first_response: 600 });
+    await alertsDuring(timer, async (heard) => {
+      try {
+        await monitor.start(0);
+        const a = await openTicket('Chat: the video will not load');
+        const b = await openTicket('Chat: wrong grade shown');
+        // A portal ticket keeps the default targets (hours): never due in this test.
+        const d = await openTicket('Portal: invoice address', 'portal');
+        await post(customerToken, `/api/tickets/${a.id}/messages`, {
+          body: 'Still nothing.',
+          clientMessageId: 'incremental-1',
+        });
+        await monitor.idle();
+
+        // Everything that changed went through this process: a pass reads no conversation.
+        repo.activityReads.length = 0;
+        expect(await monitor.runOnce()).toBe(0);
+        expect(repo.activityReads.flat()).toEqual([]);
+
+        // Another node (here a direct update) changes B: the next pass reads B, and only B.
+        await t.app.db.db
+          .update(tickets)
+          .set({ priority: 'P1', updatedAt: new Date() })
+          .where(eq(tickets.id, b.id));
+        expect(await monitor.runOnce()).toBe(0);
+        expect(repo.activityReads.flat()).toEqual([b.id]);
+
+        // Eleven minutes later without any new message, as if no timer had run: the deadline
+        // index finds A and B due (warning and breach), D is not read.
+        repo.activityReads.length = 0;
+        const later = new Date(Date.parse(a.createdAt) + 660_000);
+        expect(await monitor.runOnce(later)).toBe(4);
+        const read = repo.activityReads.flat();
+        expect(read).toEqual(expect.arrayContaining([a.id, b.id]));
+        expect(read).not.toContain(d.id);
+        // Each alert exactly once, whatever runs again.
+        expect(await monitor.runOnce(later)).toBe(0);
+        for (const id of [a.id, b.id]) {
+          const rows = await t.app.db.db.select().from(slaAlerts).where(eq(slaAlerts.ticketId, id));
+          expect(rows.map((r) => `${r.clock}/${r.kind}`).sort()).toEqual([
+            'first_response/breach',
+            'first_response/warning',
+          ]);
+          expect(heard.filter((h) => h.ticketId === id).map((h) => h.kind)).toEqual(['warning', 'breach']);
+        }
+      } finally {
+        monitor.stop();
+      }
+    });
+  });
+
+  it('finds every deadline after a restart: a fresh monitor arms a ticket changed while none ran', async () => {
+    // 60 s: the start's own full read must come before the warning even on a loaded machine.
+    const { timer, monitor } = await monitorWithChatTargets({ first_response: 60 });
+    await alertsDuring(timer, async (heard) => {
+      try {
+        // No monitor watches while this ticket is opened (the process was down).
+        const ticket = await openTicket('Chat: opened while the desk restarted');
+        await monitor.start(15_000);
+        const created = Date.parse(ticket.createdAt);
+        const mine = () => heard.filter((h) => h.ticketId === ticket.id);
+        for (let i = 0; mine().length < 2 && i < 20; i++) {
+          timer.fireNext();
+          await monitor.idle();
+        }
+        expect(mine().map((h) => [h.kind, h.recordedAt])).toEqual([
+          ['warning', created + 48_000],
+          ['breach', created + 60_000],
+        ]);
+      } finally {
+        monitor.stop();
+      }
+    });
+  });
 });
+
+interface SlaHeard {
+  ticketId: string;
+  clock: string;
+  kind: string;
+  at: string;
+  recordedAt: number;
+}
