@@ -5,6 +5,7 @@ import type { EventBus } from '../events/bus';
 import { canCustomerReply, canNote, canRead, canSeeInternal, canWork, isStaff } from './access';
 import { type ConversationFacts, conversationFacts, type TicketsRepository } from './repository';
 import type { SendMessageInput } from './schemas';
+import { SendBatcher } from './sendBatcher';
 import type { PendingEvent, TicketsService } from './service';
 import { buildMessageViews, toMessageView } from './views';
 
@@ -18,12 +19,16 @@ export class MessagesService {
   private readonly facts = new ConversationFactsCache();
   /** Per ticket, the end of the queue of sends under way in this process. */
   private readonly inLine = new Map<string, Promise<void>>();
+  /** The one-statement sends, grouped into one statement each under load. */
+  private readonly sends: SendBatcher;
 
   constructor(
     private readonly repo: TicketsRepository,
     private readonly tickets: TicketsService,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.sends = new SendBatcher(repo);
+  }
 
   /**
    * Stores a message and its effects, then acknowledges (returns) and broadcasts it. A send that
@@ -59,16 +64,11 @@ export class MessagesService {
       for (let attempt = 0; attempt < 2; attempt++) {
         if (known && !isPlainSend(actor, input.internal, known)) break;
         const kind = input.internal ? 'internal' : 'public';
-        const { matched, message, current } = await this.repo.insertMessageIfUnchanged(
-          known,
-          input.ticketId,
-          {
-            authorId: actor.id,
-            kind,
-            body: input.body,
-            clientMessageId: input.clientMessageId,
-          },
-        );
+        const { matched, message, current } = await this.sends.send({
+          expected: known,
+          ticketId: input.ticketId,
+          values: { authorId: actor.id, kind, body: input.body, clientMessageId: input.clientMessageId },
+        });
         if (matched && known) {
           this.facts.touch(known);
           if (!message) return this.stored(actor, input);

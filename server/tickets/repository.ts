@@ -59,6 +59,76 @@ export const conversationFacts = (row: TicketRow): ConversationFacts => ({
   answered: row.firstResponseAt !== null,
 });
 
+/** What a chat send stores: the message's own values. */
+export interface SendValues {
+  authorId: string;
+  kind: 'public' | 'internal';
+  body: string;
+  clientMessageId: string;
+}
+
+/** One send through `livedesk_send_message`: the facts decided on (none: a first send). */
+export interface SendRequest {
+  expected: ConversationFacts | undefined;
+  ticketId: string;
+  values: SendValues;
+}
+
+/**
+ * `matched: false`: the ticket changed (or no facts were passed), `current` carries its facts now
+ * (unlocked, for the caller to decide again); no `current`: the ticket is gone. `matched` without
+ * `message`: a duplicate clientMessageId.
+ */
+export interface SendOutcome {
+  matched: boolean;
+  message?: TicketMessageRow;
+  current?: ConversationFacts;
+}
+
+interface SendResultRow {
+  matched: boolean;
+  message_id: string | null;
+  message_seq: string | null;
+  message_created_at: Date | string | null;
+  cur_requester_id: string;
+  cur_assignee_id: string | null;
+  cur_tier: Tier;
+  cur_status: TicketRow['status'];
+  cur_answered: boolean;
+}
+
+function sendOutcome(row: SendResultRow | undefined, ticketId: string, values: SendValues): SendOutcome {
+  if (!row) return { matched: false };
+  if (!row.matched) {
+    return {
+      matched: false,
+      current: {
+        id: ticketId,
+        requesterId: row.cur_requester_id,
+        assigneeId: row.cur_assignee_id,
+        tier: row.cur_tier,
+        status: row.cur_status,
+        answered: Boolean(row.cur_answered),
+      },
+    };
+  }
+  if (row.message_id === null) return { matched: true };
+  return {
+    matched: true,
+    message: {
+      id: row.message_id,
+      seq: Number(row.message_seq),
+      ticketId,
+      authorId: values.authorId,
+      kind: values.kind,
+      body: values.body,
+      system: null,
+      clientMessageId: values.clientMessageId,
+      createdAt: new Date(row.message_created_at!),
+    },
+  };
+}
+
 /** All SQL for tickets, their messages, timeline, links and attachments. */
 export class TicketsRepository {
   constructor(readonly db: Database) {}
@@ -304,55 +374,40 @@ export class TicketsRepository {
   async insertMessageIfUnchanged(
     expected: ConversationFacts | undefined,
     ticketId: string,
-    values: { authorId: string; kind: 'public' | 'internal'; body: string; clientMessageId: string },
-  ): Promise<{ matched: boolean; message?: TicketMessageRow; current?: ConversationFacts }> {
+    values: SendValues,
+  ): Promise<SendOutcome> {
     const result = (await this.db.execute(sql`
-      SELECT matched, message_id AS id, message_seq::text AS seq, message_created_at AS created_at,
+      SELECT matched, message_id, message_seq::text AS message_seq, message_created_at,
         cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered
       FROM livedesk_send_message(${ticketId}, ${expected?.requesterId ?? null}, ${expected?.assigneeId ?? null},
         ${expected?.tier ?? null}, ${expected?.status ?? null}, ${expected?.answered ?? null}, ${values.authorId},
         ${values.kind}, ${values.body}, ${values.clientMessageId})
-    `)) as unknown as {
-      rows: Array<{
-        matched: boolean;
-        id: string | null;
-        seq: string | null;
-        created_at: Date | string | null;
-        cur_requester_id: string;
-        cur_assignee_id: string | null;
-        cur_tier: Tier;
-        cur_status: TicketRow['status'];
-        cur_answered: boolean;
-      }>;
-    };
-    const row = result.rows[0];
-    if (!row) return { matched: false };
-    if (!row.matched) {
-      const current: ConversationFacts = {
-        id: ticketId,
-        requesterId: row.cur_requester_id,
-        assigneeId: row.cur_assignee_id,
-        tier: row.cur_tier,
-        status: row.cur_status,
-        answered: Boolean(row.cur_answered),
-      };
-      return { matched: false, current };
-    }
-    if (row.id === null) return { matched: true };
-    return {
-      matched: true,
-      message: {
-        id: row.id,
-        seq: Number(row.seq),
-        ticketId,
-        authorId: values.authorId,
-        kind: values.kind,
-        body: values.body,
-        system: null,
-        clientMessageId: values.clientMessageId,
-        createdAt: new Date(row.created_at!),
-      },
-    };
+    `)) as unknown as { rows: SendResultRow[] };
+    return sendOutcome(result.rows[0], ticketId, values);
+  }
+
+  /**
+   * Several sends as one statement (`livedesk_send_messages`: one round trip, one commit), each
+   * exactly as `insertMessageIfUnchanged` would do it; outcomes in the order of `sends`. Never two
+   * sends of one ticket in a batch. Any error fails the whole batch and stores none of it.
+   */
+  async insertMessagesIfUnchanged(sends: readonly SendRequest[]): Promise<SendOutcome[]> {
+    const elements = sends.map(({ expected, ticketId, values }) => ({
+      ticketId,
+      requesterId: expected?.requesterId ?? null,
+      assigneeId: expected?.assigneeId ?? null,
+      tier: expected?.tier ?? null,
+      status: expected?.status ?? null,
+      answered: expected?.answered ?? null,
+      ...values,
+    }));
+    const result = (await this.db.execute(sql`
+      SELECT idx, matched, message_id, message_seq::text AS message_seq, message_created_at,
+        cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered
+      FROM livedesk_send_messages(${JSON.stringify(elements)}::jsonb)
+    `)) as unknown as { rows: Array<SendResultRow & { idx: number }> };
+    const byIndex = new Map(result.rows.map((row) => [Number(row.idx), row]));
+    return sends.map((send, i) => sendOutcome(byIndex.get(i), send.ticketId, send.values));
   }
 
   async findMessageByClientId(

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AckResult, MessageView, TicketView } from '../../signaling/shared/protocol';
+import type { AckResult, MessageView, PublicUser, TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
@@ -117,7 +118,7 @@ describe.each(BACKENDS)('the message path on %s', (backend) => {
     expect(history.body.items.filter((m) => m.clientMessageId === 'retry-1')).toEqual([first]);
   });
 
-  it('stores a racing retry once on a ticket no send has touched yet (the transactional path)', async () => {
+  it('stores a racing retry once on a ticket no send has touched yet (its facts read by the first call)', async () => {
     const ticket = await openTicket('First words, twice');
     const customer = await subscribed('customer', ticket.id);
     const [ack, retried] = await Promise.all([
@@ -224,5 +225,63 @@ describe.each(BACKENDS)('the message path on %s', (backend) => {
     });
     const history = await api<{ items: MessageView[] }>('agentL1', `/api/tickets/${ticket.id}/messages`);
     expect(history.body.items.map((m) => m.clientMessageId)).toEqual(['greeting', 'question']);
+  });
+
+  it('stores many chats sent at once (grouped into shared statements) each once, and one failing send fails only itself', async () => {
+    const tickets: TicketView[] = [];
+    for (let i = 0; i < 13; i++) {
+      const ticket = await openTicket(`Busy desk ${i}`);
+      const reply = await api('agentL1', `/api/tickets/${ticket.id}/messages`, {
+        method: 'POST',
+        body: { body: 'Hello, looking at it.', clientMessageId: 'greeting' },
+      });
+      expect(reply.status).toBe(201);
+      tickets.push(ticket);
+    }
+    const customer = (await api<PublicUser>('customer', '/api/auth/me')).body;
+    // A supervisor account that does not exist (deleted meanwhile): its insert fails on the
+    // author's foreign key inside whatever statement it shares with the others.
+    const ghost: PublicUser = { ...customer, id: randomUUID(), role: 'supervisor', tier: null };
+    const ghostTicket = tickets.pop()!;
+    const sends = tickets.map((ticket, i) =>
+      t.app.messages.send(customer, {
+        ticketId: ticket.id,
+        body: `burst ${i}`,
+        clientMessageId: `burst-${i}`,
+        attachmentIds: [],
+        internal: false,
+      }),
+    );
+    const ghostSend = t.app.messages.send(ghost, {
+      ticketId: ghostTicket.id,
+      body: 'from nobody',
+      clientMessageId: 'ghost-1',
+      attachmentIds: [],
+      internal: false,
+    });
+    const retried = t.app.messages.send(customer, {
+      ticketId: tickets[1]!.id,
+      body: 'burst 1',
+      clientMessageId: 'burst-1',
+      attachmentIds: [],
+      internal: false,
+    });
+    const stored = await Promise.all(sends);
+    await expect(ghostSend).rejects.toThrow();
+    expect(await retried).toEqual(stored[1]);
+    for (const [i, ticket] of tickets.entries()) {
+      expect(stored[i]).toMatchObject({
+        ticketId: ticket.id,
+        body: `burst ${i}`,
+        clientMessageId: `burst-${i}`,
+      });
+      const history = await api<{ items: MessageView[] }>('customer', `/api/tickets/${ticket.id}/messages`);
+      expect(history.body.items.map((m) => m.clientMessageId)).toEqual(['greeting', `burst-${i}`]);
+    }
+    const untouched = await api<{ items: MessageView[] }>(
+      'customer',
+      `/api/tickets/${ghostTicket.id}/messages`,
+    );
+    expect(untouched.body.items.map((m) => m.clientMessageId)).toEqual(['greeting']);
   });
 });

@@ -59,3 +59,46 @@ BEGIN
 		p_requester_id, p_assignee_id, p_tier, p_status, p_answered;
 END
 $$;
+--> statement-breakpoint
+-- Several sends in one statement (group commit, issue 14): each element is one call of
+-- livedesk_send_message, all in the statement's one transaction, so one round trip and one commit
+-- serve them all. Elements go in ticket order so two batches lock their tickets in the same order
+-- (no deadlock between nodes); the server never puts two sends of one ticket in a batch (they go
+-- in line per ticket). idx: the element's position in p_sends, counted from 0.
+CREATE FUNCTION "livedesk_send_messages"("p_sends" jsonb) RETURNS TABLE (
+	"idx" integer,
+	"matched" boolean,
+	"message_id" uuid,
+	"message_seq" bigint,
+	"message_created_at" timestamptz,
+	"cur_requester_id" uuid,
+	"cur_assignee_id" uuid,
+	"cur_tier" "agent_tier",
+	"cur_status" "ticket_status",
+	"cur_answered" boolean
+)
+LANGUAGE plpgsql AS $$
+DECLARE
+	s record;
+BEGIN
+	FOR s IN
+		SELECT (e.ord - 1)::integer AS i, e.v
+		FROM jsonb_array_elements(p_sends) WITH ORDINALITY AS e(v, ord)
+		ORDER BY e.v->>'ticketId', e.ord
+	LOOP
+		RETURN QUERY SELECT s.i, r.*
+		FROM livedesk_send_message(
+			(s.v->>'ticketId')::uuid,
+			(s.v->>'requesterId')::uuid,
+			(s.v->>'assigneeId')::uuid,
+			(s.v->>'tier')::"agent_tier",
+			(s.v->>'status')::"ticket_status",
+			(s.v->>'answered')::boolean,
+			(s.v->>'authorId')::uuid,
+			(s.v->>'kind')::"message_kind",
+			s.v->>'body',
+			s.v->>'clientMessageId'
+		) r;
+	END LOOP;
+END
+$$;
