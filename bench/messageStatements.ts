@@ -5,6 +5,9 @@
 // service both the socket handler and the REST route call, and counts the SQL statements the
 // server sends while they are stored and their listeners (fan-out, SLA monitor) have run.
 // BEGIN and COMMIT count as statements: each is a round trip. PostgreSQL needs DATABASE_URL.
+// Then the first message on each of `--tickets` fresh tickets (a ticket's first send in this
+// process), and one SLA safety-net pass over all of them (the monitor watching, as under
+// `npm start`). CPU is this process's (PGlite's worker thread included; PostgreSQL's server not).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,10 +21,20 @@ import { toPublicUser } from '../server/users/service';
 import { type Backend, isolatedDatabase } from '../tests/helpers/database';
 
 const { values } = parseArgs({
-  options: { database: { type: 'string', default: 'pglite' }, messages: { type: 'string', default: '200' } },
+  options: {
+    database: { type: 'string', default: 'pglite' },
+    messages: { type: 'string', default: '200' },
+    tickets: { type: 'string', default: '100' },
+  },
 });
 const backend = values.database as Backend;
 const count = Number(values.messages);
+const ticketCount = Number(values.tickets);
+/** CPU milliseconds (user + system) this process spent since `from`. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+};
 
 let statements = 0;
 if (backend === 'postgres') {
@@ -109,6 +122,41 @@ const perMessage = (statements - before) / count;
 const ms = (performance.now() - started) / count;
 console.log(
   `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run)`,
+);
+
+const fresh: string[] = [];
+for (let i = 0; i < ticketCount; i++) {
+  const created = await app.tickets.create(customer, {
+    subject: `First send ${i}`,
+    description: 'bench',
+    category: 'technical',
+    channel: 'chat',
+    attachmentIds: [],
+  } as never);
+  fresh.push(created.id);
+}
+await app.sla.idle();
+const firstBefore = statements;
+const firstCpu = process.cpuUsage();
+for (const ticketId of fresh) {
+  await app.messages.send(customer, {
+    ticketId,
+    body: 'Hello?',
+    clientMessageId: 'first',
+    attachmentIds: [],
+    internal: false,
+  } as never);
+  await app.sla.idle();
+}
+console.log(
+  `${backend}: first send on ${ticketCount} tickets: ${((statements - firstBefore) / ticketCount).toFixed(2)} statements and ${(cpuMs(firstCpu) / ticketCount).toFixed(2)} ms CPU per first send (listeners included)`,
+);
+
+const passBefore = statements;
+const passCpu = process.cpuUsage();
+await app.sla.runOnce();
+console.log(
+  `${backend}: SLA pass over ${ticketCount + 1} open tickets (${count + ticketCount + 1} messages): ${statements - passBefore} statements, ${cpuMs(passCpu).toFixed(1)} ms CPU`,
 );
 await app.close();
 await drop();

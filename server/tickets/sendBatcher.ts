@@ -48,7 +48,7 @@ export class SendBatcher {
     if (batch.length > 1) {
       try {
         const outcomes = await this.repo.insertMessagesIfUnchanged(batch.map((p) => p.request));
-        batch.forEach((p, i) => p.resolve(outcomes[i]!));
+        for (const [i, pending] of batch.entries()) pending.resolve(outcomes[i]!);
         return;
       } catch {
         // Nothing of the batch was stored: each send alone, with its own outcome or error.
