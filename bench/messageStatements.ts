@@ -7,7 +7,7 @@
 // BEGIN and COMMIT count as statements: each is a round trip. PostgreSQL needs DATABASE_URL.
 // Then the first message on each of `--tickets` fresh tickets (a ticket's first send in this
 // process), and one SLA safety-net pass over all of them (the monitor watching, as under
-// `npm start`). CPU is this process's (PGlite's worker thread included; PostgreSQL's server not).
+// `npm start`), after one message on every one of them at once, ten times over. CPU is this process's (PGlite's worker thread included; PostgreSQL's server not).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -152,11 +152,33 @@ console.log(
   `${backend}: first send on ${ticketCount} tickets: ${((statements - firstBefore) / ticketCount).toFixed(2)} statements and ${(cpuMs(firstCpu) / ticketCount).toFixed(2)} ms CPU per first send (listeners included)`,
 );
 
+// Many chats at once: one message on every fresh ticket at the same moment, 10 times (the
+// customer again, so each is a steady-state send); sends that wait share a statement.
+const burstBefore = statements;
+const burstCpu = process.cpuUsage();
+for (let round = 0; round < 10; round++) {
+  await Promise.all(
+    fresh.map((ticketId) =>
+      app.messages.send(customer, {
+        ticketId,
+        body: `burst ${round}`,
+        clientMessageId: `burst-${round}`,
+        attachmentIds: [],
+        internal: false,
+      } as never),
+    ),
+  );
+}
+await app.sla.idle();
+console.log(
+  `${backend}: ${ticketCount} chats sending at once, 10 rounds: ${((statements - burstBefore) / (10 * ticketCount)).toFixed(2)} statements and ${(cpuMs(burstCpu) / (10 * ticketCount)).toFixed(2)} ms CPU per message (listeners included)`,
+);
+
 const passBefore = statements;
 const passCpu = process.cpuUsage();
 await app.sla.runOnce();
 console.log(
-  `${backend}: SLA pass over ${ticketCount + 1} open tickets (${count + ticketCount + 1} messages): ${statements - passBefore} statements, ${cpuMs(passCpu).toFixed(1)} ms CPU`,
+  `${backend}: SLA pass over ${ticketCount + 1} open tickets (${count + 11 * ticketCount + 1} messages): ${statements - passBefore} statements, ${cpuMs(passCpu).toFixed(1)} ms CPU`,
 );
 await app.close();
 await drop();
