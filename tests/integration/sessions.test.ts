@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicUser, TicketView } from '../../signaling/shared/protocol';
 import { joinAndProduce, ok } from '../helpers/callClient';
+import { BACKENDS } from '../helpers/database';
 import { ManualClock } from '../helpers/manualClock';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/testApp';
@@ -21,7 +22,7 @@ interface SignedIn {
   setCookie: string;
 }
 
-describe('sessions that end', () => {
+describe.each(BACKENDS)('sessions that end (%s)', (backend) => {
   let t: TestApp;
   const clock = new ManualClock();
   const sockets: ClientSocket[] = [];
@@ -96,6 +97,7 @@ describe('sessions that end', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
+      backend,
       clock,
       env: {
         JWT_TTL_SECONDS: String(TTL_MS / 1000),

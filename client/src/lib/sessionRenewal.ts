@@ -24,6 +24,8 @@ export class SessionRenewal {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor: string | null = null;
   private inFlight: Promise<boolean> | undefined;
+  /** The server refused to renew the session signed in now: no point asking again. */
+  private refused = false;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => number;
 
@@ -42,9 +44,9 @@ export class SessionRenewal {
         const { session: now, signOutReason } = this.sessions.getSnapshot();
         // The token ran out or was refused while the session may still be good (a laptop that
         // slept through the renewal): get back in if the cookie still renews.
-        if (previous && !now && (signOutReason === 'expired' || signOutReason === 'unauthenticated')) {
-          void this.resume();
-        }
+        const lost = signOutReason === 'expired' || signOutReason === 'unauthenticated';
+        if (previous && !now && lost && !this.refused) void this.resume();
+        if (now?.user.id !== previous?.user.id || !now) this.refused = false;
         previous = now;
         this.arm();
       });
@@ -103,7 +105,10 @@ export class SessionRenewal {
     } catch (err) {
       // Refused (the session ended, or there is no cookie): it ends at its token's expiry.
       const status = (err as { status?: unknown }).status;
-      if (typeof status === 'number' && status >= 400 && status < 500) return false;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        this.refused = this.sessions.current === current;
+        return false;
+      }
       // The server was not reached: try again while the token still works.
       if (this.sessions.current === current) this.schedule(current.token, RETRY_MS);
       return false;
