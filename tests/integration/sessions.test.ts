@@ -1,4 +1,7 @@
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionStore } from '../../client/src/lib/session';
+import { RealtimeConnection } from '../../client/src/lib/socket';
 import type { PublicUser, TicketView } from '../../signaling/shared/protocol';
 import { joinAndProduce, ok } from '../helpers/callClient';
 import { BACKENDS } from '../helpers/database';
@@ -160,6 +163,41 @@ describe.each(BACKENDS)('sessions that end (%s)', (backend) => {
     const end = endOf(socket);
     clock.advance(TTL_MS);
     expect(await end).toBe('expired|io server disconnect');
+  });
+
+  it('the web client’s connection moves its live socket onto a renewed token, and the socket outlives the first', async () => {
+    const s = await signIn(DEMO.agentL1);
+    const store = new SessionStore(undefined);
+    const endedWith: string[] = [];
+    const connection = new RealtimeConnection(
+      store,
+      (options) => connect(t.url, { ...options, transports: ['websocket'], forceNew: true }) as never,
+      (reason) => endedWith.push(reason),
+    );
+    connection.start();
+    try {
+      store.signIn({ token: s.token, expiresAt: s.expiresAt, user: s.user });
+      await eventually(() => connection.getStatus() === 'connected', 'the connection');
+      const socket = connection.current!;
+      const socketId = socket.id;
+
+      clock.advance(TTL_MS - 15_000);
+      const renewed = await refresh(s.cookie);
+      store.renew(renewed.body);
+      // The renewal reached the server when the server-side expiry has moved past the old one.
+      const serverSide = () => [...t.app.io.sockets.sockets.values()].find((x) => x.id === socketId);
+      await eventually(
+        () => serverSide()?.data.session.expiresAtMs === Date.parse(renewed.body.expiresAt),
+        'session:renew on the same socket',
+      );
+      clock.advance(30_000);
+      expect(connection.current).toBe(socket);
+      expect(socket.id).toBe(socketId);
+      expect(await connection.request('session:whoami', {})).toMatchObject({ email: DEMO.agentL1 });
+      expect(endedWith).toEqual([]);
+    } finally {
+      connection.stop();
+    }
   });
 
   it('refuses to renew a socket with a bad token or another account’s, and keeps the socket', async () => {
