@@ -16,12 +16,17 @@ import { createChatHandlers } from '../signaling/handlers/chat';
 import { createRecordingHandlers } from '../signaling/handlers/recording';
 import { attachRealtime } from '../signaling/realtime';
 import { attachSignaling, serveHandlers } from '../signaling/server';
+import { socketSessionEnds } from '../signaling/sessionEnds';
+import { createSessionLifetime } from '../signaling/sessionLifetime';
 import type { LivedeskServer } from '../signaling/types';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
 import { LoginRateLimiter } from './auth/loginRateLimiter';
+import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
+import { AuthSessions } from './auth/sessions';
+import { AuthSessionsRepository } from './auth/sessionsRepository';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
@@ -49,10 +54,11 @@ import { MessagesService } from './tickets/messages';
 import { TicketsRepository } from './tickets/repository';
 import { ticketRoutes } from './tickets/routes';
 import { TicketsService } from './tickets/service';
+import { UserAdmin } from './users/admin';
 import { type DemoLogin, seedDemoAccounts } from './users/demoAccounts';
 import { UsersRepository } from './users/repository';
 import { userRoutes } from './users/routes';
-import { UsersService } from './users/service';
+import { activeUser, UsersService } from './users/service';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_DIST = path.join(projectRoot, 'dist', 'client');
@@ -68,6 +74,7 @@ export interface LivedeskApp {
   httpServer: http.Server;
   users: UsersService;
   tokens: TokenService;
+  sessions: AuthSessions;
   bus: EventBus;
   tickets: TicketsService;
   messages: MessagesService;
@@ -102,9 +109,21 @@ export async function createApp(
   let redis: Redis | undefined;
   try {
     if (config.redis) redis = await connectRedis(config.redis.url, logger);
-    const tokens = new TokenService(await resolveJwtSecret(config, db.db), config.auth.tokenTtlSeconds);
+    const tokens = new TokenService(
+      await resolveJwtSecret(config, db.db),
+      config.auth.tokenTtlSeconds,
+      clock,
+    );
     const limiter = new LoginRateLimiter(config.auth.login, redis, config.redis?.keyPrefix);
-    const users = new UsersService(new UsersRepository(db.db), tokens, limiter);
+    const usersRepo = new UsersRepository(db.db);
+    const sessions = new AuthSessions(
+      new AuthSessionsRepository(db.db),
+      tokens,
+      config.auth.session,
+      clock,
+      (id) => activeUser(usersRepo, id),
+    );
+    const users = new UsersService(usersRepo, sessions, limiter);
     const demoLogins = config.seedDemo ? await seedDemoAccounts(db.db, users, config.demoPassword) : [];
     media = await MediaServer.create(
       {
@@ -155,8 +174,7 @@ export async function createApp(
     const signalingLogger = logger.child({ component: 'signaling' });
     const io = attachSignaling(httpServer, {
       logger: signalingLogger,
-      verifyToken: (token) => tokens.verify(token),
-      resolveActor: (id) => users.resolveActor(id),
+      authenticate: (token) => sessions.authenticate(token),
       ...(redis && config.redis ? { redis: { client: redis, keyPrefix: config.redis.keyPrefix } } : {}),
     });
     const calls = new CallsService(
@@ -179,7 +197,14 @@ export async function createApp(
       clock,
       logger.child({ component: 'call-media' }),
     );
-    serveHandlers(io, signalingLogger, [
+    const sessionEnds = socketSessionEnds(io);
+    const userAdmin = new UserAdmin(usersRepo, sessions, sessionEnds);
+    const lifetime = createSessionLifetime({
+      authenticate: (token) => sessions.authenticate(token),
+      clock,
+      logger: signalingLogger,
+    });
+    serveHandlers(io, { logger: signalingLogger, lifetime }, [
       ...createChatHandlers({ tickets, messages, logger: signalingLogger }),
       ...createCallHandlers({ calls, session: mediaSession, logger: signalingLogger }),
       ...createBoardHandlers({ boards, logger: signalingLogger }),
@@ -187,7 +212,8 @@ export async function createApp(
     ]);
 
     const routes: RouteDefinition[] = [
-      ...userRoutes(users),
+      ...userRoutes(users, userAdmin),
+      ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
       ...ticketRoutes(tickets, messages),
       ...attachmentRoutes(attachments),
       ...settingsRoutes(settings),
@@ -199,7 +225,7 @@ export async function createApp(
     const resolveActor = async (req: express.Request) => {
       const header = req.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-      return users.resolveActor(tokens.verify(token).sub);
+      return (await sessions.authenticate(token)).user;
     };
 
     app.disable('x-powered-by');
@@ -274,6 +300,7 @@ export async function createApp(
       httpServer,
       users,
       tokens,
+      sessions,
       bus,
       tickets,
       messages,

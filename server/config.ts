@@ -37,7 +37,10 @@ export const envSchema = z
       .default('livedesk'),
 
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(43_200),
+    // The access token's lifetime; the client renews it ahead of expiry while the session lives.
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
+    SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(604_800),
     SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 
@@ -107,6 +110,13 @@ export const envSchema = z
           `is required when RTC_LISTEN_IP is the wildcard ${env.RTC_LISTEN_IP}: browsers cannot reach it. ` +
           'Set RTC_ANNOUNCED_IP to the address browsers reach, or unset RTC_LISTEN_IP to listen on ' +
           "loopback and this host's own addresses",
+      });
+    }
+    if (env.JWT_TTL_SECONDS > env.SESSION_IDLE_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_TTL_SECONDS'],
+        message: `must not exceed SESSION_IDLE_TIMEOUT_SECONDS (${env.SESSION_IDLE_TIMEOUT_SECONDS})`,
       });
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -184,6 +194,8 @@ export interface Config {
     /** Undefined means: generate one and keep it in the data directory (embedded default). */
     jwtSecret: string | undefined;
     tokenTtlSeconds: number;
+    /** A session (refresh token) ends after this long unused, and at the latest after `maxAgeSeconds`. */
+    session: { idleSeconds: number; maxAgeSeconds: number };
     login: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
   };
   attachments: { maxBytes: number };
@@ -261,6 +273,7 @@ export function loadConfig(
     auth: {
       jwtSecret: env.JWT_SECRET,
       tokenTtlSeconds: env.JWT_TTL_SECONDS,
+      session: { idleSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS, maxAgeSeconds: env.SESSION_MAX_AGE_SECONDS },
       login: {
         maxAttemptsPerIp: env.LOGIN_MAX_ATTEMPTS_PER_IP,
         maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,

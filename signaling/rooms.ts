@@ -1,5 +1,7 @@
 /** Every socket of one user: all their tabs and devices. */
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Every socket signed in through one session (`auth_sessions.id`): what signing out ends. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** Everyone subscribed to a ticket (its customer and staff): public messages, typing, changes. */
 export const ticketRoom = (ticketId: string) => `ticket:${ticketId}`;
 /** Staff subscribed to a ticket: internal notes, internal typing, timeline entries. */

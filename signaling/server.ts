@@ -6,6 +6,7 @@ import type { Logger } from '../server/logger';
 import type { SocketHandler } from './handler';
 import { createSessionHandlers } from './handlers/session';
 import { STAFF_ROOM, userRoom } from './rooms';
+import type { SessionLifetime } from './sessionLifetime';
 import { SOCKET_MESSAGE_MAX_BYTES } from './shared/limits';
 import { installSocketAuth, type SocketAuthDeps } from './socketAuth';
 import type { LivedeskServer } from './types';
@@ -48,9 +49,16 @@ export function attachSignaling(
  * Separate from `attachSignaling` so services can be given the socket server (presence, fan-out)
  * before the handlers that use those services exist; nothing connects before `listen()`.
  */
-export function serveHandlers(io: LivedeskServer, logger: Logger, handlers: SocketHandler[]): void {
-  const all = [...createSessionHandlers({ logger }), ...handlers];
+export function serveHandlers(
+  io: LivedeskServer,
+  deps: { logger: Logger; lifetime: SessionLifetime },
+  handlers: SocketHandler[],
+): void {
+  const { logger, lifetime } = deps;
+  const all = [...createSessionHandlers({ logger }), ...lifetime.handlers, ...handlers];
   io.on('connection', (socket) => {
+    // First, so its guard runs before any event listener on this socket.
+    lifetime.attach(socket);
     void socket.join(userRoom(socket.data.user.id));
     if (socket.data.user.role !== 'customer') void socket.join(STAFF_ROOM);
     for (const attach of all) attach(socket);

@@ -1,10 +1,12 @@
-import type { PublicUser } from './shared/protocol';
+import type { Authenticated } from '../server/auth/sessions';
 import type { LivedeskServer } from './types';
 
 export interface SocketAuthDeps {
-  /** Throws an AppError (`unauthenticated`) for a missing, forged or expired token. */
-  verifyToken(token: string | undefined): { sub: string; exp?: number };
-  resolveActor(userId: string): Promise<PublicUser>;
+  /**
+   * The account a token speaks for; throws an AppError (`unauthenticated`) for a missing, forged
+   * or expired token, a revoked session or a disabled account.
+   */
+  authenticate(token: string | undefined): Promise<Authenticated>;
 }
 
 /**
@@ -17,8 +19,11 @@ export function installSocketAuth(io: LivedeskServer, deps: SocketAuthDeps) {
   io.use(async (socket, next) => {
     try {
       const raw = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const claims = deps.verifyToken(typeof raw === 'string' ? raw : undefined);
-      socket.data.user = await deps.resolveActor(claims.sub);
+      const { user, sessionId, expiresAtMs } = await deps.authenticate(
+        typeof raw === 'string' ? raw : undefined,
+      );
+      socket.data.user = user;
+      socket.data.session = { id: sessionId, expiresAtMs };
       next();
     } catch (err) {
       const e = err as { code?: string; message?: string };

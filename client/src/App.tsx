@@ -8,6 +8,7 @@ import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
 import { recordingNotices } from './lib/recordingNotices';
 import { session, useSession } from './lib/session';
+import { sessionRenewal } from './lib/sessionRenewal';
 import { realtime } from './lib/socket';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -30,10 +31,12 @@ export function App() {
         recordingNotices.clear();
       }
     });
+    const stopRenewal = sessionRenewal.start();
     const stopRealtime = realtime.start();
     const stopNotices = recordingNotices.start();
     return () => {
       stopClearing();
+      stopRenewal();
       stopRealtime();
       stopNotices();
     };

@@ -1,17 +1,40 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../signaling/shared/protocol';
+import { type Clock, systemClock } from '../clock';
 import { unauthenticated } from '../errors';
 
 export interface TokenClaims {
   /** The user's id. */
   sub: string;
   role: Role;
+  /**
+   * The signed-in session (`auth_sessions.id`) the token was renewed from. Absent only on tokens
+   * the server mints for itself (benchmarks), which no session can revoke but which still expire.
+   */
+  sid?: string;
+}
+
+export interface VerifiedToken extends TokenClaims {
+  /** When the token stops being accepted, in epoch milliseconds. */
+  expiresAtMs: number;
 }
 
 export interface IssuedToken {
   token: string;
   expiresAt: string;
+}
+
+/** What a sign-in or a renewal hands out: an access token, and the session's refresh token. */
+export interface IssuedSession extends IssuedToken {
+  sessionId: string;
+  /**
+   * The new refresh token, or undefined when the one presented stays current (a second renewal
+   * racing the first one, whose new token the browser already holds).
+   */
+  refreshToken: string | undefined;
+  /** When the refresh token stops working if unused (idle), capped by the absolute lifetime. */
+  refreshExpiresAt: string;
 }
 
 const ALGORITHM = 'HS256';
@@ -32,6 +55,8 @@ export class TokenService {
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
+    /** Tokens are issued and checked on this clock, so tests can move past an expiry. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.secret = createSecretKey(Buffer.from(secret));
     this.mediaSecret = createSecretKey(
@@ -40,12 +65,14 @@ export class TokenService {
   }
 
   issue(claims: TokenClaims): IssuedToken {
-    const token = jwt.sign({ role: claims.role }, this.secret, {
-      algorithm: ALGORITHM,
-      subject: claims.sub,
-      expiresIn: this.ttlSeconds,
-    });
-    return { token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1000).toISOString() };
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = iat + this.ttlSeconds;
+    const token = jwt.sign(
+      { role: claims.role, ...(claims.sid ? { sid: claims.sid } : {}), iat, exp },
+      this.secret,
+      { algorithm: ALGORITHM, subject: claims.sub },
+    );
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
   /**
@@ -81,21 +108,34 @@ export class TokenService {
   }
 
   /** Throws `unauthenticated` for a missing, malformed, forged or expired token. */
-  verify(token: string | undefined): TokenClaims {
+  verify(token: string | undefined): VerifiedToken {
     if (!token) throw unauthenticated('Sign in to continue: no token was sent.');
     let payload: string | jwt.JwtPayload;
     try {
       // Pinning the algorithm refuses `alg: none` and key-confusion tokens.
-      payload = jwt.verify(token, this.secret, { algorithms: [ALGORITHM] });
+      payload = jwt.verify(token, this.secret, {
+        algorithms: [ALGORITHM],
+        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+      });
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) {
         throw unauthenticated('Your session has expired. Sign in again.');
       }
       throw unauthenticated('Your session is not valid. Sign in again.');
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string') {
+    if (
+      typeof payload === 'string' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.exp !== 'number' ||
+      (payload.sid !== undefined && typeof payload.sid !== 'string')
+    ) {
       throw unauthenticated('Your session is not valid. Sign in again.');
     }
-    return { sub: payload.sub, role: payload.role as Role };
+    return {
+      sub: payload.sub,
+      role: payload.role as Role,
+      ...(payload.sid ? { sid: payload.sid as string } : {}),
+      expiresAtMs: payload.exp * 1000,
+    };
   }
 }

@@ -37,4 +37,16 @@ export class UsersRepository {
     const [row] = await this.db.insert(users).values(user).onConflictDoNothing().returning();
     return row;
   }
+
+  async update(
+    id: string,
+    patch: Partial<Pick<UserRow, 'role' | 'tier' | 'disabledAt'>>,
+  ): Promise<UserRow | undefined> {
+    const [row] = await this.db
+      .update(users)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning();
+    return row;
+  }
 }

@@ -1,26 +1,40 @@
 import { z } from 'zod';
+import { setRefreshCookie } from '../auth/refreshCookie';
 import { defineRoute } from '../http/route';
+import type { UserAdmin } from './admin';
 import {
   createUserBodySchema,
   listUsersQuerySchema,
   loginBodySchema,
   loginResponseSchema,
   publicUserSchema,
+  updateUserBodySchema,
   userIdParamsSchema,
 } from './schemas';
 import { STAFF_ROLES, type UsersService } from './service';
 
-export function userRoutes(users: UsersService) {
+export function userRoutes(users: UsersService, admin: UserAdmin) {
   return [
     defineRoute({
       method: 'post',
       path: '/api/auth/login',
-      summary: 'Sign in with e-mail and password; returns a bearer token',
+      summary:
+        'Sign in with e-mail and password; returns a short-lived bearer token and sets the session cookie that renews it',
       tag: 'auth',
       access: 'public',
       body: loginBodySchema,
       response: loginResponseSchema,
-      handler: ({ body, req }) => users.login(body.email, body.password, req.ip ?? 'unknown'),
+      handler: async ({ body, req, res }) => {
+        const {
+          refreshToken,
+          refreshExpiresAt,
+          sessionId: _,
+          ...signedIn
+        } = await users.login(body.email, body.password, req.ip ?? 'unknown');
+        // The refresh token never appears in a body a script can read: it is an httpOnly cookie.
+        if (refreshToken) setRefreshCookie(req, res, refreshToken, refreshExpiresAt);
+        return signedIn;
+      },
     }),
     defineRoute({
       method: 'get',
@@ -61,6 +75,18 @@ export function userRoutes(users: UsersService) {
       response: publicUserSchema,
       status: 201,
       handler: ({ body }) => users.create(body),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/users/:id',
+      summary:
+        "Change an account's role, tier or disabled state (admin only); its open connections end at once",
+      tag: 'users',
+      access: ['admin'],
+      params: userIdParamsSchema,
+      body: updateUserBodySchema,
+      response: publicUserSchema,
+      handler: ({ actor, params, body }) => admin.update(actor!, params.id, body),
     }),
   ];
 }

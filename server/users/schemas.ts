@@ -63,6 +63,19 @@ export const createUserBodySchema = z
   .meta({ id: 'CreateUserRequest' });
 export type CreateUserInput = z.output<typeof createUserBodySchema>;
 
+export const updateUserBodySchema = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    /** Required when the account is (or becomes) an agent; null when it stops being one. */
+    tier: z.enum(TIERS).nullable().optional(),
+    /** true disables the account: it can no longer sign in, and its sessions end at once. */
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one of role, tier, disabled' })
+  .meta({ id: 'UpdateUserRequest' });
+export type UpdateUserInput = z.output<typeof updateUserBodySchema>;
+
 export const listUsersQuerySchema = z.object({
   role: z.enum(ROLES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,7 +1,7 @@
 import type { PublicUser, UserRef } from '../../signaling/shared/protocol';
 import type { LoginRateLimiter } from '../auth/loginRateLimiter';
 import { hashPassword, timingDummyHash, verifyPassword } from '../auth/passwords';
-import type { IssuedToken, TokenService } from '../auth/tokens';
+import type { IssuedSession } from '../auth/tokens';
 import type { UserRow } from '../db/schema';
 import { conflict, forbidden, notFound, unauthenticated } from '../errors';
 import type { UsersRepository } from './repository';
@@ -29,14 +29,26 @@ export function toUserRef(row: Pick<UserRow, 'id' | 'name' | 'role' | 'tier'>): 
 
 const isStaff = (user: PublicUser) => user.role !== 'customer';
 
+/** Starts a signed-in session (`AuthSessions.start`). */
+export interface SessionStarter {
+  start(user: Pick<PublicUser, 'id' | 'role'>): Promise<IssuedSession>;
+}
+
+/** The current, enabled account with this id; `unauthenticated` for a missing or disabled one. */
+export async function activeUser(repo: UsersRepository, userId: string): Promise<PublicUser> {
+  const row = await repo.findById(userId);
+  if (!row || row.disabledAt) throw unauthenticated('This account no longer exists or is disabled.');
+  return toPublicUser(row);
+}
+
 export class UsersService {
   constructor(
     private readonly repo: UsersRepository,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionStarter,
     private readonly limiter: LoginRateLimiter,
   ) {}
 
-  async login(email: string, password: string, ip: string): Promise<IssuedToken & { user: PublicUser }> {
+  async login(email: string, password: string, ip: string): Promise<IssuedSession & { user: PublicUser }> {
     await this.limiter.beforeAttempt(ip, email);
     const row = await this.repo.findByEmail(email);
     // Verify against a dummy hash for unknown accounts so response time does not reveal which
@@ -47,14 +59,12 @@ export class UsersService {
       throw unauthenticated('The e-mail address or password is not correct.');
     }
     await this.limiter.recordSuccess(email);
-    return { ...this.tokens.issue({ sub: row.id, role: row.role }), user: toPublicUser(row) };
+    return { ...(await this.sessions.start(row)), user: toPublicUser(row) };
   }
 
   /** Resolves a verified token's subject to a current, enabled account. */
-  async resolveActor(userId: string): Promise<PublicUser> {
-    const row = await this.repo.findById(userId);
-    if (!row || row.disabledAt) throw unauthenticated('This account no longer exists or is disabled.');
-    return toPublicUser(row);
+  resolveActor(userId: string): Promise<PublicUser> {
+    return activeUser(this.repo, userId);
   }
 
   /** A customer may read only their own account; staff may read anyone (they serve requesters). */

@@ -483,6 +483,13 @@ export interface ClientToServerEvents {
   /** Returns the identity the server attached to this socket (used to confirm a handshake). */
   'session:whoami': (payload: Record<string, never>, ack: Ack<PublicUser>) => void;
   /**
+   * Re-authenticates this socket with a renewed access token of the same account, before the one
+   * it signed in with expires; the socket, its rooms and any call it carries stay as they are.
+   * Answers when the new token expires. A socket whose token expires unrenewed is ended
+   * (`session:ended { reason: 'expired' }`).
+   */
+  'session:renew': (payload: { token: string }, ack: Ack<{ expiresAt: string }>) => void;
+  /**
    * Starts live updates for one ticket (messages, typing, changes). Staff also receive internal
    * notes and timeline entries; a customer only for their own tickets.
    */
@@ -509,6 +516,11 @@ export interface ClientToServerEvents {
 /** What the server keeps on each authenticated socket (`socket.data`). */
 export interface SocketData {
   user: PublicUser;
+  /**
+   * The session the socket's access token belongs to (null for server-minted tokens) and when that
+   * token expires (epoch ms): no handler runs for the socket after it, unless it was renewed.
+   */
+  session: { id: string | null; expiresAtMs: number };
 }
 
 export interface ServerToClientEvents {
@@ -557,8 +569,9 @@ export interface ServerToClientEvents {
   /** An agent's availability changed (staff sockets). */
   'presence:changed': (payload: { userId: string; availability: Availability }) => void;
   /**
-   * Emitted just before the server disconnects a socket on purpose: the account was disabled
-   * (`revoked`) or the token the socket signed in with has expired (`expired`).
+   * Emitted just before the server disconnects a socket on purpose: its session was signed out,
+   * or its account disabled or given another role or tier (`revoked`), or the access token it
+   * last authenticated with expired without a `session:renew` (`expired`).
    */
   'session:ended': (payload: { reason: 'revoked' | 'expired' }) => void;
 }

@@ -82,7 +82,12 @@ describe('calls against the real mediasoup worker', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { CALL_RING_SECONDS: '1', CALL_REJOIN_GRACE_SECONDS: '1' }, clock });
+    t = await startTestApp({
+      // Access tokens (and the sockets they opened) expire on this clock too: a day outlasts the
+      // hours `expireLeftovers` moves it.
+      env: { CALL_RING_SECONDS: '1', CALL_REJOIN_GRACE_SECONDS: '1', JWT_TTL_SECONDS: '86400' },
+      clock,
+    });
     for (const [key, email] of Object.entries(DEMO)) tokens[key] = await login(t.url, email);
   });
   afterEach(() => {

@@ -89,6 +89,41 @@ describe('two nodes with PostgreSQL and Redis', () => {
     }
   });
 
+  it('ends a disabled account’s socket on the other node at once, and its session everywhere', async () => {
+    const res = await fetch(`${nodes[1]!.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.agentL2, password: DEMO_PASSWORD }),
+    });
+    const { token, user } = (await res.json()) as { token: string; user: { id: string } };
+    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+    const socket = connect(nodes[1]!.url, { auth: { token }, transports: ['websocket'], forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const ended = new Promise((resolve) => socket.once('session:ended', resolve));
+      const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
+      const admin = await login(nodes[0]!.url, DEMO.admin);
+      const patch = await fetch(`${nodes[0]!.url}/api/users/${user.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ disabled: true }),
+      });
+      expect(patch.status).toBe(200);
+      expect(await ended).toEqual({ reason: 'revoked' });
+      expect(await disconnected).toBe('io server disconnect');
+      const renew = await fetch(`${nodes[1]!.url}/api/auth/session/refresh`, {
+        method: 'POST',
+        headers: { cookie },
+      });
+      expect(renew.status).toBe(401);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('shares sign-in failure limits between nodes', async () => {
     const attempt = (url: string, password: string) =>
       fetch(`${url}/api/auth/login`, {

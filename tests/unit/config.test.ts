@@ -10,7 +10,8 @@ describe('loadConfig', () => {
     expect(config.database.kind).toBe('pglite');
     expect(config.seedDemo).toBe(true);
     expect(config.media.rtcMinPort).toBe(40000);
-    expect(config.auth.tokenTtlSeconds).toBe(43200);
+    expect(config.auth.tokenTtlSeconds).toBe(900);
+    expect(config.auth.session).toEqual({ idleSeconds: 86_400, maxAgeSeconds: 604_800 });
   });
 
   it('switches to PostgreSQL and stops seeding demo accounts when DATABASE_URL is set', () => {
@@ -21,6 +22,9 @@ describe('loadConfig', () => {
 
   it('names the bad variable in its error', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrowError(/PORT: /);
+    expect(() => loadConfig({ JWT_TTL_SECONDS: '7200', SESSION_IDLE_TIMEOUT_SECONDS: '3600' })).toThrowError(
+      /JWT_TTL_SECONDS: must not exceed SESSION_IDLE_TIMEOUT_SECONDS/,
+    );
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrowError(/DATABASE_URL: must be a postgres/);
     expect(() => loadConfig({ RTC_MIN_PORT: '5000', RTC_MAX_PORT: '4000' })).toThrowError(
       /RTC_MIN_PORT: must not exceed RTC_MAX_PORT/,

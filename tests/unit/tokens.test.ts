@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { TokenService } from '../../server/auth/tokens';
 import type { AppError } from '../../server/errors';
+import { ManualClock } from '../helpers/manualClock';
 
 const SECRET = 's'.repeat(40);
 const service = new TokenService(SECRET, 3600);
@@ -16,10 +17,30 @@ function refusal(fn: () => unknown): AppError {
 }
 
 describe('TokenService', () => {
-  it('round-trips the subject and role', () => {
-    const { token, expiresAt } = service.issue({ sub: 'u1', role: 'agent' });
-    expect(service.verify(token)).toEqual({ sub: 'u1', role: 'agent' });
+  it('round-trips the subject, role, session and expiry', () => {
+    const { token, expiresAt } = service.issue({ sub: 'u1', role: 'agent', sid: 's1' });
+    expect(service.verify(token)).toEqual({
+      sub: 'u1',
+      role: 'agent',
+      sid: 's1',
+      expiresAtMs: Date.parse(expiresAt),
+    });
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(3500_000);
+  });
+
+  it('issues and checks on its clock, so moving the clock past the lifetime expires the token', () => {
+    const clock = new ManualClock();
+    const timed = new TokenService(SECRET, 60, clock);
+    const { token } = timed.issue({ sub: 'u1', role: 'agent' });
+    clock.advance(59_000);
+    expect(timed.verify(token).sub).toBe('u1');
+    clock.advance(2_000);
+    expect(refusal(() => timed.verify(token)).message).toMatch(/expired/);
+  });
+
+  it('refuses a token that never expires', () => {
+    const forever = jwt.sign({ role: 'admin' }, SECRET, { subject: 'u1' });
+    expect(refusal(() => service.verify(forever)).code).toBe('unauthenticated');
   });
 
   it('refuses a missing token', () => {

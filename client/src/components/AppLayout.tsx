@@ -2,7 +2,8 @@ import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@m
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
-import { session, useSession } from '../lib/session';
+import { useSession } from '../lib/session';
+import { sessionRenewal } from '../lib/sessionRenewal';
 import { canReview } from '../qa/access';
 import { isStaffUser } from '../tickets/queries';
 import { useLiveUpdates } from '../tickets/useLiveUpdates';
@@ -86,7 +87,7 @@ export function AppLayout() {
               size="xs"
               flex="none"
               visibleFrom="sm"
-              onClick={() => session.signOut('user')}
+              onClick={() => sessionRenewal.signOut('user')}
             >
               {t('shell.signOut')}
             </Button>

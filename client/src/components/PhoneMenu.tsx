@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { chooseLanguage, currentLanguage, LANGUAGES } from '../i18n';
-import { session } from '../lib/session';
+import { sessionRenewal } from '../lib/sessionRenewal';
 import { CheckMarkIcon, MenuIcon } from './icons';
 
 /**
@@ -44,7 +44,7 @@ export function PhoneMenu({ user, link }: { user: PublicUser; link: { to: string
           </Menu.Item>
         ))}
         <Menu.Divider />
-        <Menu.Item onClick={() => session.signOut('user')}>{t('shell.signOut')}</Menu.Item>
+        <Menu.Item onClick={() => sessionRenewal.signOut('user')}>{t('shell.signOut')}</Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );

@@ -6,6 +6,7 @@ import { IncomingCallPrompt } from '../call/IncomingCallPrompt';
 import { describeError } from '../errors';
 import { api } from '../lib/api';
 import { session, useSession } from '../lib/session';
+import { sessionRenewal } from '../lib/sessionRenewal';
 import { ME_QUERY_KEY } from '../queryClient';
 import { FullPageError, FullPageLoading } from './FullPageStatus';
 
@@ -38,7 +39,7 @@ export function RequireAuth() {
         title={t('account.loadFailedTitle')}
         message={describeError(me.error, t)}
         actions={[
-          { label: t('shell.signOut'), onClick: () => session.signOut('user') },
+          { label: t('shell.signOut'), onClick: () => sessionRenewal.signOut('user') },
           { label: t('account.retry'), onClick: () => void me.refetch(), primary: true },
         ]}
       />

@@ -135,6 +135,19 @@ export class ApiClient {
     return this.request('/api/auth/login', { method: 'POST', body: { email, password }, anonymous: true });
   }
 
+  /**
+   * A new access token for the signed-in session. The credential is the session's httpOnly cookie
+   * (the browser sends it to this path only), so it works after the access token has expired.
+   */
+  refresh(): Promise<LoginResponse> {
+    return this.request('/api/auth/session/refresh', { method: 'POST', anonymous: true });
+  }
+
+  /** Revokes the session on the server: its cookie stops renewing and its live connections end. */
+  logout(): Promise<{ signedOut: boolean }> {
+    return this.request('/api/auth/session', { method: 'DELETE' });
+  }
+
   me(signal?: AbortSignal): Promise<PublicUser> {
     return this.request('/api/auth/me', signal ? { signal } : {});
   }

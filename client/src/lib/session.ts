@@ -10,9 +10,10 @@ export interface Session {
 }
 
 /**
- * Why the last session ended: `user` pressed Sign out; `expired` ran out of time; `unauthenticated`
- * means the server refused the token (signed out elsewhere, secret rotated, account disabled);
- * `revoked` means the server closed the live connection because the account lost access.
+ * Why the last session ended: `user` pressed Sign out; `expired` ran out of time (no renewal);
+ * `unauthenticated` means the server refused the token (signed out elsewhere, secret rotated,
+ * account disabled); `revoked` means the server ended the session (signed out elsewhere, the
+ * account disabled or its access changed) and it could not be renewed.
  */
 export type SignOutReason = 'user' | 'expired' | 'unauthenticated' | 'revoked';
 
@@ -61,6 +62,17 @@ export class SessionStore {
   signIn(session: Session): void {
     this.write(session);
     this.set({ session, signOutReason: null });
+  }
+
+  /**
+   * Takes a renewed access token (and the account as the server now sees it) for the session
+   * already signed in; ignored when another user (or nobody) is signed in by then.
+   */
+  renew(next: Session): void {
+    const current = this.snapshot.session;
+    if (!current || current.user.id !== next.user.id) return;
+    this.write(next);
+    this.set({ session: next, signOutReason: null });
   }
 
   /** Replaces the stored user with fresher data from the server (same token). */

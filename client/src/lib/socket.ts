@@ -8,6 +8,7 @@ import type {
 } from '../../../signaling/shared/protocol';
 import type { AckData, ConnectionStatus, EmitPayload } from './requests';
 import { type SessionStore, session } from './session';
+import { sessionRenewal } from './sessionRenewal';
 import { Listeners } from './store';
 
 export type LivedeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -43,6 +44,7 @@ const WHOAMI_TIMEOUT_MS = 10_000;
 export class RealtimeConnection {
   private socket: LivedeskSocket | null = null;
   private socketToken: string | null = null;
+  private socketUserId: string | null = null;
   private status: ConnectionStatus = 'idle';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribeSession: (() => void) | undefined;
@@ -54,6 +56,9 @@ export class RealtimeConnection {
     private readonly sessions: SessionStore,
     private readonly createSocket: (options: SocketOptions) => LivedeskSocket = (options) =>
       io(options) as LivedeskSocket,
+    /** The server ended this session's connection (`session:ended`): renew, or sign out saying why. */
+    private readonly onSessionEnded: (reason: 'revoked' | 'expired') => void = (reason) =>
+      sessions.signOut(reason),
   ) {}
 
   /** Follows the session from now on. Idempotent; returns `stop`. */
@@ -139,14 +144,43 @@ export class RealtimeConnection {
   }
 
   private sync(): void {
-    const token = this.sessions.current?.token ?? null;
+    const current = this.sessions.current;
+    const token = current?.token ?? null;
     if (token === this.socketToken) return;
+    const socket = this.socket;
+    if (current && socket && current.user.id === this.socketUserId) {
+      // A renewed token of the same session: the socket (and a call it carries) stays.
+      this.socketToken = current.token;
+      if (socket.connected) void this.reauthenticate(socket, current.token);
+      // Not connected: its next handshake sends the current token (the `auth` callback); one the
+      // server hung up on (its session ended, then renewed) is reconnected now.
+      else if (!socket.active) socket.connect();
+      return;
+    }
     this.close();
-    if (token) this.open(token);
+    if (current) this.open(current.token, current.user.id);
   }
 
-  private open(token: string): void {
+  /**
+   * Moves a connected socket onto a renewed token before the old one expires (the server ends a
+   * socket whose token ran out). Refused or unanswered, the socket starts over with the token.
+   */
+  private async reauthenticate(socket: LivedeskSocket, token: string): Promise<void> {
+    try {
+      const result = await socket.timeout(WHOAMI_TIMEOUT_MS).emitWithAck('session:renew', { token });
+      if (result.ok || this.socket !== socket) return;
+    } catch {
+      if (this.socket !== socket) return;
+    }
+    if (this.socketToken !== token) return;
+    this.close();
+    const current = this.sessions.current;
+    if (current) this.open(current.token, current.user.id);
+  }
+
+  private open(token: string, userId: string): void {
     this.socketToken = token;
+    this.socketUserId = userId;
     this.setStatus('connecting');
     const socket = this.createSocket({
       // A function, so every reconnection sends the token of the session as it is then.
@@ -179,7 +213,7 @@ export class RealtimeConnection {
       if (reason === 'io server disconnect') this.retryLater(socket);
     });
     socket.on('session:ended', ({ reason }) => {
-      if (this.socket === socket) this.sessions.signOut(reason === 'expired' ? 'expired' : 'revoked');
+      if (this.socket === socket) this.onSessionEnded(reason === 'expired' ? 'expired' : 'revoked');
     });
   }
 
@@ -221,6 +255,7 @@ export class RealtimeConnection {
     const socket = this.socket;
     this.socket = null;
     this.socketToken = null;
+    this.socketUserId = null;
     if (socket) {
       socket.removeAllListeners();
       socket.disconnect();
@@ -235,8 +270,12 @@ export class RealtimeConnection {
   }
 }
 
-/** The app's live connection, following the app's session. */
-export const realtime = new RealtimeConnection(session);
+/** The app's live connection, following the app's session (and renewing it when the server ends it). */
+export const realtime = new RealtimeConnection(
+  session,
+  undefined,
+  (reason) => void sessionRenewal.ended(reason),
+);
 
 export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(realtime.subscribe, realtime.getStatus);
