@@ -24,7 +24,8 @@ const { values } = parseArgs({
 
 async function readPassword(): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
-  if (process.stdin.isTTY) process.stderr.write('Password (at least 10 characters): ');
+  if (process.stdin.isTTY)
+    process.stderr.write('Password (at least 10 characters, not a common one, not your name or e-mail): ');
   for await (const line of rl) {
     rl.close();
     return line;
@@ -52,6 +53,7 @@ async function main() {
   } catch (err) {
     if (err instanceof AppError) {
       console.error(err.message);
+      for (const f of err.details ?? []) console.error(`  ${f.path}: ${f.message}`);
       process.exitCode = 1;
     } else throw err;
   } finally {
