@@ -4,6 +4,7 @@
 // standard input so it never appears in the shell history or the process list.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { passwordProblem } from '../auth/passwordPolicy';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { AppError } from '../errors';
@@ -44,6 +45,13 @@ async function main() {
   });
   if (!input.success) {
     for (const f of issuesToFields(input.error)) console.error(`  ${f.path}: ${f.message}`);
+    process.exit(2);
+  }
+  // Before the database opens: a refused password changes nothing and is said at once.
+  const problem = await passwordProblem(input.data.password, input.data);
+  if (problem) {
+    console.error(`The password ${problem}.`);
+    console.error(`  password: ${problem}`);
     process.exit(2);
   }
   const handle = await openDatabase(loadConfig(process.env));

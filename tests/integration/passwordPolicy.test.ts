@@ -93,5 +93,5 @@ describe('password policy in `npm run user:create`', () => {
     const accepted = await createUser('robin.ops@example.com', 'velvet-tundra-kiosk-93');
     expect(accepted.out).toMatch(/Created admin robin\.ops@example\.com/);
     expect(accepted.code).toBe(0);
-  }, 60_000);
+  }, 240_000);
 });
