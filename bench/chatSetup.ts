@@ -6,7 +6,7 @@ import type { LivedeskApp } from '../server/app';
 import type { PublicUser } from '../signaling/shared/protocol';
 import type { BenchPair } from './serverProbe';
 
-const PASSWORD = 'bench-password-not-for-production';
+const PASSWORD = 'orchard-signal-not-for-production';
 
 /**
  * Creates `pairCount` pairs through the app's own services (argon2 included). Every ticket is then

@@ -80,7 +80,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { CLIENT_DIST } from '../server/app';
 import type { TicketView } from '../signaling/shared/protocol';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
@@ -96,6 +96,7 @@ import {
   machineBusyShare,
   type RoleOf,
 } from './cpuUsage';
+import { type BaselineSite, baselineLogins, startBaselineSite } from './joinBaseline';
 import type { JoinDriverToServer, JoinServerToDriver, ServerRequest } from './joinServer';
 import type { BenchPair } from './serverProbe';
 import { fmt, formatTable, percentile, round, slowdownPercent, verdict, writeResults } from './stats';
@@ -106,6 +107,8 @@ const TARGET_P50_MS = 500;
 /** Issue 14: call set-up with 1,000 chat sockets chatting may be at most this much slower. */
 const TARGET_SLOWDOWN_PERCENT = 10;
 const RUN_TIMEOUT_MS = 20_000;
+/** Issue 16: Livedesk's after-join p50 at most this many times the bare page's. */
+const TARGET_BASELINE_RATIO = 1.25;
 const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 
 // ---------------------------------------------------------------------------------------------
@@ -124,6 +127,9 @@ const HELP = `Usage: npm run bench:join -- [options]
   --background-chat <sockets>
                     after the idle series, a second series with this many chat sockets chatting
                     at bench:chat's paced rate on the same server (default 1000; 0: idle only)
+  --no-baseline     skip the baseline: by default each Livedesk run is followed by one of a bare
+                    mediasoup-client page (bench/baselinePage.ts) joining a call on the same server
+                    with the same browser, and the report gives Livedesk's figures as ratios to it
   --chat-interval-ms <ms>
                     the background chat's paced interval per pair (default 2500, as bench:chat)`;
 
@@ -139,6 +145,7 @@ function options() {
       'linger-ms': { type: 'string', default: '0' },
       'background-chat': { type: 'string', default: '1000' },
       'chat-interval-ms': { type: 'string', default: '2500' },
+      'no-baseline': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -177,6 +184,7 @@ function options() {
     lingerMs: int('linger-ms', values['linger-ms'], 0),
     backgroundChat: evenInt('background-chat', values['background-chat']),
     chatIntervalMs: int('chat-interval-ms', values['chat-interval-ms'], 10),
+    baseline: !values['no-baseline'],
   };
 }
 
@@ -694,8 +702,9 @@ async function participant(
   email: string,
   onMark: (side: Side, mark: PageMark) => void,
   lingerMs: number,
+  signedIn?: Login,
 ): Promise<Participant> {
-  const login = await apiLogin(url, email);
+  const login = signedIn ?? (await apiLogin(url, email));
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(15_000);
   await context.addInitScript((session) => {
@@ -798,8 +807,9 @@ function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMar
 
 const SERVER_START_TIMEOUT_MS = 120_000;
 
-async function startServer(database: Backend, chatPairs: number) {
-  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), [database, String(chatPairs)], {
+async function startServer(database: Backend, chatPairs: number, allowedOrigin: string | null) {
+  const args = [database, String(chatPairs), ...(allowedOrigin ? [allowedOrigin] : [])];
+  const child = fork(path.join(BENCH_DIR, 'joinServer.ts'), args, {
     // BENCH_SERVER_NODE_ARGS as for bench:chat, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -909,9 +919,11 @@ async function main() {
   }, opts.timeoutS * 1000);
   hardTimer.unref();
 
+  // The baseline page's own origin first: the server admits it (ALLOWED_ORIGINS) from the start.
+  const site: BaselineSite | null = opts.baseline ? await startBaselineSite() : null;
   log('starting the server (bench/joinServer.ts, its own process) and Chromium');
   const [server, launched] = await Promise.all([
-    startServer(opts.database, opts.backgroundChat / 2),
+    startServer(opts.database, opts.backgroundChat / 2, site?.origin ?? null),
     chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
   ]);
   browser = launched;
@@ -928,11 +940,25 @@ async function main() {
     participant(browser, url, 'agent', DEMO.agentL1, onMark, opts.lingerMs),
     participant(browser, url, 'customer', DEMO.customer, onMark, opts.lingerMs),
   ]);
+  // The baseline's two people, in contexts of their own in the same browser.
+  const bare = site ? await baselineLogins(url, (await apiLogin(url, DEMO.admin)).token) : null;
+  const [bareAgent, bareCustomer] = bare
+    ? await Promise.all([
+        participant(browser, url, 'agent', '', onMark, opts.lingerMs, bare.agent),
+        participant(browser, url, 'customer', '', onMark, opts.lingerMs, bare.customer),
+      ])
+    : [null, null];
   // The server's side of joining: every `call:*` request of a run, and the moment it acknowledged
   // a browser's real `call:join`.
   const sideOf = new Map<string, Side>([
     [agent.login.user.id, 'agent'],
     [customer.login.user.id, 'customer'],
+    ...(bare
+      ? ([
+          [bare.agent.user.id, 'agent'],
+          [bare.customer.user.id, 'customer'],
+        ] as const)
+      : []),
   ]);
   server.onRequest((request) => {
     const side = sideOf.get(request.userId);
@@ -948,11 +974,75 @@ async function main() {
     if (request.realJoin && request.ok) run.joined[side] = request.acked;
   });
 
+  /** What a run drives: Livedesk's pages, or the baseline's bare ones. */
+  interface Variant {
+    agent: Participant;
+    customer: Participant;
+    /** Opens both pages on a new ticket, live; returns the agent's start button. */
+    prepare(run: number): Promise<Locator>;
+    /** Ends the call (not timed) so the next run starts from a quiet desk. */
+    hangUp(): Promise<void>;
+    /** Profiles and timelines are Livedesk's only. */
+    traced: boolean;
+  }
+  const livedesk: Variant = {
+    agent,
+    customer,
+    traced: true,
+    async prepare(run) {
+      const ticket = await newTicket(url, customer.login.token, `Join benchmark ${run}`);
+      await Promise.all([openLive(agent, url, `/tickets/${ticket.id}`), openLive(customer, url, '/')]);
+      return agent.page.getByRole('button', { name: 'Start video call' });
+    },
+    async hangUp() {
+      const hangUp = agent.page.getByRole('button', { name: 'Hang up' });
+      if (await hangUp.count()) {
+        await hangUp.click().catch(() => {});
+        await agent.page
+          .getByRole('heading', { name: 'Call ended' })
+          .waitFor({ timeout: 10_000 })
+          .catch(() => {});
+      }
+    },
+  };
+  const baseline: Variant | null =
+    site && bare && bareAgent && bareCustomer
+      ? {
+          agent: bareAgent,
+          customer: bareCustomer,
+          traced: false,
+          async prepare(run) {
+            const ticket = await newTicket(url, bare.customer.token, `Baseline join ${run}`);
+            await Promise.all(
+              [bareAgent, bareCustomer].map(async (p) => {
+                await p.page.goto(site.pageUrl(p.side, url, p.login.token));
+                await p.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+              }),
+            );
+            await bareAgent.page.evaluate((id) => {
+              (window as unknown as { __baselineTicketId: string }).__baselineTicketId = id;
+            }, ticket.id);
+            return bareAgent.page.getByRole('button', { name: 'Start video call' });
+          },
+          async hangUp() {
+            await bareAgent.page
+              .evaluate(() =>
+                (window as unknown as { __baselineHangUp: () => Promise<unknown> }).__baselineHangUp(),
+              )
+              .catch(() => {});
+          },
+        }
+      : null;
+
   // CPU per process over the measured runs' timed windows (click → both frames), per series.
-  const runOnce = async (run: number, warmup: boolean, cpu: CpuWindows): Promise<RunResult> => {
-    const ticket = await newTicket(url, customer.login.token, `Join benchmark ${run}`);
-    await Promise.all([openLive(agent, url, `/tickets/${ticket.id}`), openLive(customer, url, '/')]);
-    const start = agent.page.getByRole('button', { name: 'Start video call' });
+  const runOnce = async (
+    variant: Variant,
+    run: number,
+    warmup: boolean,
+    cpu: CpuWindows,
+  ): Promise<RunResult> => {
+    const { agent, customer } = variant;
+    const start = await variant.prepare(run);
     await start.waitFor();
     // Let both pages finish their own start-up work (queries, sockets) before the clock starts.
     await agent.page.waitForTimeout(300);
@@ -961,7 +1051,8 @@ async function main() {
     await Promise.all([agent, customer].map((p) => takePageMarks(p)));
     current = marks;
     let error: string | undefined;
-    const profilers = opts.profileDir && !warmup ? await startProfilers([agent, customer]) : null;
+    const profilers =
+      opts.profileDir && !warmup && variant.traced ? await startProfilers([agent, customer]) : null;
     const cpuBefore = warmup ? null : cpuSnapshot();
     try {
       await start.click();
@@ -980,26 +1071,31 @@ async function main() {
     current = null;
     if (profilers && opts.profileDir) await saveProfiles(profilers, opts.profileDir, run);
     const result = analyse(run, warmup, marks, error);
-    if (opts.timelineFile) writeTimeline(opts.timelineFile, run, warmup, marks);
-    // Hang up (not timed) so the next run starts from a quiet desk.
-    const hangUp = agent.page.getByRole('button', { name: 'Hang up' });
-    if (await hangUp.count()) {
-      await hangUp.click().catch(() => {});
-      await agent.page
-        .getByRole('heading', { name: 'Call ended' })
-        .waitFor({ timeout: 10_000 })
-        .catch(() => {});
-    }
+    if (opts.timelineFile && variant.traced) writeTimeline(opts.timelineFile, run, warmup, marks);
+    await variant.hangUp();
     return result;
   };
 
   log('warm-up run (not counted)');
-  const warm = await runOnce(0, true, emptyWindows());
+  const warm = await runOnce(livedesk, 0, true, emptyWindows());
   log(`warm-up: ${warm.ok ? `${fmt(warm.phases.total, 0)} ms` : `failed (${warm.error})`}`);
+  if (baseline) {
+    const bareWarm = await runOnce(baseline, 0, true, emptyWindows());
+    log(
+      `baseline warm-up: ${bareWarm.ok ? `${fmt(bareWarm.phases.total, 0)} ms` : `failed (${bareWarm.error})`}`,
+    );
+  }
   /** --runs measured runs, each series within its own --budget-s. */
   const runSeries = async (name: string, firstRun: number): Promise<Series> => {
     const seriesStart = performance.now();
-    const series: Series = { name, results: [], cpu: emptyWindows(), budgetHit: false };
+    const series: Series = {
+      name,
+      results: [],
+      baseline: [],
+      cpu: emptyWindows(),
+      baselineCpu: emptyWindows(),
+      budgetHit: false,
+    };
     for (let run = firstRun; run < firstRun + opts.runs; run++) {
       if ((performance.now() - seriesStart) / 1000 > opts.budgetS) {
         series.budgetHit = true;
@@ -1008,11 +1104,17 @@ async function main() {
         );
         break;
       }
-      const r = await runOnce(run, false, series.cpu);
+      // A B A B …: each Livedesk run is followed by a baseline run, so both see the same machine.
+      const r = await runOnce(livedesk, run, false, series.cpu);
       series.results.push(r);
       log(
         `${name} run ${run - firstRun + 1}/${opts.runs}: ${r.ok ? `${fmt(r.phases.total, 0)} ms` : `FAILED (${r.error})`}`,
       );
+      if (baseline) {
+        const b = await runOnce(baseline, run, false, series.baselineCpu);
+        series.baseline.push(b);
+        log(`  baseline: ${b.ok ? `${fmt(b.phases.total, 0)} ms` : `FAILED (${b.error})`}`);
+      }
       if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
       if (series.results.length === 2 && !series.results.some((x) => x.ok)) {
         log(`${name}: the first two runs failed: stopping instead of failing every run`);
@@ -1046,6 +1148,7 @@ async function main() {
   ];
   await browser.close();
   await server.close();
+  await site?.close();
   clearTimeout(hardTimer);
   const meta = {
     loadStart,
@@ -1053,8 +1156,8 @@ async function main() {
     staleBuild,
     pageErrors,
   };
-  const idleSummary = report(opts, warm, idle, meta);
-  const busySummary = busy ? report(opts, warm, busy, meta) : null;
+  const idleSummary = { ...report(opts, warm, idle, meta), baseline: versusBaseline(idle) };
+  const busySummary = busy ? { ...report(opts, warm, busy, meta), baseline: versusBaseline(busy) } : null;
   const comparison = busy ? compare(idle, busy, chat) : null;
   const wallMs = performance.now() - wallStart;
   console.log(`wall time ${fmt(wallMs / 1000)} s`);
@@ -1078,7 +1181,10 @@ async function main() {
 interface Series {
   name: string;
   results: RunResult[];
+  /** The bare mediasoup-client page's runs, one after each of `results` (none with --no-baseline). */
+  baseline: RunResult[];
   cpu: CpuWindows;
+  baselineCpu: CpuWindows;
   budgetHit: boolean;
 }
 
@@ -1264,6 +1370,56 @@ function report(
         }
       : null,
     runs: results,
+  };
+}
+
+/**
+ * Livedesk against the bare mediasoup-client page of the same series (interleaved runs): each
+ * phase's p50 side by side and as a ratio, and issue 16's target, Livedesk's after-join p50 at
+ * most 1.25 × the baseline's. Null with --no-baseline.
+ */
+function versusBaseline(series: Series) {
+  if (series.baseline.length === 0) return null;
+  const p50 = (results: RunResult[], name: PhaseName) =>
+    percentile(
+      results.filter((r) => r.ok).map((r) => r.phases[name]),
+      50,
+    );
+  const rows = [['phase', 'Livedesk p50', 'baseline p50', 'ratio', 'what']];
+  const phases: Record<string, { livedeskP50: number; baselineP50: number; ratio: number }> = {};
+  for (const [name, what] of PHASES) {
+    const [ours, bare] = [p50(series.results, name), p50(series.baseline, name)];
+    const ratio = ours / bare;
+    phases[name] = { livedeskP50: round(ours, 1), baselineP50: round(bare, 1), ratio: round(ratio, 2) };
+    rows.push([name, `${fmt(ours, 0)} ms`, `${fmt(bare, 0)} ms`, `${fmt(ratio, 2)} ×`, what]);
+  }
+  const afterJoin = phases.afterJoin!.ratio;
+  const met = Number.isFinite(afterJoin) ? afterJoin <= TARGET_BASELINE_RATIO : null;
+  const good = series.baseline.filter((r) => r.ok).length;
+  console.log('');
+  console.log(
+    `Livedesk vs the bare mediasoup-client page, ${series.name} (runs interleaved A B A B; same server, ` +
+      `browser and flags; baseline ${good}/${series.baseline.length} runs complete)`,
+  );
+  console.log(formatTable(rows));
+  console.log(
+    `total: ${fmt(phases.total!.ratio, 2)} × the baseline; after-join p50 ${fmt(afterJoin, 2)} × the baseline ` +
+      `(target ≤ ${TARGET_BASELINE_RATIO} ×: ${verdict(met)})`,
+  );
+  for (const r of series.baseline.filter((x) => !x.ok))
+    console.log(`baseline run ${r.run} failed: ${r.error}`);
+  const busy = machineBusyShare(series.baselineCpu);
+  if (Number.isFinite(busy)) {
+    console.log(`machine busy during the baseline's timed windows: ${Math.round(busy * 100)} %`);
+  }
+  return {
+    runsComplete: good,
+    phases,
+    totalRatio: phases.total!.ratio,
+    afterJoinRatio: afterJoin,
+    target: { afterJoinRatio: TARGET_BASELINE_RATIO, met },
+    machineBusyShare: Number.isFinite(busy) ? round(busy, 3) : null,
+    runs: series.baseline,
   };
 }
 

@@ -5,7 +5,7 @@
 // traffic (every page mark arrives over the DevTools protocol) then never shares this event loop
 // and never delays a signaling answer. Started by the driver with an IPC channel:
 //
-//   tsx bench/joinServer.ts [pglite|postgres] [<chat pairs>]
+//   tsx bench/joinServer.ts [pglite|postgres] [<chat pairs>] [<baseline page origin>]
 //
 // and then:
 //   1. with <chat pairs> (bench:join's --background-chat sockets / 2) creates that many customer/agent
@@ -48,7 +48,12 @@ async function main() {
     // pglite (embedded, as `npm start`) or postgres (DATABASE_URL): the driver's --database.
     backend: process.argv[2] === 'postgres' ? 'postgres' : 'pglite',
     // Media addresses as `npm start` picks them (127.0.0.1 among them); only the ring is longer.
-    env: { CALL_RING_SECONDS: '600', CALL_REJOIN_GRACE_SECONDS: '30' },
+    // The baseline page's origin (argv[4]) is admitted as an operator admits another site.
+    env: {
+      CALL_RING_SECONDS: '600',
+      CALL_REJOIN_GRACE_SECONDS: '30',
+      ...(process.argv[4] ? { ALLOWED_ORIGINS: process.argv[4] } : {}),
+    },
   });
   const chatPairCount = Number(process.argv[3] ?? 0);
   const chatPairs =

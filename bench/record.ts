@@ -76,7 +76,7 @@ import { fmt, formatTable, median, round, writeResults } from './stats';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const MIB = 1024 * 1024;
-const PASSWORD = 'bench-password-not-for-production';
+const PASSWORD = 'orchard-signal-not-for-production';
 
 // ---------------------------------------------------------------------------------------------
 // Options

@@ -174,6 +174,7 @@ export async function createApp(
     const signalingLogger = logger.child({ component: 'signaling' });
     const io = attachSignaling(httpServer, {
       logger: signalingLogger,
+      origin: { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy },
       authenticate: (token) => sessions.authenticate(token),
       ...(redis && config.redis ? { redis: { client: redis, keyPrefix: config.redis.keyPrefix } } : {}),
     });
@@ -254,7 +255,9 @@ export async function createApp(
         contentSecurityPolicy: {
           directives: {
             'default-src': ["'self'"],
-            'connect-src': ["'self'", 'ws:', 'wss:'],
+            // 'self' covers the page's own origin over ws:/wss: too (CSP 3), which is all the
+            // client connects to; PUBLIC_URL's origin when the app is reached under that name.
+            'connect-src': ["'self'", ...connectSources(config.publicUrl)],
             // The UI library injects its CSS variables as <style> tags.
             'style-src': ["'self'", "'unsafe-inline'"],
             'img-src': ["'self'", 'data:', 'blob:'],
@@ -265,6 +268,12 @@ export async function createApp(
     );
 
     const router = express.Router();
+    // API answers are one person's data: no cache keeps them (a shared computer's browser, a
+    // proxy). File downloads under /api set their own `private` policy; dist/ keeps its caching.
+    router.use('/api', (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    });
     mountHealthRoutes(router, { db, media, redis, logger: logger.child({ component: 'health' }) });
     router.get('/api/openapi.json', (_req, res) => void res.json(openApi));
     mountRoutes(router, routes, resolveActor);
@@ -343,6 +352,13 @@ export async function createApp(
     await db.close();
     throw err;
   }
+}
+
+/** PUBLIC_URL's origin and its WebSocket form, for the CSP's connect-src (none when unset). */
+function connectSources(publicUrl: string | undefined): string[] {
+  if (!publicUrl) return [];
+  const { origin, protocol, host } = new URL(publicUrl);
+  return [origin, `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}`];
 }
 
 /** Serves the built React app, with index.html for every non-API path (client-side routes). */

@@ -21,6 +21,13 @@ export const envSchema = z
     PUBLIC_URL: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: envBoolean.default(false),
+    ALLOWED_ORIGINS: z
+      .string()
+      .refine(
+        (v) => v.split(',').every((o) => isOrigin(o.trim())),
+        'comma-separated origins such as https://www.example.com (scheme, host and port only)',
+      )
+      .optional(),
 
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z
@@ -137,6 +144,26 @@ export const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
+/** `https://host[:port]` and nothing more: what a browser sends as `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The origins other than the app's own whose pages may open a socket: ALLOWED_ORIGINS, plus
+ * PUBLIC_URL's origin (the app's own name behind a proxy, which may differ from the Host header).
+ */
+function allowedOrigins(env: Pick<Env, 'ALLOWED_ORIGINS' | 'PUBLIC_URL'>): string[] {
+  const listed = env.ALLOWED_ORIGINS?.split(',').map((o) => new URL(o.trim()).origin) ?? [];
+  const own = env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [];
+  return [...new Set([...own, ...listed])];
+}
+
 function isWildcard(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::' || ip === '0:0:0:0:0:0:0:0';
 }
@@ -187,6 +214,11 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
+  /**
+   * Origins besides the app's own (the request's host) whose pages may open a socket; see
+   * `allowedOrigins`. A request without `Origin` (not a browser) is not checked.
+   */
+  allowedOrigins: string[];
   dataDir: string;
   database: { kind: 'pglite'; dir: string | null } | { kind: 'postgres'; url: string };
   redis: { url: string; keyPrefix: string } | undefined;
@@ -265,6 +297,7 @@ export function loadConfig(
     publicUrl: env.PUBLIC_URL,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    allowedOrigins: allowedOrigins(env),
     dataDir,
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL }

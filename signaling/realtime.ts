@@ -1,5 +1,6 @@
 import type { DomainEvents, EventBus, TicketEventPayload } from '../server/events/bus';
 import type { Logger } from '../server/logger';
+import { customerView } from '../server/tickets/views';
 import { callRoom, STAFF_ROOM, ticketRoom, ticketStaffRoom, userRoom } from './rooms';
 import type { CallView, TicketView } from './shared/protocol';
 import type { LivedeskServer } from './types';
@@ -31,8 +32,12 @@ export function attachRealtime(
     for (const id of ids) {
       try {
         const view = await deps.viewTicket(id);
-        if (view)
-          io.to([ticketRoom(id), STAFF_ROOM, userRoom(view.requester.id)]).emit('ticket:changed', view);
+        if (!view) continue;
+        // Every staff socket is in STAFF_ROOM; the customer's sockets get the customer's view.
+        io.to(STAFF_ROOM).emit('ticket:changed', view);
+        io.to([ticketRoom(id), userRoom(view.requester.id)])
+          .except(STAFF_ROOM)
+          .emit('ticket:changed', customerView(view));
       } catch (err) {
         deps.logger.error({ err, ticketId: id }, 'could not send a ticket change');
       }

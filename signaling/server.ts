@@ -8,14 +8,15 @@ import { createSessionHandlers } from './handlers/session';
 import { STAFF_ROOM, userRoom } from './rooms';
 import type { SessionLifetime } from './sessionLifetime';
 import { SOCKET_MESSAGE_MAX_BYTES } from './shared/limits';
-import { installSocketAuth, type SocketAuthDeps } from './socketAuth';
+import { installOriginCheck, installSocketAuth, type OriginPolicy, type SocketAuthDeps } from './socketAuth';
 import type { LivedeskServer } from './types';
 
 export { userRoom } from './rooms';
 
 /**
  * Attaches socket.io to the HTTP server. No CORS option: the client is served from the same
- * origin, so cross-origin sockets are refused by default. Connection-state recovery lets a
+ * origin; a page of another origin is refused at the handshake unless it is allowed (`origin`),
+ * since CORS does not apply to WebSocket. Connection-state recovery lets a
  * briefly disconnected client get the events it missed. With Redis configured, the Redis Streams
  * adapter carries broadcasts between nodes and keeps that recovery working across them.
  */
@@ -23,6 +24,7 @@ export function attachSignaling(
   httpServer: HttpServer,
   deps: SocketAuthDeps & {
     logger: Logger;
+    origin: OriginPolicy;
     redis?: { client: Redis; keyPrefix: string };
   },
 ): LivedeskServer {
@@ -40,6 +42,7 @@ export function attachSignaling(
     maxHttpBufferSize: SOCKET_MESSAGE_MAX_BYTES,
     connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: false },
   });
+  installOriginCheck(io, deps.origin);
   installSocketAuth(io, deps);
   return io;
 }

@@ -59,6 +59,9 @@ export function attachmentRoutes(service: AttachmentsService) {
         // Always a download, never rendered in our origin: a hostile HTML or SVG stays inert.
         res.setHeader('Content-Type', row.contentType);
         res.setHeader('X-Content-Type-Options', 'nosniff');
+        // The reader's own browser may keep it but asks again each time (access is checked on
+        // every request); no shared cache stores it. `send` would otherwise say `public`.
+        res.setHeader('Cache-Control', 'private, no-cache');
         res.setHeader(
           'Content-Disposition',
           `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`,

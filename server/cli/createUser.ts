@@ -4,6 +4,7 @@
 // standard input so it never appears in the shell history or the process list.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { passwordProblem } from '../auth/passwordPolicy';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { AppError } from '../errors';
@@ -24,7 +25,8 @@ const { values } = parseArgs({
 
 async function readPassword(): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
-  if (process.stdin.isTTY) process.stderr.write('Password (at least 10 characters): ');
+  if (process.stdin.isTTY)
+    process.stderr.write('Password (at least 10 characters, not a common one, not your name or e-mail): ');
   for await (const line of rl) {
     rl.close();
     return line;
@@ -45,6 +47,13 @@ async function main() {
     for (const f of issuesToFields(input.error)) console.error(`  ${f.path}: ${f.message}`);
     process.exit(2);
   }
+  // Before the database opens: a refused password changes nothing and is said at once.
+  const problem = await passwordProblem(input.data.password, input.data);
+  if (problem) {
+    console.error(`The password ${problem}.`);
+    console.error(`  password: ${problem}`);
+    process.exit(2);
+  }
   const handle = await openDatabase(loadConfig(process.env));
   try {
     const user = await createAccount(new UsersRepository(handle.db), input.data);
@@ -52,6 +61,7 @@ async function main() {
   } catch (err) {
     if (err instanceof AppError) {
       console.error(err.message);
+      for (const f of err.details ?? []) console.error(`  ${f.path}: ${f.message}`);
       process.exitCode = 1;
     } else throw err;
   } finally {

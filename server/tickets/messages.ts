@@ -196,6 +196,30 @@ export class MessagesService {
   }
 
   /**
+   * Refuses a typing indicator from someone who could not send what they are typing: a typing
+   * flag on the public conversation promises the customer a reply, so it needs `canWork`; one on
+   * the internal notes needs `canNote`. Customers reach this only on their own ticket (the socket
+   * subscribed through `canRead`). Agents cost one read of the ticket; the other roles none.
+   */
+  async assertMayType(actor: PublicUser, ticketId: string, internal: boolean): Promise<void> {
+    if (!isStaff(actor)) {
+      if (internal) throw forbidden('Only the support team writes internal notes.');
+      return;
+    }
+    if (actor.role === 'supervisor' || actor.role === 'admin') return;
+    if (actor.role === 'qa') throw forbidden('QA reviewers cannot write on tickets.');
+    const ticket = await this.repo.findTicket(ticketId);
+    if (!ticket) throw notFound('The ticket');
+    if (canWork(actor, ticket)) return;
+    if (internal && canNote(actor, ticket, await this.repo.isFollower(ticket.id, actor.id))) return;
+    throw forbidden(
+      internal
+        ? 'This ticket is outside your tier.'
+        : `This ticket is worked by the ${ticket.tier} team: you cannot reply to the customer.`,
+    );
+  }
+
+  /**
    * One page of the conversation, oldest first, plus the cursor for the page before it.
    * Customers never receive internal notes.
    */

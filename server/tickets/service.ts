@@ -14,7 +14,7 @@ import { ACTIVE_STATUSES, type TicketsRepository } from './repository';
 import { pickAssignee } from './routing';
 import type { CreateTicketInput, ListTicketsQuery, UpdateTicketInput } from './schemas';
 import { systemMessage } from './systemMessages';
-import { buildMessageViews, buildTicketViews, shareOf, toTimelineEntry } from './views';
+import { buildMessageViews, buildTicketViews, shareOf, toTimelineEntry, viewFor } from './views';
 
 type TicketEventType = Extract<DomainEventName, `ticket.${string}`>;
 type NoteWriter = (values: typeof ticketMessages.$inferInsert) => Promise<void>;
@@ -55,7 +55,7 @@ export class TicketsService {
   }
 
   async get(actor: PublicUser, id: string): Promise<TicketView> {
-    return this.view(await this.readable(actor, id));
+    return viewFor(actor, await this.view(await this.readable(actor, id)));
   }
 
   /** Records one timeline entry inside the caller's transaction. */
@@ -129,7 +129,7 @@ export class TicketsService {
     });
     await this.publish(events);
     const assigned = await this.autoAssign(ticket.id);
-    return this.view(assigned ?? ticket);
+    return viewFor(actor, await this.view(assigned ?? ticket));
   }
 
   /**
@@ -182,7 +182,8 @@ export class TicketsService {
           : undefined;
     if (!isStaff(actor)) {
       const rows = await this.repo.listTickets({ requesterId: actor.id, statuses, limit: query.limit });
-      return buildTicketViews(this.repo, rows, (await this.settings.get()).slaPolicy);
+      const views = await buildTicketViews(this.repo, rows, (await this.settings.get()).slaPolicy);
+      return views.map((view) => viewFor(actor, view));
     }
     const view = query.view ?? 'all';
     const ownTier = actor.role === 'agent' ? (actor.tier ?? undefined) : undefined;

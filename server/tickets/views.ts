@@ -1,8 +1,15 @@
-import type { AttachmentView, MessageView, TicketView, TimelineEntry } from '../../signaling/shared/protocol';
+import type {
+  AttachmentView,
+  MessageView,
+  PublicUser,
+  TicketView,
+  TimelineEntry,
+} from '../../signaling/shared/protocol';
 import type { AttachmentRow, TicketEventRow, TicketMessageRow, TicketRow, UserRow } from '../db/schema';
 import type { SlaPolicy } from '../sla/evaluate';
 import { evaluateTicket, slaFacts, slaView } from '../sla/facts';
 import { toUserRef } from '../users/service';
+import { isStaff } from './access';
 import type { TicketsRepository } from './repository';
 
 export const toAttachmentView = (row: AttachmentRow): AttachmentView => ({
@@ -84,6 +91,20 @@ export async function buildTicketViews(
       ...callShare(row, callTotals.get(row.id)),
     };
   });
+}
+
+/**
+ * A ticket view as a customer may see it: without its links. A link is the support team's note
+ * that two tickets are related, and the other ticket is usually another customer's: its id must
+ * not reach this customer (their portal shows no links, so nothing is lost).
+ */
+export function customerView(view: TicketView): TicketView {
+  return view.linkedTicketIds.length === 0 ? view : { ...view, linkedTicketIds: [] };
+}
+
+/** A ticket view for `reader`: staff see all of it, a customer what `customerView` leaves. */
+export function viewFor(reader: PublicUser, view: TicketView): TicketView {
+  return isStaff(reader) ? view : customerView(view);
 }
 
 function callShare(row: TicketRow, totals: { seconds: number; count: number } | undefined) {

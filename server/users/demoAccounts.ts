@@ -79,7 +79,7 @@ export async function seedDemoAccounts(
   for (const { label, ...account } of DEMO_ACCOUNTS) {
     const password = fixedPassword ?? randomBytes(9).toString('base64url');
     try {
-      await users.create({ ...account, password });
+      await users.create({ ...account, password }, { seeded: true });
       logins.push({ label, email: account.email, password });
     } catch (err) {
       // Leave the marker unset so a later start can finish the job.

@@ -1,5 +1,6 @@
 import type { PublicUser, UserRef } from '../../signaling/shared/protocol';
 import type { LoginRateLimiter } from '../auth/loginRateLimiter';
+import { assertPasswordAcceptable } from '../auth/passwordPolicy';
 import { hashPassword, timingDummyHash, verifyPassword } from '../auth/passwords';
 import type { IssuedSession } from '../auth/tokens';
 import type { UserRow } from '../db/schema';
@@ -79,13 +80,23 @@ export class UsersService {
     return (await this.repo.list(filter)).map(toPublicUser);
   }
 
-  create(input: CreateUserInput): Promise<PublicUser> {
-    return createAccount(this.repo, input);
+  /** `seeded`: a demo account whose password is generated or set by `DEMO_PASSWORD`, not a person's. */
+  create(input: CreateUserInput, options: { seeded?: boolean } = {}): Promise<PublicUser> {
+    return createAccount(this.repo, input, options);
   }
 }
 
-/** Creates an account; shared by the admin API, the demo seeding and the `user:create` CLI. */
-export async function createAccount(repo: UsersRepository, input: CreateUserInput): Promise<PublicUser> {
+/**
+ * Creates an account; shared by the admin API, the demo seeding and the `user:create` CLI. A
+ * password a person chose must pass the policy (`passwordPolicy.ts`); a seeded demo account's is
+ * random or the operator's `DEMO_PASSWORD` for a demo or test install.
+ */
+export async function createAccount(
+  repo: UsersRepository,
+  input: CreateUserInput,
+  options: { seeded?: boolean } = {},
+): Promise<PublicUser> {
+  if (!options.seeded) await assertPasswordAcceptable(input.password, input);
   const row = await repo.insert({
     email: input.email,
     name: input.name,

@@ -62,8 +62,9 @@ export function createChatHandlers(deps: {
         if (!s.rooms.has(ticketRoom(ticketId))) {
           throw new AppError('bad_request', 'Subscribe to the ticket before sending typing updates.');
         }
-        if (internal && !isStaff(s.data.user))
-          throw new AppError('forbidden', 'Only the support team writes notes.');
+        // Only someone who could send the message may say they are writing it (QA, an L1 on an
+        // L3 ticket must not promise the customer a reply); nothing is relayed otherwise.
+        await deps.messages.assertMayType(s.data.user, ticketId, internal);
         const room = internal ? ticketStaffRoom(ticketId) : ticketRoom(ticketId);
         // Volatile: a typing flag that cannot be delivered now is worthless later.
         s.to(room).volatile.emit('typing:changed', {

@@ -118,6 +118,18 @@ describe('a call on the default start (no RTC_* settings)', () => {
     expect(server.passwords.size).toBe(6);
   });
 
+  it("keeps the built client's caching while API answers are never stored", async () => {
+    const index = await fetch(`${server.url}/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(await index.text())?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(new URL(script!, server.url));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=3600');
+    const health = await fetch(`${server.url}/api/openapi.json`);
+    expect(health.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('connects a call between two browsers on this machine and records it', async () => {
     const [agentSide, customerSide] = await Promise.all([
       signedIn('agent.l1@demo.livedesk'),

@@ -94,7 +94,7 @@ describe.each(BACKENDS)('accounts and auth on %s', (backend) => {
     const other = await t.app.users.create({
       email: `other-${backend}@example.com`,
       name: 'Other Customer',
-      password: 'other-customer-pw',
+      password: 'tidal-walnut-prism-pw',
       role: 'customer',
       skills: [],
       locale: 'en',

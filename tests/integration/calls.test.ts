@@ -749,12 +749,12 @@ describe('calls against the real mediasoup worker', () => {
     await t.app.users.create({
       email: 'call.intruder@example.com',
       name: 'Intruder',
-      password: 'intruder-password',
+      password: 'granite-fjord-velvet',
       role: 'customer',
       skills: [],
       locale: 'en',
     });
-    tokens.intruder = await login(t.url, 'call.intruder@example.com', 'intruder-password');
+    tokens.intruder = await login(t.url, 'call.intruder@example.com', 'granite-fjord-velvet');
     const { agent, callId } = await ringAndAnswer('Private call');
     const intruder = await socketFor('intruder');
     for (const result of [

@@ -21,13 +21,13 @@ describe.each(BACKENDS)('escalation on %s', (backend) => {
     await t.app.users.create({
       email: `other.l1-${backend}@example.com`,
       name: 'Olu Other L1',
-      password: 'other-l1-password',
+      password: 'maple-quartz-ferry-l1',
       role: 'agent',
       tier: 'L1',
       skills: [],
       locale: 'en',
     });
-    tokens.otherL1 = await login(t.url, `other.l1-${backend}@example.com`, 'other-l1-password');
+    tokens.otherL1 = await login(t.url, `other.l1-${backend}@example.com`, 'maple-quartz-ferry-l1');
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

@@ -49,12 +49,16 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
     await t.app.users.create({
       email: `second.customer-${backend}@example.com`,
       name: 'Second Customer',
-      password: 'second-customer-pw',
+      password: 'cobalt-meadow-prism-pw',
       role: 'customer',
       skills: [],
       locale: 'en',
     });
-    otherCustomerToken = await login(t.url, `second.customer-${backend}@example.com`, 'second-customer-pw');
+    otherCustomerToken = await login(
+      t.url,
+      `second.customer-${backend}@example.com`,
+      'cobalt-meadow-prism-pw',
+    );
     tokens.other = otherCustomerToken;
   });
   afterAll(async () => {
