@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Box, Button, Group, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CALL_RATING_PARTS, type CallRatingPart } from '../../../signaling/shared/feedback';
@@ -30,7 +30,15 @@ export function CallRating({ callId }: { callId: string }) {
   const complete = CALL_RATING_PARTS.every((part) => scores[part] !== null);
 
   return (
-    <Paper withBorder p="md" w="100%" component="section" aria-labelledby="call-rating-heading">
+    // Inside the ended-call card already: a rule above instead of a card in a card, which keeps
+    // the five choices on one line at 390 px.
+    <Box
+      w="100%"
+      pt="md"
+      component="section"
+      aria-labelledby="call-rating-heading"
+      style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}
+    >
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -84,6 +92,6 @@ export function CallRating({ callId }: { callId: string }) {
           </Group>
         </Stack>
       </form>
-    </Paper>
+    </Box>
   );
 }

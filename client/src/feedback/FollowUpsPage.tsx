@@ -20,7 +20,7 @@ import { Link } from 'react-router';
 import { FOLLOW_UP_STATES, type FollowUpState, type FollowUpView } from '../../../signaling/shared/feedback';
 import { QueryState } from '../components/QueryState';
 import { describeError } from '../errors';
-import { formatDateTime, formatRelative } from '../lib/format';
+import { formatDateTime, formatDuration } from '../lib/format';
 import { useSession } from '../lib/session';
 import { useNow } from '../tickets/useNow';
 import { useCloseFollowUp, useFollowUps } from './queries';
@@ -31,9 +31,17 @@ export const canSeeFollowUps = (role: string) => canClose(role) || role === 'qa'
 
 function StateBadge({ item }: { item: FollowUpView }) {
   const { t } = useTranslation();
-  if (item.closedAt) return <Badge color="gray">{t('feedback.followUps.state.closed')}</Badge>;
-  if (item.overdue) return <Badge color="red">{t('feedback.followUps.state.overdue')}</Badge>;
-  return <Badge color="blue">{t('feedback.followUps.state.open')}</Badge>;
+  // Never squeezed by a long subject beside it: the state is the point of the row.
+  const [color, label] = item.closedAt
+    ? ['gray', t('feedback.followUps.state.closed')]
+    : item.overdue
+      ? ['red', t('feedback.followUps.state.overdue')]
+      : ['blue', t('feedback.followUps.state.open')];
+  return (
+    <Badge color={color} flex="none">
+      {label}
+    </Badge>
+  );
 }
 
 function CloseDialog({ item, onClose }: { item: FollowUpView; onClose: () => void }) {
@@ -138,7 +146,7 @@ function FollowUpItem({
           <Group justify="space-between" gap="sm">
             <Text size="sm" c={item.overdue ? 'red.8' : 'dimmed'} fw={item.overdue ? 600 : undefined}>
               {t(item.overdue ? 'feedback.followUps.wasDue' : 'feedback.followUps.due', {
-                when: formatRelative(item.dueAt, now),
+                duration: formatDuration(Math.abs(Date.parse(item.dueAt) - now) / 1000, { maxUnits: 2 }),
                 at: formatDateTime(item.dueAt),
               })}
             </Text>
