@@ -75,6 +75,7 @@ export function TicketCsat({ ticket }: { ticket: TicketView }) {
       <Modal
         opened={promptOpen && unanswered}
         onClose={closePrompt}
+        closeButtonProps={{ 'aria-label': t('common.dismiss') }}
         title={t('feedback.csat.promptTitle', { number: ticket.number })}
         centered
       >
