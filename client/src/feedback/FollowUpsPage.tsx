@@ -52,6 +52,7 @@ function CloseDialog({ item, onClose }: { item: FollowUpView; onClose: () => voi
     <Modal
       opened
       onClose={onClose}
+      closeButtonProps={{ 'aria-label': t('common.cancel') }}
       title={t('feedback.followUps.closeTitle', { number: item.ticketNumber })}
       centered
     >
