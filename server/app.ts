@@ -39,6 +39,7 @@ import type { Config } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import { notFound } from './errors';
 import { EventBus } from './events/bus';
+import { createFeedback, type Feedback, FeedbackRepository } from './feedback';
 import { mountHealthRoutes } from './health/routes';
 import { errorHandler } from './http/errorHandler';
 import { buildOpenApiDocument } from './http/openapi';
@@ -83,6 +84,8 @@ export interface LivedeskApp {
   calls: CallsService;
   boards: BoardsService;
   recordings: RecordingsService;
+  /** CSAT for tickets and calls, low-score follow-ups, NPS. */
+  feedback: Feedback;
   /** Logins created on this start (first start of an embedded install only); print them once. */
   demoLogins: DemoLogin[];
   listen(): Promise<{ url: string; port: number }>;
@@ -212,6 +215,17 @@ export async function createApp(
       ...createRecordingHandlers({ recordings, logger: signalingLogger }),
     ]);
 
+    const feedback = createFeedback({
+      repo: new FeedbackRepository(db.db),
+      tickets,
+      ticketsRepo,
+      callsRepo,
+      bus,
+      config: config.feedback,
+      clock,
+      logger: logger.child({ component: 'feedback' }),
+    });
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
@@ -221,6 +235,7 @@ export async function createApp(
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
+      ...feedback.routes,
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
@@ -289,6 +304,8 @@ export async function createApp(
       logger.warn({ recordings: recovered }, 'concluded recordings interrupted by the last shutdown');
     }
     await calls.recoverUnfinished();
+    // Follow-ups that passed their deadline while the server was down are marked now.
+    await feedback.followUps.start();
     const retention = setInterval(
       () => void recordings.sweepRetention().catch((err) => logger.error({ err }, 'retention sweep failed')),
       3_600_000,
@@ -318,6 +335,7 @@ export async function createApp(
       calls,
       boards,
       recordings,
+      feedback,
       demoLogins,
       listen: () =>
         new Promise((resolve, reject) => {
@@ -332,6 +350,8 @@ export async function createApp(
         closing ??= (async () => {
           sla.stop();
           await sla.idle();
+          feedback.followUps.stop();
+          await feedback.followUps.idle();
           clearInterval(retention);
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});

@@ -90,6 +90,17 @@ export const envSchema = z
       .default('greeting,diagnosis,clarity,resolution,empathy'),
     RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
 
+    /** How long a CSAT answer (ticket or call) can be changed after it was first given. */
+    CSAT_CHANGE_WINDOW_DAYS: z.coerce.number().min(0).max(365).default(7),
+    /** The deadline of a low-score follow-up, from the rating that opened it. */
+    FOLLOW_UP_DUE_HOURS: z.coerce
+      .number()
+      .min(0.01)
+      .max(24 * 90)
+      .default(24),
+    /** A customer is asked the NPS question at most once per this many days. */
+    NPS_PERIOD_DAYS: z.coerce.number().min(1).max(3650).default(90),
+
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
     RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -247,6 +258,7 @@ export interface Config {
     rubric: Array<{ id: string; label: string }>;
     retentionDays: number;
   };
+  feedback: { changeWindowMs: number; followUpDueMs: number; npsPeriodMs: number };
   seedDemo: boolean;
   demoPassword: string | undefined;
   media: {
@@ -344,6 +356,11 @@ export function loadConfig(
         : [],
     },
     sla: { intervalMs: Math.round(env.SLA_CHECK_INTERVAL_SECONDS * 1000) },
+    feedback: {
+      changeWindowMs: Math.round(env.CSAT_CHANGE_WINDOW_DAYS * 86_400_000),
+      followUpDueMs: Math.round(env.FOLLOW_UP_DUE_HOURS * 3_600_000),
+      npsPeriodMs: Math.round(env.NPS_PERIOD_DAYS * 86_400_000),
+    },
     seedDemo:
       env.SEED_DEMO === 'true' || (env.SEED_DEMO === 'auto' && embedded && env.NODE_ENV !== 'production'),
     demoPassword: env.DEMO_PASSWORD,

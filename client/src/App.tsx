@@ -6,6 +6,7 @@ import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
+import { FollowUpsPage } from './feedback/FollowUpsPage';
 import { recordingNotices } from './lib/recordingNotices';
 import { session, useSession } from './lib/session';
 import { sessionRenewal } from './lib/sessionRenewal';
@@ -57,6 +58,7 @@ export function App() {
                 <Route path="tickets/:id" element={<TicketPage />} />
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
+                <Route path="feedback" element={<FollowUpsPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

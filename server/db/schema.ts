@@ -460,3 +460,130 @@ export const recordingComments = pgTable(
 
 export type RecordingRow = typeof recordings.$inferSelect;
 export type RecordingTrackRow = typeof recordingTracks.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Feedback: CSAT per ticket and per call, low-score follow-ups, NPS. Each row keeps the ids and
+// instants the reports filter and group by (customer, agent, when asked, answered, changed, locked),
+// with an index on the answer's time for date-range queries.
+
+/** One CSAT answer per ticket, by its customer; changeable until `locks_at`. */
+export const ticketCsat = pgTable(
+  'ticket_csat',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => users.id),
+    /** The ticket's assignee when first answered: whose service was rated. */
+    agentId: uuid('agent_id').references(() => users.id),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    /** When the ticket was solved (the survey was asked), for the response delay. */
+    solvedAt: timestamp('solved_at', { withTimezone: true }),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    locksAt: timestamp('locks_at', { withTimezone: true }).notNull(),
+    revisions: integer('revisions').notNull().default(0),
+  },
+  (t) => [
+    check('ticket_csat_score_range', sql`${t.score} BETWEEN 1 AND 5`),
+    index('ticket_csat_submitted_idx').on(t.submittedAt),
+    index('ticket_csat_agent_idx').on(t.agentId, t.submittedAt),
+  ],
+);
+
+/** One rating per connected call, by its customer: picture, sound and helpfulness (1–5 each). */
+export const callRatings = pgTable(
+  'call_ratings',
+  {
+    callId: uuid('call_id')
+      .primaryKey()
+      .references(() => calls.id),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => users.id),
+    /** Who started the call (the agent whose call was rated). */
+    agentId: uuid('agent_id').references(() => users.id),
+    picture: integer('picture').notNull(),
+    sound: integer('sound').notNull(),
+    helpfulness: integer('helpfulness').notNull(),
+    comment: text('comment'),
+    /** When the call ended (the rating was asked), for the response delay. */
+    callEndedAt: timestamp('call_ended_at', { withTimezone: true }),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    locksAt: timestamp('locks_at', { withTimezone: true }).notNull(),
+    revisions: integer('revisions').notNull().default(0),
+  },
+  (t) => [
+    check(
+      'call_ratings_score_range',
+      sql`${t.picture} BETWEEN 1 AND 5 AND ${t.sound} BETWEEN 1 AND 5 AND ${t.helpfulness} BETWEEN 1 AND 5`,
+    ),
+    index('call_ratings_submitted_idx').on(t.submittedAt),
+    index('call_ratings_ticket_idx').on(t.ticketId),
+    index('call_ratings_agent_idx').on(t.agentId, t.submittedAt),
+  ],
+);
+
+/**
+ * A low score to follow up: opened with the rating that was low (one per rating: `subject_id` is
+ * the ticket id for ticket CSAT, the call id for a call rating), due by `due_at`, marked overdue
+ * once past it, closed by a supervisor with a note of what was done.
+ */
+export const feedbackFollowUps = pgTable(
+  'feedback_follow_ups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    source: text('source').$type<'ticket_csat' | 'call_rating'>().notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    callId: uuid('call_id').references(() => calls.id),
+    score: integer('score').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    overdueAt: timestamp('overdue_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedById: uuid('closed_by_id').references(() => users.id),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('feedback_follow_ups_subject_unique').on(t.source, t.subjectId),
+    index('feedback_follow_ups_queue_idx').on(t.closedAt, t.dueAt),
+    index('feedback_follow_ups_opened_idx').on(t.openedAt),
+    index('feedback_follow_ups_ticket_idx').on(t.ticketId),
+  ],
+);
+
+/** NPS answers; a dismissed question is a row with no score (it counts as asked). */
+export const npsResponses = pgTable(
+  'nps_responses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => users.id),
+    score: integer('score'),
+    /** promoter (9–10) / passive (7–8) / detractor (0–6); null when dismissed. */
+    category: text('category').$type<'promoter' | 'passive' | 'detractor'>(),
+    comment: text('comment'),
+    askedAt: timestamp('asked_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('nps_responses_score_range', sql`${t.score} IS NULL OR ${t.score} BETWEEN 0 AND 10`),
+    index('nps_responses_customer_idx').on(t.customerId, t.askedAt),
+    index('nps_responses_asked_idx').on(t.askedAt),
+  ],
+);
+
+export type TicketCsatRow = typeof ticketCsat.$inferSelect;
+export type CallRatingRow = typeof callRatings.$inferSelect;
+export type FeedbackFollowUpRow = typeof feedbackFollowUps.$inferSelect;
+export type NpsResponseRow = typeof npsResponses.$inferSelect;

@@ -56,6 +56,16 @@ export interface DomainEvents {
    * everyone in the call is shown it. Not on the timeline (`recording.ready` is).
    */
   'recording.updated': { notice: RecordingNotice };
+  /** A ticket's customer answered its CSAT survey, or changed the answer (`data.previous`). */
+  'csat.submitted': TicketEventPayload;
+  /** A call's customer rated it (picture, sound, helpfulness), or changed the rating. */
+  'call_rating.submitted': TicketEventPayload;
+  /** A low score opened a follow-up for supervisors, with its deadline. */
+  'followup.opened': TicketEventPayload;
+  /** A follow-up passed its deadline without being closed (recorded once). */
+  'followup.overdue': TicketEventPayload;
+  /** A supervisor closed a follow-up with a note of what was done. */
+  'followup.closed': TicketEventPayload;
   /** An agent changed their availability. */
   'presence.changed': { userId: string; availability: Availability };
 }

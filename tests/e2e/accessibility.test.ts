@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
+import { expectAccessible } from '../helpers/axe';
 import { screenshot } from '../helpers/browser';
 import { e2eSuite, waitForBoard } from '../helpers/e2e';
 import { DEMO, DEMO_PASSWORD } from '../helpers/testApp';
@@ -15,8 +14,6 @@ import { DEMO, DEMO_PASSWORD } from '../helpers/testApp';
 // the screen, the call's chat drawer opens and sends, the board waits to be opened and then works,
 // Sign out is on screen, and the queue still shows priority and SLA.
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 const e2e = e2eSuite({ env: { CALL_RING_SECONDS: '30' } });
 
 const DESKTOP = { width: 1440, height: 900 };
@@ -28,44 +25,6 @@ const freshContext = (viewport: { width: number; height: number }) =>
 
 const signedIn = (email: string, viewport: { width: number; height: number }, path = '/') =>
   e2e.signedIn(email, path, { viewport, bypassCSP: true });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[]; html: string; failureSummary?: string }>;
-}
-
-/**
- * Runs axe-core in `page` (its source injected, as a browser extension would) and fails with each
- * serious or critical violation's rule, element and reason.
- */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: unknown }> } }
-    ).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  // Besides the serious and critical ones: content outside every landmark (moderate in axe), which a
-  // screen-reader user skipping from region to region never reaches. A tooltip is the exception: it
-  // shows beside the hovered or focused control (in a portal) and is read out as that control's
-  // description, never on its own.
-  const counted = (violations as AxeViolation[])
-    .map((v) =>
-      v.id === 'region' ? { ...v, nodes: v.nodes.filter((n) => !n.html.includes('role="tooltip"')) } : v,
-    )
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'region');
-  const report = counted.flatMap((v) =>
-    v.nodes.map(
-      (n) =>
-        `${v.id} (${v.impact}) ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}: ${v.help}. ${n.failureSummary ?? ''}`,
-    ),
-  );
-  // Soft: one run lists every page's violations, not just the first page's.
-  expect.soft(report.length, `axe-core on ${name}:\n${report.join('\n')}`).toBe(0);
-}
 
 /** The page is no wider than the window: nothing to scroll sideways, nothing cut off at the edge. */
 async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {

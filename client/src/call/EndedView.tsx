@@ -2,6 +2,7 @@ import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CallView, PublicUser } from '../../../signaling/shared/protocol';
+import { CallRating } from '../feedback/CallRating';
 import { formatDuration } from '../lib/format';
 import { describeEnd } from './messages';
 
@@ -37,6 +38,8 @@ export function EndedView({
               })
             : t('call.ended.notConnected')}
         </Text>
+        {/* The customer's short rating of a call that connected; skippable. */}
+        {connected && me.role === 'customer' && <CallRating callId={call.id} />}
         <Group>
           <Button component={Link} to={`/tickets/${ticketId}`}>
             {t('call.backToTicket')}

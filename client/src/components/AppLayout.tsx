@@ -2,6 +2,7 @@ import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@m
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
+import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
 import { canReview } from '../qa/access';
@@ -28,10 +29,12 @@ export function AppLayout() {
   const { user } = current;
   const role = t(`roles.${user.role}`);
   const staff = isStaffUser(user);
-  const link =
-    canReview(user) || user.role === 'agent'
-      ? { to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }
-      : null;
+  const links = [
+    ...(canReview(user) || user.role === 'agent'
+      ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
+      : []),
+    ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
+  ];
 
   return (
     // A phone keeps most of its width for the page. (Not 0: Mantine puts the padding in a calc()
@@ -53,12 +56,27 @@ export function AppLayout() {
             >
               {t('app.name')}
             </Anchor>
-            {link && (
-              <Box component="nav" aria-label={t('shell.navigation')} visibleFrom="sm">
-                <Anchor component={NavLink} to={link.to} size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
-                  {link.label}
-                </Anchor>
-              </Box>
+            {links.length > 0 && (
+              <Group
+                component="nav"
+                aria-label={t('shell.navigation')}
+                visibleFrom="sm"
+                gap="md"
+                wrap="nowrap"
+              >
+                {links.map((link) => (
+                  <Anchor
+                    key={link.to}
+                    component={NavLink}
+                    to={link.to}
+                    size="sm"
+                    fw={500}
+                    style={{ whiteSpace: 'nowrap' }}
+                  >
+                    {link.label}
+                  </Anchor>
+                ))}
+              </Group>
             )}
           </Group>
           <Group gap={6} wrap="nowrap">
@@ -92,7 +110,7 @@ export function AppLayout() {
               {t('shell.signOut')}
             </Button>
             <Box hiddenFrom="sm">
-              <PhoneMenu user={user} link={link} />
+              <PhoneMenu user={user} links={links} />
             </Box>
           </Group>
         </Group>

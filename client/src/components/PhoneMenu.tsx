@@ -8,10 +8,16 @@ import { CheckMarkIcon, MenuIcon } from './icons';
 
 /**
  * The header's menu on a phone, where the header has room for the product name, the agent's
- * availability and the connection dot only: who is signed in, the page link, the language and
+ * availability and the connection dot only: who is signed in, the page links, the language and
  * Sign out, each a menu item (arrow keys move between them, Escape closes).
  */
-export function PhoneMenu({ user, link }: { user: PublicUser; link: { to: string; label: string } | null }) {
+export function PhoneMenu({
+  user,
+  links,
+}: {
+  user: PublicUser;
+  links: Array<{ to: string; label: string }>;
+}) {
   const { t } = useTranslation();
   const language = currentLanguage();
   return (
@@ -25,11 +31,11 @@ export function PhoneMenu({ user, link }: { user: PublicUser; link: { to: string
         <Menu.Label>
           {user.name} · {t(`roles.${user.role}`)}
         </Menu.Label>
-        {link && (
-          <Menu.Item component={NavLink} to={link.to}>
+        {links.map((link) => (
+          <Menu.Item key={link.to} component={NavLink} to={link.to}>
             {link.label}
           </Menu.Item>
-        )}
+        ))}
         <Menu.Divider />
         <Menu.Label>{t('language.label')}</Menu.Label>
         {LANGUAGES.map((l) => (

@@ -150,6 +150,32 @@ export function describeTimelineEntry(
           duration: formatDuration(typeof d.seconds === 'number' ? d.seconds : 0, { maxUnits: 3 }),
         }),
       };
+    case 'csat.submitted': {
+      const previous = obj(d.previous);
+      const score = num(d.score) ?? 0;
+      return {
+        text: previous
+          ? t('timeline.csatChanged', { actor, from: num(previous.score) ?? '?', score })
+          : t('timeline.csatSubmitted', { actor, score }),
+        note: str(d.comment),
+      };
+    }
+    case 'call_rating.submitted':
+      return {
+        text: t(obj(d.previous) ? 'timeline.callRatingChanged' : 'timeline.callRated', {
+          actor,
+          picture: num(d.picture) ?? '?',
+          sound: num(d.sound) ?? '?',
+          helpfulness: num(d.helpfulness) ?? '?',
+        }),
+        note: str(d.comment),
+      };
+    case 'followup.opened':
+      return { text: t('timeline.followUpOpened', { score: num(d.score) ?? '?' }) };
+    case 'followup.overdue':
+      return { text: t('timeline.followUpOverdue') };
+    case 'followup.closed':
+      return { text: t('timeline.followUpClosed', { actor }), note: str(d.note) };
     case 'sla.warning':
     case 'sla.breached': {
       const clock = str(d.clock);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
+import { TicketCsat } from '../../feedback/TicketCsat';
 import { formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
 import { ticketsApi } from '../../lib/tickets';
@@ -65,6 +66,7 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
         ← {t('customerTicket.back')}
       </Anchor>
       <StatusBanner ticket={ticket} justCreated={justCreated} />
+      <TicketCsat ticket={ticket} />
       <Stack gap={6}>
         <Title order={1} fz="h2" style={{ overflowWrap: 'anywhere' }}>
           {t('ticket.numberAndSubject', { number: ticket.number, subject: ticket.subject })}
