@@ -53,7 +53,7 @@ const HELP = `Usage: npm run bench:capacity -- [options]
   --camera <WxH@fps>     camera source (default 640x480@30)   --camera-kbps <n> (default 800)
   --screen <WxH@fps>     screen share (default 1280x720@5)    --screen-kbps <n> (default 600)
   --audio-kbps <n>       microphone Opus bitrate (default 32)
-  --clip-s <s>           length of the clip encoded once and looped (default 10)
+  --clip-s <s>           length of the clip encoded once and looped (default 10; 4 with --short)
   --timeout-s <s>        hard limit for the whole run; what is done is reported (default 900)
   --short                smoke run: levels 1,2,4, 6 s windows, 3 samples, 2 s settle, 110 s limit
   --json                 print the JSON document instead of the table`;
@@ -72,7 +72,7 @@ function options() {
       screen: { type: 'string', default: '1280x720@5' },
       'screen-kbps': { type: 'string', default: '600' },
       'audio-kbps': { type: 'string', default: '32' },
-      'clip-s': { type: 'string', default: '10' },
+      'clip-s': { type: 'string' },
       'timeout-s': { type: 'string' },
       short: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -102,7 +102,7 @@ function options() {
     camera: { ...size('camera', values.camera), kbps: num('camera-kbps', values['camera-kbps'], 10) },
     screen: { ...size('screen', values.screen), kbps: num('screen-kbps', values['screen-kbps'], 10) },
     audioKbps: num('audio-kbps', values['audio-kbps'], 6),
-    clipSeconds: num('clip-s', values['clip-s'], 2),
+    clipSeconds: num('clip-s', values['clip-s'] ?? (short ? '4' : '10'), 2),
   };
   return {
     levels: [...new Set(levels.map((s) => num('levels', s.trim(), 1)))].sort((a, b) => a - b),
@@ -265,6 +265,20 @@ async function runLevel(ctx: Context, pairs: Pair[], n: number, results: LevelRe
 // ---------------------------------------------------------------------------------------------
 // Main
 
+/** The app under test, so that a hard stop can end the recorder FFmpegs it started. */
+let app: TestApp | undefined;
+
+function killRecorders(): void {
+  for (const callId of app?.app.recordings.activeCallIds() ?? [])
+    for (const pid of app?.app.recordings.recorderPids(callId) ?? []) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+}
+
 async function main() {
   const opts = options();
   const wallStart = performance.now();
@@ -284,22 +298,18 @@ async function main() {
   const hardTimer = setTimeout(() => {
     console.error(`bench:capacity: hard timeout (${opts.timeoutS} s) reached; stopping.`);
     load.kill();
-    for (const callId of t?.app.recordings.activeCallIds() ?? [])
-      for (const pid of t?.app.recordings.recorderPids(callId) ?? []) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+    killRecorders();
     report(`hard timeout after ${opts.timeoutS} s: only the levels shown were measured`);
     process.exit(1);
   }, opts.timeoutS * 1000);
   hardTimer.unref();
 
   log('encoding the clip once (load process) and starting the app (startTestApp, in-memory PGlite)');
-  const prepared = load.prepare(opts.media);
-  t = await startTestApp({
+  const prepared = load.prepare(opts.media).then((info) => {
+    log('clip encoded and captured');
+    return info;
+  });
+  app = t = await startTestApp({
     seedDemo: false,
     env: {
       MEDIASOUP_WORKERS: String(opts.workers),
@@ -309,6 +319,7 @@ async function main() {
       RECORDING_AUTO_TIERS: '',
     },
   });
+  log('app started; creating agent/customer pairs');
   const pairs = await createPairs(t, Math.max(...opts.levels), 'cap');
   streams = await prepared;
   log(
@@ -343,5 +354,6 @@ async function main() {
 
 main().catch((err: unknown) => {
   console.error('bench:capacity failed:', err);
+  killRecorders();
   process.exit(1);
 });
