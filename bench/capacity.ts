@@ -295,14 +295,22 @@ async function main() {
       note,
     });
   let streams: Awaited<ReturnType<Load['prepare']>> | undefined;
-  const hardTimer = setTimeout(() => {
-    console.error(`bench:capacity: hard timeout (${opts.timeoutS} s) reached; stopping.`);
+  // Stopped before the end (the hard limit, Ctrl-C, a supervisor's SIGTERM): what was measured is
+  // still reported, and nothing this run started is left running.
+  const stopEarly = (why: string) => {
+    console.error(`bench:capacity: ${why}; stopping.`);
     load.kill();
     killRecorders();
-    report(`hard timeout after ${opts.timeoutS} s: only the levels shown were measured`);
+    report(`${why}: only the levels shown were measured`);
     process.exit(1);
-  }, opts.timeoutS * 1000);
+  };
+  const hardTimer = setTimeout(
+    () => stopEarly(`hard timeout after ${opts.timeoutS} s`),
+    opts.timeoutS * 1000,
+  );
   hardTimer.unref();
+  process.once('SIGINT', () => stopEarly('interrupted (SIGINT)'));
+  process.once('SIGTERM', () => stopEarly('terminated (SIGTERM)'));
 
   log('encoding the clip once (load process) and starting the app (startTestApp, in-memory PGlite)');
   const prepared = load.prepare(opts.media).then((info) => {
