@@ -10,8 +10,10 @@
 //   - mediasoup worker CPU: utime+stime of the worker processes (/proc/<pid>/stat), % of one core;
 //   - Node server CPU: this process's process.cpuUsage() (the server runs here, as `npm start` runs
 //     it through createApp; the driver's own work during a window is a few IPC and /proc reads);
-//   - memory per call: growth of (this process's RSS after a forced GC + the workers' RSS) over the
-//     same reading with no call, divided by N; with recording, the recorders' PSS per call apart;
+//   - memory per call: growth of (this process's V8 heap + external memory after a forced GC + the
+//     workers' RSS) over the same reading just before the level's calls, divided by N (this
+//     process's RSS is printed too, but moves by hundreds of MiB as pages are returned); with
+//     recording, the recorders' PSS per call apart;
 //   - packet loss at the receivers: every consumer's RTP is counted by sequence number at its own UDP
 //     socket (as an RTCP receiver report counts it), so any packet lost on the way (into the worker,
 //     inside it, out of it) shows; over the whole window, all receivers together and the worst one;
@@ -145,7 +147,10 @@ interface Context {
   t: TestApp;
   load: Load;
   opts: Options;
-  /** Server RSS after GC + workers' RSS with no call up. */
+  /**
+   * Server heap + external after GC and workers' RSS with no call up, read just before each level
+   * starts its calls (memory drifts over a run: a baseline from its start would blur later levels).
+   */
   idleBytes: number;
 }
 
@@ -180,9 +185,16 @@ function sampleBetween(a: Reading, b: Reading): Sample {
   };
 }
 
-/** Memory of the server process (after GC) and the workers, bytes. */
-function serverBytes(ctx: Context): { node: number; workers: number } {
-  return { node: nodeRssAfterGc(), workers: readProcs(ctx.t.app.media.workerPids()).rss };
+/**
+ * Memory of the server process after GC (its RSS, and its V8 heap + external memory) and the
+ * workers' RSS, bytes. The per-call figure uses the heap, not the RSS: this process's RSS moves by
+ * hundreds of MiB as the allocator returns pages (the in-memory database's included), which would
+ * drown what a call holds.
+ */
+function serverBytes(ctx: Context): { node: number; heap: number; workers: number } {
+  const node = nodeRssAfterGc();
+  const { heapUsed, external } = process.memoryUsage();
+  return { node, heap: heapUsed + external, workers: readProcs(ctx.t.app.media.workerPids()).rss };
 }
 
 async function measureWindow(
@@ -219,7 +231,7 @@ async function measureWindow(
     nodeCpuPct: { p50: round(median(pick('nodeCpuPct'))), p90: round(percentile(pick('nodeCpuPct'), 90)) },
     recorderCpuPct: round(median(pick('recorderCpuPct'))),
     loadCpuPct: round(median(pick('loadCpuPct'))),
-    memPerCallMiB: round((memory.node + memory.workers - ctx.idleBytes) / MIB / n),
+    memPerCallMiB: round((memory.heap + memory.workers - ctx.idleBytes) / MIB / n),
     nodeRssMiB: round(memory.node / MIB, 1),
     workerRssMiB: round(memory.workers / MIB, 1),
     recorderPssPerCallMiB: recording ? round(last.recorders.pss / MIB / n) : Number.NaN,
@@ -238,6 +250,8 @@ async function measureWindow(
 
 async function runLevel(ctx: Context, pairs: Pair[], n: number, results: LevelResult[]): Promise<void> {
   const { opts } = ctx;
+  const idle = serverBytes(ctx);
+  ctx.idleBytes = idle.heap + idle.workers;
   log(`level ${n}: starting ${n} call(s)`);
   const calls: SyntheticCall[] = [];
   try {
@@ -347,8 +361,6 @@ async function main() {
     [],
   );
   await sleep(500);
-  const idle = serverBytes(ctx);
-  ctx.idleBytes = idle.node + idle.workers;
 
   for (const n of opts.levels) await runLevel(ctx, pairs, n, results);
 

@@ -195,7 +195,7 @@ export function printReport(
     'node CPU = the server process (HTTP, sockets, call service, recorder control), % of one core;',
   );
   console.log(
-    'mem/call = growth of server RSS (after GC) + worker RSS over the same with no call, per call;',
+    'mem/call = growth of the server’s heap + external memory (after GC) + worker RSS over the same just before the level, per call;',
   );
   console.log(
     'loss = RTP packets missing at the receivers by sequence number over the window, all streams (worst: one stream);',
