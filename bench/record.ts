@@ -62,21 +62,19 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { inArray } from 'drizzle-orm';
 import type { types } from 'mediasoup';
 import { recordings, recordingTracks } from '../server/db/schema';
-import type { PublicUser, RecordingNotice } from '../signaling/shared/protocol';
-import { BROWSER_RTP_CAPABILITIES, ok } from '../tests/helpers/callClient';
+import type { RecordingNotice } from '../signaling/shared/protocol';
+import { ok } from '../tests/helpers/callClient';
 import { opusEncoder, rtpProducers, testMediaInputs, vp8Encoder } from '../tests/helpers/rtpSource';
-import { type ClientSocket, connectSocket } from '../tests/helpers/sockets';
 import { startTestApp, type TestApp } from '../tests/helpers/testApp';
+import { closePairs, createPairs, joinCall, type Pair } from './callSetup';
+import { CLK_TCK, cpuPercent, nodeRssAfterGc, type ProcUsage, readProc, readProcs } from './procUsage';
 import { fmt, formatTable, median, round, writeResults } from './stats';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const MIB = 1024 * 1024;
-const PASSWORD = 'orchard-signal-not-for-production';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -153,70 +151,6 @@ const t0 = performance.now();
 const log = (message: string) =>
   console.error(`[bench:record +${((performance.now() - t0) / 1000).toFixed(1)} s] ${message}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// ---------------------------------------------------------------------------------------------
-// /proc
-
-const CLK_TCK = Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
-
-interface ProcUsage {
-  /** utime + stime, clock ticks. */
-  ticks: number;
-  rss: number;
-  pss: number;
-  alive: number;
-}
-
-function readProc(pid: number): ProcUsage {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces; the fields after it start past the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Field 3 (state) is fields[0], so utime (14) and stime (15) are fields[11] and fields[12].
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const kb = (text: string, key: string) =>
-      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    const rss = kb(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS') * 1024;
-    let pss = Number.NaN;
-    try {
-      pss = kb(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss') * 1024;
-    } catch {
-      // smaps_rollup needs Linux ≥ 4.14 and may be unreadable; PSS is then reported as '-'.
-    }
-    return { ticks, rss, pss, alive: 1 };
-  } catch {
-    return { ticks: 0, rss: 0, pss: 0, alive: 0 };
-  }
-}
-
-/**
- * Usage summed over `pids`. A process that has exited is missing from the sum, so its CPU would
- * look negative: `alive` says how many were read, and a sample where it dropped is flagged.
- */
-function readProcs(pids: readonly number[]): ProcUsage {
-  const total: ProcUsage = { ticks: 0, rss: 0, pss: 0, alive: 0 };
-  for (const pid of pids) {
-    const u = readProc(pid);
-    total.ticks += u.ticks;
-    total.rss += u.rss;
-    total.pss += u.pss;
-    total.alive += u.alive;
-  }
-  return total;
-}
-
-const gc: () => void = (() => {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-})();
-
-function nodeRssAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().rss;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The load generator: one FFmpeg per side, camera + mic as RTP into the router
@@ -357,57 +291,7 @@ function probeDuration(file: string): Promise<number | null> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Accounts, calls
-
-interface Pair {
-  index: number;
-  agent: PublicUser;
-  customer: PublicUser;
-  agentSocket: ClientSocket;
-  customerSocket: ClientSocket;
-  ticketId: string;
-}
-
-async function createPairs(t: TestApp, count: number): Promise<Pair[]> {
-  const { app } = t;
-  await app.settings.update({ autoAssign: false });
-  const pairs: Pair[] = [];
-  for (let i = 0; i < count; i++) {
-    const [customer, agent] = await Promise.all([
-      app.users.create({
-        email: `bench-rec-customer-${i}@bench.livedesk`,
-        name: `Bench Customer ${i}`,
-        password: PASSWORD,
-        role: 'customer',
-        skills: [],
-        locale: 'en',
-      }),
-      app.users.create({
-        email: `bench-rec-agent-${i}@bench.livedesk`,
-        name: `Bench Agent ${i}`,
-        password: PASSWORD,
-        role: 'agent',
-        tier: 'L1',
-        skills: [],
-        locale: 'en',
-      }),
-    ]);
-    const ticket = await app.tickets.create(customer, {
-      subject: `Recording benchmark ${i}`,
-      description: 'A ticket whose calls the recording benchmark records.',
-      category: 'technical',
-      channel: 'chat',
-      attachmentIds: [],
-    });
-    const token = (u: PublicUser) => app.tokens.issue({ sub: u.id, role: u.role }).token;
-    const [agentSocket, customerSocket] = await Promise.all([
-      connectSocket(t.url, token(agent)),
-      connectSocket(t.url, token(customer)),
-    ]);
-    pairs.push({ index: i, agent, customer, agentSocket, customerSocket, ticketId: ticket.id });
-  }
-  return pairs;
-}
+// Calls
 
 interface LiveCall {
   pair: Pair;
@@ -418,28 +302,15 @@ interface LiveCall {
 }
 
 async function startCall(t: TestApp, pair: Pair, clip: string): Promise<LiveCall> {
-  const { agentSocket, customerSocket } = pair;
-  const call = ok(await agentSocket.emitWithAck('call:start', { ticketId: pair.ticketId }));
-  ok(await customerSocket.emitWithAck('call:answer', { callId: call.id, accept: true }));
-  await Promise.all(
-    [agentSocket, customerSocket].map(async (s) =>
-      ok(await s.emitWithAck('call:join', { callId: call.id, rtpCapabilities: BROWSER_RTP_CAPABILITIES })),
-    ),
-  );
-  const room = t.app.media.getRoom(call.id);
-  if (!room) throw new Error(`no media room for call ${call.id}`);
+  const { callId, room, agentPeer, customerPeer } = await joinCall(t, pair);
   const sources: Source[] = [];
-  for (const [side, user] of [pair.agent, pair.customer].entries()) {
-    const peer = room.getPeer(user.id);
-    // A browser's transports would be DTLS-connected by now; without one the room would drop the
-    // peer after its join timeout (30 s).
-    peer.joinedAt ??= new Date();
+  for (const [side, peer] of [agentPeer, customerPeer].entries()) {
     const source = await startSource(room.router, clip, (pair.index * 2 + side + 1) * 1000);
     room.attachProducer(peer, source.video);
     room.attachProducer(peer, source.audio);
     sources.push(source);
   }
-  return { pair, callId: call.id, sources, recorderPids: [] };
+  return { pair, callId, sources, recorderPids: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,11 +361,6 @@ async function snapshot(t: TestApp, calls: readonly LiveCall[], workerPid: numbe
     recordedBytes: recordedBytes(t, calls),
     routerInBytes: inBytes,
   };
-}
-
-/** CPU as % of one core over the interval between two readings. */
-function cpuPercent(a: ProcUsage, b: ProcUsage, seconds: number): number {
-  return ((b.ticks - a.ticks) / CLK_TCK / seconds) * 100;
 }
 
 interface Sample {
@@ -777,7 +643,7 @@ async function main() {
   const clip = await clipReady;
   const maxCalls = Math.max(...opts.levels);
   const setupStart = performance.now();
-  const pairs = await createPairs(t, maxCalls);
+  const pairs = await createPairs(t, maxCalls, 'rec');
   setupMs = performance.now() - setupStart;
   log(`created ${maxCalls} agent/customer pairs with a ticket each in ${fmt(setupMs / 1000)} s`);
 
@@ -802,10 +668,7 @@ async function main() {
     results.push(await runLevel(t, opts, clip, pairs, n));
   }
 
-  for (const p of pairs) {
-    p.agentSocket.close();
-    p.customerSocket.close();
-  }
+  closePairs(pairs);
   await t.close();
   fs.rmSync(clipDir, { recursive: true, force: true });
   clearTimeout(hardTimer);

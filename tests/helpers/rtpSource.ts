@@ -5,6 +5,56 @@ import type { CallRoom } from '../../media/CallRoom';
 import type { Peer } from '../../media/Peer';
 
 /**
+ * A PlainTransport of `router` on loopback: the one place the tests and benchmarks spell
+ * mediasoup's plain-transport listening options (they change between mediasoup versions).
+ */
+export function loopbackPlainTransport(
+  router: types.Router,
+  options: { rtcpMux: boolean; comedia: boolean },
+): Promise<types.PlainTransport> {
+  return router.createPlainTransport({ listenIp: '127.0.0.1', ...options });
+}
+
+const VP8_PAYLOAD_TYPE = 101;
+const OPUS_PAYLOAD_TYPE = 100;
+
+/**
+ * One track sent into the router as RTP: a PlainTransport (comedia: it learns the sender's address
+ * from its first packet) with a VP8 or Opus producer expecting `ssrc` and the payload type returned.
+ * Closing the transport closes the producer.
+ */
+export async function plainProducer(
+  router: types.Router,
+  options: { kind: types.MediaKind; ssrc: number; appData: Record<string, unknown> },
+): Promise<{
+  producer: types.Producer;
+  transport: types.PlainTransport;
+  payloadType: number;
+  /** The transport's RTP and RTCP ports on 127.0.0.1. */
+  port: number;
+  rtcpPort: number;
+}> {
+  const transport = await loopbackPlainTransport(router, { rtcpMux: false, comedia: true });
+  const payloadType = options.kind === 'video' ? VP8_PAYLOAD_TYPE : OPUS_PAYLOAD_TYPE;
+  const codec =
+    options.kind === 'video'
+      ? { mimeType: 'video/VP8', payloadType, clockRate: 90000, rtcpFeedback: [] }
+      : { mimeType: 'audio/opus', payloadType, clockRate: 48000, channels: 2, rtcpFeedback: [] };
+  const producer = await transport.produce({
+    kind: options.kind,
+    rtpParameters: { codecs: [codec], encodings: [{ ssrc: options.ssrc }] },
+    appData: options.appData,
+  });
+  return {
+    producer,
+    transport,
+    payloadType,
+    port: transport.tuple.localPort,
+    rtcpPort: transport.rtcpTuple?.localPort ?? transport.tuple.localPort,
+  };
+}
+
+/**
  * The receiving end of an RTP source in the router: a PlainTransport each (comedia: they learn the
  * sender's address from its first packet) with a VP8 camera and an Opus microphone producer, and
  * FFmpeg's output arguments for each stream (its SSRC, the payload type the producer expects and
@@ -25,38 +75,18 @@ export async function rtpProducers(
   close: () => void;
 }> {
   const { videoSsrc = 11111111, audioSsrc = 22222222 } = options;
-  const transport = async () =>
-    router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
-  const videoTransport = await transport();
-  const audioTransport = await transport();
-  const VP8_PAYLOAD_TYPE = 101;
-  const OPUS_PAYLOAD_TYPE = 100;
-  const video = await videoTransport.produce({
+  const video = await plainProducer(router, {
     kind: 'video',
-    rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [] }],
-      encodings: [{ ssrc: videoSsrc }],
-    },
+    ssrc: videoSsrc,
     appData: { source: 'camera', ...options.appData },
   });
-  const audio = await audioTransport.produce({
+  const audio = await plainProducer(router, {
     kind: 'audio',
-    rtpParameters: {
-      codecs: [
-        {
-          mimeType: 'audio/opus',
-          payloadType: OPUS_PAYLOAD_TYPE,
-          clockRate: 48000,
-          channels: 2,
-          rtcpFeedback: [],
-        },
-      ],
-      encodings: [{ ssrc: audioSsrc }],
-    },
+    ssrc: audioSsrc,
     appData: { source: 'mic', ...options.appData },
   });
-  const dest = (t: types.PlainTransport) =>
-    `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`;
+  const dest = (t: { port: number; rtcpPort: number }) =>
+    `rtp://127.0.0.1:${t.port}?rtcpport=${t.rtcpPort}&pkt_size=1200`;
   const output = (ssrc: number, payloadType: number, url: string) => [
     '-ssrc',
     String(ssrc),
@@ -67,15 +97,15 @@ export async function rtpProducers(
     url,
   ];
   return {
-    video,
-    audio,
-    videoUrl: dest(videoTransport),
-    audioUrl: dest(audioTransport),
-    videoOutput: output(videoSsrc, VP8_PAYLOAD_TYPE, dest(videoTransport)),
-    audioOutput: output(audioSsrc, OPUS_PAYLOAD_TYPE, dest(audioTransport)),
+    video: video.producer,
+    audio: audio.producer,
+    videoUrl: dest(video),
+    audioUrl: dest(audio),
+    videoOutput: output(videoSsrc, video.payloadType, dest(video)),
+    audioOutput: output(audioSsrc, audio.payloadType, dest(audio)),
     close: () => {
-      videoTransport.close();
-      audioTransport.close();
+      video.transport.close();
+      audio.transport.close();
     },
   };
 }
@@ -160,9 +190,26 @@ export async function startRtpSource(
 }
 
 /**
- * A real receiver without a browser: a consumer of `producerId` for `peer`, on a PlainTransport
- * that sends the RTP to a local UDP socket, which counts the packets it gets. The SFU treats it as
- * one of the peer's received tracks (as a browser's would be once DTLS is done).
+ * A consumer of `producerId` for `peer` on a PlainTransport that sends its RTP (and RTCP, muxed) to
+ * 127.0.0.1:`port`. The SFU treats it as one of the peer's received tracks (as a browser's would be
+ * once DTLS is done). Closing the transport closes the consumer.
+ */
+export async function plainConsumer(
+  room: CallRoom,
+  peer: Peer,
+  producerId: string,
+  port: number,
+): Promise<{ consumer: types.Consumer; transport: types.PlainTransport }> {
+  const transport = await loopbackPlainTransport(room.router, { rtcpMux: true, comedia: false });
+  await transport.connect({ ip: '127.0.0.1', port });
+  const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities });
+  room.attachConsumer(peer, consumer);
+  return { consumer, transport };
+}
+
+/**
+ * A real receiver without a browser: a consumer of `producerId` for `peer` (plainConsumer) whose
+ * RTP goes to a local UDP socket, which counts the packets it gets.
  */
 export async function startRtpReceiver(
   room: CallRoom,
@@ -175,10 +222,7 @@ export async function startRtpReceiver(
     packets++;
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true });
-  await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
-  const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities });
-  room.attachConsumer(peer, consumer);
+  const { consumer, transport } = await plainConsumer(room, peer, producerId, socket.address().port);
   return {
     consumer,
     packets: () => packets,
