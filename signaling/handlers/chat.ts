@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../server/errors';
+import type { UserLimits } from '../../server/limits/userLimits';
 import type { Logger } from '../../server/logger';
 import { isStaff } from '../../server/tickets/access';
 import type { MessagesService } from '../../server/tickets/messages';
@@ -18,6 +19,7 @@ const typingSchema = z
 export function createChatHandlers(deps: {
   tickets: TicketsService;
   messages: MessagesService;
+  limits: UserLimits;
   logger: Logger;
 }): SocketHandler[] {
   const { logger } = deps;
@@ -50,7 +52,11 @@ export function createChatHandlers(deps: {
       event: 'message:send',
       access: ['customer', 'agent', 'supervisor', 'admin'],
       payload: sendMessageSchema,
-      handle: (s, payload) => deps.messages.send(s.data.user, payload),
+      handle: async (s, payload) => {
+        // Before anything else: a flood costs one in-memory lookup per message, nothing more.
+        await deps.limits.chatMessage(s.data.user.id);
+        return deps.messages.send(s.data.user, payload);
+      },
     }),
 
     defineHandler(logger, {
@@ -64,6 +70,8 @@ export function createChatHandlers(deps: {
         }
         if (internal && !isStaff(s.data.user))
           throw new AppError('forbidden', 'Only the support team writes notes.');
+        // Over the person's limit: dropped without an error (counted in UserLimits.stats).
+        if (!(await deps.limits.typing(s.data.user.id))) return null;
         const room = internal ? ticketStaffRoom(ticketId) : ticketRoom(ticketId);
         // Volatile: a typing flag that cannot be delivered now is worthless later.
         s.to(room).volatile.emit('typing:changed', {
