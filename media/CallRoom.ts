@@ -344,18 +344,25 @@ export class CallRoom extends EventEmitter {
     ) {
       throw new MediaError('bad_request', 'Your browser cannot receive this track.');
     }
-    const release = peer.reserveConsumer(producerId);
-    // Consumers start paused and are resumed when the client has attached the track, so no
-    // keyframe is lost before anyone can render it.
-    const consumer = await transport
-      .consume({
-        producerId,
-        rtpCapabilities: peer.rtpCapabilities,
-        paused: true,
-        appData: { source: producer.appData.source },
-      })
-      .finally(release);
-    this.attachConsumer(peer, consumer, transport);
+    const known = peer.consumerOf(producerId);
+    let consumer: types.Consumer;
+    if (known) {
+      // Each track once: the same consumer again (MEDIA_LIMITS).
+      consumer = await known;
+    } else {
+      const rtpCapabilities = peer.rtpCapabilities;
+      // Consumers start paused and are resumed when the client has attached the track, so no
+      // keyframe is lost before anyone can render it.
+      consumer = await peer.startConsuming(producerId, () =>
+        transport.consume({
+          producerId,
+          rtpCapabilities,
+          paused: true,
+          appData: { source: producer.appData.source },
+        }),
+      );
+      this.attachConsumer(peer, consumer, transport);
+    }
     return {
       id: consumer.id,
       producerId,

@@ -48,7 +48,7 @@ export class Peer extends EventEmitter {
    */
   private readonly pendingTransports = { send: 0, recv: 0 };
   private readonly pendingSources = new Set<MediaSource>();
-  private readonly pendingConsumes = new Set<string>();
+  private readonly consuming = new Map<string, Promise<types.Consumer>>();
 
   private constructor(readonly info: PeerInfo) {
     super();
@@ -118,21 +118,32 @@ export class Peer extends EventEmitter {
     return once(() => this.pendingSources.delete(source));
   }
 
-  /** Claims the place of a consumer of `producerId` (each track once), or throws. */
-  reserveConsumer(producerId: string): () => void {
-    for (const consumer of this.consumers.values()) {
-      if (consumer.producerId === producerId) {
-        throw new MediaError('media_limit', 'You are already receiving this track.');
-      }
-    }
-    if (this.pendingConsumes.has(producerId)) {
-      throw new MediaError('media_limit', 'You are already receiving this track.');
-    }
-    if (this.consumers.size + this.pendingConsumes.size >= CONSUMERS_PER_PEER) {
+  /**
+   * The consumer of `producerId` this peer has, or is being made: each track is received once, and
+   * asking again (the server made one with the track's announcement while the browser asked too)
+   * gets the same one back instead of a second.
+   */
+  consumerOf(producerId: string): types.Consumer | Promise<types.Consumer> | undefined {
+    for (const consumer of this.consumers.values()) if (consumer.producerId === producerId) return consumer;
+    return this.consuming.get(producerId);
+  }
+
+  /**
+   * Registers a consumer of `producerId` being made, after checking there is room for it; throws
+   * `media_limit` when the peer already receives every track a full call has. Call it in the same
+   * turn as the request to mediasoup, so a concurrent ask finds it in `consumerOf`.
+   */
+  startConsuming(producerId: string, making: () => Promise<types.Consumer>): Promise<types.Consumer> {
+    if (this.consumers.size + this.consuming.size >= CONSUMERS_PER_PEER) {
       throw new MediaError('media_limit', 'You are already receiving as many tracks as a call has.');
     }
-    this.pendingConsumes.add(producerId);
-    return once(() => this.pendingConsumes.delete(producerId));
+    const promise = making();
+    this.consuming.set(producerId, promise);
+    const done = () => {
+      if (this.consuming.get(producerId) === promise) this.consuming.delete(producerId);
+    };
+    promise.then(done, done);
+    return promise;
   }
 
   addTransport(transport: types.WebRtcTransport): void {
