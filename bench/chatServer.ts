@@ -51,6 +51,11 @@ async function main() {
     DATA_DIR: dataDir,
     // Every node signs and verifies the tokens the primary issues.
     JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+    // Each simulated person sends far faster than a human may (the per-person chat limit would
+    // refuse most of it): lifted so the message path itself is measured, the limit's check still
+    // on it. Set in the environment to measure with the limit as shipped.
+    CHAT_MESSAGES_PER_TEN_SECONDS: process.env.CHAT_MESSAGES_PER_TEN_SECONDS ?? '1000000000',
+    TYPING_EVENTS_PER_TEN_SECONDS: process.env.TYPING_EVENTS_PER_TEN_SECONDS ?? '1000000000',
   });
   const app = await createApp(config, { logger: createLogger(config) });
   const probe = installProbe({

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError } from './errors';
+import { MEDIA_LIMITS } from './limits';
 import { DEFAULT_FLOW_CHECK, type FlowCheckTiming, type FlowReading, MediaFlowWatch } from './MediaFlowWatch';
 import { type MediaSource, Peer, type PeerInfo } from './Peer';
 
@@ -125,7 +126,9 @@ export class CallRoom extends EventEmitter {
   async join(info: PeerInfo, rtpCapabilities: types.RtpCapabilities): Promise<Peer> {
     if (this.closedFlag) throw new MediaError('conflict', 'This call has ended.');
     const previous = this.peers.get(info.id) ?? this.waiting.get(info.id);
+    // The old peer's transports, tracks and consumers close before the new one may make any.
     if (previous) this.removePeer(previous, 'replaced');
+    this.checkRoomForOneMore();
     const peer = await Peer.create(info);
     peer.rtpCapabilities = rtpCapabilities;
     this.enter(peer);
@@ -145,6 +148,7 @@ export class CallRoom extends EventEmitter {
     }
     const previous = this.waiting.get(info.id);
     if (previous) this.removePeer(previous, 'replaced');
+    this.checkRoomForOneMore();
     const peer = await Peer.create(info);
     peer.rtpCapabilities = rtpCapabilities;
     peer.waiting = true;
@@ -174,6 +178,12 @@ export class CallRoom extends EventEmitter {
     ]);
     for (const producer of held) if (!producer.closed) this.emit('newProducer', producerInfo(peer, producer));
     this.flow.kick();
+  }
+
+  private checkRoomForOneMore(): void {
+    if (this.peers.size + this.waiting.size >= MEDIA_LIMITS.peersPerRoom) {
+      throw new MediaError('media_limit', 'This call already has as many people as it can take.');
+    }
   }
 
   private enter(peer: Peer): void {
@@ -214,10 +224,22 @@ export class CallRoom extends EventEmitter {
   }
 
   async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<TransportParams> {
-    const transport = await this.router.createWebRtcTransport({
-      ...this.transportOptions,
-      appData: { direction },
-    });
+    const release = peer.reserveTransport(direction);
+    let transport: types.WebRtcTransport;
+    try {
+      transport = await this.router.createWebRtcTransport({
+        ...this.transportOptions,
+        appData: { direction },
+      });
+    } catch (err) {
+      // What mediasoup refuses here is the worker's state, not the client's request: in practice
+      // its port range is used up by other calls (readiness says so too).
+      throw new MediaError('unavailable', 'The media server has no room for another connection now.', {
+        cause: err,
+      });
+    } finally {
+      release();
+    }
     // The peer went (replaced, left) while this was being made: nobody would ever close it.
     if (peer.closed) {
       transport.close();
@@ -264,11 +286,7 @@ export class CallRoom extends EventEmitter {
     const transport = peer.getTransport(transportId);
     if (transport.appData.direction !== 'send')
       throw new MediaError('bad_request', 'That transport does not send.');
-    for (const existing of peer.producers.values()) {
-      if (existing.appData.source === source) {
-        throw new MediaError('conflict', `You are already sending ${source}; stop it first.`);
-      }
-    }
+    const release = peer.reserveProducer(source);
     let producer: types.Producer;
     try {
       producer = await transport.produce({
@@ -288,7 +306,12 @@ export class CallRoom extends EventEmitter {
       throw new MediaError('bad_request', 'The track could not be sent: its format was not accepted.', {
         cause: err,
       });
+    } finally {
+      release();
     }
+    // The peer went (replaced, left) while this was being made: closing its transport closed it.
+    if (producer.closed)
+      throw new MediaError('conflict', 'You are no longer in this call on this connection.');
     // Admitted while this was being made: `admit` did not see it.
     if (producer.paused && !peer.waiting) await producer.resume();
     return this.attachProducer(peer, producer, transport);
@@ -321,15 +344,25 @@ export class CallRoom extends EventEmitter {
     ) {
       throw new MediaError('bad_request', 'Your browser cannot receive this track.');
     }
-    // Consumers start paused and are resumed when the client has attached the track, so no
-    // keyframe is lost before anyone can render it.
-    const consumer = await transport.consume({
-      producerId,
-      rtpCapabilities: peer.rtpCapabilities,
-      paused: true,
-      appData: { source: producer.appData.source },
-    });
-    this.attachConsumer(peer, consumer, transport);
+    const known = peer.consumerOf(producerId);
+    let consumer: types.Consumer;
+    if (known) {
+      // Each track once: the same consumer again (MEDIA_LIMITS).
+      consumer = await known;
+    } else {
+      const rtpCapabilities = peer.rtpCapabilities;
+      // Consumers start paused and are resumed when the client has attached the track, so no
+      // keyframe is lost before anyone can render it.
+      consumer = await peer.startConsuming(producerId, () =>
+        transport.consume({
+          producerId,
+          rtpCapabilities,
+          paused: true,
+          appData: { source: producer.appData.source },
+        }),
+      );
+      this.attachConsumer(peer, consumer, transport);
+    }
     return {
       id: consumer.id,
       producerId,

@@ -35,13 +35,33 @@ interface WorkerSlot {
   /** Routers alive on this worker; new calls go to the least-loaded slot. */
   routers: Set<types.Router>;
   ports: { min: number; max: number };
+  /** Transports alive on this worker (WebRTC and plain): each holds ports of the slot's range. */
+  transports: number;
+}
+
+export interface WorkerCapacity {
+  index: number;
+  alive: boolean;
+  routers: number;
+  /** Transports open on this worker now. */
+  transports: number;
+  /** How many it can hold: its ports, each transport taking one per listen address. */
+  transportCapacity: number;
 }
 
 export interface MediaServerHealth {
   workersConfigured: number;
   workersAlive: number;
   routers: number;
+  transports: number;
+  transportCapacity: number;
+  /** No live worker can take one more person's two transports: new calls would fail. */
+  exhausted: boolean;
+  workers: WorkerCapacity[];
 }
+
+/** A person in a call holds a send and a receive transport. */
+const TRANSPORTS_PER_PEER = 2;
 
 /**
  * Owns the pool of mediasoup workers (one per core by default) and hands out routers, one per
@@ -103,7 +123,7 @@ export class MediaServer extends EventEmitter {
       rtcMinPort: ports.min,
       rtcMaxPort: ports.max,
     });
-    const slot: WorkerSlot = { index, worker, routers: new Set(), ports };
+    const slot: WorkerSlot = { index, worker, routers: new Set(), ports, transports: 0 };
     this.slots[index] = slot;
     worker.on('died', (error) => void this.onWorkerDied(slot, error));
     this.logger.info({ index, pid: worker.pid, ports }, 'mediasoup worker started');
@@ -159,6 +179,15 @@ export class MediaServer extends EventEmitter {
       throw new MediaError('unavailable', 'No media server is available right now; try again shortly.');
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
     slot.routers.add(router);
+    const worker = slot.worker;
+    router.observer.on('newtransport', (transport: types.Transport) => {
+      // Counted against the worker the router lives on, not the slot (a replacement reuses it).
+      if (slot.worker !== worker) return;
+      slot.transports++;
+      transport.observer.once('close', () => {
+        if (slot.worker === worker) slot.transports--;
+      });
+    });
     // When the worker dies, mediasoup closes its routers *before* emitting 'died'; keep them in
     // the set then, so onWorkerDied can report which calls were lost.
     router.observer.on('close', () => {
@@ -230,12 +259,32 @@ export class MediaServer extends EventEmitter {
     };
   }
 
+  /**
+   * What the workers hold against what they can: mediasoup gives every WebRTC transport one port
+   * of its worker's range per listen address (UDP and TCP each from their own port space), so a
+   * worker holds (ports in its slice) / (listen addresses) transports. Plain transports (the
+   * recorder's) take fewer, so the figure errs on the safe side.
+   */
   health(): MediaServerHealth & { rooms: number } {
-    const alive = this.slots.filter((s) => s && !s.worker.closed);
+    const perTransport = Math.max(1, this.options.listenIps.length);
+    const workers = this.slots
+      .filter((s) => s)
+      .map((s) => ({
+        index: s.index,
+        alive: !s.worker.closed,
+        routers: s.routers.size,
+        transports: s.worker.closed ? 0 : s.transports,
+        transportCapacity: Math.floor((s.ports.max - s.ports.min + 1) / perTransport),
+      }));
+    const alive = workers.filter((w) => w.alive);
     return {
       workersConfigured: this.options.numWorkers,
       workersAlive: alive.length,
-      routers: alive.reduce((n, s) => n + s.routers.size, 0),
+      routers: alive.reduce((n, w) => n + w.routers, 0),
+      transports: alive.reduce((n, w) => n + w.transports, 0),
+      transportCapacity: alive.reduce((n, w) => n + w.transportCapacity, 0),
+      exhausted: !alive.some((w) => w.transportCapacity - w.transports >= TRANSPORTS_PER_PEER),
+      workers,
       rooms: this.rooms.size,
     };
   }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError } from './errors';
+import { CONSUMERS_PER_PEER, MEDIA_LIMITS } from './limits';
 
 export type MediaSource = 'mic' | 'camera' | 'screen';
 
@@ -41,6 +42,13 @@ export class Peer extends EventEmitter {
    */
   waiting = false;
   private closedFlag = false;
+  /**
+   * Creations under way, counted against the limits before mediasoup is asked: a client firing
+   * many requests at once must not get past a check that only sees finished objects.
+   */
+  private readonly pendingTransports = { send: 0, recv: 0 };
+  private readonly pendingSources = new Set<MediaSource>();
+  private readonly consuming = new Map<string, Promise<types.Consumer>>();
 
   private constructor(readonly info: PeerInfo) {
     super();
@@ -74,6 +82,68 @@ export class Peer extends EventEmitter {
     const consumer = this.consumers.get(id);
     if (!consumer) throw new MediaError('not_found', 'No such consumer on this connection.');
     return consumer;
+  }
+
+  /**
+   * Claims a place for a new transport in `direction` (MEDIA_LIMITS), or throws `media_limit`.
+   * The returned function gives the place back; adding the transport takes it over.
+   */
+  reserveTransport(direction: 'send' | 'recv'): () => void {
+    let inUse = this.pendingTransports[direction];
+    for (const t of this.transports.values()) if (t.appData.direction === direction) inUse++;
+    if (inUse >= MEDIA_LIMITS.transportsPerDirection) {
+      throw new MediaError(
+        'media_limit',
+        `You already have a ${direction === 'send' ? 'sending' : 'receiving'} connection in this call.`,
+      );
+    }
+    this.pendingTransports[direction]++;
+    return once(() => this.pendingTransports[direction]--);
+  }
+
+  /** Claims the place of a track from `source` (one each, at most three), or throws. */
+  reserveProducer(source: MediaSource): () => void {
+    for (const existing of this.producers.values()) {
+      if (existing.appData.source === source) {
+        throw new MediaError('conflict', `You are already sending ${source}; stop it first.`);
+      }
+    }
+    if (this.pendingSources.has(source)) {
+      throw new MediaError('conflict', `You are already starting ${source}; wait for it.`);
+    }
+    if (this.producers.size + this.pendingSources.size >= MEDIA_LIMITS.producersPerPeer) {
+      throw new MediaError('media_limit', 'You are already sending as many tracks as a call uses.');
+    }
+    this.pendingSources.add(source);
+    return once(() => this.pendingSources.delete(source));
+  }
+
+  /**
+   * The consumer of `producerId` this peer has, or is being made: each track is received once, and
+   * asking again (the server made one with the track's announcement while the browser asked too)
+   * gets the same one back instead of a second.
+   */
+  consumerOf(producerId: string): types.Consumer | Promise<types.Consumer> | undefined {
+    for (const consumer of this.consumers.values()) if (consumer.producerId === producerId) return consumer;
+    return this.consuming.get(producerId);
+  }
+
+  /**
+   * Registers a consumer of `producerId` being made, after checking there is room for it; throws
+   * `media_limit` when the peer already receives every track a full call has. Call it in the same
+   * turn as the request to mediasoup, so a concurrent ask finds it in `consumerOf`.
+   */
+  startConsuming(producerId: string, making: () => Promise<types.Consumer>): Promise<types.Consumer> {
+    if (this.consumers.size + this.consuming.size >= CONSUMERS_PER_PEER) {
+      throw new MediaError('media_limit', 'You are already receiving as many tracks as a call has.');
+    }
+    const promise = making();
+    this.consuming.set(producerId, promise);
+    const done = () => {
+      if (this.consuming.get(producerId) === promise) this.consuming.delete(producerId);
+    };
+    promise.then(done, done);
+    return promise;
   }
 
   addTransport(transport: types.WebRtcTransport): void {
@@ -119,4 +189,13 @@ export class Peer extends EventEmitter {
     this.carriers.clear();
     this.emit('closed');
   }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }

@@ -22,6 +22,7 @@ import type { LivedeskServer } from '../signaling/types';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
+import { AttachmentSweeper } from './attachments/sweeper';
 import { LoginRateLimiter } from './auth/loginRateLimiter';
 import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
@@ -44,6 +45,7 @@ import { mountHealthRoutes } from './health/routes';
 import { errorHandler } from './http/errorHandler';
 import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
+import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
@@ -86,6 +88,10 @@ export interface LivedeskApp {
   recordings: RecordingsService;
   /** CSAT for tickets and calls, low-score follow-ups, NPS. */
   feedback: Feedback;
+  /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
+  limits: UserLimits;
+  /** Deletes uploads never claimed by a ticket or message. */
+  attachmentSweeper: AttachmentSweeper;
   /** Logins created on this start (first start of an embedded install only); print them once. */
   demoLogins: DemoLogin[];
   listen(): Promise<{ url: string; port: number }>;
@@ -144,12 +150,16 @@ export async function createApp(
     const ticketsRepo = new TicketsRepository(db.db);
     const tickets = new TicketsService(ticketsRepo, bus, settings);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
-    const attachments = new AttachmentsService(
+    const attachmentStorage = new AttachmentStorage(path.join(config.dataDir, 'attachments'));
+    const attachments = new AttachmentsService(db.db, ticketsRepo, attachmentStorage, config.attachments);
+    const attachmentSweeper = new AttachmentSweeper(
       db.db,
-      ticketsRepo,
-      new AttachmentStorage(path.join(config.dataDir, 'attachments')),
-      config.attachments.maxBytes,
+      attachmentStorage,
+      config.attachments.unclaimedTtlMs,
+      clock,
+      logger.child({ component: 'attachments' }),
     );
+    const limits = new UserLimits(config.limits);
     const callsRepo = new CallsRepository(db.db);
     const boards = new BoardsService(
       db.db,
@@ -209,9 +219,9 @@ export async function createApp(
       logger: signalingLogger,
     });
     serveHandlers(io, { logger: signalingLogger, lifetime }, [
-      ...createChatHandlers({ tickets, messages, logger: signalingLogger }),
+      ...createChatHandlers({ tickets, messages, limits, logger: signalingLogger }),
       ...createCallHandlers({ calls, session: mediaSession, logger: signalingLogger }),
-      ...createBoardHandlers({ boards, logger: signalingLogger }),
+      ...createBoardHandlers({ boards, limits, logger: signalingLogger }),
       ...createRecordingHandlers({ recordings, logger: signalingLogger }),
     ]);
 
@@ -229,7 +239,7 @@ export async function createApp(
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
-      ...ticketRoutes(tickets, messages),
+      ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
       ...settingsRoutes(settings),
       ...boardRoutes(boards),
@@ -311,6 +321,7 @@ export async function createApp(
       3_600_000,
     );
     retention.unref();
+    attachmentSweeper.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
@@ -336,6 +347,8 @@ export async function createApp(
       boards,
       recordings,
       feedback,
+      limits,
+      attachmentSweeper,
       demoLogins,
       listen: () =>
         new Promise((resolve, reject) => {
@@ -353,6 +366,8 @@ export async function createApp(
           feedback.followUps.stop();
           await feedback.followUps.idle();
           clearInterval(retention);
+          attachmentSweeper.stop();
+          await attachmentSweeper.idle().catch(() => 0);
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();

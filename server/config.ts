@@ -51,9 +51,19 @@ export const envSchema = z
     SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
     DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 
-    LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+
+    CHAT_MESSAGES_PER_TEN_SECONDS: z.coerce.number().int().min(1).default(10),
+    CHAT_MESSAGE_BURST: z.coerce.number().int().min(0).default(20),
+    TYPING_EVENTS_PER_TEN_SECONDS: z.coerce.number().int().min(1).default(20),
+    BOARD_IMAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    BOARD_IMAGE_BYTES_PER_MINUTE: z.coerce.number().int().min(1024).default(20_971_520),
+    UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    UPLOAD_UNCLAIMED_QUOTA_BYTES: z.coerce.number().int().min(1024).default(52_428_800),
+    UPLOAD_UNCLAIMED_TTL_HOURS: z.coerce.number().min(0.01).max(8760).default(24),
 
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(10_485_760),
     SLA_CHECK_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(15),
@@ -239,9 +249,19 @@ export interface Config {
     tokenTtlSeconds: number;
     /** A session (refresh token) ends after this long unused, and at the latest after `maxAgeSeconds`. */
     session: { idleSeconds: number; maxAgeSeconds: number };
-    login: { maxAttemptsPerIp: number; maxFailuresPerAccount: number; windowSeconds: number };
+    login: LoginLimits;
   };
-  attachments: { maxBytes: number };
+  attachments: {
+    maxBytes: number;
+    /** Uploads per person and minute. */
+    perMinute: number;
+    /** Bytes a person may hold in uploads no ticket or message has claimed yet. */
+    unclaimedQuotaBytes: number;
+    /** Unclaimed uploads older than this are deleted, file and row. */
+    unclaimedTtlMs: number;
+  };
+  /** Per-person limits on the live paths, kept in memory on each node (see docs/decisions.md). */
+  limits: UserLimitsConfig;
   /** 0 disables the periodic SLA pass (tests drive it by hand). */
   sla: { intervalMs: number };
   calls: {
@@ -271,6 +291,26 @@ export interface Config {
     rtcMinPort: number;
     rtcMaxPort: number;
   };
+}
+
+export interface LoginLimits {
+  /** Failed sign-ins from one address (any account) before each further one waits longer. */
+  maxFailuresPerIp: number;
+  /** Failed sign-ins to one account from one address before each further one waits longer. */
+  maxFailuresPerAccount: number;
+  /** How long failures are remembered. */
+  windowSeconds: number;
+  /** The longest wait the growing delays reach. */
+  maxDelaySeconds: number;
+}
+
+export interface UserLimitsConfig {
+  /** Messages per 10 s once a burst is spent, and the burst (refilled every minute). */
+  chat: { per10Seconds: number; burst: number };
+  /** Typing updates relayed per 10 s; more are dropped. */
+  typingPer10Seconds: number;
+  /** Whiteboard backgrounds (frozen screen frames) per minute: how many and how many bytes. */
+  boardImages: { perMinute: number; bytesPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -320,12 +360,26 @@ export function loadConfig(
       tokenTtlSeconds: env.JWT_TTL_SECONDS,
       session: { idleSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS, maxAgeSeconds: env.SESSION_MAX_AGE_SECONDS },
       login: {
-        maxAttemptsPerIp: env.LOGIN_MAX_ATTEMPTS_PER_IP,
+        maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
         maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         windowSeconds: env.LOGIN_RATE_WINDOW_SECONDS,
+        maxDelaySeconds: env.LOGIN_MAX_DELAY_SECONDS,
       },
     },
-    attachments: { maxBytes: env.ATTACHMENT_MAX_BYTES },
+    attachments: {
+      maxBytes: env.ATTACHMENT_MAX_BYTES,
+      perMinute: env.UPLOADS_PER_MINUTE,
+      unclaimedQuotaBytes: env.UPLOAD_UNCLAIMED_QUOTA_BYTES,
+      unclaimedTtlMs: Math.round(env.UPLOAD_UNCLAIMED_TTL_HOURS * 3_600_000),
+    },
+    limits: {
+      chat: { per10Seconds: env.CHAT_MESSAGES_PER_TEN_SECONDS, burst: env.CHAT_MESSAGE_BURST },
+      typingPer10Seconds: env.TYPING_EVENTS_PER_TEN_SECONDS,
+      boardImages: {
+        perMinute: env.BOARD_IMAGES_PER_MINUTE,
+        bytesPerMinute: env.BOARD_IMAGE_BYTES_PER_MINUTE,
+      },
+    },
     recordings: {
       dir: path.join(dataDir, 'recordings'),
       autoPriorities: (env.RECORDING_AUTO_PRIORITIES

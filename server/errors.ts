@@ -7,6 +7,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  // Both are "too much of something for you now": 429, as clients and proxies already treat it.
+  quota_exceeded: 429,
+  media_limit: 409,
   unavailable: 503,
   internal: 500,
 };

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AttachmentView, PublicUser } from '../../signaling/shared/protocol';
+import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { type AttachmentRow, attachments, ticketMessages } from '../db/schema';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
+import { limited } from '../limits/userLimits';
 import { canRead, isStaff } from '../tickets/access';
 import type { TicketsRepository } from '../tickets/repository';
 import { toAttachmentView } from '../tickets/views';
@@ -15,12 +18,21 @@ import { type AttachmentStorage, checkAttachmentType } from './storage';
  * for a file on an internal note, only staff).
  */
 export class AttachmentsService {
+  readonly maxBytes: number;
+  private readonly perUser: RateLimiterMemory;
+  /** Bytes of each person's uploads being stored now, so parallel uploads cannot pass the quota together. */
+  private readonly inFlight = new Map<string, number>();
+
   constructor(
     private readonly db: Database,
     private readonly tickets: TicketsRepository,
     private readonly storage: AttachmentStorage,
-    readonly maxBytes: number,
-  ) {}
+    private readonly limits: Config['attachments'],
+  ) {
+    this.maxBytes = limits.maxBytes;
+    // Per node, in memory, as the other per-person limits (see UserLimits).
+    this.perUser = new RateLimiterMemory({ keyPrefix: 'uploads', points: limits.perMinute, duration: 60 });
+  }
 
   async upload(
     actor: PublicUser,
@@ -37,13 +49,45 @@ export class AttachmentsService {
     const contentType = input.contentType.split(';')[0]!.trim().toLowerCase();
     const problem = checkAttachmentType(contentType, input.data);
     if (problem) throw new AppError('bad_request', `This file cannot be attached: ${problem}.`);
-    const id = randomUUID();
-    const sha256 = await this.storage.save(id, input.data);
+    try {
+      await this.perUser.consume(actor.id);
+    } catch (res) {
+      throw limited(res, 'You are uploading files too fast. Wait a moment, then try again.');
+    }
+    const size = input.data.length;
+    const pending = this.inFlight.get(actor.id) ?? 0;
+    this.inFlight.set(actor.id, pending + size);
+    try {
+      const held = (await this.unclaimedBytes(actor.id)) + pending;
+      if (held + size > this.limits.unclaimedQuotaBytes) {
+        throw new AppError(
+          'quota_exceeded',
+          `You have ${formatMiB(held)} of uploads not yet sent with a message (at most ` +
+            `${formatMiB(this.limits.unclaimedQuotaBytes)}). Send or remove them first; ` +
+            'unsent uploads are deleted after a while.',
+        );
+      }
+      const id = randomUUID();
+      const sha256 = await this.storage.save(id, input.data);
+      const [row] = await this.db
+        .insert(attachments)
+        .values({ id, uploaderId: actor.id, fileName, contentType, sizeBytes: size, sha256 })
+        .returning();
+      return toAttachmentView(row!);
+    } finally {
+      const left = (this.inFlight.get(actor.id) ?? size) - size;
+      if (left > 0) this.inFlight.set(actor.id, left);
+      else this.inFlight.delete(actor.id);
+    }
+  }
+
+  /** Bytes of the person's uploads that no ticket or message has claimed (yet). */
+  private async unclaimedBytes(uploaderId: string): Promise<number> {
     const [row] = await this.db
-      .insert(attachments)
-      .values({ id, uploaderId: actor.id, fileName, contentType, sizeBytes: input.data.length, sha256 })
-      .returning();
-    return toAttachmentView(row!);
+      .select({ bytes: sql<string>`coalesce(sum(${attachments.sizeBytes}), 0)` })
+      .from(attachments)
+      .where(and(eq(attachments.uploaderId, uploaderId), isNull(attachments.ticketId)));
+    return Number(row?.bytes ?? 0);
   }
 
   /**
@@ -98,3 +142,5 @@ export class AttachmentsService {
     return { row, path: this.storage.pathFor(row.id) };
   }
 }
+
+const formatMiB = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MiB`;

@@ -191,7 +191,12 @@ export const attachments = pgTable(
     sha256: text('sha256').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('attachments_ticket_idx').on(t.ticketId), index('attachments_message_idx').on(t.messageId)],
+  (t) => [
+    index('attachments_ticket_idx').on(t.ticketId),
+    index('attachments_message_idx').on(t.messageId),
+    // Uploads not claimed yet: a person's quota (by uploader) and the sweeper (by age) read them.
+    index('attachments_unclaimed_idx').on(t.uploaderId, t.createdAt).where(sql`${t.ticketId} is null`),
+  ],
 );
 
 /** The ticket's timeline: one row per domain event, written in the same transaction as the change. */

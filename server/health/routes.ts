@@ -45,14 +45,21 @@ export function mountHealthRoutes(
       }
     }
     const media = deps.media.health();
-    const mediaOk = !deps.media.closed && media.workersAlive === media.workersConfigured;
-    const ready = database === 'ok' && mediaOk && (redis === undefined || redis === 'ok');
+    // Exhausted: every worker's ports are taken, so a new call's media set-up would fail. A load
+    // balancer should send new calls elsewhere until some end.
+    const mediaStatus =
+      deps.media.closed || media.workersAlive < media.workersConfigured
+        ? 'degraded'
+        : media.exhausted
+          ? 'exhausted'
+          : 'ok';
+    const ready = database === 'ok' && mediaStatus === 'ok' && (redis === undefined || redis === 'ok');
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not_ready',
       checks: {
         database,
         ...(redis ? { redis } : {}),
-        media: { status: mediaOk ? 'ok' : 'degraded', ...media },
+        media: { status: mediaStatus, ...media },
       },
     });
   });

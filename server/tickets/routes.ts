@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AVAILABILITIES, CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/shared/protocol';
 import { defineRoute } from '../http/route';
+import type { UserLimits } from '../limits/userLimits';
 import { STAFF_ROLES } from '../users/service';
 import type { MessagesService } from './messages';
 import {
@@ -97,7 +98,7 @@ const timelineEntry = z
 
 const WORKERS = ['agent', 'supervisor', 'admin'] as const;
 
-export function ticketRoutes(tickets: TicketsService, messages: MessagesService) {
+export function ticketRoutes(tickets: TicketsService, messages: MessagesService, limits: UserLimits) {
   return [
     defineRoute({
       method: 'post',
@@ -162,7 +163,11 @@ export function ticketRoutes(tickets: TicketsService, messages: MessagesService)
       body: sendMessageSchema.omit({ ticketId: true }),
       response: messageView,
       status: 201,
-      handler: ({ actor, params, body }) => messages.send(actor!, { ...body, ticketId: params.id }),
+      // The same per-person chat limit as the socket's message:send.
+      handler: async ({ actor, params, body }) => {
+        await limits.chatMessage(actor!.id);
+        return messages.send(actor!, { ...body, ticketId: params.id });
+      },
     }),
     defineRoute({
       method: 'get',

@@ -56,10 +56,10 @@ export class UsersService {
     // e-mail addresses exist; one message for both cases for the same reason.
     const ok = await verifyPassword(row?.passwordHash ?? (await timingDummyHash), password);
     if (!row || !ok || row.disabledAt) {
-      await this.limiter.recordFailure(email);
+      await this.limiter.recordFailure(ip, email);
       throw unauthenticated('The e-mail address or password is not correct.');
     }
-    await this.limiter.recordSuccess(email);
+    await this.limiter.recordSuccess(ip, email);
     return { ...(await this.sessions.start(row)), user: toPublicUser(row) };
   }
 

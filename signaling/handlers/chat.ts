@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../server/errors';
+import type { UserLimits } from '../../server/limits/userLimits';
 import type { Logger } from '../../server/logger';
 import { isStaff } from '../../server/tickets/access';
 import type { MessagesService } from '../../server/tickets/messages';
@@ -18,6 +19,7 @@ const typingSchema = z
 export function createChatHandlers(deps: {
   tickets: TicketsService;
   messages: MessagesService;
+  limits: UserLimits;
   logger: Logger;
 }): SocketHandler[] {
   const { logger } = deps;
@@ -50,7 +52,11 @@ export function createChatHandlers(deps: {
       event: 'message:send',
       access: ['customer', 'agent', 'supervisor', 'admin'],
       payload: sendMessageSchema,
-      handle: (s, payload) => deps.messages.send(s.data.user, payload),
+      handle: async (s, payload) => {
+        // Before anything else: a flood costs one in-memory lookup per message, nothing more.
+        await deps.limits.chatMessage(s.data.user.id);
+        return deps.messages.send(s.data.user, payload);
+      },
     }),
 
     defineHandler(logger, {
@@ -62,6 +68,9 @@ export function createChatHandlers(deps: {
         if (!s.rooms.has(ticketRoom(ticketId))) {
           throw new AppError('bad_request', 'Subscribe to the ticket before sending typing updates.');
         }
+        // Over the person's limit: dropped without an error (counted in UserLimits.stats), before
+        // the access check so a flood costs no database read.
+        if (!(await deps.limits.typing(s.data.user.id))) return null;
         // Only someone who could send the message may say they are writing it (QA, an L1 on an
         // L3 ticket must not promise the customer a reply); nothing is relayed otherwise.
         await deps.messages.assertMayType(s.data.user, ticketId, internal);

@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict', // e.g. the e-mail address is taken
   'rate_limited', // too many attempts; `retryAfterSeconds` says when to retry
+  'quota_exceeded', // a per-user allowance (e.g. bytes of unclaimed uploads) is used up
+  'media_limit', // more transports, tracks or people than a call uses (per person and per call)
   'unavailable', // a dependency (database, media worker) is not ready
   'internal', // an unexpected failure; the server log has the correlation id
 ] as const;

@@ -50,6 +50,9 @@ function start(): Promise<{ child: ChildProcess; url: string }> {
     SEED_DEMO: 'true',
     DEMO_PASSWORD,
     JWT_SECRET: TEST_JWT_SECRET,
+    // One customer sends 160 messages as fast as acks come back, far faster than a person may:
+    // the per-person chat limit (tested in userLimits.test.ts) is lifted for this durability test.
+    CHAT_MESSAGES_PER_TEN_SECONDS: '100000',
   });
   // tsx as a loader, not its CLI: the CLI runs the server in a child process of its own, which a
   // SIGKILL to the CLI would leave running.

@@ -5,6 +5,7 @@ import type { PublicUser } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import type { Conversation, ConversationItem, ConversationState } from '../lib/conversation';
 import { formatDateTime, formatRelative } from '../lib/format';
+import { codeOf } from '../lib/requests';
 import { AttachmentList } from './attachments';
 import { SystemMessage } from './SystemMessage';
 
@@ -115,7 +116,10 @@ function MessageBubble({
         {delivery === 'failed' && (
           <Group gap="xs" mt="xs" role="alert">
             <Text size="xs" c="red" style={{ flex: 1 }}>
-              {describeError(item.error, t)}
+              {/* Refused by the per-person chat limit: say what to do, not "too many requests". */}
+              {codeOf(item.error) === 'rate_limited'
+                ? t('conversation.slowDown')
+                : describeError(item.error, t)}
             </Text>
             <Button size="compact-xs" color="red" onClick={() => conversation.retry(item.key)}>
               {t('conversation.retry')}

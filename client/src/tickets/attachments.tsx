@@ -5,6 +5,7 @@ import type { AttachmentView } from '../../../signaling/shared/protocol';
 import { CloseIcon, PaperclipIcon } from '../components/icons';
 import { describeError } from '../errors';
 import { formatBytes } from '../lib/format';
+import { codeOf } from '../lib/requests';
 import { checkAttachment, downloadAttachment, uploadAttachment } from '../lib/tickets';
 import { toasts } from '../lib/toasts';
 
@@ -104,7 +105,14 @@ export function useUploads() {
           .then((attachment) => update(key, { state: 'done', progress: 1, attachment }))
           .catch((err: unknown) => {
             if (controller.signal.aborted) return;
-            update(key, { state: 'failed', error: describeError(err, t) });
+            const code = codeOf(err);
+            const error =
+              code === 'quota_exceeded'
+                ? t('attachments.quotaExceeded')
+                : code === 'rate_limited'
+                  ? t('attachments.tooFast')
+                  : describeError(err, t);
+            update(key, { state: 'failed', error });
           })
           .finally(() => controllers.current.delete(key));
       }

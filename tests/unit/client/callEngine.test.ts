@@ -177,6 +177,14 @@ describe('CallEngine', () => {
     expect(engine.getSnapshot()).toMatchObject({ phase: 'in_call', issue: null });
   });
 
+  it('a join refused because the call is full says so (media_limit), not a generic failure', async () => {
+    signaling.handle('call:join', () => {
+      throw refusal('media_limit');
+    });
+    await engine.join({});
+    expect(engine.getSnapshot()).toMatchObject({ phase: 'failed', issue: { reason: 'media_limit' } });
+  });
+
   it('a transport that fails is repaired with an ICE restart, and cleared when it connects again', async () => {
     signaling.handle('call:transport:restart-ice', () => ({ iceParameters: {} }) as never);
     await engine.join({ microphone: track('audio') });

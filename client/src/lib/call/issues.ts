@@ -39,6 +39,8 @@ export function signalingIssue(err: unknown): CallIssue {
     case 'unavailable':
     case 'rate_limited':
       return { reason: 'unavailable', detail };
+    case 'media_limit':
+      return { reason: 'media_limit', detail };
     default:
       return { reason: 'unknown', detail };
   }

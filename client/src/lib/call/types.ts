@@ -37,6 +37,7 @@ export type CallIssueReason =
   | 'media_failed' // audio/video could not connect (ICE/DTLS)
   | 'not_allowed' // this user may not join this call
   | 'unavailable' // the call cannot be joined now: ended, not answered yet, or the server is busy
+  | 'media_limit' // the call has as many people or connections as it can take
   | 'unknown';
 
 export interface CallIssue {

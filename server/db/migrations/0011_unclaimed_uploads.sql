@@ -1,0 +1,1 @@
+CREATE INDEX "attachments_unclaimed_idx" ON "attachments" USING btree ("uploader_id","created_at") WHERE "attachments"."ticket_id" is null;
