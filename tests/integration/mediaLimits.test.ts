@@ -53,12 +53,12 @@ describe('media limits per person and per call (real mediasoup)', () => {
     await t.app.users.create({
       email: 'second.customer@example.com',
       name: 'Second Customer',
-      password: 'second-customer-pw',
+      password: 'violet-harbour-kettle-93',
       role: 'customer',
       skills: [],
       locale: 'en',
     });
-    tokens.customer2 = await login(t.url, 'second.customer@example.com', 'second-customer-pw');
+    tokens.customer2 = await login(t.url, 'second.customer@example.com', 'violet-harbour-kettle-93');
   });
   afterAll(async () => {
     closeAll();

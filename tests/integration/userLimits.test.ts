@@ -66,12 +66,12 @@ describe('per-person limits: chat, typing, board backgrounds, uploads', () => {
     await t.app.users.create({
       email: 'limits.second@example.com',
       name: 'Second Customer',
-      password: 'second-customer-pw',
+      password: 'violet-harbour-kettle-93',
       role: 'customer',
       skills: [],
       locale: 'en',
     });
-    tokens.customer2 = await login(t.url, 'limits.second@example.com', 'second-customer-pw');
+    tokens.customer2 = await login(t.url, 'limits.second@example.com', 'violet-harbour-kettle-93');
   });
   afterAll(async () => {
     closeAll();
@@ -232,6 +232,8 @@ describe('per-person limits: chat, typing, board backgrounds, uploads', () => {
     expect(fs.existsSync(fileOf(unclaimed.body.id))).toBe(false);
     expect(await rowOf(claimed.body.id)).toBeDefined();
     expect(fs.existsSync(fileOf(claimed.body.id))).toBe(true);
+    // An hour and a half on the app's clock: the access token has expired meanwhile.
+    tokens.customer2 = await login(t.url, 'limits.second@example.com', 'violet-harbour-kettle-93');
     const download = await fetch(`${t.url}/api/attachments/${claimed.body.id}`, {
       headers: { authorization: `Bearer ${tokens.customer2}` },
     });
