@@ -4,7 +4,6 @@ import * as mediasoup from 'mediasoup';
 import { CallRoom } from './CallRoom';
 import { MEDIA_CODECS } from './codecs';
 import { MediaError } from './errors';
-import { type ListenAddress, portRangeOf, routerAppData, webRtcListenInfos } from './listenInfos';
 import type { FlowCheckTiming } from './MediaFlowWatch';
 
 /** How long a new call waits for a media worker when none is alive (see createRouter); less than
@@ -18,7 +17,7 @@ export interface MediaServerOptions {
    * Each address WebRTC transports listen on, with the address browsers are told when it differs
    * (a wildcard or NAT). Every entry becomes an ICE candidate, UDP and TCP.
    */
-  listenIps: ListenAddress[];
+  listenIps: Array<{ ip: string; announcedIp?: string }>;
   rtcMinPort: number;
   rtcMaxPort: number;
   /** How often each room reads mediasoup's counters while it waits for media to flow (tests). */
@@ -99,8 +98,11 @@ export class MediaServer extends EventEmitter {
 
   private async startWorker(index: number): Promise<WorkerSlot> {
     const ports = this.portsFor(index);
-    // The worker's ports are given to each transport (see listenInfos.ts), not to the worker.
-    const worker = await mediasoup.createWorker({ logLevel: this.options.logLevel });
+    const worker = await mediasoup.createWorker({
+      logLevel: this.options.logLevel,
+      rtcMinPort: ports.min,
+      rtcMaxPort: ports.max,
+    });
     const slot: WorkerSlot = { index, worker, routers: new Set(), ports };
     this.slots[index] = slot;
     worker.on('died', (error) => void this.onWorkerDied(slot, error));
@@ -155,10 +157,7 @@ export class MediaServer extends EventEmitter {
     }
     if (!slot)
       throw new MediaError('unavailable', 'No media server is available right now; try again shortly.');
-    const router = await slot.worker.createRouter({
-      mediaCodecs: MEDIA_CODECS,
-      appData: routerAppData(appData, slot.ports),
-    });
+    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
     slot.routers.add(router);
     // When the worker dies, mediasoup closes its routers *before* emitting 'died'; keep them in
     // the set then, so onWorkerDied can report which calls were lost.
@@ -201,7 +200,7 @@ export class MediaServer extends EventEmitter {
         const room = await CallRoom.create(
           callId,
           router,
-          this.webRtcTransportOptions(router),
+          this.webRtcTransportOptions(),
           this.options.flowCheck,
         );
         this.rooms.set(callId, room);
@@ -220,13 +219,10 @@ export class MediaServer extends EventEmitter {
     return room && !room.closed ? room : undefined;
   }
 
-  /**
-   * Transport options for browsers on one of this server's routers (in its worker's port range):
-   * UDP preferred, TCP as a fallback for strict networks.
-   */
-  webRtcTransportOptions(router: types.Router): types.WebRtcTransportOptions {
+  /** Transport options for browsers: UDP preferred, TCP as a fallback for strict networks. */
+  webRtcTransportOptions(): types.WebRtcTransportOptions {
     return {
-      listenInfos: webRtcListenInfos(this.options.listenIps, portRangeOf(router)),
+      listenIps: this.options.listenIps.map((address) => ({ ...address })),
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,

@@ -249,12 +249,10 @@ export type IceCandidate = {
   foundation: string;
   priority: number;
   ip: string;
-  /** The same as `ip` (mediasoup 3.13+ names it `address`; mediasoup-client reads either). */
-  address?: string;
   protocol: 'udp' | 'tcp';
   port: number;
   type: 'host';
-  tcpType?: 'passive';
+  tcpType: 'passive' | undefined;
 };
 export type DtlsParameters = {
   role?: 'auto' | 'client' | 'server';
