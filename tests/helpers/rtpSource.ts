@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { CallRoom } from '../../media/CallRoom';
+import { loopbackListenInfo } from '../../media/listenInfos';
 import type { Peer } from '../../media/Peer';
 
 /**
@@ -26,7 +27,7 @@ export async function rtpProducers(
 }> {
   const { videoSsrc = 11111111, audioSsrc = 22222222 } = options;
   const transport = async () =>
-    router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: true });
+    router.createPlainTransport({ listenInfo: loopbackListenInfo(router), rtcpMux: false, comedia: true });
   const videoTransport = await transport();
   const audioTransport = await transport();
   const VP8_PAYLOAD_TYPE = 101;
@@ -175,7 +176,10 @@ export async function startRtpReceiver(
     packets++;
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true });
+  const transport = await room.router.createPlainTransport({
+    listenInfo: loopbackListenInfo(room.router),
+    rtcpMux: true,
+  });
   await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
   const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities });
   room.attachConsumer(peer, consumer);
