@@ -4,6 +4,7 @@ import * as mediasoup from 'mediasoup';
 import { CallRoom } from './CallRoom';
 import { MEDIA_CODECS } from './codecs';
 import { MediaError } from './errors';
+import { type ListenAddress, portRangeOf, routerAppData, webRtcListenInfos } from './listenInfos';
 import type { FlowCheckTiming } from './MediaFlowWatch';
 
 /** How long a new call waits for a media worker when none is alive (see createRouter); less than
@@ -17,7 +18,7 @@ export interface MediaServerOptions {
    * Each address WebRTC transports listen on, with the address browsers are told when it differs
    * (a wildcard or NAT). Every entry becomes an ICE candidate, UDP and TCP.
    */
-  listenIps: Array<{ ip: string; announcedIp?: string }>;
+  listenIps: ListenAddress[];
   rtcMinPort: number;
   rtcMaxPort: number;
   /** How often each room reads mediasoup's counters while it waits for media to flow (tests). */
@@ -118,11 +119,8 @@ export class MediaServer extends EventEmitter {
 
   private async startWorker(index: number): Promise<WorkerSlot> {
     const ports = this.portsFor(index);
-    const worker = await mediasoup.createWorker({
-      logLevel: this.options.logLevel,
-      rtcMinPort: ports.min,
-      rtcMaxPort: ports.max,
-    });
+    // The worker's ports are given to each transport (see listenInfos.ts), not to the worker.
+    const worker = await mediasoup.createWorker({ logLevel: this.options.logLevel });
     const slot: WorkerSlot = { index, worker, routers: new Set(), ports, transports: 0 };
     this.slots[index] = slot;
     worker.on('died', (error) => void this.onWorkerDied(slot, error));
@@ -177,7 +175,10 @@ export class MediaServer extends EventEmitter {
     }
     if (!slot)
       throw new MediaError('unavailable', 'No media server is available right now; try again shortly.');
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
+    const router = await slot.worker.createRouter({
+      mediaCodecs: MEDIA_CODECS,
+      appData: routerAppData(appData, slot.ports),
+    });
     slot.routers.add(router);
     const worker = slot.worker;
     router.observer.on('newtransport', (transport: types.Transport) => {
@@ -229,7 +230,7 @@ export class MediaServer extends EventEmitter {
         const room = await CallRoom.create(
           callId,
           router,
-          this.webRtcTransportOptions(),
+          this.webRtcTransportOptions(router),
           this.options.flowCheck,
         );
         this.rooms.set(callId, room);
@@ -248,10 +249,13 @@ export class MediaServer extends EventEmitter {
     return room && !room.closed ? room : undefined;
   }
 
-  /** Transport options for browsers: UDP preferred, TCP as a fallback for strict networks. */
-  webRtcTransportOptions(): types.WebRtcTransportOptions {
+  /**
+   * Transport options for browsers on one of this server's routers (in its worker's port range):
+   * UDP preferred, TCP as a fallback for strict networks.
+   */
+  webRtcTransportOptions(router: types.Router): types.WebRtcTransportOptions {
     return {
-      listenIps: this.options.listenIps.map((address) => ({ ...address })),
+      listenInfos: webRtcListenInfos(this.options.listenIps, portRangeOf(router)),
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { types } from 'mediasoup';
+import { loopbackListenInfo } from './listenInfos';
 import { allocateRtpPortPair, processHoldsUdpPort } from './rtpPorts';
 
 export interface TrackRecorderOptions {
@@ -166,7 +167,7 @@ export class TrackRecorder extends EventEmitter {
     this.consumer?.close();
     this.transport?.close();
     const transport = await this.options.router.createPlainTransport({
-      listenIp: '127.0.0.1',
+      listenInfo: loopbackListenInfo(this.options.router),
       rtcpMux: false,
       comedia: false,
     });

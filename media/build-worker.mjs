@@ -1,21 +1,28 @@
 #!/usr/bin/env node
-// Builds (or restores from cache) the mediasoup C++ worker for the pinned mediasoup version.
+// Makes sure the installed mediasoup has a working C++ worker, building it offline when needed.
 //
-// Why this exists: mediasoup 3.8.4's own postinstall runs its bundled GYP, which needs Python 2,
-// and one line of its bundled abseil no longer compiles against current glibc. Newer mediasoup
-// versions download prebuilt workers or fetch C++ sources at build time, which these machines
-// cannot do. So package.json denies mediasoup's install script (`allowScripts`) and this script,
-// run as our own postinstall, builds the worker out of tree with two adjustments:
-//   1. the Python 3 GYP that ships inside the `node-gyp` npm package replaces `worker/deps/gyp`;
-//   2. `std::max(SIGSTKSZ, 65536)` in abseil's failure_signal_handler.cc becomes `std::max<long>`.
-// The binary is cached outside node_modules, keyed by mediasoup version, compiler and platform,
-// so a reinstall takes seconds. A cache entry is verified (checksum + a real worker start) and
-// rebuilt when it fails, never trusted blindly. See docs/mediasoup.md.
+// Why this exists: mediasoup 3.9+ builds its worker with meson from `.wrap` files that download
+// every C++ dependency, and its own postinstall first tries to download a prebuilt worker from
+// GitHub. Machines that reach only npm and Debian (this project's CI) can do neither. So
+// package.json's `allowScripts` keeps mediasoup's install script off (npm >= 11.19) and this
+// script, our postinstall, decides in this order:
+//   1. MEDIASOUP_WORKER_BIN is set: verify that binary by starting it, build nothing.
+//   2. A worker is already at mediasoup's own path (worker/out/Release/mediasoup-worker): its own
+//      postinstall put a prebuilt one there (npm 10 ignores `allowScripts`, and with the internet
+//      that download works), or an earlier run of this script did. Verified by starting it, used
+//      as it is.
+//   3. Otherwise: restore from the cache, or build from the tarball's worker sources against
+//      Debian's libraries with the changes in media/worker-patches/ (meson --wrap-mode=nodownload),
+//      cache, verify, and copy it to mediasoup's path, where the app's mediasoup finds it.
+// The cache lives outside node_modules, keyed by mediasoup version, platform, compiler, glibc, the
+// system libraries' versions and the patch files, so a reinstall takes seconds. An entry is
+// verified (checksum + a real worker start) and rebuilt when it fails, never trusted blindly.
+// See docs/mediasoup.md.
 //
 // Environment:
 //   MEDIASOUP_WORKER_BIN        use this worker binary and build nothing
 //   LIVEDESK_WORKER_CACHE_DIR   cache root (default: $XDG_CACHE_HOME/livedesk or ~/.cache/livedesk)
-//   LIVEDESK_WORKER_REBUILD=1   ignore the cache and build again
+//   LIVEDESK_WORKER_REBUILD=1   ignore a present worker and the cache, and build again
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,6 +31,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyWorkerPatches, patchFiles } from './worker-patches/apply.mjs';
 
 const require = createRequire(import.meta.url);
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,37 +44,83 @@ const fail = (msg) => {
 
 function mediasoupDir() {
   try {
-    return path.dirname(require.resolve('mediasoup/package.json', { paths: [projectRoot] }));
+    // mediasoup 3.2x's `exports` hides package.json: resolve the entry point and walk up.
+    let dir = path.dirname(require.resolve('mediasoup', { paths: [projectRoot] }));
+    while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+      dir = path.dirname(dir);
+    }
+    return dir;
   } catch {
     return fail('the mediasoup package is not installed; run `npm install` first.');
   }
 }
 
-function commandOutput(cmd, args) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+function commandOutput(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env });
   if (r.error || r.status !== 0) return null;
   return `${r.stdout}${r.stderr}`.trim();
 }
 
-/** Names every missing build prerequisite at once, so the user fixes them in one go. */
+// What the build needs, and the Debian package that brings each (kept in step with
+// .ci/system-packages.txt, which `npm run system-deps` installs).
+const BUILD_PROGRAMS = [
+  ['g++', 'g++'],
+  ['cc', 'gcc'],
+  ['meson', 'meson'],
+  ['ninja', 'ninja-build'],
+  ['pkg-config', 'pkg-config'],
+  ['flatc', 'flatbuffers-compiler'],
+];
+const BUILD_LIBRARIES = [
+  ['libuv', 'libuv1-dev'],
+  ['openssl', 'libssl-dev'],
+  ['libsrtp2', 'libsrtp2-dev'],
+  ['flatbuffers', 'libflatbuffers-dev'],
+  ['absl_strings', 'libabsl-dev'],
+  ['absl_optional', 'libabsl-dev'],
+];
+
+/** Names every missing build prerequisite at once, with the one command that installs them all. */
 function checkPrerequisites() {
-  const missing = [];
-  const python = commandOutput('python3', ['--version']);
-  if (!python) missing.push('python3 (Debian: apt-get install -y python3)');
-  if (!commandOutput('make', ['--version'])) missing.push('make (Debian: apt-get install -y make)');
-  if (!commandOutput('g++', ['--version'])) missing.push('g++ (Debian: apt-get install -y g++)');
-  if (!commandOutput('cc', ['--version']))
-    missing.push('a C compiler as `cc` (Debian: apt-get install -y gcc)');
-  if (missing.length > 0) {
-    fail(`cannot build the mediasoup worker; missing prerequisite(s):\n  - ${missing.join('\n  - ')}`);
+  const missing = new Set();
+  for (const [program, pkg] of BUILD_PROGRAMS) {
+    if (!commandOutput(program, ['--version'])) missing.add(pkg);
+  }
+  for (const [module, pkg] of BUILD_LIBRARIES) {
+    const found = spawnSync('pkg-config', ['--exists', module]).status === 0;
+    if (!found && !missing.has('pkg-config')) {
+      missing.add(pkg);
+    }
+  }
+  if (missing.size > 0) {
+    const list = [...missing].join(' ');
+    fail(
+      `cannot build the mediasoup worker; missing Debian package(s): ${list}\n` +
+        `  Install them with:  sudo apt-get install -y --no-install-recommends ${list}\n` +
+        '  (or run `npm run system-deps`), then run `npm install` again. Alternatively set\n' +
+        '  MEDIASOUP_WORKER_BIN to a mediasoup-worker binary of the same mediasoup version.',
+    );
   }
 }
 
-function cacheKey(version) {
-  // The compiler's first line carries vendor and version; glibc is part of the platform ABI.
+/** Versions of everything the binary is built with or links against dynamically. */
+function buildInputs(version) {
   const compiler = (commandOutput('g++', ['--version']) ?? 'unknown').split('\n')[0];
   const glibc = process.report?.getReport?.().header?.glibcVersionRuntime ?? 'noglibc';
-  const digest = createHash('sha256').update(`${compiler}|${glibc}`).digest('hex').slice(0, 12);
+  const libs = BUILD_LIBRARIES.map(
+    ([m]) => `${m}=${commandOutput('pkg-config', ['--modversion', m]) ?? 'missing'}`,
+  );
+  const tools = [
+    `meson=${commandOutput('meson', ['--version'])}`,
+    `flatc=${commandOutput('flatc', ['--version'])}`,
+  ];
+  const patches = createHash('sha256');
+  for (const file of patchFiles()) patches.update(file).update(fs.readFileSync(file));
+  return [version, compiler, glibc, ...libs, ...tools, `patches=${patches.digest('hex')}`].join('|');
+}
+
+function cacheKey(version) {
+  const digest = createHash('sha256').update(buildInputs(version)).digest('hex').slice(0, 12);
   return `mediasoup-${version}-${process.platform}-${process.arch}-${digest}`;
 }
 
@@ -82,19 +136,30 @@ function sha256File(file) {
 
 /**
  * Starts the binary as a real mediasoup worker (in a child process so a crash cannot take this
- * script down) and closes it. Proves the binary matches the installed mediasoup's protocol.
+ * script down): a router, and two PlainTransports connected to each other with SRTP, which
+ * creates libsrtp sessions through our libsrtp2 port. Proves the binary speaks the installed
+ * mediasoup's protocol and that its system libraries load.
  */
-function smokeTest(binary, msDir) {
+export function smokeTest(binary, msDir) {
   const script = `
     process.env.MEDIASOUP_WORKER_BIN = ${JSON.stringify(binary)};
     const ms = require(${JSON.stringify(msDir)});
-    ms.createWorker({ logLevel: 'error' }).then(async (w) => {
+    (async () => {
+      const w = await ms.createWorker({ logLevel: 'error' });
       const router = await w.createRouter({ mediaCodecs: [] });
-      router.close(); w.close(); process.exit(0);
-    }).catch((e) => { console.error(e && e.message); process.exit(1); });
-    setTimeout(() => { console.error('worker start timed out'); process.exit(1); }, 15000);
+      const listenInfo = { protocol: 'udp', ip: '127.0.0.1' };
+      const a = await router.createPlainTransport({ listenInfo, enableSrtp: true, comedia: false });
+      const b = await router.createPlainTransport({ listenInfo, enableSrtp: true, comedia: false });
+      await a.connect({ ip: '127.0.0.1', port: b.tuple.localPort, srtpParameters: b.srtpParameters });
+      await b.connect({ ip: '127.0.0.1', port: a.tuple.localPort, srtpParameters: a.srtpParameters });
+      w.close();
+      process.exit(0);
+    })().catch((e) => { console.error(e && e.message); process.exit(1); });
+    setTimeout(() => { console.error('worker start timed out'); process.exit(1); }, 30000);
   `;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const env = { ...process.env };
+  delete env.MEDIASOUP_WORKER_BIN;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
   return { ok: r.status === 0, detail: (r.stderr || r.stdout || '').trim() };
 }
 
@@ -114,43 +179,23 @@ function validCacheEntry(entryDir, msDir) {
   return true;
 }
 
-function findNodeGypGyp() {
-  try {
-    const pkg = require.resolve('node-gyp/package.json', { paths: [projectRoot] });
-    const dir = path.join(path.dirname(pkg), 'gyp');
-    if (fs.existsSync(path.join(dir, 'pylib', 'gyp'))) return dir;
-  } catch {
-    // fall through to the error below
-  }
-  return fail('the node-gyp package (which carries a Python 3 GYP) is not installed.');
-}
-
-const ABSEIL_FILE = 'deps/libwebrtc/deps/abseil-cpp/abseil-cpp/absl/debugging/failure_signal_handler.cc';
-
-function build(msDir, entryDir) {
+function build(msDir, version, entryDir) {
   checkPrerequisites();
   const buildRoot = fs.mkdtempSync(path.join(cacheRoot(), 'build-'));
   const workerDir = path.join(buildRoot, 'worker');
   const buildLog = path.join(cacheRoot(), 'mediasoup-worker-build.log');
   try {
-    log(`building the worker in ${workerDir} (about 2 to 5 minutes on 2 cores)`);
+    log(`building the worker in ${workerDir} (about 10 minutes of CPU; 20 to 40 on a busy machine)`);
     fs.cpSync(path.join(msDir, 'worker'), workerDir, { recursive: true });
+    const pkgconfig = applyWorkerPatches(workerDir, path.join(buildRoot, 'shim'));
 
-    fs.rmSync(path.join(workerDir, 'deps', 'gyp'), { recursive: true, force: true });
-    fs.cpSync(findNodeGypGyp(), path.join(workerDir, 'deps', 'gyp'), { recursive: true });
-
-    const abseil = path.join(workerDir, ABSEIL_FILE);
-    if (fs.existsSync(abseil)) {
-      const src = fs.readFileSync(abseil, 'utf8');
-      const fixed = src.replace('std::max(SIGSTKSZ, 65536)', 'std::max<long>(SIGSTKSZ, 65536)');
-      fs.writeFileSync(abseil, fixed);
-    }
-
-    const env = { ...process.env, PYTHON: 'python3' };
+    const env = {
+      ...process.env,
+      PKG_CONFIG_PATH: [pkgconfig, process.env.PKG_CONFIG_PATH].filter(Boolean).join(':'),
+    };
     delete env.MEDIASOUP_WORKER_BIN;
     const jobs = String(Math.max(1, os.cpus().length));
-    // The compiler prints thousands of warnings for the bundled C++; keep them in a log and
-    // show its tail only when the build fails.
+    // The compiler's output goes to a log; its tail is shown only when the build fails.
     const logFd = fs.openSync(buildLog, 'w');
     const run = (cmd, args) => {
       const r = spawnSync(cmd, args, { cwd: workerDir, env, stdio: ['ignore', logFd, logFd] });
@@ -161,11 +206,18 @@ function build(msDir, entryDir) {
         );
       }
     };
-    run('python3', ['./scripts/configure.py', '-R', 'mediasoup-worker']);
-    run('make', [`-j${jobs}`, 'BUILDTYPE=Release', '-C', 'out']);
+    run('meson', [
+      'setup',
+      'out',
+      '--wrap-mode=nodownload', // never fetch anything; a missing dependency is an error
+      '--buildtype=release',
+      '-Db_ndebug=if-release',
+      '-Db_pie=true',
+    ]);
+    run('ninja', ['-C', 'out', `-j${jobs}`, 'mediasoup-worker']);
     fs.closeSync(logFd);
 
-    const built = path.join(workerDir, 'out', 'Release', 'mediasoup-worker');
+    const built = path.join(workerDir, 'out', 'mediasoup-worker');
     if (!fs.existsSync(built)) fail('the build finished but produced no mediasoup-worker binary');
 
     // Write to a temporary name and rename, so a cut-off build never leaves a half entry.
@@ -174,6 +226,10 @@ function build(msDir, entryDir) {
     fs.copyFileSync(built, tmp);
     fs.chmodSync(tmp, 0o755);
     fs.writeFileSync(path.join(entryDir, 'mediasoup-worker.sha256'), `${sha256File(tmp)}\n`);
+    fs.writeFileSync(
+      path.join(entryDir, 'build-inputs.txt'),
+      `${buildInputs(version).split('|').join('\n')}\n`,
+    );
     fs.renameSync(tmp, path.join(entryDir, 'mediasoup-worker'));
   } catch (err) {
     fail(`the worker build failed: ${err.message}`);
@@ -182,9 +238,13 @@ function build(msDir, entryDir) {
   }
 }
 
-/** mediasoup looks for its worker here when MEDIASOUP_WORKER_BIN is not set. */
+/** Where mediasoup looks for its worker when MEDIASOUP_WORKER_BIN is not set. */
+export function defaultWorkerPath(msDir) {
+  return path.join(msDir, 'worker', 'out', 'Release', 'mediasoup-worker');
+}
+
 function installInto(msDir, binary) {
-  const target = path.join(msDir, 'worker', 'out', 'Release', 'mediasoup-worker');
+  const target = defaultWorkerPath(msDir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   fs.copyFileSync(binary, tmp);
@@ -200,17 +260,28 @@ function main() {
   if (process.env.MEDIASOUP_WORKER_BIN) {
     const smoke = smokeTest(process.env.MEDIASOUP_WORKER_BIN, msDir);
     if (!smoke.ok) fail(`MEDIASOUP_WORKER_BIN does not start: ${smoke.detail}`);
-    log(`using MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN}`);
+    log(`using MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN} (nothing built)`);
     return;
+  }
+
+  const rebuild = process.env.LIVEDESK_WORKER_REBUILD === '1';
+  const present = defaultWorkerPath(msDir);
+  if (!rebuild && fs.existsSync(present)) {
+    const smoke = smokeTest(present, msDir);
+    if (smoke.ok) {
+      log(`using the worker already present at ${present} (nothing built)`);
+      return;
+    }
+    log(`the worker at ${present} does not start (${smoke.detail || 'no output'}); replacing it`);
   }
 
   const entryDir = path.join(cacheRoot(), 'mediasoup-worker', cacheKey(version));
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const started = Date.now();
-  if (process.env.LIVEDESK_WORKER_REBUILD !== '1' && validCacheEntry(entryDir, msDir)) {
+  if (!rebuild && validCacheEntry(entryDir, msDir)) {
     log(`restored from cache ${entryDir}`);
   } else {
-    build(msDir, entryDir);
+    build(msDir, version, entryDir);
     const smoke = smokeTest(path.join(entryDir, 'mediasoup-worker'), msDir);
     if (!smoke.ok) fail(`the freshly built worker does not start: ${smoke.detail}`);
     log(`built and cached in ${entryDir} (${Math.round((Date.now() - started) / 1000)} s)`);
@@ -219,4 +290,5 @@ function main() {
   log(`installed ${target}`);
 }
 
-main();
+// Run when executed (postinstall); tests import smokeTest/defaultWorkerPath without building.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

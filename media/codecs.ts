@@ -5,7 +5,7 @@ import type { types } from 'mediasoup';
  * and FFmpeg can write it to WebM without re-encoding); H264 baseline as an option for devices
  * that only hardware-encode H264.
  */
-export const MEDIA_CODECS: types.RtpCodecCapability[] = [
+export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
   {

@@ -1,3 +1,4 @@
+import type { types } from 'mediasoup';
 import type { CallRoom, ProducerInfo } from '../../media/CallRoom';
 import { MediaError } from '../../media/errors';
 import type { MediaServer } from '../../media/MediaServer';
@@ -20,6 +21,16 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { CallChannel, CallConnection, CallRooms } from './ports';
 import type { CallsService } from './service';
+
+/**
+ * What a client sent, as mediasoup's type. The protocol types these objects by structure and
+ * loosely (mediasoup-client reports codecs without a preferred payload type; fingerprint
+ * algorithms and header-extension URIs are strings where mediasoup 3.2x has closed unions).
+ * mediasoup checks every field itself and rejects a bad value, which refuse() answers.
+ */
+function asMediasoup(caps: RtpCapabilities): types.RtpCapabilities {
+  return caps as types.RtpCapabilities;
+}
 
 /** The part of the media server a call's media session uses. */
 export type CallMediaServer = Pick<MediaServer, 'getRoom' | 'getOrCreateRoom' | 'routerRtpCapabilities'>;
@@ -163,7 +174,8 @@ export class MediaSession {
     // Got ready on the device check (`prepare`) and let in: it keeps its transports and tracks.
     const admitted = admittedPeer && room.peers.get(actor.id) === admittedPeer ? admittedPeer : undefined;
     const peer =
-      admitted ?? (await room.join({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities));
+      admitted ??
+      (await room.join({ id: actor.id, name: actor.name, role: actor.role }, asMediasoup(rtpCapabilities)));
     const call = await this.calls.joined(actor, callId);
     return {
       call,
@@ -189,7 +201,7 @@ export class MediaSession {
     const routerRtpCapabilities = await (async () => {
       await this.calls.mayEnter(actor, callId, rtpCapabilities);
       const room = this.wire(await this.media.getOrCreateRoom(callId));
-      await room.prepare({ id: actor.id, name: actor.name, role: actor.role }, rtpCapabilities);
+      await room.prepare({ id: actor.id, name: actor.name, role: actor.role }, asMediasoup(rtpCapabilities));
       return room.rtpCapabilities;
     })().catch((err) => this.refuse(err));
     const { room, peer } = this.peerOf(actor.id, callId);
@@ -240,7 +252,9 @@ export class MediaSession {
     dtlsParameters: DtlsParameters,
   ): Promise<void> {
     const { room, peer } = this.peerOf(userId, callId);
-    await room.connectTransport(peer, transportId, dtlsParameters).catch((err) => this.refuse(err));
+    await room
+      .connectTransport(peer, transportId, dtlsParameters as types.DtlsParameters)
+      .catch((err) => this.refuse(err));
   }
 
   async restartIce(userId: string, callId: string, transportId: string): Promise<IceParameters> {
@@ -260,7 +274,7 @@ export class MediaSession {
   ): Promise<{ producerId: string }> {
     const { room, peer } = this.peerOf(userId, callId);
     const info = await room
-      .produce(peer, track.transportId, track.kind, track.rtpParameters, track.source)
+      .produce(peer, track.transportId, track.kind, track.rtpParameters as types.RtpParameters, track.source)
       .catch((err) => this.refuse(err));
     return { producerId: info.producerId };
   }

@@ -251,10 +251,12 @@ export type IceCandidate = {
   foundation: string;
   priority: number;
   ip: string;
+  /** The same as `ip` (mediasoup 3.13+ names it `address`; mediasoup-client reads either). */
+  address?: string;
   protocol: 'udp' | 'tcp';
   port: number;
   type: 'host';
-  tcpType: 'passive' | undefined;
+  tcpType?: 'passive';
 };
 export type DtlsParameters = {
   role?: 'auto' | 'client' | 'server';

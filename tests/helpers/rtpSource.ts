@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { CallRoom } from '../../media/CallRoom';
+import { loopbackListenInfo } from '../../media/listenInfos';
 import type { Peer } from '../../media/Peer';
 
 /**
@@ -12,7 +13,7 @@ export function loopbackPlainTransport(
   router: types.Router,
   options: { rtcpMux: boolean; comedia: boolean },
 ): Promise<types.PlainTransport> {
-  return router.createPlainTransport({ listenIp: '127.0.0.1', ...options });
+  return router.createPlainTransport({ listenInfo: loopbackListenInfo(router), ...options });
 }
 
 const VP8_PAYLOAD_TYPE = 101;

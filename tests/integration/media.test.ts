@@ -19,7 +19,7 @@ describe('MediaServer (real mediasoup worker)', () => {
 
   it('creates a WebRTC transport with UDP and TCP candidates inside the worker’s port slice', async () => {
     const router = await media.createRouter();
-    const transport = await router.createWebRtcTransport(media.webRtcTransportOptions());
+    const transport = await router.createWebRtcTransport(media.webRtcTransportOptions(router));
     const protocols = new Set(transport.iceCandidates.map((c) => c.protocol));
     expect(protocols).toEqual(new Set(['udp', 'tcp']));
     for (const c of transport.iceCandidates) {
@@ -61,7 +61,7 @@ describe('MediaServer (real mediasoup worker)', () => {
     expect(media.health()).toMatchObject({ workersConfigured: 2, workersAlive: 2 });
     // And the pool still serves new calls.
     const fresh = await media.createRouter();
-    const transport = await fresh.createWebRtcTransport(media.webRtcTransportOptions());
+    const transport = await fresh.createWebRtcTransport(media.webRtcTransportOptions(fresh));
     expect(transport.iceCandidates.length).toBeGreaterThan(0);
     fresh.close();
   });
@@ -86,7 +86,7 @@ describe('MediaServer (real mediasoup worker)', () => {
       const router = await routerPromise;
       expect(single.health().workersAlive).toBe(1);
       expect(single.workerPids()[0]).not.toBe(victim);
-      const transport = await router.createWebRtcTransport(single.webRtcTransportOptions());
+      const transport = await router.createWebRtcTransport(single.webRtcTransportOptions(router));
       expect(transport.iceCandidates.length).toBeGreaterThan(0);
       router.close();
     } finally {

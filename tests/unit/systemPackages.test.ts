@@ -13,6 +13,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const script = path.join(root, '.ci/install-system-packages.sh');
 const ABSENT = 'livedesk-no-such-package';
+/** The script asks dpkg about each of a dozen packages: seconds on a busy machine. */
+const SCRIPT_TIMEOUT_MS = 60_000;
+/** media/build-worker.mjs builds mediasoup's worker against these (see docs/mediasoup.md). */
+const WORKER_BUILD_PACKAGES = [
+  'g++',
+  'pkg-config',
+  'meson',
+  'ninja-build',
+  'libssl-dev',
+  'libuv1-dev',
+  'libsrtp2-dev',
+  'libabsl-dev',
+  'libflatbuffers-dev',
+  'flatbuffers-compiler',
+];
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-sysdeps-'));
 fs.chmodSync(scratch, 0o755);
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -47,28 +62,38 @@ describe('system packages at npm install', () => {
     expect(pkg.scripts['system-deps']).toBe('bash .ci/install-system-packages.sh');
   });
 
-  it('names Chromium, FFmpeg and a CJK font', () => {
+  it('names Chromium, FFmpeg, a CJK font and what the offline mediasoup worker build needs', () => {
     const list = fs.readFileSync(path.join(root, '.ci/system-packages.txt'), 'utf8');
     const packages = list
       .split('\n')
       .map((l) => l.replace(/#.*/, '').trim())
       .filter(Boolean);
-    expect(packages).toEqual(['chromium', 'ffmpeg', 'fonts-wqy-microhei']);
+    expect(packages).toEqual(['chromium', 'ffmpeg', 'fonts-wqy-microhei', ...WORKER_BUILD_PACKAGES]);
   });
 
-  it('stops with the exact command when a package is missing and it cannot install', () => {
-    const result = runUnprivileged([ABSENT]);
-    expect(result.status).toBe(1);
-    // Only what is missing is named; the installed ones are not installed again.
-    expect(result.stderr).toContain(`missing ${ABSENT}`);
-    expect(result.stderr).toContain(`apt-get install -y --no-install-recommends ${ABSENT}'`);
-    expect(result.stderr).not.toMatch(/install -y --no-install-recommends .*chromium/);
-  });
+  it(
+    'stops with the exact command when a package is missing and it cannot install',
+    () => {
+      const result = runUnprivileged([ABSENT]);
+      expect(result.status).toBe(1);
+      // Only what is missing is named; the installed ones are not installed again.
+      expect(result.stderr).toContain(`missing ${ABSENT}`);
+      expect(result.stderr).toContain(`apt-get install -y --no-install-recommends ${ABSENT}'`);
+      expect(result.stderr).not.toMatch(/install -y --no-install-recommends .*chromium/);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 
-  it('passes quietly when everything is present, without privileges', () => {
-    const result = runUnprivileged();
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('chromium ffmpeg fonts-wqy-microhei present');
-  });
+  it(
+    'passes quietly when everything is present, without privileges',
+    () => {
+      const result = runUnprivileged();
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(
+        `chromium ffmpeg fonts-wqy-microhei ${WORKER_BUILD_PACKAGES.join(' ')} present`,
+      );
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 });
