@@ -13,6 +13,8 @@
 //   - libsrtp3 (versatica's fork)             libsrtp2 2.5: src/RTC/SrtpSession.cpp and
 //                                             src/DepLibSRTP.cpp are our port, plus one renamed
 //                                             call in include/RTC/SrtpSession.hpp
+//   - an OpenSSL built without kTLS           Debian's has kTLS: one fix in DtlsTransport.cpp's
+//                                             BIO callback (see TEXT_EDITS)
 // The build is configured with --wrap-mode=nodownload, so anything missed fails instead of fetching.
 
 import fs from 'node:fs';
@@ -40,6 +42,18 @@ const TEXT_EDITS = [
     'srtp_stream_remove(this->session',
     'srtp_remove_stream(this->session',
     'libsrtp2 names the function srtp_remove_stream (libsrtp3 renamed it)',
+  ],
+  [
+    'src/RTC/DtlsTransport.cpp',
+    '(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
+    '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
+    // OpenSSL calls the BIO callback after every operation with BIO_CB_RETURN OR-ed into the
+    // operation (BIO_CB_CTRL | BIO_CB_RETURN, ...), so upstream's `==` never matches and the
+    // callback turns every BIO_ctrl() result on the outgoing BIO into 1. Debian's OpenSSL is built
+    // with kTLS, so BIO_get_ktls_send() is a real BIO_ctrl() that then answers "yes": OpenSSL
+    // allocates no record write buffer and the worker dies (SIGSEGV in SSL_read) writing the
+    // ServerHello of the first DTLS handshake. mediasoup's own OpenSSL is built without kTLS.
+    'the DTLS BIO callback must pass BIO_ctrl() results through (a kTLS OpenSSL crashed on 1)',
   ],
 ];
 

@@ -102,6 +102,11 @@ describe('the mediasoup worker at npm install', () => {
     expect(fs.readFileSync(path.join(workerDir, 'src/RTC/SrtpSession.cpp'), 'utf8')).toContain(
       'libsrtp2 implementation',
     );
+    // The DTLS BIO callback passes BIO_ctrl() results through (Debian's OpenSSL has kTLS: with
+    // upstream's `==` test, BIO_get_ktls_send() answered 1 and the first DTLS handshake crashed).
+    const dtls = fs.readFileSync(path.join(workerDir, 'src/RTC/DtlsTransport.cpp'), 'utf8');
+    expect(dtls).toContain('(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;');
+    expect(dtls).not.toContain('operationType == BIO_CB_RETURN');
 
     const env = { ...process.env, PKG_CONFIG_PATH: pkgconfig };
     const run = (cmd: string, args: string[]) =>
@@ -114,13 +119,15 @@ describe('the mediasoup worker at npm install', () => {
     // Nothing was fetched.
     expect(fs.existsSync(path.join(workerDir, 'subprojects/packagecache'))).toBe(false);
 
-    // Our two libsrtp2 files (and the unordered_dense stand-in they include) compile against
-    // Debian's headers with mediasoup's own flags and its generated FlatBuffers headers.
+    // Our two libsrtp2 files (and the unordered_dense stand-in they include) and the patched
+    // DtlsTransport compile against Debian's headers with mediasoup's own flags and its generated
+    // FlatBuffers headers.
     const compile = run('ninja', [
       '-C',
       'out',
       'mediasoup-worker.p/src_RTC_SrtpSession.cpp.o',
       'mediasoup-worker.p/src_DepLibSRTP.cpp.o',
+      'mediasoup-worker.p/src_RTC_DtlsTransport.cpp.o',
     ]);
     expect(compile.stdout.split('\n').filter((l) => /error:/.test(l))).toEqual([]);
     expect(compile.status).toBe(0);
