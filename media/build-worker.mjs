@@ -115,7 +115,12 @@ function buildInputs(version) {
     `flatc=${commandOutput('flatc', ['--version'])}`,
   ];
   const patches = createHash('sha256');
-  for (const file of patchFiles()) patches.update(file).update(fs.readFileSync(file));
+  // Each file by its path inside worker-patches/, not its absolute path: every clone of the
+  // project (CI's fresh one included) must find the same cache entry.
+  const patchRoot = path.dirname(fileURLToPath(import.meta.url));
+  for (const file of patchFiles()) {
+    patches.update(path.relative(patchRoot, file)).update(fs.readFileSync(file));
+  }
   return [version, compiler, glibc, ...libs, ...tools, `patches=${patches.digest('hex')}`].join('|');
 }
 
