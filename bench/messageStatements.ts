@@ -107,6 +107,7 @@ await app.sla.idle();
 
 const before = statements;
 const started = performance.now();
+const sequentialCpu = process.cpuUsage();
 for (let i = 0; i < count; i++) {
   const actor = i % 2 ? agent : customer;
   await app.messages.send(actor, {
@@ -120,8 +121,9 @@ for (let i = 0; i < count; i++) {
 }
 const perMessage = (statements - before) / count;
 const ms = (performance.now() - started) / count;
+const seqCpuMs = cpuMs(sequentialCpu) / count;
 console.log(
-  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run)`,
+  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run), ${seqCpuMs.toFixed(2)} ms CPU per message`,
 );
 
 const fresh: string[] = [];

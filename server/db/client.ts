@@ -24,6 +24,38 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * A statement of a hot path with a fixed text: sent to the driver as-is, without Drizzle building
+ * it per call. `name` makes it a prepared statement on PostgreSQL (parsed and planned once per
+ * pooled connection; later calls send only the parameters); it must be unique per text.
+ */
+export interface FixedStatement {
+  name: string;
+  text: string;
+}
+
+type RawClient = { query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> };
+
+/**
+ * Runs a fixed statement on the database's own client: node-postgres's pool (named, so prepared)
+ * or the embedded PGlite's. Only on the top-level database: a transaction's statements go through
+ * Drizzle, which knows the transaction's connection.
+ */
+export async function runFixed<Row>(
+  db: Database,
+  statement: FixedStatement,
+  values: unknown[],
+): Promise<Row[]> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) {
+    return (await client.query({ name: statement.name, text: statement.text, values })).rows as Row[];
+  }
+  if (client && typeof (client as RawClient).query === 'function') {
+    return (await (client as RawClient).query(statement.text, values)).rows as Row[];
+  }
+  throw new Error(`${statement.name}: fixed statements run on the top-level database, not in a transaction`);
+}
+
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Tier } from '../../signaling/shared/protocol';
-import type { Database } from '../db/client';
+import { type Database, type FixedStatement, runFixed } from '../db/client';
 import {
   type AttachmentRow,
   attachments,
@@ -128,6 +128,22 @@ function sendOutcome(row: SendResultRow | undefined, ticketId: string, values: S
     },
   };
 }
+
+const SEND_RESULT_COLUMNS = `matched, message_id, message_seq::text AS message_seq, message_created_at,
+  cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered`;
+
+/**
+ * The chat send's two statements, prepared on PostgreSQL and never built by Drizzle: they run for
+ * every message, and building plus parsing them was a measurable share of a busy server's CPU.
+ */
+const SEND_MESSAGE: FixedStatement = {
+  name: 'livedesk_send_message_v1',
+  text: `SELECT ${SEND_RESULT_COLUMNS} FROM livedesk_send_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+};
+const SEND_MESSAGES: FixedStatement = {
+  name: 'livedesk_send_messages_v1',
+  text: `SELECT idx, ${SEND_RESULT_COLUMNS} FROM livedesk_send_messages($1::jsonb)`,
+};
 
 /** All SQL for tickets, their messages, timeline, links and attachments. */
 export class TicketsRepository {
@@ -376,14 +392,19 @@ export class TicketsRepository {
     ticketId: string,
     values: SendValues,
   ): Promise<SendOutcome> {
-    const result = (await this.db.execute(sql`
-      SELECT matched, message_id, message_seq::text AS message_seq, message_created_at,
-        cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered
-      FROM livedesk_send_message(${ticketId}, ${expected?.requesterId ?? null}, ${expected?.assigneeId ?? null},
-        ${expected?.tier ?? null}, ${expected?.status ?? null}, ${expected?.answered ?? null}, ${values.authorId},
-        ${values.kind}, ${values.body}, ${values.clientMessageId})
-    `)) as unknown as { rows: SendResultRow[] };
-    return sendOutcome(result.rows[0], ticketId, values);
+    const [row] = await runFixed<SendResultRow>(this.db, SEND_MESSAGE, [
+      ticketId,
+      expected?.requesterId ?? null,
+      expected?.assigneeId ?? null,
+      expected?.tier ?? null,
+      expected?.status ?? null,
+      expected?.answered ?? null,
+      values.authorId,
+      values.kind,
+      values.body,
+      values.clientMessageId,
+    ]);
+    return sendOutcome(row, ticketId, values);
   }
 
   /**
@@ -401,12 +422,10 @@ export class TicketsRepository {
       answered: expected?.answered ?? null,
       ...values,
     }));
-    const result = (await this.db.execute(sql`
-      SELECT idx, matched, message_id, message_seq::text AS message_seq, message_created_at,
-        cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered
-      FROM livedesk_send_messages(${JSON.stringify(elements)}::jsonb)
-    `)) as unknown as { rows: Array<SendResultRow & { idx: number }> };
-    const byIndex = new Map(result.rows.map((row) => [Number(row.idx), row]));
+    const rows = await runFixed<SendResultRow & { idx: number }>(this.db, SEND_MESSAGES, [
+      JSON.stringify(elements),
+    ]);
+    const byIndex = new Map(rows.map((row) => [Number(row.idx), row]));
     return sends.map((send, i) => sendOutcome(byIndex.get(i), send.ticketId, send.values));
   }
 
