@@ -1,5 +1,5 @@
 import type { MessageView, PublicUser } from '../../signaling/shared/protocol';
-import type { TicketMessageRow } from '../db/schema';
+import type { TicketMessageRow, TicketRow } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
 import { canCustomerReply, canNote, canRead, canSeeInternal, canWork, isStaff } from './access';
@@ -85,6 +85,14 @@ export class MessagesService {
       }
     }
     return this.sendInTransaction(actor, input);
+  }
+
+  /**
+   * Learns a ticket's facts from a read made for another reason (a subscription), unless a send
+   * here already knows newer ones: the ticket's first send in this process is then one statement.
+   */
+  warm(row: TicketRow): void {
+    if (!this.facts.get(row.id)) this.facts.remember(conversationFacts(row));
   }
 
   /** A retried send (lost ack, reconnect): the stored message, read back. */

@@ -6,6 +6,7 @@ import { isStaff } from '../../server/tickets/access';
 import type { MessagesService } from '../../server/tickets/messages';
 import { sendMessageSchema } from '../../server/tickets/schemas';
 import type { TicketsService } from '../../server/tickets/service';
+import { viewFor } from '../../server/tickets/views';
 import { toUserRef } from '../../server/users/service';
 import { defineHandler, type SocketHandler } from '../handler';
 import { ticketRoom, ticketStaffRoom } from '../rooms';
@@ -30,7 +31,11 @@ export function createChatHandlers(deps: {
       payload: ticketRef,
       handle: async (s, { ticketId }) => {
         // The access check: a customer asking for someone else's ticket gets not_found here.
-        const ticket = await deps.tickets.get(s.data.user, ticketId);
+        const row = await deps.tickets.readable(s.data.user, ticketId);
+        // The row just read tells the send path the ticket's facts: a first message then takes
+        // one statement instead of two (the statement re-checks them, so a stale hint costs a call).
+        deps.messages.warm(row);
+        const ticket = viewFor(s.data.user, await deps.tickets.view(row));
         await s.join(ticketRoom(ticketId));
         if (isStaff(s.data.user)) await s.join(ticketStaffRoom(ticketId));
         return { ticket };

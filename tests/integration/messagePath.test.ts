@@ -138,6 +138,30 @@ describe.each(BACKENDS)('the message path on %s', (backend) => {
     expect(history.body.items.map((m) => m.clientMessageId)).toEqual(['hello-1']);
   });
 
+  it('sends the first message after subscribing in one statement (the facts come from the subscription)', async () => {
+    const ticket = await openTicket('Warm first words');
+    const customer = await subscribed('customer', ticket.id);
+    // Counts the send statements on the database's own client, whichever backend it is.
+    type Queryable = { query: (...args: unknown[]) => Promise<unknown> };
+    const client = (t.app.db.db as unknown as { $client: Queryable }).$client;
+    const query = client.query;
+    const sendStatements: string[] = [];
+    client.query = function (this: unknown, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text;
+      if (text?.includes('livedesk_send_message')) sendStatements.push(text);
+      return query.apply(this, args);
+    };
+    try {
+      const first = ok(await send(customer.socket, ticket.id, 'warm-1'));
+      expect(first.clientMessageId).toBe('warm-1');
+    } finally {
+      client.query = query;
+    }
+    expect(sendStatements).toHaveLength(1);
+    const history = await api<{ items: MessageView[] }>('customer', `/api/tickets/${ticket.id}/messages`);
+    expect(history.body.items.map((m) => m.clientMessageId)).toEqual(['warm-1']);
+  });
+
   it('records the first response once when agents reply at the same moment', async () => {
     const ticket = await openTicket('Who answers first');
     const l1 = await subscribed('agentL1', ticket.id);
