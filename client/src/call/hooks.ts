@@ -1,5 +1,5 @@
 // Thin React hooks over the framework-free call code (client/src/lib/call).
-import { startTransition, useEffect, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 import { CallEngine, type CallSnapshot } from '../lib/call/CallEngine';
 import { type DeviceList, listDevices, watchDevices } from '../lib/call/devices';
 import { preloadCallDevice } from '../lib/call/mediaDevice';
@@ -44,24 +44,49 @@ export function useCallSnapshot(engine: CallEngine | null): CallSnapshot | null 
   // A new engine shows its own snapshot at once, never the previous engine's last one (React's
   // "adjust state while rendering": it re-renders before anything below is rendered).
   if (state.engine !== engine) setState({ engine, snapshot: engine?.getSnapshot() ?? null });
+  // One transition render at a time. A transition update that arrives while another renders makes
+  // React start that render over, and a join changes the engine every few tens of milliseconds:
+  // the call view (a big tree) would restart until the join settled. Updates meanwhile wait and go
+  // as one, with the latest snapshot, once the render in flight has committed. Leaving the device
+  // check renders this way too: in slices, so the join's answer and the transports' callbacks are
+  // handled between them (a synchronous render held the answer back by 300-800 ms on a busy
+  // machine in bench:join); the check's Join button shows it is joining meanwhile.
+  const gate = useRef({ inFlight: false, dirty: false, shown: state.snapshot, sync: () => {} });
   useEffect(() => {
     if (!engine) return;
-    let shownPhase = engine.getSnapshot().phase;
+    const current = gate.current;
     const sync = () => {
+      if (current.sync !== sync) return; // an earlier engine's subscription
+      if (current.inFlight) {
+        current.dirty = true;
+        return;
+      }
       const snapshot = engine.getSnapshot();
-      const next = (prev: typeof state) =>
-        prev.engine === engine && prev.snapshot === snapshot ? prev : { engine, snapshot };
-      // Leaving the device check (Join) switches to the call view at once, while the join request
-      // is on its way: the view is then there when the picture arrives, instead of being rendered
-      // after it, in a transition that every engine update of the join restarts.
-      const leavingCheck = shownPhase === 'idle' && snapshot.phase !== 'idle';
-      shownPhase = snapshot.phase;
-      if (leavingCheck) setState(next);
-      else startTransition(() => setState(next));
+      if (snapshot === current.shown) return;
+      current.inFlight = true;
+      // Always a new object: the update commits, and the effect below opens the gate again.
+      startTransition(() => setState({ engine, snapshot }));
     };
+    current.inFlight = false;
+    current.dirty = false;
+    current.sync = sync;
     sync(); // anything that changed between the render and this effect
-    return engine.subscribe(sync);
+    const unsubscribe = engine.subscribe(sync);
+    return () => {
+      unsubscribe();
+      if (current.sync === sync) current.sync = () => {};
+    };
   }, [engine]);
+  // After each committed snapshot the next render may start, with whatever came meanwhile.
+  useEffect(() => {
+    const current = gate.current;
+    current.shown = state.snapshot;
+    current.inFlight = false;
+    if (current.dirty) {
+      current.dirty = false;
+      current.sync();
+    }
+  }, [state]);
   // (This render is thrown away after the adjustment above; what it returns then does not matter.)
   return state.engine === engine ? state.snapshot : null;
 }
