@@ -19,6 +19,7 @@ import { loadConfig } from '../server/config';
 import { UsersRepository } from '../server/users/repository';
 import { toPublicUser } from '../server/users/service';
 import { type Backend, isolatedDatabase } from '../tests/helpers/database';
+import { CLK_TCK, readProcs } from './procUsage';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +47,24 @@ if (backend === 'postgres') {
 }
 
 const { database, drop } = await isolatedDatabase(backend);
+
+/**
+ * PostgreSQL's own CPU (its backends serving this database, read from /proc: the server runs on
+ * this machine), in ms since `from`; NaN on PGlite, whose CPU is this process's.
+ */
+async function databaseBackends(): Promise<number[]> {
+  if (database.kind !== 'postgres') return [];
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const { rows } = await client.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  await client.end();
+  return rows.map((r) => r.pid);
+}
+const databaseTicks = async () => readProcs(await databaseBackends()).ticks;
+const databaseMs = async (fromTicks: number) =>
+  database.kind === 'postgres' ? ((await databaseTicks()) - fromTicks) * (1000 / CLK_TCK) : Number.NaN;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-stmts-'));
 const app = await createApp({
   ...loadConfig({
@@ -105,6 +124,8 @@ await app.messages.send(agent, {
 } as never);
 await app.sla.idle();
 
+// Read first: the read is a statement of its own.
+const sequentialDbTicks = await databaseTicks();
 const before = statements;
 const started = performance.now();
 const sequentialCpu = process.cpuUsage();
@@ -122,8 +143,9 @@ for (let i = 0; i < count; i++) {
 const perMessage = (statements - before) / count;
 const ms = (performance.now() - started) / count;
 const seqCpuMs = cpuMs(sequentialCpu) / count;
+const seqDbMs = (await databaseMs(sequentialDbTicks)) / count;
 console.log(
-  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run), ${seqCpuMs.toFixed(2)} ms CPU per message`,
+  `${backend}: ${count} messages, ${statements - before} statements, ${perMessage.toFixed(2)} per message, ${ms.toFixed(2)} ms per message (sequential, send + listeners; wall clock: compare within one run), ${seqCpuMs.toFixed(2)} ms CPU per message${backend === 'postgres' ? `, PostgreSQL ${seqDbMs.toFixed(2)} ms` : ''}`,
 );
 
 const fresh: string[] = [];
@@ -156,6 +178,7 @@ console.log(
 
 // Many chats at once: one message on every fresh ticket at the same moment, 10 times (the
 // customer again, so each is a steady-state send); sends that wait share a statement.
+const burstDbTicks = await databaseTicks();
 const burstBefore = statements;
 const burstCpu = process.cpuUsage();
 for (let round = 0; round < 10; round++) {
@@ -172,8 +195,11 @@ for (let round = 0; round < 10; round++) {
   );
 }
 await app.sla.idle();
+const burstStatements = (statements - burstBefore) / (10 * ticketCount);
+const burstCpuMs = cpuMs(burstCpu) / (10 * ticketCount);
+const burstDbMs = (await databaseMs(burstDbTicks)) / (10 * ticketCount);
 console.log(
-  `${backend}: ${ticketCount} chats sending at once, 10 rounds: ${((statements - burstBefore) / (10 * ticketCount)).toFixed(2)} statements and ${(cpuMs(burstCpu) / (10 * ticketCount)).toFixed(2)} ms CPU per message (listeners included)`,
+  `${backend}: ${ticketCount} chats sending at once, 10 rounds: ${burstStatements.toFixed(2)} statements and ${burstCpuMs.toFixed(2)} ms CPU per message (listeners included)${backend === 'postgres' ? `, PostgreSQL ${burstDbMs.toFixed(2)} ms` : ''}`,
 );
 
 const passBefore = statements;
