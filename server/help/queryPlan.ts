@@ -1,0 +1,88 @@
+import { queryTerms, tsQueryText } from '../search/textTokens';
+import type { Vocabulary } from './vocabulary';
+
+/** One admin-editable synonym: what customers type → the words articles use. */
+export interface Synonym {
+  from: string;
+  to: string;
+}
+
+/** One way a query word may be found: all `terms` together, its score scaled by `factor`. */
+export interface Alternative {
+  terms: string[];
+  factor: number;
+}
+
+/** One word (or synonym phrase) of the query: found by any of its alternatives, worth `idf`. */
+export interface QueryGroup {
+  alternatives: Alternative[];
+  idf: number;
+}
+
+// A mistyped word or a part of an unknown Chinese word is a guess: it counts a little less.
+const CORRECTION_FACTOR = 0.7;
+const PART_FACTOR = 0.6;
+const MAX_GROUPS = 12;
+
+/**
+ * Turns what a customer typed into the groups the search scores: each query term, expanded by the
+ * synonyms (a phrase like "money back" becomes one group that also matches "refund"), by typo
+ * corrections when the term is unknown to the published articles, and by the known words inside
+ * an unknown Chinese word. Pure, so its choices are unit-tested without a database.
+ */
+export function planQuery(q: string, synonyms: readonly Synonym[], vocabulary: Vocabulary): QueryGroup[] {
+  const terms = queryTerms(q);
+  const groups: QueryGroup[] = [];
+  const consumed = new Set<number>();
+  for (const synonym of synonyms) {
+    const from = queryTerms(synonym.from);
+    const to = queryTerms(synonym.to);
+    if (from.length === 0 || to.length === 0) continue;
+    const at = indexOfSequence(terms, from);
+    if (at < 0 || from.some((_, k) => consumed.has(at + k))) continue;
+    for (let k = 0; k < from.length; k++) consumed.add(at + k);
+    groups.push({
+      alternatives: [
+        { terms: from, factor: 1 },
+        { terms: to, factor: 1 },
+      ],
+      idf: Math.max(...[...from, ...to].map((t) => vocabulary.idf(t))),
+    });
+  }
+  terms.forEach((term, i) => {
+    if (consumed.has(i)) return;
+    const alternatives: Alternative[] = [{ terms: [term], factor: 1 }];
+    let idf = vocabulary.idf(term);
+    if (!vocabulary.has(term)) {
+      const corrections = vocabulary.corrections(term);
+      for (const c of corrections) alternatives.push({ terms: [c], factor: CORRECTION_FACTOR });
+      const parts =
+        corrections.length === 0 && /^\p{Script=Han}{3,}$/u.test(term) ? vocabulary.knownParts(term) : [];
+      for (const p of parts) alternatives.push({ terms: [p], factor: PART_FACTOR });
+      const known = [...corrections, ...parts];
+      // An unknown word with no known neighbour cannot match anything: it only costs time.
+      if (known.length === 0) return;
+      idf = Math.max(...known.map((t) => vocabulary.idf(t)));
+    }
+    groups.push({ alternatives, idf });
+  });
+  return groups.slice(0, MAX_GROUPS);
+}
+
+/** The `tsquery` literal of one alternative. */
+export function alternativeQuery(alternative: Alternative): string {
+  return tsQueryText(alternative.terms, { join: 'and' });
+}
+
+/** The `tsquery` that finds every article matching any group (the candidates to score). */
+export function anyGroupQuery(groups: readonly QueryGroup[]): string {
+  return groups.flatMap((g) => g.alternatives.map((a) => `(${alternativeQuery(a)})`)).join(' | ');
+}
+
+function indexOfSequence(haystack: readonly string[], needle: readonly string[]): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let k = 0; k < needle.length; k++) if (haystack[i + k] !== needle[k]) continue outer;
+    return i;
+  }
+  return -1;
+}
