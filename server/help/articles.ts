@@ -8,7 +8,7 @@ import type { PublicUser } from '../../signaling/shared/protocol';
 import type { Clock } from '../clock';
 import type { HelpArticleRow } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
-import { documentTerms, tsVectorText } from '../search/textTokens';
+import { documentTerms, hanCharacters, tsVectorText } from '../search/textTokens';
 import type { ArticleFilter, HelpRepository } from './repository';
 import type { CreateArticleInput, UpdateArticleInput } from './schemas';
 import { invalidateSearch, searchArticles } from './search';
@@ -256,11 +256,16 @@ export class ArticlesService {
   }
 }
 
-/** The search terms of a published text: title at weight A, tags and body at B. */
+/**
+ * The search terms of a published text: title at weight A, tags and body at B, and the Chinese
+ * characters of both at D (the fallback for Chinese words the articles phrase differently).
+ */
 export function articleVector(title: string, body: string, tags: readonly string[]): string {
+  const text = plainText(body);
   return tsVectorText([
     { terms: documentTerms(title), weight: 'A' },
-    { terms: documentTerms(`${tags.join(' ')} ${plainText(body)}`), weight: 'B' },
+    { terms: documentTerms(`${tags.join(' ')} ${text}`), weight: 'B' },
+    { terms: hanCharacters(`${title} ${text}`), weight: 'D' },
   ]);
 }
 

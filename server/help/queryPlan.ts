@@ -22,6 +22,8 @@ export interface QueryGroup {
 // A mistyped word or a part of an unknown Chinese word is a guess: it counts a little less.
 const CORRECTION_FACTOR = 0.7;
 const PART_FACTOR = 0.6;
+// A Chinese word found only through its characters (weight D already makes it small).
+const CHARACTER_FACTOR = 1;
 const MAX_GROUPS = 12;
 
 /**
@@ -52,19 +54,26 @@ export function planQuery(q: string, synonyms: readonly Synonym[], vocabulary: V
   terms.forEach((term, i) => {
     if (consumed.has(i)) return;
     const alternatives: Alternative[] = [{ terms: [term], factor: 1 }];
-    let idf = vocabulary.idf(term);
-    if (!vocabulary.has(term)) {
-      const corrections = vocabulary.corrections(term);
-      for (const c of corrections) alternatives.push({ terms: [c], factor: CORRECTION_FACTOR });
-      const parts =
-        corrections.length === 0 && /^\p{Script=Han}{3,}$/u.test(term) ? vocabulary.knownParts(term) : [];
-      for (const p of parts) alternatives.push({ terms: [p], factor: PART_FACTOR });
-      const known = [...corrections, ...parts];
-      // An unknown word with no known neighbour cannot match anything: it only costs time.
-      if (known.length === 0) return;
-      idf = Math.max(...known.map((t) => vocabulary.idf(t)));
+    const han = /^\p{Script=Han}+$/u.test(term);
+    const known = vocabulary.has(term);
+    if (!known) {
+      for (const c of vocabulary.corrections(term))
+        alternatives.push({ terms: [c], factor: CORRECTION_FACTOR });
+      if (han && term.length >= 3) {
+        for (const p of vocabulary.knownParts(term)) alternatives.push({ terms: [p], factor: PART_FACTOR });
+      }
     }
-    groups.push({ alternatives, idf });
+    // A Chinese word the articles do not use may still be found by its characters, one at a time
+    // (the best one counts): 账户 finds 账号, 锁住 finds 锁定.
+    if (!known && han && term.length > 1) {
+      for (const char of new Set(term)) {
+        if (vocabulary.has(char)) alternatives.push({ terms: [char], factor: CHARACTER_FACTOR });
+      }
+    }
+    const usable = known ? alternatives : alternatives.slice(1);
+    // An unknown word with nothing known near it cannot match anything: it only costs time.
+    if (usable.length === 0) return;
+    groups.push({ alternatives, idf: Math.max(...usable.map((a) => vocabulary.idf(a.terms[0]!))) });
   });
   return groups.slice(0, MAX_GROUPS);
 }

@@ -25,6 +25,8 @@ export interface SearchResult {
  * made elsewhere; a publish or a settings change on this node drops it at once (`invalidateSearch`).
  */
 const CACHE_MS = 30_000;
+/** How many of the cheaply ranked matches get the full score. */
+const CANDIDATES = 200;
 const caches = new WeakMap<
   Database,
   { at: number; value: Promise<{ vocabulary: Vocabulary; synonyms: Synonym[] }> }
@@ -91,18 +93,24 @@ export async function searchArticles(
       sql`(CASE WHEN search @@ (${g.alternatives.map((a) => `(${alternativeQuery(a)})`).join(' | ')})::tsquery THEN ${g.idf}::float8 ELSE 0 END)`,
   );
   const exclude = options.excludeIds?.length ? options.excludeIds : null;
+  // Two steps: the candidates by one cheap rank over every match (GIN finds them), then the full
+  // score (per word, by rarity, best alternative) on those only. Keeps a search over 10,000
+  // articles in tens of milliseconds: the full score costs one ts_rank per alternative and row.
+  const any = anyGroupQuery(groups);
   const result = (await db.execute(sql`
-    SELECT id, published_title AS title, published_body AS body, locale, category, score, hits
+    SELECT id, published_title AS title, published_body AS body, locale, category,
+      (${sql.join(groupScores, sql` + `)}) AS score,
+      (${sql.join(groupHits, sql` + `)}) AS hits
     FROM (
-      SELECT id, published_title, published_body, locale, category, published_at,
-        (${sql.join(groupScores, sql` + `)}) AS score,
-        (${sql.join(groupHits, sql` + `)}) AS hits
+      SELECT id, published_title, published_body, locale, category, published_at, search
       FROM help_articles
       WHERE status = 'published'
-        AND search @@ ${anyGroupQuery(groups)}::tsquery
+        AND search @@ ${any}::tsquery
         ${options.locale ? sql`AND locale = ${options.locale}` : sql``}
         ${exclude ? sql`AND id <> ALL(${`{${exclude.join(',')}}`}::uuid[])` : sql``}
-    ) AS matched
+      ORDER BY ts_rank(search, ${any}::tsquery) DESC
+      LIMIT ${CANDIDATES}
+    ) AS candidates
     ORDER BY score DESC, published_at DESC, id
     LIMIT ${limit}
   `)) as unknown as {

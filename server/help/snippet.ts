@@ -25,18 +25,26 @@ export function plainText(markdown: string): string {
 
 /**
  * The part of the text with the most distinct query terms, with those terms marked; the start of
- * the text when none occurs (a title-only match).
+ * the text when none occurs (a title-only match). The window is found with plain substring probes
+ * (a Porter stem is nearly always a prefix of its words), and only the chosen window is segmented,
+ * so a long article costs no more than a short one.
  */
 export function buildSnippet(markdown: string, terms: ReadonlySet<string>): Snippet {
   const text = plainText(markdown);
-  const spans = termSpans(text).filter((s) => terms.has(s.term));
+  const lower = text.toLowerCase();
+  const hits: Array<{ at: number; term: string }> = [];
+  for (const term of terms) {
+    const probe = /^[a-z]+$/.test(term) && term.length > 3 ? term.slice(0, -1) : term;
+    for (let at = lower.indexOf(probe), n = 0; at >= 0 && n < 20; at = lower.indexOf(probe, at + 1), n++) {
+      hits.push({ at, term });
+    }
+  }
+  hits.sort((a, b) => a.at - b.at);
   let best = { start: 0, score: 0 };
-  for (const first of spans) {
-    const windowEnd = first.start + SNIPPET_LENGTH;
-    const distinct = new Set(
-      spans.filter((s) => s.start >= first.start && s.end <= windowEnd).map((s) => s.term),
-    );
-    if (distinct.size > best.score) best = { start: first.start, score: distinct.size };
+  for (let i = 0, j = 0; i < hits.length; i++) {
+    while (j < hits.length && hits[j]!.at < hits[i]!.at + SNIPPET_LENGTH - 20) j++;
+    const distinct = new Set(hits.slice(i, j).map((h) => h.term)).size;
+    if (distinct > best.score) best = { start: hits[i]!.at, score: distinct };
   }
   // Begin a little before the first match, at a word or sentence boundary where there is one.
   let start = Math.max(0, best.start - 30);
@@ -51,8 +59,9 @@ export function buildSnippet(markdown: string, terms: ReadonlySet<string>): Snip
   }
   const prefix = start > 0 ? '…' : '';
   const suffix = end < text.length ? '…' : '';
-  const highlights = spans
-    .filter((s) => s.start >= start && s.end <= end)
-    .map((s) => ({ start: s.start - start + prefix.length, end: s.end - start + prefix.length }));
-  return { text: `${prefix}${text.slice(start, end)}${suffix}`, highlights };
+  const window = text.slice(start, end);
+  const highlights = termSpans(window)
+    .filter((span) => terms.has(span.term))
+    .map((span) => ({ start: span.start + prefix.length, end: span.end + prefix.length }));
+  return { text: `${prefix}${window}${suffix}`, highlights };
 }
