@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../server/config';
 import { openDatabase } from '../server/db/client';
-import { helpArticles } from '../server/db/schema';
+import { helpArticles } from '../server/db/helpSchema';
 import { articleVector } from '../server/help/articles';
 import { invalidateSearch, searchArticles } from '../server/help/search';
 import { ARTICLES, QUESTIONS } from './data/helpArticles';

@@ -6,7 +6,7 @@ import type {
 } from '../../signaling/shared/help';
 import type { PublicUser } from '../../signaling/shared/protocol';
 import type { Clock } from '../clock';
-import type { HelpArticleRow } from '../db/schema';
+import type { HelpArticleRow } from '../db/helpSchema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { documentTerms, hanCharacters, tsVectorText } from '../search/textTokens';
 import type { ArticleFilter, HelpRepository } from './repository';
@@ -214,7 +214,7 @@ export class ArticlesService {
   /** A published article as the public reads it, with its translations and related articles. */
   async publicArticle(id: string): Promise<PublicArticleView> {
     const row = await this.repo.findArticle(id);
-    if (!row || row.status !== 'published' || !row.publishedTitle || row.publishedBody === null) {
+    if (row?.status !== 'published' || !row.publishedTitle || row.publishedBody === null) {
       throw notFound('The article');
     }
     const [translations, related] = await Promise.all([

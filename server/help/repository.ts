@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
-  boards,
   type HelpArticleRow,
   helpArticles,
   helpArticleTasks,
@@ -9,9 +8,8 @@ import {
   helpArticleVersions,
   helpDeflectionEvents,
   helpImages,
-  tickets,
-  users,
-} from '../db/schema';
+} from '../db/helpSchema';
+import { boards, tickets, users } from '../db/schema';
 
 export type ArticleFilter = { status?: string; locale?: string; category?: string; q?: string };
 
