@@ -7,6 +7,18 @@ export interface Synonym {
   to: string;
 }
 
+/** A synonym as terms (tokenized once, when the synonyms are read). */
+export interface SynonymTerms {
+  from: string[];
+  to: string[];
+}
+
+export function synonymTerms(synonyms: readonly Synonym[]): SynonymTerms[] {
+  return synonyms
+    .map((s) => ({ from: queryTerms(s.from), to: queryTerms(s.to) }))
+    .filter((s) => s.from.length > 0 && s.to.length > 0);
+}
+
 /** One way a query word may be found: all `terms` together, its score scaled by `factor`. */
 export interface Alternative {
   terms: string[];
@@ -32,13 +44,19 @@ const MAX_GROUPS = 12;
  * corrections when the term is unknown to the published articles, and by the known words inside
  * an unknown Chinese word. Pure, so its choices are unit-tested without a database.
  */
-export function planQuery(q: string, synonyms: readonly Synonym[], vocabulary: Vocabulary): QueryGroup[] {
+export function planQuery(
+  q: string,
+  synonyms: readonly Synonym[] | readonly SynonymTerms[],
+  vocabulary: Vocabulary,
+): QueryGroup[] {
   const terms = queryTerms(q);
   const groups: QueryGroup[] = [];
   const consumed = new Set<number>();
   for (const synonym of synonyms) {
-    const from = queryTerms(synonym.from);
-    const to = queryTerms(synonym.to);
+    const { from, to } =
+      typeof synonym.from === 'string'
+        ? { from: queryTerms(synonym.from), to: queryTerms(synonym.to as string) }
+        : (synonym as SynonymTerms);
     if (from.length === 0 || to.length === 0) continue;
     const at = indexOfSequence(terms, from);
     if (at < 0 || from.some((_, k) => consumed.has(at + k))) continue;

@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { alternativeQuery, anyGroupQuery, planQuery, type QueryGroup, type Synonym } from './queryPlan';
+import {
+  alternativeQuery,
+  anyGroupQuery,
+  planQuery,
+  type QueryGroup,
+  type SynonymTerms,
+  synonymTerms,
+} from './queryPlan';
 import { readHelpSettings } from './settings';
 import { buildSnippet, type Snippet } from './snippet';
 import { Vocabulary } from './vocabulary';
@@ -29,7 +36,7 @@ const CACHE_MS = 30_000;
 const CANDIDATES = 200;
 const caches = new WeakMap<
   Database,
-  { at: number; value: Promise<{ vocabulary: Vocabulary; synonyms: Synonym[] }> }
+  { at: number; value: Promise<{ vocabulary: Vocabulary; synonyms: SynonymTerms[] }> }
 >();
 
 export function invalidateSearch(db: Database): void {
@@ -54,7 +61,7 @@ function searchContext(db: Database) {
     const counts = new Map(stats.rows.map((r) => [r.word, Number(r.ndoc)]));
     return {
       vocabulary: new Vocabulary(counts, Number(documents.rows[0]?.n ?? 0)),
-      synonyms: settings.synonyms,
+      synonyms: synonymTerms(settings.synonyms),
     };
   })();
   caches.set(db, { at: Date.now(), value });
