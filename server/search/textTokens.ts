@@ -13,7 +13,7 @@
  *   kept "how do I" would otherwise have to appear in every match.
  *
  * Terms contain only letters, marks and digits, so they can go into a `tsvector` built with
- * `array_to_tsvector` (no text-search parser involved: it would treat Chinese by the database
+ * `array_to_tsvector` or, weighted with positions, `tsVectorText` (no text-search parser involved: it would treat Chinese by the database
  * locale, which differs between PGlite and PostgreSQL) and into a `tsquery` built by
  * `tsQueryText`.
  */
