@@ -42,6 +42,7 @@ import { notFound } from './errors';
 import { EventBus } from './events/bus';
 import { createFeedback, type Feedback, FeedbackRepository } from './feedback';
 import { mountHealthRoutes } from './health/routes';
+import { createHelp, type Help } from './help';
 import { errorHandler } from './http/errorHandler';
 import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
@@ -88,6 +89,8 @@ export interface LivedeskApp {
   recordings: RecordingsService;
   /** CSAT for tickets and calls, low-score follow-ups, NPS. */
   feedback: Feedback;
+  /** The help centre: articles, search, article tasks, deflection. */
+  help: Help;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -236,6 +239,16 @@ export async function createApp(
       logger: logger.child({ component: 'feedback' }),
     });
 
+    const help = createHelp({
+      db: db.db,
+      imagesDir: path.join(config.dataDir, 'help-images'),
+      ticketsRepo,
+      attachments,
+      bus,
+      clock,
+      logger: logger.child({ component: 'help' }),
+    });
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
@@ -246,6 +259,7 @@ export async function createApp(
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
       ...feedback.routes,
+      ...help.routes,
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
@@ -347,6 +361,7 @@ export async function createApp(
       boards,
       recordings,
       feedback,
+      help,
       limits,
       attachmentSweeper,
       demoLogins,

@@ -7,6 +7,15 @@ import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
 import { FollowUpsPage } from './feedback/FollowUpsPage';
+import { ArticleEditorPage } from './help/ArticleEditorPage';
+import { ArticlesPage } from './help/ArticlesPage';
+import {
+  HelpArticlePage,
+  HelpCategoryPage,
+  HelpHomePage,
+  HelpSearchPage,
+  PublicHelpLayout,
+} from './help/PublicHelp';
 import { recordingNotices } from './lib/recordingNotices';
 import { session, useSession } from './lib/session';
 import { sessionRenewal } from './lib/sessionRenewal';
@@ -49,6 +58,13 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            {/* The public help centre: no sign-in. */}
+            <Route path="help" element={<PublicHelpLayout />}>
+              <Route index element={<HelpHomePage />} />
+              <Route path="search" element={<HelpSearchPage />} />
+              <Route path="articles/:id" element={<HelpArticlePage />} />
+              <Route path="categories/:category" element={<HelpCategoryPage />} />
+            </Route>
             <Route element={<RequireAuth />}>
               {/* The call has its own full-window layout, without the app's header. */}
               <Route path="tickets/:ticketId/call/:callId" element={<CallPage />} />
@@ -59,6 +75,9 @@ export function App() {
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
                 <Route path="feedback" element={<FollowUpsPage />} />
+                <Route path="articles" element={<ArticlesPage />} />
+                <Route path="articles/new" element={<ArticleEditorPage />} />
+                <Route path="articles/:id" element={<ArticleEditorPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

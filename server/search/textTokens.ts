@@ -13,7 +13,7 @@
  *   kept "how do I" would otherwise have to appear in every match.
  *
  * Terms contain only letters, marks and digits, so they can go into a `tsvector` built with
- * `array_to_tsvector` (no text-search parser involved: it would treat Chinese by the database
+ * `array_to_tsvector` or, weighted with positions, `tsVectorText` (no text-search parser involved: it would treat Chinese by the database
  * locale, which differs between PGlite and PostgreSQL) and into a `tsquery` built by
  * `tsQueryText`.
  */
@@ -63,9 +63,56 @@ function* terms(text: string, mode: SegmentMode): Generator<string> {
   }
 }
 
+/** A term of a text with where it stands in the text's NFKC form (for highlighting). */
+export interface TermSpan {
+  term: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The document terms of a text with their places in `text.normalize('NFKC')`, which callers show
+ * (a snippet): jieba's words are consecutive slices of each Han run, so their offsets add up.
+ * Stop words are left out, as in `documentTerms`; uses jieba's precise mode (no overlapping words).
+ */
+export function termSpans(text: string): TermSpan[] {
+  const normalized = text.normalize('NFKC');
+  const spans: TermSpan[] = [];
+  for (const match of normalized.matchAll(RUNS)) {
+    const [whole, han] = match;
+    const start = match.index;
+    if (han) {
+      let at = start;
+      for (const word of segmenter().cut(han, true)) {
+        const lower = word.toLowerCase();
+        if (!CHINESE_STOP_WORDS.has(lower)) spans.push({ term: lower, start: at, end: at + word.length });
+        at += word.length;
+      }
+    } else {
+      const lower = whole.toLowerCase().replace(/['’]/g, '');
+      if (ENGLISH_STOP_WORDS.has(lower)) continue;
+      spans.push({ term: LATIN_WORD.test(lower) ? stemmer(lower) : lower, start, end: start + whole.length });
+    }
+  }
+  return spans;
+}
+
 /** The terms of a text to be found (a ticket, a message, an article): repeated terms repeat. */
 export function documentTerms(text: string): string[] {
   return [...terms(text, 'document')];
+}
+
+const HAN = /\p{Script=Han}/gu;
+
+/**
+ * The distinct Chinese characters of a text, without the stop words' characters: a document's
+ * fallback terms for a customer's word jieba segments differently or the articles do not use
+ * (账户 vs 账号, 锁住 vs 锁定 share 账 and 锁). Weighted low, next to the words.
+ */
+export function hanCharacters(text: string): string[] {
+  const chars = new Set(text.normalize('NFKC').match(HAN) ?? []);
+  for (const stop of CHINESE_STOP_WORDS) if (stop.length === 1) chars.delete(stop);
+  return [...chars];
 }
 
 /** The distinct terms of what someone typed into a search box, in order of first appearance. */
@@ -85,4 +132,31 @@ export function tsQueryText(
   return queryTermList
     .map((term) => `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${options.prefix ? ':*' : ''}`)
     .join(operator);
+}
+
+/** How many positions of one term a `tsvector` keeps (ranking saturates long before). */
+const MAX_POSITIONS_PER_TERM = 8;
+const MAX_POSITION = 16383;
+
+/**
+ * A `tsvector` literal (cast with `::tsvector`) of weighted parts, e.g. a title at `A` and a body
+ * at `B`: each term with its positions and the part's weight, so `ts_rank` weighs title matches
+ * above body matches (`array_to_tsvector` keeps no positions, and a weight lives on a position).
+ */
+export function tsVectorText(
+  parts: ReadonlyArray<{ terms: readonly string[]; weight: 'A' | 'B' | 'C' | 'D' }>,
+): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  for (const part of parts) {
+    for (const term of part.terms) {
+      position = Math.min(position + 1, MAX_POSITION);
+      const list = positions.get(term) ?? [];
+      if (list.length < MAX_POSITIONS_PER_TERM) list.push(`${position}${part.weight}`);
+      positions.set(term, list);
+    }
+  }
+  return [...positions]
+    .map(([term, list]) => `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${list.join(',')}`)
+    .join(' ');
 }

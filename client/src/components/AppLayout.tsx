@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
+import { canAuthorArticles } from '../help/ArticlesPage';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
 import { canReview } from '../qa/access';
@@ -34,6 +35,7 @@ export function AppLayout() {
       ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
+    ...(canAuthorArticles(user) ? [{ to: '/articles', label: t('help.staff.nav') }] : []),
   ];
 
   return (

@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import type { TicketView } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
+import { DeflectionSuggestions, newDeflectionSession, recordSubmitted } from '../help/DeflectionSuggestions';
 import { isApiError } from '../lib/api';
 import { useSession } from '../lib/session';
 import { captureSnapshot, type ProblemSnapshot } from '../lib/snapshot';
@@ -43,6 +44,7 @@ export function NewTicketPage() {
   const [category, setCategory] = useState<Category | ''>('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [preview, setPreview] = useState<ProblemSnapshot | null>(null);
+  const [deflectionSession] = useState(newDeflectionSession);
   const uploads = useUploads();
   const subjectRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
@@ -63,6 +65,7 @@ export function NewTicketPage() {
   const create = useMutation<TicketView, Error, NewTicket>({
     mutationFn: (input) => ticketsApi.create(input),
     onSuccess: (ticket) => {
+      recordSubmitted(deflectionSession);
       storeTicket(queryClient, ticket);
       void queryClient.invalidateQueries({ queryKey: ticketKeys.lists });
       void navigate(`/tickets/${ticket.id}`, { state: { created: true } });
@@ -171,6 +174,11 @@ export function NewTicketPage() {
                 setDescription(event.currentTarget.value);
                 if (errors.description) setErrors({ ...errors, description: undefined });
               }}
+            />
+            <DeflectionSuggestions
+              sessionId={deflectionSession}
+              subject={subject}
+              description={description}
             />
             <Stack gap={4}>
               <Text size="sm" fw={500}>

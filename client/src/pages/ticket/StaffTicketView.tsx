@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
+import { TicketArticles } from '../../help/TicketArticles';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
@@ -236,6 +237,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
                 </Stack>
               </Paper>
             )}
+            <TicketArticles ticket={ticket} me={me} />
             <SavedBoards ticketId={ticket.id} activeCallId={boardCallId} compact />
             <TimelinePanel query={timeline} now={now} me={me} ticketId={ticket.id} />
           </Stack>
