@@ -19,6 +19,7 @@ import { attachSignaling, serveHandlers } from '../signaling/server';
 import { socketSessionEnds } from '../signaling/sessionEnds';
 import { createSessionLifetime } from '../signaling/sessionLifetime';
 import type { LivedeskServer } from '../signaling/types';
+import { Invitations } from './accounts/invitations';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
@@ -28,6 +29,7 @@ import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
 import { AuthSessions } from './auth/sessions';
 import { AuthSessionsRepository } from './auth/sessionsRepository';
+import { SignedLinks } from './auth/signedLinks';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
@@ -47,6 +49,7 @@ import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
+import { createMail, type Mailer, type MailOutbox } from './mail';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -88,6 +91,12 @@ export interface LivedeskApp {
   recordings: RecordingsService;
   /** CSAT for tickets and calls, low-score follow-ups, NPS. */
   feedback: Feedback;
+  /** Outgoing mail: the outbox (sent in the background, retried) and the mailer domains use. */
+  mail: { outbox: MailOutbox; mailer: Mailer };
+  /** Single-use, expiring links that mails carry (password reset, invitation). */
+  links: SignedLinks;
+  /** `sendInvitation(userId, invitedBy)`: mails a set-your-password link to a new account. */
+  invitations: Invitations;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -144,6 +153,15 @@ export async function createApp(
       },
       logger.child({ component: 'media' }),
     );
+
+    const mail = createMail({
+      db: db.db,
+      config: config.mail,
+      clock,
+      logger: logger.child({ component: 'mail' }),
+    });
+    const links = new SignedLinks(db.db, clock);
+    const invitations = new Invitations(usersRepo, links, mail.mailer, config.mail.invitationTtlMs);
 
     const bus = new EventBus(logger.child({ component: 'events' }));
     const settings = new SettingsService(db.db);
@@ -322,6 +340,7 @@ export async function createApp(
     );
     retention.unref();
     attachmentSweeper.start();
+    mail.outbox.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
@@ -347,6 +366,9 @@ export async function createApp(
       boards,
       recordings,
       feedback,
+      mail,
+      links,
+      invitations,
       limits,
       attachmentSweeper,
       demoLogins,
@@ -368,6 +390,8 @@ export async function createApp(
           clearInterval(retention);
           attachmentSweeper.stop();
           await attachmentSweeper.idle().catch(() => 0);
+          mail.outbox.stop();
+          await mail.outbox.idle();
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();
