@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../helpers/axe';
 import { apiLogin, screenshot } from '../helpers/browser';
 import { e2eSuite } from '../helpers/e2e';
 import { linkIn, startSmtpServer } from '../helpers/smtp';
@@ -23,7 +24,8 @@ afterAll(async () => {
 });
 
 async function page(width = 1440, locale = 'en-US'): Promise<Page> {
-  const context = await e2e.context({ viewport: { width, height: 900 }, locale });
+  // bypassCSP: axe-core is injected into the pages as an extension would be.
+  const context = await e2e.context({ viewport: { width, height: 900 }, locale, bypassCSP: true });
   return e2e.watch(await context.newPage());
 }
 
@@ -48,6 +50,7 @@ describe('forgotten password, by mail', () => {
     await p.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     expect(await p.getByLabel('Email').inputValue()).toBe(DEMO.customer);
     await screenshot(p, 'reset-1440-en');
+    await expectAccessible(p, 'the set-password page');
     // Typed differently twice: said before anything is sent.
     await p.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await p.getByLabel('Repeat the new password').fill(`${NEW_PASSWORD}!`);
@@ -77,7 +80,7 @@ describe('forgotten password, by mail', () => {
     await screenshot(again, 'reset-used-1440-en');
   });
 
-  it('reads well at 390 px and in Chinese', async () => {
+  it('reads well at 390 px and in Chinese, with no serious accessibility violation (axe-core)', async () => {
     for (const [width, locale, tag] of [
       [390, 'en-US', '390-en'],
       [390, 'zh-CN', '390-zh'],
@@ -90,21 +93,25 @@ describe('forgotten password, by mail', () => {
         .waitFor();
       await p.getByRole('link', { name: locale === 'zh-CN' ? '创建账户' : 'Create an account' }).waitFor();
       await screenshot(p, `login-${tag}`);
+      await expectAccessible(p, `login ${tag}`);
       await p.goto(`${e2e.url}/forgot-password`);
       await p
         .getByRole('heading', { name: locale === 'zh-CN' ? '重置密码' : 'Reset your password' })
         .waitFor();
       await screenshot(p, `forgot-${tag}`);
+      await expectAccessible(p, `forgot ${tag}`);
       await p.goto(`${e2e.url}/signup`);
       await p
         .getByRole('heading', { name: locale === 'zh-CN' ? '创建你的账户' : 'Create your account' })
         .waitFor();
       await screenshot(p, `signup-${tag}`);
+      await expectAccessible(p, `signup ${tag}`);
       await p.goto(`${e2e.url}/reset-password?token=not-a-real-token`);
       await p
         .getByRole('link', { name: locale === 'zh-CN' ? '重新申请链接' : 'Ask for a new link' })
         .waitFor();
       await screenshot(p, `reset-invalid-${tag}`);
+      await expectAccessible(p, `reset-invalid ${tag}`);
       // No horizontal scrolling at any width.
       expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     }
