@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe';
-import { apiLogin, screenshot } from '../helpers/browser';
+import { screenshot } from '../helpers/browser';
 import { e2eSuite } from '../helpers/e2e';
 import { linkIn, startSmtpServer } from '../helpers/smtp';
 import { DEMO, startTestApp } from '../helpers/testApp';
@@ -133,12 +133,18 @@ describe('customer sign-up', () => {
     const customers = await e2e.app!.app.users.list({ role: 'customer', limit: 50, offset: 0 });
     expect(customers.map((u) => u.email)).toContain('hana.ito@example.com');
 
-    // Turned off by an admin: the sign-in page no longer offers it.
-    const admin = await apiLogin(e2e.url, DEMO.admin);
-    expect(
-      (await e2e.api(admin.token, '/api/settings/signup', { method: 'PUT', body: '{"enabled":false}' }))
-        .status,
-    ).toBe(200);
+    // Turned off by an admin with the switch on their home page: the sign-in page no longer offers it.
+    const { page: admin } = await e2e.signedIn(DEMO.admin, '/', { viewport: { width: 390, height: 900 } });
+    const toggle = admin.getByRole('switch', { name: 'Customers may create their own account' });
+    await toggle.waitFor();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await toggle.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'signup-setting-390-en');
+    await expect
+      .poll(async () => (await fetch(`${e2e.url}/api/auth/signup`).then((r) => r.json())).enabled)
+      .toBe(false);
     const q = await page();
     await q.goto(`${e2e.url}/login`);
     await q.getByRole('button', { name: 'Sign in' }).waitFor();
