@@ -19,6 +19,12 @@ import { attachSignaling, serveHandlers } from '../signaling/server';
 import { socketSessionEnds } from '../signaling/sessionEnds';
 import { createSessionLifetime } from '../signaling/sessionLifetime';
 import type { LivedeskServer } from '../signaling/types';
+import { Invitations } from './accounts/invitations';
+import { PasswordLinks } from './accounts/passwords';
+import { AccountRequestLimiter } from './accounts/requestLimiter';
+import { accountRoutes } from './accounts/routes';
+import { Signup } from './accounts/signup';
+import { SignupSetting } from './accounts/signupSetting';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
@@ -28,6 +34,7 @@ import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
 import { AuthSessions } from './auth/sessions';
 import { AuthSessionsRepository } from './auth/sessionsRepository';
+import { SignedLinks } from './auth/signedLinks';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
@@ -48,6 +55,8 @@ import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
+import { createMail, type Mailer, type MailOutbox } from './mail';
+import { CustomerMail } from './notifications/customerMail';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -91,6 +100,14 @@ export interface LivedeskApp {
   feedback: Feedback;
   /** The help centre: articles, search, article tasks, deflection. */
   help: Help;
+  /** Outgoing mail: the outbox (sent in the background, retried) and the mailer domains use. */
+  mail: { outbox: MailOutbox; mailer: Mailer };
+  /** Single-use, expiring links that mails carry (password reset, invitation). */
+  links: SignedLinks;
+  /** `sendInvitation(userId, invitedBy)`: mails a set-your-password link to a new account. */
+  invitations: Invitations;
+  /** Mails customers who are away: agents' replies (coalesced) and the CSAT question. */
+  customerMail: CustomerMail;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -147,6 +164,18 @@ export async function createApp(
       },
       logger.child({ component: 'media' }),
     );
+
+    // Links in mails need an origin: PUBLIC_URL, or the address this server ends up listening on.
+    let ownOrigin = `http://localhost:${config.port}`;
+    const mail = createMail({
+      db: db.db,
+      config: config.mail,
+      clock,
+      logger: logger.child({ component: 'mail' }),
+      ownOrigin: () => ownOrigin,
+    });
+    const links = new SignedLinks(db.db, clock);
+    const invitations = new Invitations(usersRepo, links, mail.mailer, config.mail.invitationTtlMs);
 
     const bus = new EventBus(logger.child({ component: 'events' }));
     const settings = new SettingsService(db.db);
@@ -228,8 +257,23 @@ export async function createApp(
       ...createRecordingHandlers({ recordings, logger: signalingLogger }),
     ]);
 
+    const accountLimiter = new AccountRequestLimiter(redis, config.redis?.keyPrefix);
+    const signupSetting = new SignupSetting(db.db, config.mail.signupDefault);
+    const passwordLinks = new PasswordLinks(
+      db.db,
+      usersRepo,
+      links,
+      mail.mailer,
+      sessions,
+      sessionEnds,
+      accountLimiter,
+      config.mail.passwordResetTtlMs,
+      logger.child({ component: 'accounts' }),
+    );
+
+    const feedbackRepo = new FeedbackRepository(db.db);
     const feedback = createFeedback({
-      repo: new FeedbackRepository(db.db),
+      repo: feedbackRepo,
       tickets,
       ticketsRepo,
       callsRepo,
@@ -249,9 +293,27 @@ export async function createApp(
       logger: logger.child({ component: 'help' }),
     });
 
+    const customerMail = new CustomerMail({
+      bus,
+      presence: socketPresence(io),
+      tickets: ticketsRepo,
+      users: usersRepo,
+      feedback: feedbackRepo,
+      mailer: mail.mailer,
+      clock,
+      replyCoalesceMs: config.mail.replyCoalesceMs,
+      logger: logger.child({ component: 'customer-mail' }),
+    });
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
+      ...accountRoutes({
+        signup: new Signup(usersRepo, sessions, signupSetting, accountLimiter),
+        setting: signupSetting,
+        passwords: passwordLinks,
+        invitations,
+      }),
       ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
       ...settingsRoutes(settings),
@@ -336,6 +398,8 @@ export async function createApp(
     );
     retention.unref();
     attachmentSweeper.start();
+    mail.outbox.start();
+    customerMail.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
@@ -362,6 +426,10 @@ export async function createApp(
       recordings,
       feedback,
       help,
+      mail,
+      links,
+      invitations,
+      customerMail,
       limits,
       attachmentSweeper,
       demoLogins,
@@ -371,6 +439,7 @@ export async function createApp(
           httpServer.listen(config.port, config.host, () => {
             const { port } = httpServer.address() as AddressInfo;
             const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+            ownOrigin = `http://${host}:${port}`;
             resolve({ url: config.publicUrl ?? `http://${host}:${port}`, port });
           });
         }),
@@ -383,6 +452,10 @@ export async function createApp(
           clearInterval(retention);
           attachmentSweeper.stop();
           await attachmentSweeper.idle().catch(() => 0);
+          customerMail.stop();
+          await customerMail.idle();
+          mail.outbox.stop();
+          await mail.outbox.idle();
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();

@@ -592,3 +592,5 @@ export type TicketCsatRow = typeof ticketCsat.$inferSelect;
 export type CallRatingRow = typeof callRatings.$inferSelect;
 export type FeedbackFollowUpRow = typeof feedbackFollowUps.$inferSelect;
 export type NpsResponseRow = typeof npsResponses.$inferSelect;
+
+// Mail and the links mails carry: server/db/mailSchema.ts (drizzle.config.ts lists both files).
