@@ -13,11 +13,16 @@ import {
   ticketFollowers,
   ticketLinks,
   ticketMessages,
+  ticketSearch,
   tickets,
   type UserRow,
   users,
 } from '../db/schema';
 import type { AssigneeCandidate } from './routing';
+import { customerTerms, messageTerms, ticketTerms } from './searchTerms';
+
+/** `array_to_tsvector` of a term list (terms from searchTerms.ts: letters and digits only). */
+const termVector = (terms: readonly string[]) => sql`array_to_tsvector(${sql.param([...terms])}::text[])`;
 
 /** A call's connected time in seconds (a call still running counts to now). */
 const CONNECTED_SECONDS = sql<number>`extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))`;
@@ -357,9 +362,101 @@ export class TicketsRepository {
     return out;
   }
 
+  /**
+   * Stores a message outside the one-statement send (in a transaction: attachments, effects,
+   * notes of a change) and appends a person's words to the ticket's search document; a system
+   * message adds none.
+   */
   async insertMessage(values: typeof ticketMessages.$inferInsert): Promise<TicketMessageRow> {
     const [row] = await this.db.insert(ticketMessages).values(values).returning();
+    if (values.kind !== 'system') await this.appendSearchTerms(values.ticketId, values.kind, values.body);
     return row!;
+  }
+
+  /** A new ticket's search document: its own words and its requester's name and e-mail. */
+  async insertSearchDocument(ticket: TicketRow, requester: Pick<UserRow, 'name' | 'email'>): Promise<void> {
+    const own = termVector(ticketTerms(ticket));
+    await this.db
+      .insert(ticketSearch)
+      .values({
+        ticketId: ticket.id,
+        terms: own,
+        publicTerms: own,
+        customerTerms: termVector(customerTerms(requester)),
+      })
+      .onConflictDoNothing();
+  }
+
+  /**
+   * Up to `limit` tickets that have no search document yet (created before the documents existed),
+   * locked so no message is stored on them until the caller's transaction, which writes their
+   * documents, ends: a message committed after the read would otherwise miss the document.
+   */
+  async lockTicketsWithoutSearchDocument(limit: number): Promise<TicketRow[]> {
+    return this.db
+      .select()
+      .from(tickets)
+      .where(sql`NOT EXISTS (SELECT 1 FROM ${ticketSearch} s WHERE s.ticket_id = ${tickets.id})`)
+      .orderBy(asc(tickets.id))
+      .limit(limit)
+      .for('update');
+  }
+
+  /** A person's messages (public and internal) on these tickets, for a full search document. */
+  async conversationTexts(
+    ticketIds: string[],
+  ): Promise<Array<{ ticketId: string; kind: TicketMessageRow['kind']; body: string }>> {
+    if (ticketIds.length === 0) return [];
+    return this.db
+      .select({ ticketId: ticketMessages.ticketId, kind: ticketMessages.kind, body: ticketMessages.body })
+      .from(ticketMessages)
+      .where(and(inArray(ticketMessages.ticketId, ticketIds), notInArray(ticketMessages.kind, ['system'])));
+  }
+
+  /** Writes a whole search document (a ticket that had none). */
+  async writeSearchDocument(
+    ticketId: string,
+    terms: { all: string[]; public: string[]; customer: string[] },
+  ): Promise<void> {
+    await this.db
+      .insert(ticketSearch)
+      .values({
+        ticketId,
+        terms: termVector(terms.all),
+        publicTerms: termVector(terms.public),
+        customerTerms: termVector(terms.customer),
+      })
+      .onConflictDoNothing();
+  }
+
+  /** The requester's name or e-mail changed: every one of their tickets' customer terms follows. */
+  async replaceCustomerTerms(requesterId: string, customer: Pick<UserRow, 'name' | 'email'>): Promise<void> {
+    await this.db
+      .update(ticketSearch)
+      .set({ customerTerms: termVector(customerTerms(customer)) })
+      .where(
+        inArray(
+          ticketSearch.ticketId,
+          this.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.requesterId, requesterId)),
+        ),
+      );
+  }
+
+  private async appendSearchTerms(
+    ticketId: string,
+    kind: 'public' | 'internal',
+    body: string,
+  ): Promise<void> {
+    const terms = messageTerms(body);
+    if (terms.length === 0) return;
+    const added = termVector(terms);
+    await this.db
+      .update(ticketSearch)
+      .set({
+        terms: sql`${ticketSearch.terms} || ${added}`,
+        ...(kind === 'public' ? { publicTerms: sql`${ticketSearch.publicTerms} || ${added}` } : {}),
+      })
+      .where(eq(ticketSearch.ticketId, ticketId));
   }
 
   /**
@@ -381,7 +478,7 @@ export class TicketsRepository {
         cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered
       FROM livedesk_send_message(${ticketId}, ${expected?.requesterId ?? null}, ${expected?.assigneeId ?? null},
         ${expected?.tier ?? null}, ${expected?.status ?? null}, ${expected?.answered ?? null}, ${values.authorId},
-        ${values.kind}, ${values.body}, ${values.clientMessageId})
+        ${values.kind}, ${values.body}, ${values.clientMessageId}, ${sql.param(messageTerms(values.body))}::text[])
     `)) as unknown as { rows: SendResultRow[] };
     return sendOutcome(result.rows[0], ticketId, values);
   }
@@ -400,6 +497,7 @@ export class TicketsRepository {
       status: expected?.status ?? null,
       answered: expected?.answered ?? null,
       ...values,
+      terms: messageTerms(values.body),
     }));
     const result = (await this.db.execute(sql`
       SELECT idx, matched, message_id, message_seq::text AS message_seq, message_created_at,
