@@ -7,6 +7,7 @@ import { SavedBoards } from '../../board/SavedBoards';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
+import { CustomerContextPanel } from '../../queues/CustomerContextPanel';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
 import { ConversationView } from '../../tickets/ConversationView';
@@ -223,6 +224,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               onEscalate={() => setDialog('escalate')}
             />
             <ServiceLevels ticket={ticket} now={now} />
+            <CustomerContextPanel ticketId={ticket.id} now={now} />
             <SnapshotCard snapshot={readSnapshot(ticket.snapshot)} />
             {ticket.linkedTicketIds.length > 0 && (
               <Paper withBorder p="md" component="section" aria-labelledby="links-heading">
