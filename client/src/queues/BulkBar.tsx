@@ -76,7 +76,7 @@ export function BulkBar({
             <Select
               aria-label={t('queues.bulk.priority')}
               placeholder={t('queues.bulk.priority')}
-              data={PRIORITIES.map((p) => ({ value: p, label: t(`ticket.priorityName.${p}`) }))}
+              data={PRIORITIES.map((p) => ({ value: p, label: `${p} · ${t(`ticket.priorityName.${p}`)}` }))}
               value={null}
               onChange={(value) =>
                 value && run({ action: 'priority', ticketIds: selected, priority: value as 'P1' })

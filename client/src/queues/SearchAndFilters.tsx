@@ -1,4 +1,4 @@
-import { Button, CloseButton, Group, Kbd, MultiSelect, Select, TextInput } from '@mantine/core';
+import { Button, CloseButton, Group, Kbd, MultiSelect, Select, TextInput, useMatches } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueFilters, QueueSort } from '../../../signaling/shared/queues';
@@ -17,7 +17,7 @@ function useFilterLabel() {
       case 'status':
         return value === 'active' ? t('queues.filters.active') : t(`ticket.status.${value as 'open'}`);
       case 'priority':
-        return t(`ticket.priorityName.${value as 'P1'}`);
+        return `${value} · ${t(`ticket.priorityName.${value as 'P1'}`)}`;
       case 'category':
         return t(`ticket.category.${value as 'other'}`);
       case 'channel':
@@ -86,7 +86,7 @@ export function SearchAndFilters({
       value={filters[name] ?? []}
       onChange={(values) => set(name, values)}
       clearable
-      size="xs"
+      size="sm"
       w={{ base: '100%', xs: 170 }}
       comboboxProps={{ withinPortal: true }}
     />
@@ -98,6 +98,10 @@ export function SearchAndFilters({
     ...(agents.data ?? []).map((a) => ({ value: a.id, label: `${a.name} (${a.tier})` })),
   ];
   const filterCount = activeFilterCount(filters);
+  // A phone shows the search and the sort; the filters open on demand instead of filling the screen.
+  const phone = useMatches({ base: true, sm: false });
+  const [shown, setShown] = useState(false);
+  const showFilters = !phone || shown;
 
   return (
     <Group gap="xs" align="flex-end" wrap="wrap" role="search" aria-label={t('queues.search.region')}>
@@ -140,28 +144,35 @@ export function SearchAndFilters({
         size="sm"
         w={{ base: '100%', xs: 190 }}
       />
-      {multi('status')}
-      {multi('priority')}
-      {multi('tier')}
-      {multi('category')}
-      {multi('channel')}
-      {multi('sla')}
-      <Select
-        label={t('queues.filters.assignee')}
-        placeholder={t('queues.filters.any')}
-        data={assigneeOptions}
-        value={filters.assignee ?? null}
-        onChange={(value) => {
-          const next = { ...filters };
-          if (value) next.assignee = value;
-          else delete next.assignee;
-          onChange(next, sort);
-        }}
-        clearable
-        searchable
-        size="xs"
-        w={{ base: '100%', xs: 190 }}
-      />
+      {phone && (
+        <Button variant="default" size="sm" onClick={() => setShown((v) => !v)} aria-expanded={shown}>
+          {t('queues.filters.toggle', { count: filterCount })}
+        </Button>
+      )}
+      {showFilters && multi('status')}
+      {showFilters && multi('priority')}
+      {showFilters && multi('tier')}
+      {showFilters && multi('category')}
+      {showFilters && multi('channel')}
+      {showFilters && multi('sla')}
+      {showFilters && (
+        <Select
+          label={t('queues.filters.assignee')}
+          placeholder={t('queues.filters.any')}
+          data={assigneeOptions}
+          value={filters.assignee ?? null}
+          onChange={(value) => {
+            const next = { ...filters };
+            if (value) next.assignee = value;
+            else delete next.assignee;
+            onChange(next, sort);
+          }}
+          clearable
+          searchable
+          size="sm"
+          w={{ base: '100%', xs: 190 }}
+        />
+      )}
       {filterCount > 0 && (
         <Button variant="subtle" size="xs" onClick={() => onChange(filters.q ? { q: filters.q } : {}, sort)}>
           {t('queues.filters.clear', { count: filterCount })}
