@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CustomerContext } from '../../../signaling/shared/queues';
@@ -73,7 +73,9 @@ function Context({ context, now }: { context: CustomerContext; now: number }) {
               >
                 #{ticket.number} {ticket.subject}
               </Anchor>
-              <StatusBadge status={ticket.status} />
+              <Box style={{ flexShrink: 0 }}>
+                <StatusBadge status={ticket.status} />
+              </Box>
             </Group>
           ))
         )}
