@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 // and writes the next SQL migration. Nothing connects to a database here.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './server/db/schema.ts',
+  schema: ['./server/db/schema.ts', './server/db/queueSchema.ts'],
   out: './server/db/migrations',
 });

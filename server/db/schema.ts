@@ -5,7 +5,6 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
-  customType,
   index,
   integer,
   jsonb,
@@ -593,53 +592,3 @@ export type TicketCsatRow = typeof ticketCsat.$inferSelect;
 export type CallRatingRow = typeof callRatings.$inferSelect;
 export type FeedbackFollowUpRow = typeof feedbackFollowUps.$inferSelect;
 export type NpsResponseRow = typeof npsResponses.$inferSelect;
-
-// ---------------------------------------------------------------------------------------------
-// Queues: the search document of each ticket and the views people save (issue 17).
-
-/** A `tsvector` column. Its terms come from server/search/textTokens.ts via `array_to_tsvector`. */
-const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
-
-/**
- * One search document per ticket, its own table so the ticket rows every queue and the SLA
- * monitor read stay small. Three term sets, because each changes for its own reason:
- * - `terms`: subject, description, number and every message (public and internal) — what staff
- *   search; a message appends its terms in the same statement that stores it;
- * - `public_terms`: subject, description, number and the public messages — what the customer who
- *   requested the ticket may search (never an internal note's words);
- * - `customer_terms`: the requester's name and e-mail, replaced for all their tickets when those
- *   change.
- * Staff search `terms || customer_terms` (GIN index on that expression); customers search their own
- * few tickets (`tickets_requester_idx`) through `public_terms`, no index needed.
- */
-export const ticketSearch = pgTable(
-  'ticket_search',
-  {
-    ticketId: uuid('ticket_id')
-      .primaryKey()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    terms: tsvector('terms').notNull(),
-    publicTerms: tsvector('public_terms').notNull(),
-    customerTerms: tsvector('customer_terms').notNull(),
-  },
-  (t) => [index('ticket_search_staff_idx').using('gin', sql`(${t.terms} || ${t.customerTerms})`)],
-);
-
-/** A queue view a person saved: a name, the filters and the sort, theirs alone. */
-export const savedQueueViews = pgTable(
-  'saved_queue_views',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    filters: jsonb('filters').$type<Record<string, unknown>>().notNull(),
-    sort: text('sort').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex('saved_queue_views_user_name_unique').on(t.userId, t.name)],
-);
-
-export type SavedQueueViewRow = typeof savedQueueViews.$inferSelect;

@@ -1,14 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { QueueSort, SlaState } from '../../signaling/shared/queues';
 import type { Database } from '../db/client';
-import {
-  type SavedQueueViewRow,
-  savedQueueViews,
-  slaAlerts,
-  type TicketRow,
-  ticketSearch,
-  tickets,
-} from '../db/schema';
+import { type SavedQueueViewRow, savedQueueViews, ticketSearch } from '../db/queueSchema';
+import { slaAlerts, type TicketRow, tickets } from '../db/schema';
 import { ACTIVE_STATUSES } from '../tickets/repository';
 import type { QueueFiltersInput } from './schemas';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { PublicUser } from '../../signaling/shared/protocol';
 import type { QueuePage, SavedQueueView } from '../../signaling/shared/queues';
-import type { SavedQueueViewRow } from '../db/schema';
+import type { SavedQueueViewRow } from '../db/queueSchema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { queryTerms, tsQueryText } from '../search/textTokens';
 import { isStaff } from '../tickets/access';

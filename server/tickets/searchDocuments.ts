@@ -23,11 +23,11 @@ export class SearchDocuments {
     let written = 0;
     for (;;) {
       const count = await this.repo.transaction(async (repo) => {
-        const rows = await repo.lockTicketsWithoutSearchDocument(BATCH);
+        const rows = await repo.search.lockTicketsWithoutDocument(BATCH);
         if (rows.length === 0) return 0;
         const ids = rows.map((r) => r.id);
         const [texts, people] = await Promise.all([
-          repo.conversationTexts(ids),
+          repo.search.conversationTexts(ids),
           repo.usersByIds(rows.map((r) => r.requesterId)),
         ]);
         for (const row of rows) {
@@ -42,7 +42,7 @@ export class SearchDocuments {
             }
           }
           const requester = people.get(row.requesterId);
-          await repo.writeSearchDocument(row.id, {
+          await repo.search.writeDocument(row.id, {
             all: [...all],
             public: [...visible],
             customer: requester ? customerTerms(requester) : [],
@@ -59,6 +59,6 @@ export class SearchDocuments {
 
   /** Call when a customer's name or e-mail changes (the administration of accounts). */
   async customerChanged(customer: { id: string; name: string; email: string }): Promise<void> {
-    await this.repo.replaceCustomerTerms(customer.id, customer);
+    await this.repo.search.replaceCustomerTerms(customer.id, customer);
   }
 }

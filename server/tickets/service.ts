@@ -118,7 +118,7 @@ export class TicketsService {
         snapshot: input.snapshot ?? null,
       });
       const requester = requesterId === actor.id ? actor : await repo.findUser(requesterId);
-      await repo.insertSearchDocument(ticket, requester!);
+      await repo.search.insertDocument(ticket, requester!);
       const claimed = await repo.claimAttachments(input.attachmentIds, actor.id, ticket.id, null);
       if (claimed !== input.attachmentIds.length) {
         throw badRequest('Some attachments are not yours or are already used.', [

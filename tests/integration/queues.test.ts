@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callParticipants, calls, recordings, slaAlerts, ticketSearch } from '../../server/db/schema';
+import { ticketSearch } from '../../server/db/queueSchema';
+import { callParticipants, calls, recordings, slaAlerts } from '../../server/db/schema';
 import type { TicketView, TimelineEntry } from '../../signaling/shared/protocol';
 import type { BulkResult, CustomerContext, QueuePage, SavedQueueView } from '../../signaling/shared/queues';
 import { BACKENDS } from '../helpers/database';
