@@ -44,6 +44,9 @@ import { callRoutes } from './calls/routes';
 import { CallsService } from './calls/service';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
+import { CustomersRepository } from './customers/repository';
+import { customerRoutes } from './customers/routes';
+import { CustomerContextService } from './customers/service';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import { notFound } from './errors';
 import { EventBus } from './events/bus';
@@ -57,6 +60,10 @@ import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
 import { createMail, type Mailer, type MailOutbox } from './mail';
 import { CustomerMail } from './notifications/customerMail';
+import { BulkActions } from './queues/bulk';
+import { QueueRepository } from './queues/repository';
+import { queueRoutes } from './queues/routes';
+import { QueueService } from './queues/service';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -66,6 +73,7 @@ import { SlaMonitor } from './sla/monitor';
 import { MessagesService } from './tickets/messages';
 import { TicketsRepository } from './tickets/repository';
 import { ticketRoutes } from './tickets/routes';
+import { SearchDocuments } from './tickets/searchDocuments';
 import { TicketsService } from './tickets/service';
 import { UserAdmin } from './users/admin';
 import { type DemoLogin, seedDemoAccounts } from './users/demoAccounts';
@@ -108,6 +116,8 @@ export interface LivedeskApp {
   invitations: Invitations;
   /** Mails customers who are away: agents' replies (coalesced) and the CSAT question. */
   customerMail: CustomerMail;
+  /** Tickets' search documents: call `customerChanged` when a customer's name or e-mail changes. */
+  searchDocuments: SearchDocuments;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -182,6 +192,12 @@ export async function createApp(
     const ticketsRepo = new TicketsRepository(db.db);
     const tickets = new TicketsService(ticketsRepo, bus, settings);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
+    const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }));
+    // Tickets from before the search documents existed (an upgrade) get theirs before anyone searches.
+    await searchDocuments.backfill();
+    const queue = new QueueService(new QueueRepository(db.db), tickets);
+    const bulk = new BulkActions(tickets, logger.child({ component: 'queue' }));
+    const customerContext = new CustomerContextService(new CustomersRepository(db.db), tickets);
     const attachmentStorage = new AttachmentStorage(path.join(config.dataDir, 'attachments'));
     const attachments = new AttachmentsService(db.db, ticketsRepo, attachmentStorage, config.attachments);
     const attachmentSweeper = new AttachmentSweeper(
@@ -322,6 +338,8 @@ export async function createApp(
       ...callRoutes(calls),
       ...feedback.routes,
       ...help.routes,
+      ...queueRoutes(queue, bulk),
+      ...customerRoutes(customerContext),
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
@@ -430,6 +448,7 @@ export async function createApp(
       links,
       invitations,
       customerMail,
+      searchDocuments,
       limits,
       attachmentSweeper,
       demoLogins,

@@ -31,6 +31,7 @@ import { TicketPage } from './pages/TicketPage';
 import { QaPage } from './qa/QaPage';
 import { RecordingPage } from './qa/RecordingPage';
 import { queryClient } from './queryClient';
+import { QueuePage } from './queues/QueuePage';
 import { cssVariablesResolver, theme } from './theme';
 
 export function App() {
@@ -85,6 +86,7 @@ export function App() {
                 <Route path="articles" element={<ArticlesPage />} />
                 <Route path="articles/new" element={<ArticleEditorPage />} />
                 <Route path="articles/:id" element={<ArticleEditorPage />} />
+                <Route path="queue" element={<QueuePage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

@@ -10,6 +10,14 @@ import type { RecordingListFilter, RecordingsRepository } from './repository';
 export const QA_ROLES = ['qa', 'supervisor', 'admin'];
 
 /** The actor's place in the call, if they took part in it. */
+/** Who may watch a call's recording: QA reviewers, supervisors and admins; an agent who was on the call. */
+export function mayWatchRecording(
+  actor: Pick<PublicUser, 'id' | 'role'>,
+  participantIds: readonly string[],
+): boolean {
+  return QA_ROLES.includes(actor.role) || (actor.role === 'agent' && participantIds.includes(actor.id));
+}
+
 export async function participantIn(calls: CallsRepository, callId: string, userId: string) {
   return (await calls.participants([callId])).find((p) => p.userId === userId);
 }
@@ -59,8 +67,14 @@ export class RecordingsQa {
   async viewable(actor: PublicUser, id: string): Promise<RecordingRow> {
     const row = await this.repo.findRecording(id);
     if (!row) throw notFound('The recording');
-    if (QA_ROLES.includes(actor.role)) return row;
-    if (actor.role === 'agent' && (await participantIn(this.calls, row.callId, actor.id))) return row;
+    const participants = QA_ROLES.includes(actor.role) ? [] : await this.calls.participants([row.callId]);
+    if (
+      mayWatchRecording(
+        actor,
+        participants.map((p) => p.userId),
+      )
+    )
+      return row;
     throw forbidden('Recordings are for QA reviewers, supervisors and the agents on the call.');
   }
 

@@ -18,6 +18,8 @@ import {
   users,
 } from '../db/schema';
 import type { AssigneeCandidate } from './routing';
+import { SearchDocumentsRepository } from './searchRepository';
+import { messageTerms } from './searchTerms';
 
 /** A call's connected time in seconds (a call still running counts to now). */
 const CONNECTED_SECONDS = sql<number>`extract(epoch from (coalesce(${calls.endedAt}, now()) - ${calls.connectedAt}))`;
@@ -137,17 +139,22 @@ const SEND_RESULT_COLUMNS = `matched, message_id, message_seq::text AS message_s
  * every message, and building plus parsing them was a measurable share of a busy server's CPU.
  */
 const SEND_MESSAGE: FixedStatement = {
-  name: 'livedesk_send_message_v1',
-  text: `SELECT ${SEND_RESULT_COLUMNS} FROM livedesk_send_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  name: 'livedesk_send_message_v2',
+  text: `SELECT ${SEND_RESULT_COLUMNS} FROM livedesk_send_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[])`,
 };
 const SEND_MESSAGES: FixedStatement = {
-  name: 'livedesk_send_messages_v1',
+  name: 'livedesk_send_messages_v2',
   text: `SELECT idx, ${SEND_RESULT_COLUMNS} FROM livedesk_send_messages($1::jsonb)`,
 };
 
 /** All SQL for tickets, their messages, timeline, links and attachments. */
 export class TicketsRepository {
   constructor(readonly db: Database) {}
+
+  /** The tickets' search documents, on this repository's connection or transaction. */
+  get search(): SearchDocumentsRepository {
+    return new SearchDocumentsRepository(this.db);
+  }
 
   /** Runs `fn` in one transaction with a repository bound to it. */
   transaction<T>(fn: (repo: TicketsRepository) => Promise<T>): Promise<T> {
@@ -373,8 +380,14 @@ export class TicketsRepository {
     return out;
   }
 
+  /**
+   * Stores a message outside the one-statement send (in a transaction: attachments, effects,
+   * notes of a change) and appends a person's words to the ticket's search document; a system
+   * message adds none.
+   */
   async insertMessage(values: typeof ticketMessages.$inferInsert): Promise<TicketMessageRow> {
     const [row] = await this.db.insert(ticketMessages).values(values).returning();
+    if (values.kind !== 'system') await this.search.appendMessage(values.ticketId, values.kind, values.body);
     return row!;
   }
 
@@ -403,6 +416,7 @@ export class TicketsRepository {
       values.kind,
       values.body,
       values.clientMessageId,
+      messageTerms(values.body),
     ]);
     return sendOutcome(row, ticketId, values);
   }
@@ -421,6 +435,7 @@ export class TicketsRepository {
       status: expected?.status ?? null,
       answered: expected?.answered ?? null,
       ...values,
+      terms: messageTerms(values.body),
     }));
     const rows = await runFixed<SendResultRow & { idx: number }>(this.db, SEND_MESSAGES, [
       JSON.stringify(elements),

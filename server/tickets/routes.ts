@@ -40,7 +40,7 @@ const slaClock = z.object({
   remainingSeconds: z.number(),
   dueAt: z.string().nullable(),
 });
-const ticketView = z
+export const ticketView = z
   .object({
     id: z.string(),
     number: z.number(),

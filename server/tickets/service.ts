@@ -48,6 +48,12 @@ export class TicketsService {
     return view!;
   }
 
+  /** Views of ticket rows as this reader may see them (a queue's page). */
+  async viewsFor(actor: PublicUser, rows: TicketRow[]): Promise<TicketView[]> {
+    const views = await buildTicketViews(this.repo, rows, (await this.settings.get()).slaPolicy);
+    return views.map((view) => viewFor(actor, view));
+  }
+
   /** The current view of a ticket for internal use (realtime fan-out); no access check. */
   async viewById(id: string): Promise<TicketView | undefined> {
     const row = await this.repo.findTicket(id);
@@ -111,6 +117,8 @@ export class TicketsService {
         requesterId,
         snapshot: input.snapshot ?? null,
       });
+      const requester = requesterId === actor.id ? actor : await repo.findUser(requesterId);
+      await repo.search.insertDocument(ticket, requester!);
       const claimed = await repo.claimAttachments(input.attachmentIds, actor.id, ticket.id, null);
       if (claimed !== input.attachmentIds.length) {
         throw badRequest('Some attachments are not yours or are already used.', [

@@ -31,6 +31,7 @@ export function AppLayout() {
   const role = t(`roles.${user.role}`);
   const staff = isStaffUser(user);
   const links = [
+    ...(staff ? [{ to: '/queue', label: t('queues.nav') }] : []),
     ...(canReview(user) || user.role === 'agent'
       ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
       : []),

@@ -8,6 +8,7 @@ import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { TicketArticles } from '../../help/TicketArticles';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
+import { CustomerContextPanel } from '../../queues/CustomerContextPanel';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
 import { ConversationView } from '../../tickets/ConversationView';
@@ -224,6 +225,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               onEscalate={() => setDialog('escalate')}
             />
             <ServiceLevels ticket={ticket} now={now} />
+            <CustomerContextPanel ticketId={ticket.id} now={now} />
             <SnapshotCard snapshot={readSnapshot(ticket.snapshot)} />
             {ticket.linkedTicketIds.length > 0 && (
               <Paper withBorder p="md" component="section" aria-labelledby="links-heading">

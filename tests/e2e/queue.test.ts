@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { expectAccessible } from '../helpers/axe';
+import { apiLogin, screenshot } from '../helpers/browser';
+import { e2eSuite } from '../helpers/e2e';
+import { DEMO } from '../helpers/testApp';
+
+// The searchable queue as an agent uses it: "/" to the search box, a Chinese word finds the
+// ticket whose subject holds it inside a longer phrase, the address keeps the search (the back
+// button undoes it), and the ticket's page shows the customer's other tickets beside the
+// conversation. A supervisor on a phone selects a ticket and changes its priority in bulk.
+const e2e = e2eSuite();
+
+describe('queue: search, filters in the address, customer context, bulk', () => {
+  it('finds a ticket by a Chinese word and shows its customer beside the conversation', async () => {
+    const customer = await apiLogin(e2e.url, DEMO.customer);
+    const video = await e2e.newTicket(customer.token, '课程视频无法播放', '打开课程页面后一直加载');
+    const refund = await e2e.newTicket(customer.token, 'Refund for a course I never started');
+
+    const { page } = await e2e.signedIn(DEMO.agentL1, '/', { bypassCSP: true });
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Queue' })
+      .click();
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    const results = page.getByRole('table', { name: 'Tickets' });
+    await results.getByRole('link', { name: refund.subject }).waitFor();
+
+    await page.keyboard.press('/');
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    expect(await search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('视频');
+    await results.getByRole('link', { name: refund.subject }).waitFor({ state: 'detached' });
+    await results.getByRole('link', { name: video.subject }).waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('视频');
+    await screenshot(page, 'queue-search-chinese');
+    await expectAccessible(page, 'the queue with a search');
+
+    // The address is the state: a reload keeps the search, the back button undoes it.
+    await page.reload();
+    await results.getByRole('link', { name: video.subject }).waitFor();
+    expect(await search.inputValue()).toBe('视频');
+    await page.goBack();
+    await results.getByRole('link', { name: refund.subject }).waitFor();
+    expect(await search.inputValue()).toBe('');
+
+    await results.getByRole('link', { name: refund.subject }).click();
+    const context = page.getByRole('region', { name: 'Customer' });
+    await context.getByText(DEMO.customer).waitFor();
+    await context.getByRole('link', { name: `#${video.number} ${video.subject}` }).waitFor();
+    await context.getByText('No calls yet.').waitFor();
+  });
+
+  it('lets a supervisor on a phone change the priority of selected tickets', async () => {
+    const customer = await apiLogin(e2e.url, DEMO.customer);
+    const ticket = await e2e.newTicket(customer.token, 'Whiteboard 无法保存 after the call');
+    const { page, login } = await e2e.signedIn(
+      DEMO.supervisor,
+      `/queue?q=${encodeURIComponent('无法保存')}`,
+      {
+        bypassCSP: true,
+        viewport: { width: 390, height: 844 },
+      },
+    );
+    const card = page.getByRole('listitem').filter({ hasText: ticket.subject });
+    await card.getByRole('checkbox', { name: `Select ticket #${ticket.number}` }).check();
+    const bar = page.getByRole('region', { name: 'Change the selected tickets' });
+    await bar.getByText('1 selected').waitFor();
+    await bar.getByPlaceholder('Set priority…').click();
+    await page.getByRole('option', { name: /^P2/ }).click();
+    await page.getByText('1 changed, 0 refused').waitFor();
+    await screenshot(page, 'queue-bulk-phone');
+    const after = await e2e.apiOk<{ priority: string }>(login.token, `/api/tickets/${ticket.id}`);
+    expect(after.priority).toBe('P2');
+    // No sideways scrolling on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});
