@@ -47,11 +47,19 @@ import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
+import { MacrosRepository } from './macros/repository';
+import { macroRoutes } from './macros/routes';
+import { MacrosService } from './macros/service';
+import { PlaybooksRepository } from './playbooks/repository';
+import { playbookRoutes } from './playbooks/routes';
+import { PlaybooksService } from './playbooks/service';
+import { ComposerPreferencesRepository, preferenceRoutes } from './preferences/routes';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
 import { settingsRoutes } from './settings/routes';
 import { SettingsService } from './settings/service';
+import { UrgencyRules, urgencyRoutes } from './settings/urgency';
 import { SlaMonitor } from './sla/monitor';
 import { MessagesService } from './tickets/messages';
 import { TicketsRepository } from './tickets/repository';
@@ -148,7 +156,8 @@ export async function createApp(
     const bus = new EventBus(logger.child({ component: 'events' }));
     const settings = new SettingsService(db.db);
     const ticketsRepo = new TicketsRepository(db.db);
-    const tickets = new TicketsService(ticketsRepo, bus, settings);
+    const urgencyRules = new UrgencyRules(db.db);
+    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
     const attachmentStorage = new AttachmentStorage(path.join(config.dataDir, 'attachments'));
     const attachments = new AttachmentsService(db.db, ticketsRepo, attachmentStorage, config.attachments);
@@ -236,6 +245,18 @@ export async function createApp(
       logger: logger.child({ component: 'feedback' }),
     });
 
+    const macros = new MacrosService(new MacrosRepository(db.db), tickets, ticketsRepo);
+    const playbooks = new PlaybooksService(
+      new PlaybooksRepository(db.db),
+      ticketsRepo,
+      feedback.followUps,
+      bus,
+      clock,
+      logger.child({ component: 'playbooks' }),
+    );
+    if (config.seedDemo) await playbooks.seedDefault();
+    const stopPlaybooks = playbooks.listen();
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
@@ -246,6 +267,10 @@ export async function createApp(
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
       ...feedback.routes,
+      ...macroRoutes(macros),
+      ...playbookRoutes(playbooks),
+      ...urgencyRoutes(urgencyRules),
+      ...preferenceRoutes(new ComposerPreferencesRepository(db.db)),
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
@@ -363,6 +388,7 @@ export async function createApp(
         closing ??= (async () => {
           sla.stop();
           await sla.idle();
+          stopPlaybooks();
           feedback.followUps.stop();
           await feedback.followUps.idle();
           clearInterval(retention);
