@@ -2,6 +2,8 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { MacrosAdminPage } from './admin/MacrosAdminPage';
+import { PlaybooksAdminPage } from './admin/PlaybooksAdminPage';
 import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
@@ -59,6 +61,8 @@ export function App() {
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
                 <Route path="feedback" element={<FollowUpsPage />} />
+                <Route path="macros" element={<MacrosAdminPage />} />
+                <Route path="playbooks" element={<PlaybooksAdminPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

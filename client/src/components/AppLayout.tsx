@@ -34,6 +34,10 @@ export function AppLayout() {
       ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
+    ...(user.role === 'agent' || user.role === 'supervisor' || user.role === 'admin'
+      ? [{ to: '/macros', label: t('macros.nav') }]
+      : []),
+    ...(staff && user.role !== 'qa' ? [{ to: '/playbooks', label: t('playbooks.nav') }] : []),
   ];
 
   return (

@@ -7,6 +7,7 @@ import { SavedBoards } from '../../board/SavedBoards';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
+import { PlaybookChecklist } from '../../playbooks/PlaybookChecklist';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
 import { ConversationView } from '../../tickets/ConversationView';
@@ -208,6 +209,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               ref={composer}
               conversation={conversation}
               staff
+              ticketId={ticket.id}
               disabledReason={disabledReason}
               notesOnlyReason={notesOnly ? t('composer.followingNotesOnly', { tier: ticket.tier }) : null}
             />
@@ -222,6 +224,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               onAssign={() => setDialog('assign')}
               onEscalate={() => setDialog('escalate')}
             />
+            <PlaybookChecklist ticket={ticket} canWork={editable} />
             <ServiceLevels ticket={ticket} now={now} />
             <SnapshotCard snapshot={readSnapshot(ticket.snapshot)} />
             {ticket.linkedTicketIds.length > 0 && (
