@@ -56,11 +56,14 @@ export function PlaybookChecklist({ ticket, canWork }: { ticket: TicketView; can
         {playbook.steps.map((step) => {
           const stepDone = doneById.get(step.id);
           const shown = new Set(step.prefill.flatMap((p) => PREFILL_FACTS[p]));
+          // The box follows the click at once; a refusal puts it back (and says why).
+          const saving = setStep.isPending && setStep.variables?.stepId === step.id;
+          const checked = saving ? setStep.variables.done : Boolean(stepDone);
           return (
             <Stack key={step.id} gap={2}>
               <Checkbox
                 label={pickLocalized(step.text)}
-                checked={Boolean(stepDone)}
+                checked={checked}
                 disabled={!canWork || setStep.isPending}
                 onChange={(event) =>
                   setStep.mutate(
