@@ -53,6 +53,7 @@ export function PlaybooksAdminPage() {
   const staff = session !== null && session.user.role !== 'customer';
   const playbooks = usePlaybooks(staff);
   const [editing, setEditing] = useState<Category | null>(null);
+  const [deleting, setDeleting] = useState<Category | null>(null);
   const remove = useDeletePlaybook();
   if (!session) return null;
   if (!staff) return <NotFoundPage framed />;
@@ -104,17 +105,7 @@ export function PlaybooksAdminPage() {
                               size="xs"
                               variant="subtle"
                               color="red"
-                              loading={remove.isPending && remove.variables === category}
-                              onClick={() =>
-                                remove.mutate(category, {
-                                  onError: (err) =>
-                                    toasts.show({
-                                      title: t('playbooks.saveFailed'),
-                                      message: describeError(err, t),
-                                      color: 'red',
-                                    }),
-                                })
-                              }
+                              onClick={() => setDeleting(category)}
                             >
                               {t('playbooks.delete')}
                             </Button>
@@ -137,6 +128,36 @@ export function PlaybooksAdminPage() {
           );
         }}
       </QueryState>
+      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title={t('playbooks.deleteTitle')}>
+        <Stack>
+          <Text>
+            {t('playbooks.deleteConfirm', { category: deleting ? t(`ticket.category.${deleting}`) : '' })}
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDeleting(null)}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              color="red"
+              loading={remove.isPending}
+              onClick={() =>
+                deleting &&
+                remove.mutate(deleting, {
+                  onSuccess: () => setDeleting(null),
+                  onError: (err) =>
+                    toasts.show({
+                      title: t('playbooks.saveFailed'),
+                      message: describeError(err, t),
+                      color: 'red',
+                    }),
+                })
+              }
+            >
+              {t('playbooks.delete')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
       {admin && <UrgencyRuleCard />}
     </Stack>
   );

@@ -9,7 +9,8 @@ import type { Conversation } from '../lib/conversation';
 import { toasts } from '../lib/toasts';
 import { macrosApi } from '../macros/api';
 import { MacroPicker } from '../macros/MacroPicker';
-import { isSendKey, useSendKey } from '../settings/composerPreferences';
+import { useSendKey } from '../settings/composerPreferences';
+import { isSendKey } from '../settings/sendKey';
 import { AttachmentPicker, useUploads } from './attachments';
 import { ticketKeys } from './queries';
 
