@@ -1,11 +1,11 @@
 import type { playbooks } from '../db/schema';
 
 /**
- * The demo installation's playbook for technical tickets — the brief's "cannot watch the course
+ * The demo installation's playbook for course tickets — the brief's "cannot watch the course
  * video" procedure. Seeded once with the demo accounts; admins change or delete it like any other.
  */
 export const DEFAULT_PLAYBOOK: typeof playbooks.$inferInsert = {
-  category: 'technical',
+  category: 'course',
   title: { en: 'Cannot watch the course video', 'zh-CN': '无法观看课程视频' },
   followUpHours: 24,
   steps: [

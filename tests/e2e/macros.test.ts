@@ -60,7 +60,7 @@ describe('macros, the composer keys and playbooks', () => {
       body: JSON.stringify({
         subject: 'The course video stays black',
         description: 'It never starts playing.',
-        category: 'technical',
+        category: 'course',
         urgency: 'high',
         snapshot: {
           browser: 'Chrome',
@@ -173,7 +173,7 @@ describe('macros, the composer keys and playbooks', () => {
     const admin = await e2e.signedIn(DEMO.admin, '/playbooks');
     await admin.page.getByRole('heading', { name: 'Customer urgency' }).waitFor();
     await screenshotWidths(admin.page, 'playbooks-page');
-    await admin.page.getByTestId('playbook-technical').getByRole('button', { name: 'Edit' }).click();
+    await admin.page.getByTestId('playbook-course').getByRole('button', { name: 'Edit' }).click();
     await admin.page.getByRole('dialog').getByText('Step 5').waitFor();
     await screenshotWidths(admin.page, 'playbook-edit');
     await customer.page.goto(`${e2e.url}/tickets/new`);

@@ -39,7 +39,7 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
       body: {
         subject: 'The course video stays black',
         description: 'It never starts.',
-        category: 'technical',
+        category: 'course',
         ...body,
       },
     });
@@ -258,7 +258,7 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
       expect(saved.body.steps[1]!.id).toMatch(/^s-[0-9a-f]{8}$/);
       const listed = await api<{ items: PlaybookView[] }>('agentL1', '/api/playbooks');
       expect(listed.body.items.map((p) => p.category)).toEqual(
-        expect.arrayContaining(['payment', 'technical']),
+        expect.arrayContaining(['payment', 'course']),
       );
       expect((await api('customer', '/api/playbooks')).status).toBe(403);
     });
@@ -267,7 +267,7 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
       const ticket = await openTicket();
       const view = await api<TicketPlaybookView>('agentL1', `/api/tickets/${ticket.id}/playbook`);
       expect(view.status).toBe(200);
-      // The seeded demo playbook of the technical category.
+      // The seeded demo playbook of the course category.
       expect(view.body.playbook?.title.en).toBe('Cannot watch the course video');
       expect(view.body.done).toEqual([]);
       expect((await api('customer', `/api/tickets/${ticket.id}/playbook`)).status).toBe(403);
