@@ -257,9 +257,7 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
       expect(saved.body.steps[0]!.id).toBe('ack');
       expect(saved.body.steps[1]!.id).toMatch(/^s-[0-9a-f]{8}$/);
       const listed = await api<{ items: PlaybookView[] }>('agentL1', '/api/playbooks');
-      expect(listed.body.items.map((p) => p.category)).toEqual(
-        expect.arrayContaining(['payment', 'course']),
-      );
+      expect(listed.body.items.map((p) => p.category)).toEqual(expect.arrayContaining(['payment', 'course']));
       expect((await api('customer', '/api/playbooks')).status).toBe(403);
     });
 

@@ -34,6 +34,7 @@ import { useSession } from '../lib/session';
 import { toasts } from '../lib/toasts';
 import { type MacroInput, useDeleteMacro, useMacros, useSaveMacro } from '../macros/api';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { ConfirmDelete } from './ConfirmDelete';
 
 const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const canShare = (role: string) => role === 'supervisor' || role === 'admin';
@@ -127,34 +128,15 @@ export function MacrosAdminPage() {
         shareable={canShare(role)}
         onClose={() => setEditing(null)}
       />
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title={t('macros.deleteTitle')}>
-        <Stack>
-          <Text>{t('macros.deleteConfirm', { title: deleting?.title ?? '' })}</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() =>
-                deleting &&
-                remove.mutate(deleting.id, {
-                  onSuccess: () => setDeleting(null),
-                  onError: (err) =>
-                    toasts.show({
-                      title: t('macros.deleteFailed'),
-                      message: describeError(err, t),
-                      color: 'red',
-                    }),
-                })
-              }
-            >
-              {t('macros.delete')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDelete
+        target={deleting?.id ?? null}
+        onClose={() => setDeleting(null)}
+        remove={remove}
+        title={t('macros.deleteTitle')}
+        message={t('macros.deleteConfirm', { title: deleting?.title ?? '' })}
+        confirmLabel={t('macros.delete')}
+        failedTitle={t('macros.deleteFailed')}
+      />
     </Stack>
   );
 }

@@ -39,6 +39,7 @@ import {
   useSaveUrgencyRule,
   useUrgencyRule,
 } from '../playbooks/api';
+import { ConfirmDelete } from './ConfirmDelete';
 
 type StepDraft = { key: number; id?: string; en: string; zh: string; prefill: PlaybookPrefill[] };
 
@@ -128,36 +129,15 @@ export function PlaybooksAdminPage() {
           );
         }}
       </QueryState>
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title={t('playbooks.deleteTitle')}>
-        <Stack>
-          <Text>
-            {t('playbooks.deleteConfirm', { category: deleting ? t(`ticket.category.${deleting}`) : '' })}
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() =>
-                deleting &&
-                remove.mutate(deleting, {
-                  onSuccess: () => setDeleting(null),
-                  onError: (err) =>
-                    toasts.show({
-                      title: t('playbooks.saveFailed'),
-                      message: describeError(err, t),
-                      color: 'red',
-                    }),
-                })
-              }
-            >
-              {t('playbooks.delete')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDelete
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        remove={remove}
+        title={t('playbooks.deleteTitle')}
+        message={t('playbooks.deleteConfirm', { category: deleting ? t(`ticket.category.${deleting}`) : '' })}
+        confirmLabel={t('playbooks.delete')}
+        failedTitle={t('playbooks.saveFailed')}
+      />
       {admin && <UrgencyRuleCard />}
     </Stack>
   );
