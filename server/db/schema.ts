@@ -30,14 +30,7 @@ import {
   TIERS,
 } from '../../signaling/shared/domain';
 import type { FollowUpSource } from '../../signaling/shared/feedback';
-import type {
-  LocalizedText,
-  MacroActions,
-  MacroScope,
-  PlaybookStep,
-  SendKey,
-  Urgency,
-} from '../../signaling/shared/macros';
+import type { Urgency } from '../../signaling/shared/macros';
 import type { SystemEvent } from '../../signaling/shared/protocol';
 
 export const roleEnum = pgEnum('user_role', ROLES);
@@ -604,65 +597,3 @@ export type TicketCsatRow = typeof ticketCsat.$inferSelect;
 export type CallRatingRow = typeof callRatings.$inferSelect;
 export type FeedbackFollowUpRow = typeof feedbackFollowUps.$inferSelect;
 export type NpsResponseRow = typeof npsResponses.$inferSelect;
-
-/**
- * Canned replies. Shared ones (no owner) are written by supervisors and admins and used by every
- * agent; a personal one belongs to its owner alone. The body is kept per language.
- */
-export const macros = pgTable(
-  'macros',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    scope: text('scope').$type<MacroScope>().notNull(),
-    ownerId: uuid('owner_id').references(() => users.id),
-    title: text('title').notNull(),
-    bodies: jsonb('bodies').$type<LocalizedText>().notNull(),
-    actions: jsonb('actions').$type<MacroActions>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    check('macros_owner_matches_scope', sql`(${t.scope} = 'personal') = (${t.ownerId} IS NOT NULL)`),
-    index('macros_owner_idx').on(t.ownerId),
-  ],
-);
-
-/** One checklist per ticket category, written by admins in both languages. */
-export const playbooks = pgTable(
-  'playbooks',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    category: text('category').notNull(),
-    title: jsonb('title').$type<LocalizedText>().notNull(),
-    steps: jsonb('steps').$type<PlaybookStep[]>().notNull(),
-    followUpHours: integer('follow_up_hours'),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex('playbooks_category_unique').on(t.category)],
-);
-
-/** The playbook steps ticked on a ticket (a step un-ticked is deleted; the timeline keeps both). */
-export const ticketPlaybookSteps = pgTable(
-  'ticket_playbook_steps',
-  {
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id),
-    stepId: text('step_id').notNull(),
-    doneById: uuid('done_by_id').references(() => users.id),
-    doneAt: timestamp('done_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.ticketId, t.stepId] })],
-);
-
-/** A person's composer choice: which key sends (the other makes a new line). */
-export const composerPreferences = pgTable('composer_preferences', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id),
-  sendKey: text('send_key').$type<SendKey>().notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-export type MacroRow = typeof macros.$inferSelect;
-export type PlaybookRow = typeof playbooks.$inferSelect;

@@ -1,7 +1,8 @@
 import { and, asc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import type { MacroScope } from '../../signaling/shared/macros';
 import type { Database } from '../db/client';
-import { type MacroRow, macros, users } from '../db/schema';
+import { users } from '../db/schema';
+import { type MacroRow, macros } from '../db/workspaceSchema';
 
 export type MacroListRow = { macro: MacroRow; ownerName: string | null };
 

@@ -1,4 +1,4 @@
-import type { playbooks } from '../db/schema';
+import type { playbooks } from '../db/workspaceSchema';
 
 /**
  * The demo installation's playbook for course tickets — the brief's "cannot watch the course

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { feedbackFollowUps, type PlaybookRow, playbooks, ticketPlaybookSteps, users } from '../db/schema';
+import { feedbackFollowUps, users } from '../db/schema';
+import { type PlaybookRow, playbooks, ticketPlaybookSteps } from '../db/workspaceSchema';
 
 /** All of the playbooks' SQL. */
 export class PlaybooksRepository {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PlaybookStep, PlaybookView, TicketPlaybookView } from '../../signaling/shared/macros';
 import type { PublicUser } from '../../signaling/shared/protocol';
 import type { Clock } from '../clock';
-import type { PlaybookRow } from '../db/schema';
+import type { PlaybookRow } from '../db/workspaceSchema';
 import { forbidden, notFound } from '../errors';
 import type { EventBus } from '../events/bus';
 import type { FollowUpService } from '../feedback/followUps';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { type ComposerPreferences, SEND_KEYS } from '../../signaling/shared/macros';
 import type { Database } from '../db/client';
-import { composerPreferences } from '../db/schema';
+import { composerPreferences } from '../db/workspaceSchema';
 import { defineRoute } from '../http/route';
 
 const composerSchema = z
