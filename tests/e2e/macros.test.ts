@@ -124,6 +124,8 @@ describe('macros, the composer keys and playbooks', () => {
     }
 
     await customer.page.goto(`${e2e.url}/tickets/${ticket.id}`);
+    // The customer sees the urgency they chose.
+    await customer.page.getByTestId('my-urgency').getByText('Urgency: High').waitFor();
     const box = customer.page.getByRole('textbox', { name: 'Your message' });
     await box.click();
     await box.pressSequentially('It works now');
