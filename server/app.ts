@@ -64,11 +64,19 @@ import { BulkActions } from './queues/bulk';
 import { QueueRepository } from './queues/repository';
 import { queueRoutes } from './queues/routes';
 import { QueueService } from './queues/service';
+import { MacrosRepository } from './macros/repository';
+import { macroRoutes } from './macros/routes';
+import { MacrosService } from './macros/service';
+import { PlaybooksRepository } from './playbooks/repository';
+import { playbookRoutes } from './playbooks/routes';
+import { PlaybooksService } from './playbooks/service';
+import { ComposerPreferencesRepository, preferenceRoutes } from './preferences/routes';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
 import { settingsRoutes } from './settings/routes';
 import { SettingsService } from './settings/service';
+import { UrgencyRules, urgencyRoutes } from './settings/urgency';
 import { SlaMonitor } from './sla/monitor';
 import { MessagesService } from './tickets/messages';
 import { TicketsRepository } from './tickets/repository';
@@ -190,7 +198,8 @@ export async function createApp(
     const bus = new EventBus(logger.child({ component: 'events' }));
     const settings = new SettingsService(db.db);
     const ticketsRepo = new TicketsRepository(db.db);
-    const tickets = new TicketsService(ticketsRepo, bus, settings);
+    const urgencyRules = new UrgencyRules(db.db);
+    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
     const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }));
     // Tickets from before the search documents existed (an upgrade) get theirs before anyone searches.
@@ -321,6 +330,18 @@ export async function createApp(
       logger: logger.child({ component: 'customer-mail' }),
     });
 
+    const macros = new MacrosService(new MacrosRepository(db.db), tickets, ticketsRepo);
+    const playbooks = new PlaybooksService(
+      new PlaybooksRepository(db.db),
+      ticketsRepo,
+      feedback.followUps,
+      bus,
+      clock,
+      logger.child({ component: 'playbooks' }),
+    );
+    if (config.seedDemo) await playbooks.seedDefault();
+    const stopPlaybooks = playbooks.listen();
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
@@ -340,6 +361,10 @@ export async function createApp(
       ...help.routes,
       ...queueRoutes(queue, bulk),
       ...customerRoutes(customerContext),
+      ...macroRoutes(macros),
+      ...playbookRoutes(playbooks),
+      ...urgencyRoutes(urgencyRules),
+      ...preferenceRoutes(new ComposerPreferencesRepository(db.db)),
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
@@ -466,6 +491,7 @@ export async function createApp(
         closing ??= (async () => {
           sla.stop();
           await sla.idle();
+          stopPlaybooks();
           feedback.followUps.stop();
           await feedback.followUps.idle();
           clearInterval(retention);

@@ -5,6 +5,8 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { ForgotPasswordPage } from './accounts/ForgotPasswordPage';
 import { SetPasswordPage } from './accounts/SetPasswordPage';
 import { SignupPage } from './accounts/SignupPage';
+import { MacrosAdminPage } from './admin/MacrosAdminPage';
+import { PlaybooksAdminPage } from './admin/PlaybooksAdminPage';
 import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
@@ -87,6 +89,8 @@ export function App() {
                 <Route path="articles/new" element={<ArticleEditorPage />} />
                 <Route path="articles/:id" element={<ArticleEditorPage />} />
                 <Route path="queue" element={<QueuePage />} />
+                <Route path="macros" element={<MacrosAdminPage />} />
+                <Route path="playbooks" element={<PlaybooksAdminPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

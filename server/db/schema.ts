@@ -29,6 +29,8 @@ import {
   STATUSES,
   TIERS,
 } from '../../signaling/shared/domain';
+import type { FollowUpSource } from '../../signaling/shared/feedback';
+import type { Urgency } from '../../signaling/shared/macros';
 import type { SystemEvent } from '../../signaling/shared/protocol';
 
 export const roleEnum = pgEnum('user_role', ROLES);
@@ -133,6 +135,8 @@ export const tickets = pgTable(
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     /** The problem snapshot the customer's browser attached (browser, OS, screen, network …). */
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
+    /** How urgent the customer said it is when they opened it (null: staff opened it). */
+    customerUrgency: text('customer_urgency').$type<Urgency>(),
     mergedIntoId: uuid('merged_into_id'),
     firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
     solvedAt: timestamp('solved_at', { withTimezone: true }),
@@ -545,13 +549,14 @@ export const feedbackFollowUps = pgTable(
   'feedback_follow_ups',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    source: text('source').$type<'ticket_csat' | 'call_rating'>().notNull(),
+    source: text('source').$type<FollowUpSource>().notNull(),
     subjectId: uuid('subject_id').notNull(),
     ticketId: uuid('ticket_id')
       .notNull()
       .references(() => tickets.id),
     callId: uuid('call_id').references(() => calls.id),
-    score: integer('score').notNull(),
+    /** The low score that opened it; null for a playbook's follow-up after solving. */
+    score: integer('score'),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     overdueAt: timestamp('overdue_at', { withTimezone: true }),

@@ -66,6 +66,10 @@ export interface DomainEvents {
   'followup.overdue': TicketEventPayload;
   /** A supervisor closed a follow-up with a note of what was done. */
   'followup.closed': TicketEventPayload;
+  /** An agent ticked a step of the ticket's playbook (`data.stepId`, `data.text` as it was then). */
+  'playbook.step_completed': TicketEventPayload;
+  /** An agent un-ticked a playbook step. */
+  'playbook.step_reopened': TicketEventPayload;
   /** An agent changed their availability. */
   'presence.changed': { userId: string; availability: Availability };
 }

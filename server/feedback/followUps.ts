@@ -42,11 +42,12 @@ export class FollowUpService {
       subjectId: string;
       ticketId: string;
       callId: string | null;
-      score: number;
+      score: number | null;
     },
     now: Date,
+    dueMs = this.dueMs,
   ): Promise<{ event: PendingFeedbackEvent; dueAt: Date } | undefined> {
-    const dueAt = new Date(now.getTime() + this.dueMs);
+    const dueAt = new Date(now.getTime() + dueMs);
     const row = await new FeedbackRepository(trepo.db).openFollowUp({ ...input, openedAt: now, dueAt });
     if (!row) return undefined;
     const event = await this.timeline.record(trepo, row.ticketId, 'followup.opened', null, {
@@ -57,6 +58,23 @@ export class FollowUpService {
       ...(row.callId ? { callId: row.callId } : {}),
     });
     return { event, dueAt };
+  }
+
+  /**
+   * Opens a follow-up that no rating opened (a playbook's, when its ticket is solved) in a
+   * transaction of its own, due `dueMs` from now; nothing when the subject already has one.
+   */
+  async schedule(
+    input: { source: FeedbackFollowUpRow['source']; subjectId: string; ticketId: string },
+    dueMs: number,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const opened = await this.tickets.transaction((trepo) =>
+      this.open(trepo, { ...input, callId: null, score: null }, now, dueMs),
+    );
+    if (!opened) return;
+    await this.timeline.publish([opened.event]);
+    this.watch(opened.dueAt);
   }
 
   async list(filter: { state: FollowUpState; ticketId?: string; limit: number }): Promise<FollowUpView[]> {

@@ -44,7 +44,7 @@ const followUp = z
     ticketNumber: z.number(),
     subject: z.string(),
     callId: z.string().nullable(),
-    score: z.number(),
+    score: z.number().nullable(),
     comment: z.string().nullable(),
     customer: ref,
     agent: ref.nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { URGENCIES } from '../../signaling/shared/macros';
 import { AVAILABILITIES, CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/shared/protocol';
 import { defineRoute } from '../http/route';
 import type { UserLimits } from '../limits/userLimits';
@@ -55,6 +56,7 @@ export const ticketView = z
     channel: z.enum(CHANNELS),
     tags: z.array(z.string()),
     snapshot: z.record(z.string(), z.unknown()).nullable(),
+    customerUrgency: z.enum(URGENCIES).nullable(),
     mergedIntoId: z.string().nullable(),
     linkedTicketIds: z.array(z.string()),
     followerIds: z.array(z.string()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { URGENCIES } from '../../signaling/shared/macros';
 import { CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/shared/protocol';
 import { text } from '../validation';
 
@@ -45,7 +46,7 @@ export const snapshotSchema = z
   .strict()
   .meta({ id: 'ProblemSnapshot' });
 
-const tagSchema = z
+export const tagSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -63,8 +64,10 @@ export const createTicketBodySchema = z
     attachmentIds: z.array(z.uuid()).max(10).default([]),
     /** Staff opening a ticket for a customer name the requester; customers never do. */
     requesterId: z.uuid().optional(),
-    /** Staff may set the priority at creation; customers' tickets start at P3. */
+    /** Staff may set the priority at creation; a customer's comes from their urgency. */
     priority: z.enum(PRIORITIES).optional(),
+    /** How urgent the customer says it is; the admin's rule maps it to the priority. */
+    urgency: z.enum(URGENCIES).optional(),
   })
   .strict()
   .meta({ id: 'CreateTicketRequest' });

@@ -9,6 +9,7 @@ import type { TicketEventRow, TicketMessageRow, TicketRow, ticketMessages } from
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { DomainEventName, EventBus } from '../events/bus';
 import type { SettingsService } from '../settings/service';
+import type { UrgencyRules } from '../settings/urgency';
 import { canHold, canRead, canSeeInternal, canWork, isStaff, tierRank } from './access';
 import { ACTIVE_STATUSES, type TicketsRepository } from './repository';
 import { pickAssignee } from './routing';
@@ -33,6 +34,7 @@ export class TicketsService {
     private readonly repo: TicketsRepository,
     private readonly bus: EventBus,
     private readonly settings: SettingsService,
+    private readonly urgencyRules: Pick<UrgencyRules, 'get'>,
   ) {}
 
   /** Loads a ticket the actor may read; a customer asking for someone else's gets `not_found`. */
@@ -107,13 +109,16 @@ export class TicketsService {
         { path: 'priority', message: 'is set by the support team' },
       ]);
     }
+    // The customer's urgency sets the priority through the admin's rule (staff may name one).
+    const priority = input.priority ?? (await this.urgencyRules.get())[input.urgency ?? 'normal'] ?? 'P3';
     const { ticket, events } = await this.repo.transaction(async (repo) => {
       const ticket = await repo.insertTicket({
         subject: input.subject,
         description: input.description,
         category: input.category,
         channel: input.channel,
-        priority: input.priority ?? 'P3',
+        priority,
+        customerUrgency: input.urgency ?? null,
         requesterId,
         snapshot: input.snapshot ?? null,
       });
@@ -132,6 +137,7 @@ export class TicketsService {
         priority: ticket.priority,
         tier: ticket.tier,
         attachments: claimed,
+        ...(ticket.customerUrgency ? { urgency: ticket.customerUrgency } : {}),
       });
       return { ticket, events: [created] };
     });

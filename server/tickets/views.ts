@@ -74,6 +74,7 @@ export async function buildTicketViews(
       channel: row.channel,
       tags: row.tags,
       snapshot: row.snapshot ?? null,
+      customerUrgency: row.customerUrgency ?? null,
       mergedIntoId: row.mergedIntoId,
       linkedTicketIds: links
         .filter((l) => l.ticketId === row.id || l.linkedTicketId === row.id)

@@ -5,7 +5,7 @@
 export const LOW_SCORE_THRESHOLD = 2;
 
 /** What a follow-up was opened for. */
-export const FOLLOW_UP_SOURCES = ['ticket_csat', 'call_rating'] as const;
+export const FOLLOW_UP_SOURCES = ['ticket_csat', 'call_rating', 'playbook'] as const;
 export type FollowUpSource = (typeof FOLLOW_UP_SOURCES)[number];
 
 /** The supervisor queue's filter: open (incl. overdue), only overdue, closed, or everything. */
@@ -73,8 +73,8 @@ export interface FollowUpView {
   ticketNumber: number;
   subject: string;
   callId: string | null;
-  /** The lowest score that opened it (a call rating's lowest part). */
-  score: number;
+  /** The lowest score that opened it (a call rating's lowest part); null for a playbook's. */
+  score: number | null;
   comment: string | null;
   customer: { id: string; name: string };
   agent: { id: string; name: string } | null;

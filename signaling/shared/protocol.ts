@@ -18,6 +18,7 @@ import type {
   TicketStatus,
   Tier,
 } from './domain';
+import type { Urgency } from './macros';
 
 // The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.
 export * from './domain';
@@ -119,6 +120,8 @@ export interface TicketView {
   channel: Channel;
   tags: string[];
   snapshot: Record<string, unknown> | null;
+  /** How urgent the customer said it was when opening it (null: not chosen, or staff opened it). */
+  customerUrgency: Urgency | null;
   mergedIntoId: string | null;
   linkedTicketIds: string[];
   /**

@@ -37,6 +37,10 @@ export function AppLayout() {
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
     ...(canAuthorArticles(user) ? [{ to: '/articles', label: t('help.staff.nav') }] : []),
+    ...(user.role === 'agent' || user.role === 'supervisor' || user.role === 'admin'
+      ? [{ to: '/macros', label: t('macros.nav') }]
+      : []),
+    ...(staff && user.role !== 'qa' ? [{ to: '/playbooks', label: t('playbooks.nav') }] : []),
   ];
 
   return (

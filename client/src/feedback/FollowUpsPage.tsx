@@ -120,8 +120,8 @@ function FollowUpItem({
           <StateBadge item={item} />
         </Group>
         <Group gap="xs">
-          <Badge variant="light" color={item.score <= 1 ? 'red' : 'orange'}>
-            {t(`feedback.followUps.source.${item.source}`, { score: item.score })}
+          <Badge variant="light" color={item.score === null ? 'indigo' : item.score <= 1 ? 'red' : 'orange'}>
+            {t(`feedback.followUps.source.${item.source}`, { score: item.score ?? '' })}
           </Badge>
           <Text size="sm" c="dimmed">
             {t('feedback.followUps.who', {

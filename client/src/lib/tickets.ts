@@ -1,5 +1,6 @@
 // REST calls for tickets, messages, agents and attachments. Framework-free: React code reaches
 // them through react-query (client/src/tickets/queries.ts).
+import type { Urgency } from '../../../signaling/shared/macros';
 import type {
   AttachmentView,
   Availability,
@@ -45,6 +46,7 @@ export interface NewTicket {
   channel?: 'portal' | 'chat';
   snapshot?: ProblemSnapshot;
   attachmentIds?: string[];
+  urgency?: Urgency;
 }
 
 export interface TicketPatch {

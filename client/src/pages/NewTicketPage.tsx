@@ -5,6 +5,7 @@ import {
   Group,
   NativeSelect,
   Paper,
+  Radio,
   Stack,
   Text,
   Textarea,
@@ -16,6 +17,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
+import { URGENCIES, type Urgency } from '../../../signaling/shared/macros';
 import type { TicketView } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
 import { DeflectionSuggestions, newDeflectionSession, recordSubmitted } from '../help/DeflectionSuggestions';
@@ -42,6 +44,7 @@ export function NewTicketPage() {
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [category, setCategory] = useState<Category | ''>('');
+  const [urgency, setUrgency] = useState<Urgency>('normal');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [preview, setPreview] = useState<ProblemSnapshot | null>(null);
   const [deflectionSession] = useState(newDeflectionSession);
@@ -109,6 +112,7 @@ export function NewTicketPage() {
       channel: 'portal',
       snapshot,
       attachmentIds: uploads.attachments.map((a) => a.id),
+      urgency,
     });
   };
 
@@ -159,6 +163,18 @@ export function NewTicketPage() {
                 ...CATEGORIES.map((value) => ({ value, label: t(`ticket.category.${value}`) })),
               ]}
             />
+            <Radio.Group
+              label={t('newTicket.urgency')}
+              description={t('newTicket.urgencyHint')}
+              value={urgency}
+              onChange={(value) => setUrgency(value as Urgency)}
+            >
+              <Group gap="md" mt={6}>
+                {URGENCIES.map((value) => (
+                  <Radio key={value} value={value} label={t(`urgency.${value}`)} />
+                ))}
+              </Group>
+            </Radio.Group>
             <Textarea
               ref={descriptionRef}
               label={t('newTicket.description')}

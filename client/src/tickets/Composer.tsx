@@ -1,8 +1,18 @@
 import { Button, Group, Kbd, Paper, Stack, Tabs, Text, Textarea } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { type FormEvent, type Ref, useImperativeHandle, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MacroActions, MacroView } from '../../../signaling/shared/macros';
+import { describeError } from '../errors';
 import type { Conversation } from '../lib/conversation';
+import { toasts } from '../lib/toasts';
+import { macrosApi } from '../macros/api';
+import { MacroPicker } from '../macros/MacroPicker';
+import { useSendKey } from '../settings/composerPreferences';
+import { isSendKey } from '../settings/sendKey';
 import { AttachmentPicker, useUploads } from './attachments';
+import { ticketKeys } from './queries';
 
 export type ComposerMode = 'public' | 'internal';
 
@@ -14,17 +24,22 @@ export interface ComposerHandle {
 /**
  * Writes on the ticket. Staff choose Reply (the customer sees it) or Internal note (only the team);
  * the box turns yellow for notes so nobody sends a note to a customer by mistake.
- * Ctrl/⌘+Enter sends.
+ * Enter sends and Shift+Enter makes a new line, or Ctrl/⌘+Enter sends when the person chose so in
+ * their settings; nothing is sent while an input method is composing. Staff insert macros with
+ * Ctrl/⌘+/ or "/" at the start of a line.
  */
 export function Composer({
   conversation,
   staff,
+  ticketId,
   disabledReason,
   notesOnlyReason,
   ref,
 }: {
   conversation: Conversation;
   staff: boolean;
+  /** The ticket macros are inserted for (staff only). */
+  ticketId?: string;
   /** When set, the composer is replaced by this explanation (closed ticket, outside your tier). */
   disabledReason?: string | null;
   /**
@@ -41,6 +56,45 @@ export function Composer({
   const [error, setError] = useState<string | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const uploads = useUploads();
+  const sendKey = useSendKey();
+  const queryClient = useQueryClient();
+  const [picker, setPicker] = useState(false);
+  const [applying, setApplying] = useState(false);
+  const macrosOn = staff && ticketId !== undefined;
+
+  const insertMacro = async (macro: MacroView) => {
+    if (!ticketId) return;
+    setApplying(true);
+    try {
+      const result = await macrosApi.apply(macro.id, ticketId);
+      const input = textarea.current;
+      const start = input?.selectionStart ?? body.length;
+      const end = input?.selectionEnd ?? body.length;
+      const next = body.slice(0, start) + result.body + body.slice(end);
+      setBody(next);
+      setError(null);
+      setPicker(false);
+      const caret = start + result.body.length;
+      requestAnimationFrame(() => {
+        textarea.current?.focus();
+        textarea.current?.setSelectionRange(caret, caret);
+      });
+      const changes = describeActions(result.applied, t);
+      if (changes) {
+        toasts.show({
+          title: t('macros.appliedTitle', { title: macro.title }),
+          message: changes,
+          color: 'teal',
+        });
+        void queryClient.invalidateQueries({ queryKey: ticketKeys.detail(ticketId) });
+        void queryClient.invalidateQueries({ queryKey: ticketKeys.timeline(ticketId) });
+      }
+    } catch (err) {
+      toasts.show({ title: t('macros.applyFailed'), message: describeError(err, t), color: 'red' });
+    } finally {
+      setApplying(false);
+    }
+  };
 
   useImperativeHandle(ref, () => ({
     focus(next) {
@@ -121,19 +175,66 @@ export function Composer({
           }}
           onBlur={() => conversation.stopTyping()}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
+            if (isSendKey(event, sendKey)) {
+              event.preventDefault();
+              submit();
+              return;
+            }
+            if (!macrosOn || event.nativeEvent.isComposing) return;
+            const atLineStart = (() => {
+              const at = event.currentTarget.selectionStart;
+              return at === event.currentTarget.selectionEnd && (at === 0 || body[at - 1] === '\n');
+            })();
+            if (
+              (event.key === '/' && (event.ctrlKey || event.metaKey)) ||
+              (event.key === '/' && atLineStart && !event.altKey)
+            ) {
+              event.preventDefault();
+              setPicker(true);
+            }
           }}
         />
         <AttachmentPicker uploads={uploads} />
         <Group justify="space-between" gap="xs">
-          <Text size="xs" c="dimmed">
-            <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> {t('composer.toSend')}
+          <Text size="xs" c="dimmed" data-testid="composer-keys">
+            {sendKey === 'enter' ? (
+              <>
+                <Kbd size="xs">Enter</Kbd> {t('composer.toSend')} · <Kbd size="xs">Shift</Kbd> +{' '}
+                <Kbd size="xs">Enter</Kbd> {t('composer.newLine')}
+              </>
+            ) : (
+              <>
+                <Kbd size="xs">Ctrl</Kbd> + <Kbd size="xs">Enter</Kbd> {t('composer.toSend')}
+              </>
+            )}
+            {macrosOn && (
+              <>
+                {' · '}
+                <Kbd size="xs">/</Kbd> {t('composer.macroHint')}
+              </>
+            )}
           </Text>
+          {macrosOn && (
+            <Button variant="subtle" size="xs" onClick={() => setPicker(true)} aria-keyshortcuts="Control+/">
+              {t('macros.insert')}
+            </Button>
+          )}
           <Button type="submit" color={internal ? 'yellow' : undefined} c={internal ? 'dark' : undefined}>
             {staff ? (internal ? t('composer.addNote') : t('composer.sendReply')) : t('composer.send')}
           </Button>
         </Group>
       </Stack>
+      {macrosOn && (
+        <MacroPicker
+          opened={picker}
+          busy={applying}
+          onClose={() => {
+            setPicker(false);
+            requestAnimationFrame(() => textarea.current?.focus());
+          }}
+          onPick={(macro) => void insertMacro(macro)}
+        />
+      )}
     </form>
   );
 
@@ -181,4 +282,16 @@ export function Composer({
       </Tabs>
     </Paper>
   );
+}
+
+/** "Status → Pending · Priority → P2 · Tags + video" for the toast, or '' when nothing changed. */
+function describeActions(applied: MacroActions, t: TFunction): string {
+  const parts: string[] = [];
+  if (applied.status)
+    parts.push(
+      `${t('ticket.fields.status')} → ${t(`ticket.status.${applied.status}` as 'ticket.status.new')}`,
+    );
+  if (applied.priority) parts.push(`${t('ticket.fields.priority')} → ${applied.priority}`);
+  if (applied.addTags?.length) parts.push(`${t('ticket.fields.tags')} + ${applied.addTags.join(', ')}`);
+  return parts.join(' · ');
 }

@@ -104,6 +104,14 @@ export function PropertiesPanel({
           maxTags={20}
         />
         <DataList orientation="horizontal" labelWidth={110} size="sm">
+          {ticket.customerUrgency && (
+            <DataList.Item>
+              <DataList.ItemLabel>{t('ticket.fields.customerUrgency')}</DataList.ItemLabel>
+              <DataList.ItemValue data-testid="customer-urgency">
+                {t(`urgency.${ticket.customerUrgency}`)}
+              </DataList.ItemValue>
+            </DataList.Item>
+          )}
           <DataList.Item>
             <DataList.ItemLabel>{t('ticket.fields.assignee')}</DataList.ItemLabel>
             <DataList.ItemValue>

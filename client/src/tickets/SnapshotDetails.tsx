@@ -1,13 +1,30 @@
 import { Button, Collapse, DataList, Paper, Stack, Text, Title } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChevronIcon } from '../components/icons';
 import { formatDateTime, formatNumber } from '../lib/format';
 import type { ProblemSnapshot } from '../lib/snapshot';
 
-/** The snapshot as label/value pairs, in the reader's language; missing facts say "unknown". */
-export function SnapshotDetails({ snapshot }: { snapshot: ProblemSnapshot }) {
-  const { t } = useTranslation();
+export type SnapshotFact =
+  | 'browser'
+  | 'os'
+  | 'screen'
+  | 'language'
+  | 'timeZone'
+  | 'network'
+  | 'camera'
+  | 'microphone'
+  | 'capturedAt';
+
+/**
+ * The snapshot's facts as label/value pairs in the reader's language, missing ones "unknown";
+ * shared by the snapshot card and the playbook steps that show some of them.
+ */
+export function snapshotFacts(
+  snapshot: ProblemSnapshot,
+  t: TFunction,
+): Array<[fact: SnapshotFact, label: string, value: string]> {
   const unknown = t('snapshot.unknown');
   const yesNo = (value: boolean | undefined) =>
     value === undefined ? unknown : value ? t('snapshot.available') : t('snapshot.notFound');
@@ -23,13 +40,15 @@ export function SnapshotDetails({ snapshot }: { snapshot: ProblemSnapshot }) {
     network?.rttMs !== undefined ? t('snapshot.rtt', { value: formatNumber(network.rttMs) }) : null,
   ].filter((part): part is string => part !== null);
 
-  const rows: Array<[label: string, value: string]> = [
+  return [
     [
+      'browser',
       t('snapshot.browser'),
       snapshot.browser ? [snapshot.browser, snapshot.browserVersion].filter(Boolean).join(' ') : unknown,
     ],
-    [t('snapshot.os'), snapshot.os ?? unknown],
+    ['os', t('snapshot.os'), snapshot.os ?? unknown],
     [
+      'screen',
       t('snapshot.screen'),
       screen
         ? screen.pixelRatio
@@ -42,18 +61,29 @@ export function SnapshotDetails({ snapshot }: { snapshot: ProblemSnapshot }) {
         : unknown,
     ],
     [
+      'language',
       t('snapshot.language'),
       snapshot.languages?.length ? snapshot.languages.join(', ') : (snapshot.language ?? unknown),
     ],
-    [t('snapshot.timeZone'), snapshot.timeZone ?? unknown],
-    [t('snapshot.network'), networkParts.length > 0 ? networkParts.join(' · ') : unknown],
-    [t('snapshot.camera'), yesNo(devices?.camera)],
-    [t('snapshot.microphone'), yesNo(devices?.microphone)],
-    [t('snapshot.capturedAt'), snapshot.capturedAt ? formatDateTime(snapshot.capturedAt) : unknown],
+    ['timeZone', t('snapshot.timeZone'), snapshot.timeZone ?? unknown],
+    ['network', t('snapshot.network'), networkParts.length > 0 ? networkParts.join(' · ') : unknown],
+    ['camera', t('snapshot.camera'), yesNo(devices?.camera)],
+    ['microphone', t('snapshot.microphone'), yesNo(devices?.microphone)],
+    [
+      'capturedAt',
+      t('snapshot.capturedAt'),
+      snapshot.capturedAt ? formatDateTime(snapshot.capturedAt) : unknown,
+    ],
   ];
+}
+
+/** The snapshot as label/value pairs, in the reader's language; missing facts say "unknown". */
+export function SnapshotDetails({ snapshot }: { snapshot: ProblemSnapshot }) {
+  const { t } = useTranslation();
+  const rows = snapshotFacts(snapshot, t);
   return (
     <DataList orientation="horizontal" labelWidth={130} size="sm">
-      {rows.map(([label, value]) => (
+      {rows.map(([, label, value]) => (
         <DataList.Item key={label}>
           <DataList.ItemLabel>{label}</DataList.ItemLabel>
           <DataList.ItemValue style={{ overflowWrap: 'anywhere' }}>{value}</DataList.ItemValue>

@@ -1,8 +1,10 @@
 // The timeline's entries as sentences in the reader's language. Pure (no React), so the wording is
 // unit-tested on its own and the QA player's moments (client/src/qa/moments.ts) reuse it.
 import type { TFunction } from 'i18next';
+import type { LocalizedText } from '../../../signaling/shared/macros';
 import type { TimelineEntry } from '../../../signaling/shared/protocol';
-import { formatDuration } from '../lib/format';
+import { formatDateTime, formatDuration } from '../lib/format';
+import { pickLocalized } from '../lib/localized';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const obj = (value: unknown) =>
@@ -171,7 +173,19 @@ export function describeTimelineEntry(
         note: str(d.comment),
       };
     case 'followup.opened':
+      if (d.source === 'playbook')
+        return {
+          text: t('timeline.followUpScheduled', { due: str(d.dueAt) ? formatDateTime(str(d.dueAt)!) : '?' }),
+        };
       return { text: t('timeline.followUpOpened', { score: num(d.score) ?? '?' }) };
+    case 'playbook.step_completed':
+      return {
+        text: t('timeline.playbookStepDone', { actor, step: pickLocalized(obj(d.text) as LocalizedText) }),
+      };
+    case 'playbook.step_reopened':
+      return {
+        text: t('timeline.playbookStepUndone', { actor, step: pickLocalized(obj(d.text) as LocalizedText) }),
+      };
     case 'followup.overdue':
       return { text: t('timeline.followUpOverdue') };
     case 'followup.closed':

@@ -90,6 +90,11 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
                 ? t('customerTicket.specialistTakingOver')
                 : t('customerTicket.waitingForAgent')}
           </Text>
+          {ticket.customerUrgency && (
+            <Text size="sm" c="dimmed" data-testid="my-urgency">
+              · {t('customerTicket.urgency', { urgency: t(`urgency.${ticket.customerUrgency}`) })}
+            </Text>
+          )}
         </Group>
       </Stack>
 

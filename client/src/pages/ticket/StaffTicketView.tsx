@@ -9,6 +9,7 @@ import { TicketArticles } from '../../help/TicketArticles';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
 import { CustomerContextPanel } from '../../queues/CustomerContextPanel';
+import { PlaybookChecklist } from '../../playbooks/PlaybookChecklist';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
 import { ConversationView } from '../../tickets/ConversationView';
@@ -210,6 +211,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               ref={composer}
               conversation={conversation}
               staff
+              ticketId={ticket.id}
               disabledReason={disabledReason}
               notesOnlyReason={notesOnly ? t('composer.followingNotesOnly', { tier: ticket.tier }) : null}
             />
@@ -224,6 +226,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               onAssign={() => setDialog('assign')}
               onEscalate={() => setDialog('escalate')}
             />
+            <PlaybookChecklist ticket={ticket} canWork={editable} />
             <ServiceLevels ticket={ticket} now={now} />
             <CustomerContextPanel ticketId={ticket.id} now={now} />
             <SnapshotCard snapshot={readSnapshot(ticket.snapshot)} />

@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { DEFAULT_URGENCY_RULE, URGENCIES, type UrgencyRule } from '../../signaling/shared/macros';
+import { PRIORITIES } from '../../signaling/shared/protocol';
+import type { Database } from '../db/client';
+import { installationMeta } from '../db/schema';
+import { defineRoute } from '../http/route';
+
+const KEY = 'tickets.urgency_rule';
+
+export const urgencyRuleSchema = z
+  .object(
+    Object.fromEntries(URGENCIES.map((u) => [u, z.enum(PRIORITIES)])) as Record<
+      (typeof URGENCIES)[number],
+      z.ZodEnum<{ [K in (typeof PRIORITIES)[number]]: K }>
+    >,
+  )
+  .strict()
+  .meta({ id: 'UrgencyRule' });
+
+/**
+ * Which priority a customer's urgency gives their new ticket: a rule the admin keeps in the
+ * database (every node reads the same). By default P1 — a major outage — is never reachable by a
+ * customer's choice; the team raises a ticket to P1 itself.
+ */
+export class UrgencyRules {
+  constructor(private readonly db: Database) {}
+
+  async get(): Promise<UrgencyRule> {
+    const [row] = await this.db.select().from(installationMeta).where(eq(installationMeta.key, KEY));
+    if (!row) return DEFAULT_URGENCY_RULE;
+    const parsed = urgencyRuleSchema.safeParse(JSON.parse(row.value));
+    return parsed.success ? parsed.data : DEFAULT_URGENCY_RULE;
+  }
+
+  async set(rule: UrgencyRule): Promise<UrgencyRule> {
+    const value = JSON.stringify(rule);
+    await this.db
+      .insert(installationMeta)
+      .values({ key: KEY, value })
+      .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+    return this.get();
+  }
+}
+
+export function urgencyRoutes(rules: UrgencyRules) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/settings/urgency-rule',
+      summary: 'The priority each customer urgency gives a new ticket (admins)',
+      tag: 'settings',
+      access: ['admin'],
+      response: urgencyRuleSchema,
+      handler: () => rules.get(),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/settings/urgency-rule',
+      summary: 'Change the priority each customer urgency gives a new ticket (admins)',
+      tag: 'settings',
+      access: ['admin'],
+      body: urgencyRuleSchema,
+      response: urgencyRuleSchema,
+      handler: ({ body }) => rules.set(body as UrgencyRule),
+    }),
+  ];
+}
