@@ -23,6 +23,7 @@ import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
 import { AttachmentSweeper } from './attachments/sweeper';
+import { AuditRepository, auditRoutes } from './audit';
 import { LoginRateLimiter } from './auth/loginRateLimiter';
 import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
@@ -146,7 +147,14 @@ export async function createApp(
     );
 
     const bus = new EventBus(logger.child({ component: 'events' }));
-    const settings = new SettingsService(db.db);
+    const settings = new SettingsService(db.db, {
+      recordingPolicy: {
+        autoPriorities: config.recordings.autoPriorities,
+        autoTiers: config.recordings.autoTiers,
+        requireConsent: config.recordings.requireConsent,
+        retentionDays: config.recordings.retentionDays,
+      },
+    });
     const ticketsRepo = new TicketsRepository(db.db);
     const tickets = new TicketsService(ticketsRepo, bus, settings);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
@@ -178,6 +186,7 @@ export async function createApp(
       bus,
       config.recordings,
       logger.child({ component: 'recordings' }),
+      async () => (await settings.get()).recordingPolicy,
     );
 
     // socket.io first (nothing connects before listen()): the services that reach sockets get it
@@ -242,6 +251,7 @@ export async function createApp(
       ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
       ...settingsRoutes(settings),
+      ...auditRoutes(new AuditRepository(db.db)),
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),

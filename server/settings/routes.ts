@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { auditContextOf } from '../audit/record';
 import { defineRoute } from '../http/route';
 import { type Settings, type SettingsService, settingsPatchSchema, settingsSchema } from './service';
 
@@ -10,7 +11,8 @@ export function settingsRoutes(settings: SettingsService) {
     defineRoute({
       method: 'get',
       path: '/api/settings',
-      summary: 'Organisation settings: auto-assignment and the SLA policy (staff)',
+      summary:
+        'Organisation settings: auto-assignment and routing, the SLA policy, the recording policy (staff)',
       tag: 'settings',
       access: ['agent', 'supervisor', 'qa', 'admin'],
       response: settingsSchema,
@@ -19,12 +21,35 @@ export function settingsRoutes(settings: SettingsService) {
     defineRoute({
       method: 'patch',
       path: '/api/settings',
-      summary: 'Change auto-assignment or the SLA policy (supervisors and admins)',
+      summary:
+        'Change auto-assignment, routing, the SLA policy or the recording policy (supervisors and admins); audited',
       tag: 'settings',
       access: ['supervisor', 'admin'],
       body: settingsPatchSchema,
       response: settingsSchema,
-      handler: async ({ body }) => asWire(await settings.update(body as Partial<Settings>)),
+      handler: async ({ body, actor, req }) =>
+        asWire(await settings.update(body as Partial<Settings>, auditContextOf(actor, req))),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/settings',
+      summary: 'Organisation settings for the administration screens (admins)',
+      tag: 'admin',
+      access: ['admin'],
+      response: settingsSchema,
+      handler: async () => asWire(await settings.get()),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/admin/settings',
+      summary:
+        'Change routing, the SLA policy or the recording policy (admins); each changed part is one audit entry',
+      tag: 'admin',
+      access: ['admin'],
+      body: settingsPatchSchema,
+      response: settingsSchema,
+      handler: async ({ body, actor, req }) =>
+        asWire(await settings.update(body as Partial<Settings>, auditContextOf(actor, req))),
     }),
   ];
 }
