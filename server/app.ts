@@ -59,7 +59,9 @@ import { TicketsRepository } from './tickets/repository';
 import { ticketRoutes } from './tickets/routes';
 import { TicketsService } from './tickets/service';
 import { UserAdmin } from './users/admin';
+import { adminUserRoutes } from './users/adminRoutes';
 import { type DemoLogin, seedDemoAccounts } from './users/demoAccounts';
+import { DemoSwitch } from './users/demoSwitch';
 import { UsersRepository } from './users/repository';
 import { userRoutes } from './users/routes';
 import { activeUser, UsersService } from './users/service';
@@ -221,7 +223,9 @@ export async function createApp(
       logger.child({ component: 'call-media' }),
     );
     const sessionEnds = socketSessionEnds(io);
-    const userAdmin = new UserAdmin(usersRepo, sessions, sessionEnds);
+    // Invitation and reset mails come from the mail domain; until it is wired, both answer 503.
+    const userAdmin = new UserAdmin(db.db, sessions, sessionEnds, undefined);
+    const demoSwitch = new DemoSwitch(db.db, sessions, sessionEnds);
     const lifetime = createSessionLifetime({
       authenticate: (token) => sessions.authenticate(token),
       clock,
@@ -247,6 +251,7 @@ export async function createApp(
 
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
+      ...adminUserRoutes(userAdmin, demoSwitch),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
       ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
