@@ -19,6 +19,7 @@ import { attachSignaling, serveHandlers } from '../signaling/server';
 import { socketSessionEnds } from '../signaling/sessionEnds';
 import { createSessionLifetime } from '../signaling/sessionLifetime';
 import type { LivedeskServer } from '../signaling/types';
+import { Invitations } from './accounts/invitations';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
@@ -29,6 +30,7 @@ import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
 import { AuthSessions } from './auth/sessions';
 import { AuthSessionsRepository } from './auth/sessionsRepository';
+import { SignedLinks } from './auth/signedLinks';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
@@ -48,6 +50,7 @@ import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
+import { createMail, type Mailer, type MailOutbox } from './mail';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -58,6 +61,7 @@ import { MessagesService } from './tickets/messages';
 import { TicketsRepository } from './tickets/repository';
 import { ticketRoutes } from './tickets/routes';
 import { TicketsService } from './tickets/service';
+import { accountMail } from './users/accountMail';
 import { UserAdmin } from './users/admin';
 import { adminUserRoutes } from './users/adminRoutes';
 import { type DemoLogin, seedDemoAccounts } from './users/demoAccounts';
@@ -91,6 +95,12 @@ export interface LivedeskApp {
   recordings: RecordingsService;
   /** CSAT for tickets and calls, low-score follow-ups, NPS. */
   feedback: Feedback;
+  /** Outgoing mail: the outbox (sent in the background, retried) and the mailer domains use. */
+  mail: { outbox: MailOutbox; mailer: Mailer };
+  /** Single-use, expiring links that mails carry (password reset, invitation). */
+  links: SignedLinks;
+  /** `sendInvitation(userId, invitedBy)`: mails a set-your-password link to a new account. */
+  invitations: Invitations;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -147,6 +157,15 @@ export async function createApp(
       },
       logger.child({ component: 'media' }),
     );
+
+    const mail = createMail({
+      db: db.db,
+      config: config.mail,
+      clock,
+      logger: logger.child({ component: 'mail' }),
+    });
+    const links = new SignedLinks(db.db, clock);
+    const invitations = new Invitations(usersRepo, links, mail.mailer, config.mail.invitationTtlMs);
 
     const bus = new EventBus(logger.child({ component: 'events' }));
     const settings = new SettingsService(db.db, {
@@ -223,8 +242,18 @@ export async function createApp(
       logger.child({ component: 'call-media' }),
     );
     const sessionEnds = socketSessionEnds(io);
-    // Invitation and reset mails come from the mail domain; until it is wired, both answer 503.
-    const userAdmin = new UserAdmin(db.db, sessions, sessionEnds, undefined);
+    const userAdmin = new UserAdmin(
+      db.db,
+      sessions,
+      sessionEnds,
+      accountMail({
+        users: usersRepo,
+        links,
+        mailer: mail.mailer,
+        invitations,
+        resetTtlMs: config.mail.passwordResetTtlMs,
+      }),
+    );
     const demoSwitch = new DemoSwitch(db.db, sessions, sessionEnds);
     const lifetime = createSessionLifetime({
       authenticate: (token) => sessions.authenticate(token),
@@ -337,6 +366,7 @@ export async function createApp(
     );
     retention.unref();
     attachmentSweeper.start();
+    mail.outbox.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
@@ -362,6 +392,9 @@ export async function createApp(
       boards,
       recordings,
       feedback,
+      mail,
+      links,
+      invitations,
       limits,
       attachmentSweeper,
       demoLogins,
@@ -383,6 +416,8 @@ export async function createApp(
           clearInterval(retention);
           attachmentSweeper.stop();
           await attachmentSweeper.idle().catch(() => 0);
+          mail.outbox.stop();
+          await mail.outbox.idle();
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();

@@ -111,6 +111,30 @@ export const envSchema = z
     /** A customer is asked the NPS question at most once per this many days. */
     NPS_PERIOD_DAYS: z.coerce.number().min(1).max(3650).default(90),
 
+    /**
+     * Outgoing mail. SMTP_URL (smtp://user:pass@host:587, smtps://… for implicit TLS) or the
+     * SMTP_HOST group; with neither, mails are written to <DATA_DIR>/mail as .eml files.
+     */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: port.optional(),
+    SMTP_SECURE: envBoolean.optional(),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASS: z.string().optional(),
+    MAIL_FROM: z.string().min(3).default('Livedesk <livedesk@localhost>'),
+    MAIL_PRODUCT_NAME: z.string().min(1).max(60).default('Livedesk'),
+    /** How long a password-reset link works. */
+    PASSWORD_RESET_LINK_MINUTES: z.coerce.number().min(1).max(10_080).default(60),
+    /** How long an invitation (set-your-password) link works. */
+    INVITATION_LINK_HOURS: z.coerce.number().min(1).max(2160).default(168),
+    /** At most one "new reply" mail per ticket and customer in this many minutes. */
+    REPLY_MAIL_COALESCE_MINUTES: z.coerce.number().min(0).max(1440).default(10),
+    /** Whether customers may create their own account until an admin says otherwise (stored setting). */
+    SIGNUP_DEFAULT: envBoolean.default(true),
+
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
     RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -145,6 +169,13 @@ export const envSchema = z
         code: 'custom',
         path: ['JWT_TTL_SECONDS'],
         message: `must not exceed SESSION_IDLE_TIMEOUT_SECONDS (${env.SESSION_IDLE_TIMEOUT_SECONDS})`,
+      });
+    }
+    if (env.SMTP_URL && env.SMTP_HOST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_HOST'],
+        message: 'set either SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASS), not both',
       });
     }
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -279,6 +310,7 @@ export interface Config {
     retentionDays: number;
   };
   feedback: { changeWindowMs: number; followUpDueMs: number; npsPeriodMs: number };
+  mail: MailConfig;
   seedDemo: boolean;
   demoPassword: string | undefined;
   media: {
@@ -291,6 +323,24 @@ export interface Config {
     rtcMinPort: number;
     rtcMaxPort: number;
   };
+}
+
+/** Where mail goes: an SMTP server, or (no SMTP configured) .eml files in a folder. */
+export type MailTransportConfig =
+  | { kind: 'smtp'; url: string }
+  | { kind: 'smtp'; host: string; port: number; secure: boolean; user?: string; pass?: string }
+  | { kind: 'folder'; dir: string };
+
+export interface MailConfig {
+  transport: MailTransportConfig;
+  from: string;
+  productName: string;
+  /** The origin links in mails point at: PUBLIC_URL, else this server's own address. */
+  linkBase: string;
+  passwordResetTtlMs: number;
+  invitationTtlMs: number;
+  replyCoalesceMs: number;
+  signupDefault: boolean;
 }
 
 export interface LoginLimits {
@@ -415,6 +465,16 @@ export function loadConfig(
       followUpDueMs: Math.round(env.FOLLOW_UP_DUE_HOURS * 3_600_000),
       npsPeriodMs: Math.round(env.NPS_PERIOD_DAYS * 86_400_000),
     },
+    mail: {
+      transport: mailTransport(env, dataDir),
+      from: env.MAIL_FROM,
+      productName: env.MAIL_PRODUCT_NAME,
+      linkBase: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+      passwordResetTtlMs: Math.round(env.PASSWORD_RESET_LINK_MINUTES * 60_000),
+      invitationTtlMs: Math.round(env.INVITATION_LINK_HOURS * 3_600_000),
+      replyCoalesceMs: Math.round(env.REPLY_MAIL_COALESCE_MINUTES * 60_000),
+      signupDefault: env.SIGNUP_DEFAULT,
+    },
     seedDemo:
       env.SEED_DEMO === 'true' || (env.SEED_DEMO === 'auto' && embedded && env.NODE_ENV !== 'production'),
     demoPassword: env.DEMO_PASSWORD,
@@ -427,4 +487,21 @@ export function loadConfig(
       rtcMaxPort: env.RTC_MAX_PORT,
     },
   };
+}
+
+function mailTransport(env: Env, dataDir: string): MailTransportConfig {
+  if (env.SMTP_URL) return { kind: 'smtp', url: env.SMTP_URL };
+  if (env.SMTP_HOST) {
+    const port = env.SMTP_PORT ?? 587;
+    return {
+      kind: 'smtp',
+      host: env.SMTP_HOST,
+      port,
+      // Port 465 is implicit TLS; others upgrade with STARTTLS when the server offers it.
+      secure: env.SMTP_SECURE ?? port === 465,
+      ...(env.SMTP_USER ? { user: env.SMTP_USER } : {}),
+      ...(env.SMTP_PASS ? { pass: env.SMTP_PASS } : {}),
+    };
+  }
+  return { kind: 'folder', dir: path.join(dataDir, 'mail') };
 }

@@ -10,6 +10,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // Both are "too much of something for you now": 429, as clients and proxies already treat it.
   quota_exceeded: 429,
   media_limit: 409,
+  // 410 Gone: the link existed and did its job or ran out; a new one has to be asked for.
+  link_expired: 410,
+  link_used: 410,
   unavailable: 503,
   internal: 500,
 };

@@ -4,7 +4,7 @@ import { type AuditContext, recordAudit } from '../audit/record';
 import type { AuthSessions, SessionEnds } from '../auth/sessions';
 import type { Database } from '../db/client';
 import type { UserRow } from '../db/schema';
-import { AppError, badRequest, conflict, notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
 import { UsersRepository } from './repository';
 import type { AdminCreateUserInput, AdminUpdateUserInput, AdminUserFilter, UpdateUserInput } from './schemas';
 import { createAccount, toPublicUser } from './service';
@@ -42,16 +42,10 @@ const audited = (row: UserRow) => ({
 /** The mails an administrator's actions send (the mail domain fills it in the composition root). */
 export interface AccountMail {
   /** A set-password link for a new account, signed, single-use, expiring. */
-  sendInvitation(user: PublicUser, invitedBy: PublicUser): Promise<void>;
+  sendInvitation(userId: string, invitedById: string): Promise<void>;
   /** A reset-password link, signed, single-use, expiring. */
-  sendPasswordReset(user: PublicUser): Promise<void>;
+  sendPasswordReset(userId: string): Promise<void>;
 }
-
-const noMail = () =>
-  new AppError(
-    'unavailable',
-    'E-mail is not set up on this server, so no invitation or reset link can be sent.',
-  );
 
 /**
  * An administrator's changes to accounts: create or invite, edit, disable, reset a password. Every
@@ -67,7 +61,7 @@ export class UserAdmin {
     private readonly db: Database,
     private readonly sessions: AuthSessions,
     private readonly ends: SessionEnds,
-    private readonly mail: AccountMail | undefined,
+    private readonly mail: AccountMail,
   ) {
     this.repo = new UsersRepository(db);
   }
@@ -85,7 +79,7 @@ export class UserAdmin {
 
   /**
    * With a password: the account is ready. Without one: it gets a password nobody knows and an
-   * invitation mail with a set-password link (refused up front when mail cannot be sent).
+   * invitation mail with a set-password link.
    */
   async create(
     actor: PublicUser,
@@ -93,7 +87,6 @@ export class UserAdmin {
     input: AdminCreateUserInput,
   ): Promise<{ user: AdminUser; invited: boolean }> {
     const invited = input.password === undefined;
-    if (invited && !this.mail) throw noMail();
     const row = await this.db.transaction(async (tx) => {
       const repo = new UsersRepository(tx as unknown as Database);
       const created = await createAccount(
@@ -114,7 +107,7 @@ export class UserAdmin {
       return withLanguages;
     });
     // The account exists whatever happens to the mail; the admin can send a reset link again.
-    if (invited) await this.mail!.sendInvitation(toPublicUser(row), actor);
+    if (invited) await this.mail.sendInvitation(row.id, actor.id);
     return { user: toAdminUser(row), invited };
   }
 
@@ -194,11 +187,10 @@ export class UserAdmin {
 
   /** Sends a reset-password link; the current password keeps working until the link is used. */
   async resetPassword(audit: AuditContext, id: string): Promise<void> {
-    if (!this.mail) throw noMail();
     const row = await this.repo.findById(id);
     if (!row) throw notFound('The user');
     if (row.disabledAt) throw conflict('This account is disabled; enable it before sending a reset link.');
-    await this.mail.sendPasswordReset(toPublicUser(row));
+    await this.mail.sendPasswordReset(row.id);
     await recordAudit(this.db, {
       ...audit,
       action: 'user.password_reset_sent',

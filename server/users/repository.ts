@@ -110,4 +110,14 @@ export class UsersRepository {
       .returning();
     return row;
   }
+
+  /** Replaces the password hash (reset, invitation accepted); returns the row, or undefined. */
+  async setPasswordHash(id: string, passwordHash: string): Promise<UserRow | undefined> {
+    const [row] = await this.db
+      .update(users)
+      .set({ passwordHash, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning();
+    return row;
+  }
 }

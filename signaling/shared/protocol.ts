@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'rate_limited', // too many attempts; `retryAfterSeconds` says when to retry
   'quota_exceeded', // a per-user allowance (e.g. bytes of unclaimed uploads) is used up
   'media_limit', // more transports, tracks or people than a call uses (per person and per call)
+  'link_expired', // a link from a mail (password reset, invitation) is past its time: ask for a new one
+  'link_used', // that link was already used once: links that grant access work once
   'unavailable', // a dependency (database, media worker) is not ready
   'internal', // an unexpected failure; the server log has the correlation id
 ] as const;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket } from '../helpers/sockets';
@@ -101,6 +102,28 @@ describe.each(BACKENDS)('administration and the audit log on %s', (backend) => {
     });
     expect(log.items[0].requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(log.items[0])).not.toContain('passwordHash');
+  });
+
+  it('invites an account without a password and sends a reset link on request, both mailed and audited', async () => {
+    const email = `invited.${backend}@example.com`;
+    const created = await api('admin', '/api/admin/users', {
+      method: 'POST',
+      body: { email, name: 'Invited Agent', role: 'agent', tier: 'L1', locale: 'zh-CN' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.invited).toBe(true);
+    const id = created.body.user.id;
+    const reset = await api('admin', `/api/admin/users/${id}/password-reset`, { method: 'POST', body: {} });
+    expect(reset.status).toBe(202);
+    const mails = await t.app.db.db.execute(
+      sql`select kind, text_body from mail_outbox where recipient = ${email} order by created_at`,
+    );
+    const rows = ((mails as any).rows ?? mails) as Array<{ kind: string; text_body: string }>;
+    expect(rows.map((r) => r.kind)).toEqual(['invitation', 'password_reset']);
+    expect(rows[0]!.text_body).toContain('/accept-invitation?token=');
+    expect(rows[1]!.text_body).toContain('/reset-password?token=');
+    const actions = (await audit(`targetId=${id}`)).items.map((e) => e.action);
+    expect(actions).toEqual(['user.password_reset_sent', 'user.invited']);
   });
 
   it('edits role, tier, skills and languages with before/after in the audit log', async () => {
