@@ -2,6 +2,8 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { AdminLayout } from './admin/AdminLayout';
+import { ADMIN_SECTIONS } from './admin/sections';
 import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
@@ -59,6 +61,13 @@ export function App() {
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
                 <Route path="feedback" element={<FollowUpsPage />} />
+                <Route path="admin" element={<AdminLayout />}>
+                  {/* The layout checks the role and redirects /admin to the first section allowed. */}
+                  <Route index element={null} />
+                  {ADMIN_SECTIONS.map((s) => (
+                    <Route key={s.path} path={s.path} element={s.element} />
+                  ))}
+                </Route>
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

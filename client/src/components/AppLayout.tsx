@@ -2,6 +2,7 @@ import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@m
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
+import { canAdminister } from '../admin/sections';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
@@ -34,6 +35,7 @@ export function AppLayout() {
       ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
+    ...(canAdminister(user.role) ? [{ to: '/admin', label: t('admin.nav') }] : []),
   ];
 
   return (
