@@ -284,7 +284,11 @@ export async function createApp(
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
       ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
-      ...settingsRoutes(settings),
+      // With the monitor running, a new SLA policy re-arms every open ticket's timers at once.
+      ...settingsRoutes(settings, () => {
+        if (config.sla.intervalMs > 0)
+          void sla.runOnce().catch((err) => logger.error({ err }, 'SLA pass after a policy change failed'));
+      }),
       ...auditRoutes(new AuditRepository(db.db)),
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),

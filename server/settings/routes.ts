@@ -6,7 +6,16 @@ import { type Settings, type SettingsService, settingsPatchSchema, settingsSchem
 // The evaluator's policy type is deeply readonly; the wire schema is the same shape, mutable.
 const asWire = (s: Settings) => s as unknown as z.input<typeof settingsSchema>;
 
-export function settingsRoutes(settings: SettingsService) {
+/**
+ * `afterPolicyChange` runs after a saved change of the SLA policy: the composition root makes the
+ * SLA monitor re-read every open ticket at once instead of at its next periodic pass.
+ */
+export function settingsRoutes(settings: SettingsService, afterPolicyChange: () => void = () => {}) {
+  const save = async (patch: Partial<Settings>, audit: ReturnType<typeof auditContextOf>) => {
+    const saved = await settings.update(patch, audit);
+    if (patch.slaPolicy) afterPolicyChange();
+    return asWire(saved);
+  };
   return [
     defineRoute({
       method: 'get',
@@ -27,8 +36,7 @@ export function settingsRoutes(settings: SettingsService) {
       access: ['supervisor', 'admin'],
       body: settingsPatchSchema,
       response: settingsSchema,
-      handler: async ({ body, actor, req }) =>
-        asWire(await settings.update(body as Partial<Settings>, auditContextOf(actor, req))),
+      handler: ({ body, actor, req }) => save(body as Partial<Settings>, auditContextOf(actor, req)),
     }),
     defineRoute({
       method: 'get',
@@ -48,8 +56,7 @@ export function settingsRoutes(settings: SettingsService) {
       access: ['admin'],
       body: settingsPatchSchema,
       response: settingsSchema,
-      handler: async ({ body, actor, req }) =>
-        asWire(await settings.update(body as Partial<Settings>, auditContextOf(actor, req))),
+      handler: ({ body, actor, req }) => save(body as Partial<Settings>, auditContextOf(actor, req)),
     }),
   ];
 }

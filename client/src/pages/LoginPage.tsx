@@ -13,7 +13,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -97,6 +97,12 @@ export function LoginPage() {
   const { session: current, signOutReason } = useSession();
   const location = useLocation();
   const queryClient = useQueryClient();
+  // The demo hint only while the demo accounts can sign in (an admin turns them off in production).
+  const demo = useQuery({
+    queryKey: ['demo'],
+    queryFn: ({ signal }) => api.request<{ enabled: boolean }>('/api/demo', { anonymous: true, signal }),
+    staleTime: 60_000,
+  });
 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -220,9 +226,11 @@ export function LoginPage() {
               </form>
             </Stack>
           </Paper>
-          <Text size="sm" c="dimmed" ta="center">
-            {t('login.demoHint')}
-          </Text>
+          {demo.data?.enabled && (
+            <Text size="sm" c="dimmed" ta="center">
+              {t('login.demoHint')}
+            </Text>
+          )}
         </Stack>
       </Center>
     </Box>
