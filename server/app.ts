@@ -20,6 +20,11 @@ import { socketSessionEnds } from '../signaling/sessionEnds';
 import { createSessionLifetime } from '../signaling/sessionLifetime';
 import type { LivedeskServer } from '../signaling/types';
 import { Invitations } from './accounts/invitations';
+import { PasswordLinks } from './accounts/passwords';
+import { AccountRequestLimiter } from './accounts/requestLimiter';
+import { accountRoutes } from './accounts/routes';
+import { Signup } from './accounts/signup';
+import { SignupSetting } from './accounts/signupSetting';
 import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
@@ -51,6 +56,7 @@ import { mountRoutes, type RouteDefinition } from './http/route';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
 import { createMail, type Mailer, type MailOutbox } from './mail';
+import { CustomerMail } from './notifications/customerMail';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -101,6 +107,8 @@ export interface LivedeskApp {
   links: SignedLinks;
   /** `sendInvitation(userId, invitedBy)`: mails a set-your-password link to a new account. */
   invitations: Invitations;
+  /** Mails customers who are away: agents' replies (coalesced) and the CSAT question. */
+  customerMail: CustomerMail;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -158,11 +166,14 @@ export async function createApp(
       logger.child({ component: 'media' }),
     );
 
+    // Links in mails need an origin: PUBLIC_URL, or the address this server ends up listening on.
+    let ownOrigin = `http://localhost:${config.port}`;
     const mail = createMail({
       db: db.db,
       config: config.mail,
       clock,
       logger: logger.child({ component: 'mail' }),
+      ownOrigin: () => ownOrigin,
     });
     const links = new SignedLinks(db.db, clock);
     const invitations = new Invitations(usersRepo, links, mail.mailer, config.mail.invitationTtlMs);
@@ -267,8 +278,23 @@ export async function createApp(
       ...createRecordingHandlers({ recordings, logger: signalingLogger }),
     ]);
 
+    const accountLimiter = new AccountRequestLimiter(redis, config.redis?.keyPrefix);
+    const signupSetting = new SignupSetting(db.db, config.mail.signupDefault);
+    const passwordLinks = new PasswordLinks(
+      db.db,
+      usersRepo,
+      links,
+      mail.mailer,
+      sessions,
+      sessionEnds,
+      accountLimiter,
+      config.mail.passwordResetTtlMs,
+      logger.child({ component: 'accounts' }),
+    );
+
+    const feedbackRepo = new FeedbackRepository(db.db);
     const feedback = createFeedback({
-      repo: new FeedbackRepository(db.db),
+      repo: feedbackRepo,
       tickets,
       ticketsRepo,
       callsRepo,
@@ -278,10 +304,28 @@ export async function createApp(
       logger: logger.child({ component: 'feedback' }),
     });
 
+    const customerMail = new CustomerMail({
+      bus,
+      presence: socketPresence(io),
+      tickets: ticketsRepo,
+      users: usersRepo,
+      feedback: feedbackRepo,
+      mailer: mail.mailer,
+      clock,
+      replyCoalesceMs: config.mail.replyCoalesceMs,
+      logger: logger.child({ component: 'customer-mail' }),
+    });
+
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
       ...adminUserRoutes(userAdmin, demoSwitch),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
+      ...accountRoutes({
+        signup: new Signup(usersRepo, sessions, signupSetting, accountLimiter),
+        setting: signupSetting,
+        passwords: passwordLinks,
+        invitations,
+      }),
       ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
       // With the monitor running, a new SLA policy re-arms every open ticket's timers at once.
@@ -371,6 +415,7 @@ export async function createApp(
     retention.unref();
     attachmentSweeper.start();
     mail.outbox.start();
+    customerMail.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
@@ -399,6 +444,7 @@ export async function createApp(
       mail,
       links,
       invitations,
+      customerMail,
       limits,
       attachmentSweeper,
       demoLogins,
@@ -408,6 +454,7 @@ export async function createApp(
           httpServer.listen(config.port, config.host, () => {
             const { port } = httpServer.address() as AddressInfo;
             const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+            ownOrigin = `http://${host}:${port}`;
             resolve({ url: config.publicUrl ?? `http://${host}:${port}`, port });
           });
         }),
@@ -420,6 +467,8 @@ export async function createApp(
           clearInterval(retention);
           attachmentSweeper.stop();
           await attachmentSweeper.idle().catch(() => 0);
+          customerMail.stop();
+          await customerMail.idle();
           mail.outbox.stop();
           await mail.outbox.idle();
           for (const callId of recordings.activeCallIds())

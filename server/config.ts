@@ -335,8 +335,8 @@ export interface MailConfig {
   transport: MailTransportConfig;
   from: string;
   productName: string;
-  /** The origin links in mails point at: PUBLIC_URL, else this server's own address. */
-  linkBase: string;
+  /** The origin links in mails point at: PUBLIC_URL; unset, the address the server listens on. */
+  linkBase: string | undefined;
   passwordResetTtlMs: number;
   invitationTtlMs: number;
   replyCoalesceMs: number;
@@ -469,7 +469,7 @@ export function loadConfig(
       transport: mailTransport(env, dataDir),
       from: env.MAIL_FROM,
       productName: env.MAIL_PRODUCT_NAME,
-      linkBase: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+      linkBase: env.PUBLIC_URL?.replace(/\/$/, ''),
       passwordResetTtlMs: Math.round(env.PASSWORD_RESET_LINK_MINUTES * 60_000),
       invitationTtlMs: Math.round(env.INVITATION_LINK_HOURS * 3_600_000),
       replyCoalesceMs: Math.round(env.REPLY_MAIL_COALESCE_MINUTES * 60_000),

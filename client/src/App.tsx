@@ -2,6 +2,9 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { ForgotPasswordPage } from './accounts/ForgotPasswordPage';
+import { SetPasswordPage } from './accounts/SetPasswordPage';
+import { SignupPage } from './accounts/SignupPage';
 import { AdminLayout } from './admin/AdminLayout';
 import { ADMIN_SECTIONS } from './admin/sections';
 import { CallPage } from './call/CallPage';
@@ -51,6 +54,10 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/signup" element={<SignupPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password" element={<SetPasswordPage purpose="password_reset" />} />
+            <Route path="/accept-invitation" element={<SetPasswordPage purpose="invitation" />} />
             <Route element={<RequireAuth />}>
               {/* The call has its own full-window layout, without the app's header. */}
               <Route path="tickets/:ticketId/call/:callId" element={<CallPage />} />

@@ -1,5 +1,5 @@
+import { auditLog } from '../db/auditSchema';
 import type { Database } from '../db/client';
-import { auditLog } from '../db/schema';
 
 /** Who made a change and through which HTTP request (`X-Request-Id`); null actor = the system. */
 export interface AuditContext {

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
+import { auditLog } from '../db/auditSchema';
 import type { Database } from '../db/client';
-import { auditLog, users } from '../db/schema';
+import { users } from '../db/schema';
 
 export interface AuditFilter {
   actorId?: string;

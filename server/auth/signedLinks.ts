@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/client';
-import { signedLinks } from '../db/schema';
+import { signedLinks } from '../db/mailSchema';
 import { AppError, notFound } from '../errors';
 
 /** What a link grants. Each purpose is consumed only as itself: a reset token is no invitation. */

@@ -18,9 +18,14 @@ export function createMail(deps: {
   logger: Logger;
   /** Tests may hand their own transport; normally the configured one. */
   transport?: MailTransport;
+  /** The app's origin when PUBLIC_URL is unset (known once the server listens). */
+  ownOrigin: () => string;
 }): { outbox: MailOutbox; mailer: Mailer } {
   const transport = deps.transport ?? createMailTransport(deps.config.transport);
   const outbox = new MailOutbox(deps.db, transport, deps.config.from, deps.clock, deps.logger);
-  const mailer = new Mailer(outbox, { productName: deps.config.productName, linkBase: deps.config.linkBase });
+  const mailer = new Mailer(outbox, {
+    productName: deps.config.productName,
+    linkBase: () => deps.config.linkBase ?? deps.ownOrigin(),
+  });
   return { outbox, mailer };
 }

@@ -15,12 +15,16 @@ export interface MailRecipient {
 export class Mailer {
   constructor(
     private readonly outbox: MailOutbox,
-    private readonly options: { productName: string; linkBase: string },
+    private readonly options: {
+      productName: string;
+      /** The app's origin as a recipient reaches it (PUBLIC_URL, or the address it listens on). */
+      linkBase: () => string;
+    },
   ) {}
 
   /** An absolute URL into the app for a path such as `/reset-password?token=…`. */
   link(pathAndQuery: string): string {
-    return `${this.options.linkBase}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`;
+    return `${this.options.linkBase()}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`;
   }
 
   /**

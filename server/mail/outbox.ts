@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, lte } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Database } from '../db/client';
-import { type MailOutboxRow, mailOutbox } from '../db/schema';
+import { type MailOutboxRow, mailOutbox } from '../db/mailSchema';
 import type { Logger } from '../logger';
 import type { MailTransport } from './transport';
 

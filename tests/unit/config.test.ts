@@ -31,6 +31,42 @@ describe('loadConfig', () => {
     );
   });
 
+  it('writes mail to DATA_DIR/mail without SMTP, and reads SMTP from a URL or from its parts', () => {
+    const folder = loadConfig({ DATA_DIR: '/srv/livedesk' }).mail;
+    expect(folder.transport).toEqual({ kind: 'folder', dir: '/srv/livedesk/mail' });
+    expect(folder).toMatchObject({
+      passwordResetTtlMs: 3_600_000,
+      invitationTtlMs: 604_800_000,
+      signupDefault: true,
+    });
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com' }).mail.transport).toEqual({
+      kind: 'smtp',
+      url: 'smtps://u:p@mail.example.com',
+    });
+    expect(
+      loadConfig({ SMTP_HOST: 'mail.example.com', SMTP_PORT: '465', SMTP_USER: 'u' }).mail.transport,
+    ).toEqual({
+      kind: 'smtp',
+      host: 'mail.example.com',
+      port: 465,
+      secure: true,
+      user: 'u',
+    });
+    expect(loadConfig({ SMTP_HOST: 'mail.example.com' }).mail.transport).toMatchObject({
+      port: 587,
+      secure: false,
+    });
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrowError(
+      /SMTP_URL: must be an smtp/,
+    );
+    expect(() => loadConfig({ SMTP_URL: 'smtp://a', SMTP_HOST: 'b' })).toThrowError(
+      /SMTP_HOST: set either SMTP_URL/,
+    );
+    expect(loadConfig({ PUBLIC_URL: 'https://desk.example.com/' }).mail.linkBase).toBe(
+      'https://desk.example.com',
+    );
+  });
+
   it('reports every problem at once', () => {
     try {
       loadConfig({ PORT: '-1', LOG_LEVEL: 'loud', JWT_SECRET: 'short' });

@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TicketView } from '../../../signaling/shared/protocol';
 import { QueryState } from '../components/QueryState';
@@ -19,6 +19,11 @@ export function TicketCsat({ ticket }: { ticket: TicketView }) {
   const csat = useTicketCsat(ticket.id, solved);
   const [editing, setEditing] = useState(false);
   const [promptOpen, setPromptOpen] = useState(() => !csatPromptPutOff(ticket.id));
+  const loaded = csat.data !== undefined;
+  useEffect(() => {
+    // The page rendered before this card existed, so the browser could not scroll to `#csat`.
+    if (loaded && window.location.hash === '#csat') document.getElementById('csat')?.scrollIntoView();
+  }, [loaded]);
   if (!solved) return null;
 
   const unanswered = csat.data?.eligible === true && csat.data.rating === null;
@@ -28,7 +33,8 @@ export function TicketCsat({ ticket }: { ticket: TicketView }) {
   };
 
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="csat-heading">
+    // `#csat`: the CSAT mail's link lands here.
+    <Paper withBorder p="md" component="section" aria-labelledby="csat-heading" id="csat">
       <Title order={2} fz="lg" id="csat-heading" mb="xs">
         {t('feedback.csat.heading')}
       </Title>

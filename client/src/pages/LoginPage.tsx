@@ -1,10 +1,8 @@
 import {
   Alert,
-  Box,
+  Anchor,
   Button,
-  Center,
   Group,
-  Paper,
   PasswordInput,
   Stack,
   Text,
@@ -17,8 +15,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router';
-import { LanguageSwitcher } from '../components/LanguageSwitcher';
+import { Navigate, Link as RouterLink, useLocation } from 'react-router';
+import { accountsApi, SIGNUP_QUERY_KEY } from '../accounts/api';
+import { AuthShell } from '../components/AuthShell';
 import { describeError } from '../errors';
 import { currentLanguage } from '../i18n';
 import { type ApiError, api, isApiError, type LoginResponse } from '../lib/api';
@@ -97,12 +96,6 @@ export function LoginPage() {
   const { session: current, signOutReason } = useSession();
   const location = useLocation();
   const queryClient = useQueryClient();
-  // The demo hint only while the demo accounts can sign in (an admin turns them off in production).
-  const demo = useQuery({
-    queryKey: ['demo'],
-    queryFn: ({ signal }) => api.request<{ enabled: boolean }>('/api/demo', { anonymous: true, signal }),
-    staleTime: 60_000,
-  });
 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -114,6 +107,17 @@ export function LoginPage() {
   useEffect(() => {
     emailRef.current?.focus();
   }, []);
+  // "Create an account" shows only while the administrators allow sign-up; nothing while unknown.
+  const signup = useQuery({
+    queryKey: SIGNUP_QUERY_KEY,
+    queryFn: ({ signal }) => accountsApi.signupEnabled(signal),
+  });
+  // The demo hint only while the demo accounts can sign in (an admin turns them off in production).
+  const demo = useQuery({
+    queryKey: ['demo'],
+    queryFn: ({ signal }) => api.request<{ enabled: boolean }>('/api/demo', { anonymous: true, signal }),
+    staleTime: 60_000,
+  });
 
   const login = useMutation<LoginResponse, Error, { email: string; password: string }>({
     mutationFn: (credentials) => api.login(credentials.email, credentials.password),
@@ -151,88 +155,89 @@ export function LoginPage() {
     signOutReason && signOutReason !== 'user' && !failure ? t(`login.signedOut.${signOutReason}`) : null;
 
   return (
-    <Box mih="100vh" bg="gray.0" py="md" px="md">
-      {/* A landmark like the rest of the page, so nothing on it is outside one. */}
-      <Group component="header" justify="space-between" maw={960} mx="auto">
-        <Text fw={700} fz="xl" c="indigo.7">
-          {t('app.name')}
+    <AuthShell
+      below={
+        demo.data?.enabled ? (
+          <Text size="sm" c="dimmed" ta="center">
+            {t('login.demoHint')}
+          </Text>
+        ) : undefined
+      }
+    >
+      <div>
+        <Title order={1} fz="h2">
+          {t('login.heading')}
+        </Title>
+        <Text c="dimmed" size="sm" mt={4}>
+          {t('login.intro')}
         </Text>
-        <LanguageSwitcher />
-      </Group>
-      <Center mih="calc(100vh - 120px)" component="main">
-        <Stack w={420} maw="100%" gap="md">
-          <Paper withBorder shadow="sm" p="xl">
-            <Stack gap="lg">
-              <div>
-                <Title order={1} fz="h2">
-                  {t('login.heading')}
-                </Title>
-                <Text c="dimmed" size="sm" mt={4}>
-                  {t('login.intro')}
-                </Text>
-              </div>
+      </div>
 
-              {notice && (
-                <Alert role="status" color="blue" variant="light">
-                  {notice}
-                </Alert>
-              )}
-              {failure && (
-                <Alert color="red" variant="light" title={t('login.failedTitle')}>
-                  {describeLoginFailure(failure, t, language)}
-                </Alert>
-              )}
+      {notice && (
+        <Alert role="status" color="blue" variant="light">
+          {notice}
+        </Alert>
+      )}
+      {failure && (
+        <Alert color="red" variant="light" title={t('login.failedTitle')}>
+          {describeLoginFailure(failure, t, language)}
+        </Alert>
+      )}
 
-              <form onSubmit={onSubmit} noValidate aria-busy={login.isPending}>
-                <Stack gap="md">
-                  <TextInput
-                    ref={emailRef}
-                    label={t('login.email')}
-                    placeholder={t('login.emailPlaceholder')}
-                    type="email"
-                    name="email"
-                    autoComplete="username"
-                    inputMode="email"
-                    spellCheck={false}
-                    required
-                    withAsterisk={false}
-                    value={email}
-                    onChange={(event) => {
-                      setEmail(event.currentTarget.value);
-                      if (fieldErrors.email) setFieldErrors({ ...fieldErrors, email: undefined });
-                    }}
-                    error={fieldErrors.email ? t(`login.validation.${fieldErrors.email}`) : undefined}
-                  />
-                  <PasswordInput
-                    ref={passwordRef}
-                    label={t('login.password')}
-                    name="password"
-                    autoComplete="current-password"
-                    required
-                    withAsterisk={false}
-                    value={password}
-                    onChange={(event) => {
-                      setPassword(event.currentTarget.value);
-                      if (fieldErrors.password) setFieldErrors({ ...fieldErrors, password: undefined });
-                    }}
-                    error={fieldErrors.password ? t(`login.validation.${fieldErrors.password}`) : undefined}
-                    visibilityToggleButtonProps={{ 'aria-label': t('login.togglePasswordVisibility') }}
-                  />
-                  <Button type="submit" fullWidth mt="xs" loading={login.isPending}>
-                    {t('login.submit')}
-                  </Button>
-                  {login.isPending && <VisuallyHidden role="status">{t('login.submitting')}</VisuallyHidden>}
-                </Stack>
-              </form>
-            </Stack>
-          </Paper>
-          {demo.data?.enabled && (
-            <Text size="sm" c="dimmed" ta="center">
-              {t('login.demoHint')}
-            </Text>
-          )}
+      <form onSubmit={onSubmit} noValidate aria-busy={login.isPending}>
+        <Stack gap="md">
+          <TextInput
+            ref={emailRef}
+            label={t('login.email')}
+            placeholder={t('login.emailPlaceholder')}
+            type="email"
+            name="email"
+            autoComplete="username"
+            inputMode="email"
+            spellCheck={false}
+            required
+            withAsterisk={false}
+            value={email}
+            onChange={(event) => {
+              setEmail(event.currentTarget.value);
+              if (fieldErrors.email) setFieldErrors({ ...fieldErrors, email: undefined });
+            }}
+            error={fieldErrors.email ? t(`login.validation.${fieldErrors.email}`) : undefined}
+          />
+          <PasswordInput
+            ref={passwordRef}
+            label={t('login.password')}
+            name="password"
+            autoComplete="current-password"
+            required
+            withAsterisk={false}
+            value={password}
+            onChange={(event) => {
+              setPassword(event.currentTarget.value);
+              if (fieldErrors.password) setFieldErrors({ ...fieldErrors, password: undefined });
+            }}
+            error={fieldErrors.password ? t(`login.validation.${fieldErrors.password}`) : undefined}
+            visibilityToggleButtonProps={{ 'aria-label': t('login.togglePasswordVisibility') }}
+          />
+          <Group justify="flex-end" mt={-8}>
+            <Anchor component={RouterLink} to="/forgot-password" size="sm">
+              {t('accounts.forgot.link')}
+            </Anchor>
+          </Group>
+          <Button type="submit" fullWidth mt="xs" loading={login.isPending}>
+            {t('login.submit')}
+          </Button>
+          {login.isPending && <VisuallyHidden role="status">{t('login.submitting')}</VisuallyHidden>}
         </Stack>
-      </Center>
-    </Box>
+      </form>
+      {signup.data?.enabled && (
+        <Text size="sm" ta="center">
+          {t('accounts.signup.prompt')}{' '}
+          <Anchor component={RouterLink} to="/signup">
+            {t('accounts.signup.link')}
+          </Anchor>
+        </Text>
+      )}
+    </AuthShell>
   );
 }

@@ -1,6 +1,7 @@
 import { Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../../signaling/shared/protocol';
+import { SignupSettingCard } from '../../accounts/SignupSettingCard';
 import { AgentsTable } from './AgentsTable';
 import { QueueTabs } from './QueueTabs';
 
@@ -17,6 +18,7 @@ export function SupervisorHome({ user }: { user: PublicUser }) {
         <QueueTabs me={user} views={['all', 'unassigned', 'breaching', 'mine']} defaultView="all" />
       </Stack>
       <AgentsTable />
+      {user.role === 'admin' && <SignupSettingCard />}
     </Stack>
   );
 }
