@@ -7,7 +7,7 @@ import { DEMO } from '../helpers/testApp';
 const e2e = e2eSuite();
 
 describe('administration in the browser', () => {
-  it('an admin invites an L2 agent from /admin/users; the invitation mail is queued for them', async () => {
+  it('an admin invites an L2 agent from /admin/users, who signs in through the link in the captured mail', async () => {
     const { page } = await e2e.signedIn(DEMO.admin, '/admin');
     // /admin opens its first section.
     await page.getByRole('heading', { name: 'Users' }).waitFor();
@@ -38,7 +38,20 @@ describe('administration in the browser', () => {
     );
     const mails = ((rows as any).rows ?? rows) as Array<{ kind: string; text_body: string }>;
     expect(mails.map((m) => m.kind)).toEqual(['invitation']);
-    expect(mails[0]!.text_body).toMatch(/\/accept-invitation\?token=[\w-]+/);
+    const link = /(\S*\/accept-invitation\?token=[\w-]+)/.exec(mails[0]!.text_body)![1]!;
+
+    // The new agent opens the link from the mail, chooses a password and is signed in as an L2 agent.
+    const invitee = e2e.watch(await (await e2e.context()).newPage());
+    await invitee.goto(`${e2e.url}${new URL(link).pathname}${new URL(link).search}`);
+    await invitee.getByRole('heading', { name: 'Welcome to Livedesk' }).waitFor();
+    await invitee.getByLabel('New password', { exact: true }).fill('amber-kettle-orbit-9');
+    await invitee.getByLabel('Repeat the new password').fill('amber-kettle-orbit-9');
+    await invitee.getByRole('button', { name: 'Set password and sign in' }).click();
+    await invitee.waitForURL(`${e2e.url}/`);
+    const me = await invitee.evaluate(() =>
+      fetch('/api/auth/session/refresh', { method: 'POST' }).then((r) => r.json()),
+    );
+    expect(me.user).toMatchObject({ email: 'wang.fang@example.com', role: 'agent', tier: 'L2' });
 
     // The change is in the audit log, newest first, with its before and after.
     await page.getByRole('link', { name: 'Audit log' }).click();
