@@ -29,6 +29,7 @@ import { attachmentRoutes } from './attachments/routes';
 import { AttachmentsService } from './attachments/service';
 import { AttachmentStorage } from './attachments/storage';
 import { AttachmentSweeper } from './attachments/sweeper';
+import { AuditRepository, auditRoutes } from './audit';
 import { LoginRateLimiter } from './auth/loginRateLimiter';
 import { sessionRoutes } from './auth/routes';
 import { resolveJwtSecret } from './auth/secret';
@@ -83,8 +84,11 @@ import { TicketsRepository } from './tickets/repository';
 import { ticketRoutes } from './tickets/routes';
 import { SearchDocuments } from './tickets/searchDocuments';
 import { TicketsService } from './tickets/service';
+import { accountMail } from './users/accountMail';
 import { UserAdmin } from './users/admin';
+import { adminUserRoutes } from './users/adminRoutes';
 import { type DemoLogin, seedDemoAccounts } from './users/demoAccounts';
+import { DemoSwitch } from './users/demoSwitch';
 import { UsersRepository } from './users/repository';
 import { userRoutes } from './users/routes';
 import { activeUser, UsersService } from './users/service';
@@ -196,7 +200,14 @@ export async function createApp(
     const invitations = new Invitations(usersRepo, links, mail.mailer, config.mail.invitationTtlMs);
 
     const bus = new EventBus(logger.child({ component: 'events' }));
-    const settings = new SettingsService(db.db);
+    const settings = new SettingsService(db.db, {
+      recordingPolicy: {
+        autoPriorities: config.recordings.autoPriorities,
+        autoTiers: config.recordings.autoTiers,
+        requireConsent: config.recordings.requireConsent,
+        retentionDays: config.recordings.retentionDays,
+      },
+    });
     const ticketsRepo = new TicketsRepository(db.db);
     const urgencyRules = new UrgencyRules(db.db);
     const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules);
@@ -235,6 +246,7 @@ export async function createApp(
       bus,
       config.recordings,
       logger.child({ component: 'recordings' }),
+      async () => (await settings.get()).recordingPolicy,
     );
 
     // socket.io first (nothing connects before listen()): the services that reach sockets get it
@@ -269,7 +281,19 @@ export async function createApp(
       logger.child({ component: 'call-media' }),
     );
     const sessionEnds = socketSessionEnds(io);
-    const userAdmin = new UserAdmin(usersRepo, sessions, sessionEnds);
+    const userAdmin = new UserAdmin(
+      db.db,
+      sessions,
+      sessionEnds,
+      accountMail({
+        users: usersRepo,
+        links,
+        mailer: mail.mailer,
+        invitations,
+        resetTtlMs: config.mail.passwordResetTtlMs,
+      }),
+    );
+    const demoSwitch = new DemoSwitch(db.db, sessions, sessionEnds);
     const lifetime = createSessionLifetime({
       authenticate: (token) => sessions.authenticate(token),
       clock,
@@ -344,6 +368,7 @@ export async function createApp(
 
     const routes: RouteDefinition[] = [
       ...userRoutes(users, userAdmin),
+      ...adminUserRoutes(userAdmin, demoSwitch),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
       ...accountRoutes({
         signup: new Signup(usersRepo, sessions, signupSetting, accountLimiter),
@@ -353,7 +378,12 @@ export async function createApp(
       }),
       ...ticketRoutes(tickets, messages, limits),
       ...attachmentRoutes(attachments),
-      ...settingsRoutes(settings),
+      // With the monitor running, a new SLA policy re-arms every open ticket's timers at once.
+      ...settingsRoutes(settings, () => {
+        if (config.sla.intervalMs > 0)
+          void sla.runOnce().catch((err) => logger.error({ err }, 'SLA pass after a policy change failed'));
+      }),
+      ...auditRoutes(new AuditRepository(db.db)),
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),

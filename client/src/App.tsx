@@ -5,8 +5,10 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { ForgotPasswordPage } from './accounts/ForgotPasswordPage';
 import { SetPasswordPage } from './accounts/SetPasswordPage';
 import { SignupPage } from './accounts/SignupPage';
+import { AdminLayout } from './admin/AdminLayout';
 import { MacrosAdminPage } from './admin/MacrosAdminPage';
 import { PlaybooksAdminPage } from './admin/PlaybooksAdminPage';
+import { ADMIN_SECTIONS } from './admin/sections';
 import { CallPage } from './call/CallPage';
 import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
@@ -91,6 +93,13 @@ export function App() {
                 <Route path="queue" element={<QueuePage />} />
                 <Route path="macros" element={<MacrosAdminPage />} />
                 <Route path="playbooks" element={<PlaybooksAdminPage />} />
+                <Route path="admin" element={<AdminLayout />}>
+                  {/* The layout checks the role and redirects /admin to the first section allowed. */}
+                  <Route index element={null} />
+                  {ADMIN_SECTIONS.map((s) => (
+                    <Route key={s.path} path={s.path} element={s.element} />
+                  ))}
+                </Route>
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

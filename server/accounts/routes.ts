@@ -1,3 +1,4 @@
+import { auditContextOf } from '../audit/record';
 import { setRefreshCookie } from '../auth/refreshCookie';
 import { defineRoute } from '../http/route';
 import { loginResponseSchema, userIdParamsSchema } from '../users/schemas';
@@ -62,7 +63,9 @@ export function accountRoutes(deps: {
       access: ['admin'],
       body: signupSettingSchema,
       response: signupSettingSchema,
-      handler: async ({ body }) => ({ enabled: await setting.set(body.enabled) }),
+      handler: async ({ body, actor, req }) => ({
+        enabled: await setting.set(body.enabled, auditContextOf(actor, req)),
+      }),
     }),
     defineRoute({
       method: 'post',

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { type AuditContext, recordAudit } from '../audit/record';
 import type { Database } from '../db/client';
 import { installationMeta } from '../db/schema';
 
@@ -20,12 +21,25 @@ export class SignupSetting {
     return row ? row.value === 'true' : this.fallback;
   }
 
-  async set(enabled: boolean): Promise<boolean> {
+  /** Stores the choice and its audit entry in one transaction (no entry when nothing changes). */
+  async set(enabled: boolean, audit: AuditContext): Promise<boolean> {
+    const before = await this.enabled();
+    if (before === enabled) return enabled;
     const value = String(enabled);
-    await this.db
-      .insert(installationMeta)
-      .values({ key: KEY, value })
-      .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(installationMeta)
+        .values({ key: KEY, value })
+        .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+      await recordAudit(tx as unknown as Database, {
+        ...audit,
+        action: enabled ? 'settings.signup.enabled' : 'settings.signup.disabled',
+        targetType: 'settings',
+        targetId: KEY,
+        before: { enabled: before },
+        after: { enabled },
+      });
+    });
     return enabled;
   }
 }

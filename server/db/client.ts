@@ -10,11 +10,12 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Config } from '../config';
+import * as auditSchema from './auditSchema';
 import * as mailSchema from './mailSchema';
 import { PGliteRemote } from './pgliteRemote';
 import * as coreSchema from './schema';
 
-const schema = { ...coreSchema, ...mailSchema };
+const schema = { ...coreSchema, ...mailSchema, ...auditSchema };
 
 /** The query builder every repository uses; the same type whichever backend is underneath. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -48,6 +48,8 @@ export const users = pgTable(
     /** Agents have a tier (L1 to L3); nobody else does. */
     tier: tierEnum('tier'),
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    /** Languages the person serves customers in (BCP 47 tags such as `en`, `zh-CN`); not the UI language. */
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
     locale: text('locale').notNull().default('en'),
     /** Agents set it; auto-assignment only picks `available` agents. */
     availability: availabilityEnum('availability').notNull().default('away'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditContextOf } from '../audit/record';
 import { defineRoute } from '../http/route';
 import { ticketIdParamsSchema } from '../tickets/schemas';
 import {
@@ -43,7 +44,8 @@ export function playbookRoutes(playbooks: PlaybooksService) {
       params: categoryParamsSchema,
       body: putPlaybookBodySchema,
       response: playbookViewSchema,
-      handler: ({ params, body }) => playbooks.put(params.category, body),
+      handler: ({ params, body, actor, req }) =>
+        playbooks.put(params.category, body, auditContextOf(actor, req)),
     }),
     defineRoute({
       method: 'delete',
@@ -53,8 +55,8 @@ export function playbookRoutes(playbooks: PlaybooksService) {
       access: ['admin'],
       params: categoryParamsSchema,
       response: z.object({ deleted: z.literal(true) }),
-      handler: async ({ params }) => {
-        await playbooks.remove(params.category);
+      handler: async ({ params, actor, req }) => {
+        await playbooks.remove(params.category, auditContextOf(actor, req));
         return { deleted: true as const };
       },
     }),

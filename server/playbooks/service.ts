@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PlaybookStep, PlaybookView, TicketPlaybookView } from '../../signaling/shared/macros';
 import type { PublicUser } from '../../signaling/shared/protocol';
+import { type AuditContext, recordAudit } from '../audit/record';
 import type { Clock } from '../clock';
 import type { PlaybookRow } from '../db/workspaceSchema';
 import { forbidden, notFound } from '../errors';
@@ -58,7 +59,9 @@ export class PlaybooksService {
     return toView(row);
   }
 
-  async put(category: string, input: PutPlaybookInput): Promise<PlaybookView> {
+  /** Writes a category's playbook; the audit log gets its before and after. */
+  async put(category: string, input: PutPlaybookInput, audit: AuditContext): Promise<PlaybookView> {
+    const previous = await this.repo.findByCategory(category);
     const steps: PlaybookStep[] = input.steps.map((step) => ({
       id: step.id ?? `s-${randomBytes(4).toString('hex')}`,
       text: Object.fromEntries(Object.entries(step.text).filter(([, v]) => v)),
@@ -70,11 +73,29 @@ export class PlaybooksService {
       steps,
       followUpHours: input.followUpHours,
     });
-    return this.get(category);
+    const saved = await this.get(category);
+    await recordAudit(this.repo.db, {
+      ...audit,
+      action: previous ? 'playbook.updated' : 'playbook.created',
+      targetType: 'playbook',
+      targetId: category,
+      before: previous ? toView(previous) : null,
+      after: saved,
+    });
+    return saved;
   }
 
-  async remove(category: string): Promise<void> {
-    if (!(await this.repo.delete(category))) throw notFound('The playbook');
+  async remove(category: string, audit: AuditContext): Promise<void> {
+    const previous = await this.repo.findByCategory(category);
+    if (!previous || !(await this.repo.delete(category))) throw notFound('The playbook');
+    await recordAudit(this.repo.db, {
+      ...audit,
+      action: 'playbook.deleted',
+      targetType: 'playbook',
+      targetId: category,
+      before: toView(previous),
+      after: null,
+    });
   }
 
   /** The ticket's playbook with the ticked steps and the follow-up (staff who may read it). */

@@ -33,6 +33,12 @@ export interface RecordingConfig {
   retentionDays: number;
 }
 
+/** The parts of the recording policy an administrator may change at run time (`/admin/recordings`). */
+export type RecordingRules = Pick<
+  RecordingConfig,
+  'autoPriorities' | 'autoTiers' | 'requireConsent' | 'retentionDays'
+>;
+
 export type { RecordingNotice, RecordingStatus };
 
 /**
@@ -60,6 +66,8 @@ export class RecordingsService {
     private readonly bus: EventBus,
     readonly config: RecordingConfig,
     private readonly logger: Logger,
+    /** The current policy (the settings); the environment's `config` when not given. */
+    private readonly rules: () => Promise<RecordingRules> = async () => config,
   ) {
     fs.mkdirSync(config.dir, { recursive: true });
     this.repo = new RecordingsRepository(db);
@@ -81,8 +89,8 @@ export class RecordingsService {
     const call = await this.calls.findCall(callId);
     const ticket = call && (await this.tickets.findTicket(call.ticketId));
     if (!ticket) return;
-    const matches =
-      this.config.autoPriorities.includes(ticket.priority) || this.config.autoTiers.includes(ticket.tier);
+    const rules = await this.rules();
+    const matches = rules.autoPriorities.includes(ticket.priority) || rules.autoTiers.includes(ticket.tier);
     if (!matches) return;
     await this.request(null, callId, 'rule').catch((err) =>
       this.logger.warn({ err, callId }, 'rule-based recording did not start'),
@@ -107,16 +115,17 @@ export class RecordingsService {
     if (actor) await this.assertSupportOnCall(actor, callId, 'starts');
     if (call.status === 'ended') throw conflict('This call has ended.');
     if (await this.repo.currentFor(callId)) throw conflict('This call is already being recorded.');
+    const { requireConsent } = await this.rules();
     const row = await this.repo.insertRecording({
       callId,
       ticketId: call.ticketId,
       startedById: actor?.id ?? null,
       trigger,
-      status: this.config.requireConsent ? 'awaiting_consent' : 'recording',
+      status: requireConsent ? 'awaiting_consent' : 'recording',
     });
     const notice = this.noticeOf(row);
     this.notify(notice);
-    if (!this.config.requireConsent) await this.begin(row);
+    if (!requireConsent) await this.begin(row);
     return notice;
   }
 
@@ -270,8 +279,8 @@ export class RecordingsService {
   }
 
   /** Deletes recordings (rows and files) older than the retention period. */
-  sweepRetention(now = new Date()): Promise<number> {
-    return sweepRetention(this.repo, this.config.dir, this.config.retentionDays, now);
+  async sweepRetention(now = new Date()): Promise<number> {
+    return sweepRetention(this.repo, this.config.dir, (await this.rules()).retentionDays, now);
   }
 
   /** The recording state of a call for someone joining it (so a reload shows the indicator). */

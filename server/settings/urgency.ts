@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_URGENCY_RULE, URGENCIES, type UrgencyRule } from '../../signaling/shared/macros';
 import { PRIORITIES } from '../../signaling/shared/protocol';
+import { type AuditContext, auditContextOf, recordAudit } from '../audit/record';
 import type { Database } from '../db/client';
 import { installationMeta } from '../db/schema';
 import { defineRoute } from '../http/route';
@@ -33,12 +34,25 @@ export class UrgencyRules {
     return parsed.success ? parsed.data : DEFAULT_URGENCY_RULE;
   }
 
-  async set(rule: UrgencyRule): Promise<UrgencyRule> {
+  /** Stores the rule and its audit entry in one transaction (a save that changes nothing writes neither). */
+  async set(rule: UrgencyRule, audit: AuditContext): Promise<UrgencyRule> {
+    const before = await this.get();
+    if (JSON.stringify(before) === JSON.stringify(rule)) return before;
     const value = JSON.stringify(rule);
-    await this.db
-      .insert(installationMeta)
-      .values({ key: KEY, value })
-      .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(installationMeta)
+        .values({ key: KEY, value })
+        .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+      await recordAudit(tx as unknown as Database, {
+        ...audit,
+        action: 'settings.urgency_rule.updated',
+        targetType: 'settings',
+        targetId: KEY,
+        before,
+        after: rule,
+      });
+    });
     return this.get();
   }
 }
@@ -62,7 +76,7 @@ export function urgencyRoutes(rules: UrgencyRules) {
       access: ['admin'],
       body: urgencyRuleSchema,
       response: urgencyRuleSchema,
-      handler: ({ body }) => rules.set(body as UrgencyRule),
+      handler: ({ body, actor, req }) => rules.set(body as UrgencyRule, auditContextOf(actor, req)),
     }),
   ];
 }

@@ -20,6 +20,8 @@ export interface BusinessHours {
   readonly timeZone: string;
   /** Days left out (or given an empty list) have no business time at all. */
   readonly weekly: Readonly<Partial<Record<IsoWeekday, ReadonlyArray<BusinessSpan>>>>;
+  /** Local dates ('YYYY-MM-DD' in `timeZone`) with no business time at all, whatever the weekday. */
+  readonly holidays?: ReadonlyArray<string>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -31,6 +33,7 @@ export interface CompiledHours {
   zone: string;
   /** Index 1..7: sorted, non-overlapping [startMinute, endMinute) pairs. */
   byWeekday: Array<Array<readonly [number, number]>>;
+  holidays: ReadonlySet<string>;
 }
 
 /** Far enough for any realistic ticket, finite so a schedule with no reachable span cannot hang us. */
@@ -71,7 +74,14 @@ export function compileBusinessHours(hours: BusinessHours): CompiledHours {
     if (parsed.length > 0) any = true;
   }
   if (!any) throw new SlaInputError('SLA policy: businessHours has no span at all; use null for 24/7');
-  return { zone: hours.timeZone, byWeekday };
+  const holidays = new Set<string>();
+  for (const date of hours.holidays ?? []) {
+    if (typeof date !== 'string' || !DateTime.fromISO(date, { zone: 'utc' }).isValid || date.length !== 10) {
+      throw new SlaInputError(`SLA policy: holiday ${String(date)} is not a date 'YYYY-MM-DD'`);
+    }
+    holidays.add(date);
+  }
+  return { zone: hours.timeZone, byWeekday, holidays };
 }
 
 function minuteOfDay(text: unknown, allowMidnightEnd: boolean): number | null {
@@ -91,7 +101,9 @@ function* businessSpans(hours: CompiledHours, fromMs: number): Generator<Span> {
   // Calendar arithmetic on a UTC date so stepping a day never lands in a DST gap.
   let day = DateTime.utc(local.year, local.month, local.day);
   for (let i = 0; i < MAX_DAYS_SCANNED; i++) {
-    for (const [startMin, endMin] of hours.byWeekday[day.weekday] ?? []) {
+    // `day` carries the zone's local calendar date, so its ISO date is the local one.
+    const spans = hours.holidays.has(day.toISODate() ?? '') ? [] : (hours.byWeekday[day.weekday] ?? []);
+    for (const [startMin, endMin] of spans) {
       const start = localInstant(hours.zone, day, startMin);
       const end = localInstant(hours.zone, day, endMin);
       if (end > start && end > fromMs) yield [Math.max(start, fromMs), end];

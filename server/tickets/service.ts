@@ -151,12 +151,13 @@ export class TicketsService {
    * auto-assignment is on. Returns the updated row, or undefined when nothing changed.
    */
   async autoAssign(ticketId: string): Promise<TicketRow | undefined> {
-    if (!(await this.settings.get()).autoAssign) return undefined;
+    const settings = await this.settings.get();
+    if (!settings.autoAssign) return undefined;
     const result = await this.repo.transaction(async (repo) => {
       const ticket = await repo.lockTicket(ticketId);
       if (!ticket || ticket.assigneeId || !(ACTIVE_STATUSES as readonly string[]).includes(ticket.status))
         return undefined;
-      const choice = pickAssignee(await repo.agentsWithLoad(), ticket);
+      const choice = pickAssignee(await repo.agentsWithLoad(), ticket, settings.routing);
       if (!choice) return undefined;
       const opens = ticket.status === 'new';
       const updated = await repo.updateTicket(ticket.id, {

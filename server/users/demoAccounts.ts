@@ -57,6 +57,9 @@ const DEMO_ACCOUNTS: Array<Omit<CreateUserInput, 'password'> & { label: string }
   },
 ];
 
+/** The demo accounts' addresses: what the demo switch (`/admin/demo`) turns off and on. */
+export const DEMO_EMAILS: readonly string[] = DEMO_ACCOUNTS.map((a) => a.email);
+
 const SEEDED_KEY = 'demo_accounts_seeded_at';
 
 /**

@@ -1,7 +1,8 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import type { Role } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
 import { type NewUserRow, type UserRow, users } from '../db/schema';
+import type { AdminUserFilter } from './schemas';
 
 /** All SQL touching the users table lives here. */
 export class UsersRepository {
@@ -10,6 +11,35 @@ export class UsersRepository {
   async findById(id: string): Promise<UserRow | undefined> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id));
     return row;
+  }
+
+  /** The row, locked until the transaction ends (repository built on a transaction). */
+  async lockById(id: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id)).for('update');
+    return row;
+  }
+
+  /** Sets or clears `disabled_at` of the given accounts; returns those that changed. */
+  async setDisabled(emails: readonly string[], disabled: boolean): Promise<UserRow[]> {
+    if (emails.length === 0) return [];
+    return this.db
+      .update(users)
+      .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
+      .where(
+        and(
+          inArray(users.email, [...emails]),
+          disabled ? isNull(users.disabledAt) : isNotNull(users.disabledAt),
+        ),
+      )
+      .returning();
+  }
+
+  async findByEmails(emails: readonly string[]): Promise<UserRow[]> {
+    if (emails.length === 0) return [];
+    return this.db
+      .select()
+      .from(users)
+      .where(inArray(users.email, [...emails]));
   }
 
   async findByEmail(email: string): Promise<UserRow | undefined> {
@@ -27,6 +57,32 @@ export class UsersRepository {
       .offset(filter.offset);
   }
 
+  /** The administration list: search on name and e-mail, role and status filters, a total for paging. */
+  async search(filter: AdminUserFilter): Promise<{ rows: UserRow[]; total: number }> {
+    const where: SQL[] = [];
+    if (filter.q) {
+      const pattern = `%${filter.q.replace(/[\\%_]/g, '\\$&')}%`;
+      where.push(or(ilike(users.name, pattern), ilike(users.email, pattern))!);
+    }
+    if (filter.role) where.push(eq(users.role, filter.role));
+    if (filter.status === 'active') where.push(isNull(users.disabledAt));
+    if (filter.status === 'disabled') where.push(isNotNull(users.disabledAt));
+    const [rows, [total]] = await Promise.all([
+      this.db
+        .select()
+        .from(users)
+        .where(and(...where))
+        .orderBy(asc(users.name), asc(users.email))
+        .limit(filter.limit)
+        .offset(filter.offset),
+      this.db
+        .select({ n: count() })
+        .from(users)
+        .where(and(...where)),
+    ]);
+    return { rows, total: total?.n ?? 0 };
+  }
+
   async count(): Promise<number> {
     const [row] = await this.db.select({ n: count() }).from(users);
     return row?.n ?? 0;
@@ -40,7 +96,12 @@ export class UsersRepository {
 
   async update(
     id: string,
-    patch: Partial<Pick<UserRow, 'role' | 'tier' | 'disabledAt'>>,
+    patch: Partial<
+      Pick<
+        UserRow,
+        'name' | 'role' | 'tier' | 'skills' | 'languages' | 'locale' | 'disabledAt' | 'passwordHash'
+      >
+    >,
   ): Promise<UserRow | undefined> {
     const [row] = await this.db
       .update(users)

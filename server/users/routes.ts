@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditContextOf } from '../audit/record';
 import { setRefreshCookie } from '../auth/refreshCookie';
 import { defineRoute } from '../http/route';
 import type { UserAdmin } from './admin';
@@ -86,7 +87,8 @@ export function userRoutes(users: UsersService, admin: UserAdmin) {
       params: userIdParamsSchema,
       body: updateUserBodySchema,
       response: publicUserSchema,
-      handler: ({ actor, params, body }) => admin.update(actor!, params.id, body),
+      handler: ({ actor, req, params, body }) =>
+        admin.update(actor!, params.id, body, auditContextOf(actor, req)),
     }),
   ];
 }

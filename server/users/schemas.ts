@@ -83,3 +83,74 @@ export const listUsersQuerySchema = z.object({
 });
 
 export const userIdParamsSchema = z.object({ id: z.uuid({ message: 'must be a user id (UUID)' }) });
+
+// ----- administration (/api/admin/users) ------------------------------------------------------------
+
+const languageSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'languages are tags such as en, zh-CN');
+
+/** An account as the administration screens see it: the public view plus what only admins manage. */
+export const adminUserSchema = publicUserSchema
+  .extend({
+    languages: z.array(z.string()),
+    disabled: z.boolean(),
+    disabledAt: z.iso.datetime().nullable(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'AdminUser' });
+
+export const adminListUsersQuerySchema = z.object({
+  /** Part of the name or e-mail address, any case. */
+  q: z.string().trim().max(120).optional(),
+  role: z.enum(ROLES).optional(),
+  status: z.enum(['active', 'disabled', 'all']).default('all'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type AdminUserFilter = z.output<typeof adminListUsersQuerySchema>;
+
+const roleAndTier = <T extends { role: string; tier?: string | null }>(body: T, ctx: z.RefinementCtx) => {
+  if (body.role === 'agent' && !body.tier) {
+    ctx.addIssue({ code: 'custom', path: ['tier'], message: 'is required for an agent' });
+  }
+  if (body.role !== 'agent' && body.tier) {
+    ctx.addIssue({ code: 'custom', path: ['tier'], message: 'only agents have a tier' });
+  }
+};
+
+/**
+ * Without a password the account is invited: it gets an e-mail with a set-password link and cannot
+ * sign in before using it.
+ */
+export const adminCreateUserBodySchema = z
+  .object({
+    email: emailSchema,
+    name: text().trim().min(1, 'is required').max(120),
+    password: z.string().min(10, 'must be at least 10 characters').max(1024).optional(),
+    role: z.enum(ROLES),
+    tier: z.enum(TIERS).optional(),
+    skills: z.array(skillSchema).max(50).default([]),
+    languages: z.array(languageSchema).max(20).default([]),
+    locale: z.enum(['en', 'zh-CN']).default('en'),
+  })
+  .strict()
+  .superRefine(roleAndTier)
+  .meta({ id: 'AdminCreateUserRequest' });
+export type AdminCreateUserInput = z.output<typeof adminCreateUserBodySchema>;
+
+export const adminUpdateUserBodySchema = z
+  .object({
+    name: text().trim().min(1, 'is required').max(120).optional(),
+    role: z.enum(ROLES).optional(),
+    tier: z.enum(TIERS).nullable().optional(),
+    skills: z.array(skillSchema).max(50).optional(),
+    languages: z.array(languageSchema).max(20).optional(),
+    locale: z.enum(['en', 'zh-CN']).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })
+  .meta({ id: 'AdminUpdateUserRequest' });
+export type AdminUpdateUserInput = z.output<typeof adminUpdateUserBodySchema>;

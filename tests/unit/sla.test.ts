@@ -574,6 +574,23 @@ describe('nextAlertAt: when to evaluate a ticket again', () => {
   });
 });
 
+describe('holidays', () => {
+  it('skips a holiday like a closed day: Friday 16:30 Berlin + 48 min with Monday a holiday is Tuesday 09:18', () => {
+    const facts = ticket({ createdAt: utc('2026-01-16T15:30:00Z') });
+    const policy = withHours({ ...BERLIN_WEEKDAYS_9_TO_5, holidays: ['2026-01-19'] });
+    // 30 min on Friday, Monday counts nothing, 18 min on Tuesday: 08:18 UTC (CET = UTC+1).
+    expect(evaluate(facts, utc('2026-01-17T12:00:00Z'), [], policy).nextAlertAt).toEqual(
+      utc('2026-01-20T08:18:00Z'),
+    );
+  });
+
+  it('refuses a holiday that is not a date', () => {
+    const facts = ticket();
+    const policy = withHours({ ...BERLIN_WEEKDAYS_9_TO_5, holidays: ['19.01.2026'] });
+    expect(() => evaluate(facts, t(HOUR), [], policy)).toThrow(/holiday/);
+  });
+});
+
 describe('urgencyScore', () => {
   const scoreAt = (facts: SlaTicketFacts, now: Date) => urgencyScore(evaluate(facts, now).clocks);
 

@@ -131,6 +131,26 @@ describe('pickAssignee', () => {
     expect(pickAssignee(pool, { tier: 'L2', category: 'other' })?.id).toBe('a3');
   });
 
+  it('follows the routing options: skills ignored, load ignored, a cap on open tickets', () => {
+    const pool = [
+      agent('a1', { openTickets: 4 }),
+      agent('a2', { openTickets: 1 }),
+      agent('a3', { openTickets: 6, skills: ['payment'] }),
+    ];
+    const ticket = { tier: 'L1' as const, category: 'payment' };
+    expect(pickAssignee(pool, ticket)?.id).toBe('a3');
+    expect(pickAssignee(pool, ticket, { bySkills: false, byLoad: true, maxOpenPerAgent: null })?.id).toBe(
+      'a2',
+    );
+    // Without load balancing the longest-serving agent takes it.
+    expect(pickAssignee(pool, ticket, { bySkills: false, byLoad: false, maxOpenPerAgent: null })?.id).toBe(
+      'a1',
+    );
+    // The skilled agent is at the cap: the others share the work; everyone at it: nobody.
+    expect(pickAssignee(pool, ticket, { bySkills: true, byLoad: true, maxOpenPerAgent: 5 })?.id).toBe('a2');
+    expect(pickAssignee(pool, ticket, { bySkills: true, byLoad: true, maxOpenPerAgent: 1 })).toBeNull();
+  });
+
   it('breaks ties by seniority, so the choice is repeatable', () => {
     const choice = pickAssignee([agent('a7'), agent('a2'), agent('a5')], { tier: 'L1', category: 'other' });
     expect(choice?.id).toBe('a2');

@@ -2,6 +2,7 @@ import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@m
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
+import { canAdminister } from '../admin/sections';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { canAuthorArticles } from '../help/ArticlesPage';
 import { useSession } from '../lib/session';
@@ -37,10 +38,9 @@ export function AppLayout() {
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
     ...(canAuthorArticles(user) ? [{ to: '/articles', label: t('help.staff.nav') }] : []),
-    ...(user.role === 'agent' || user.role === 'supervisor' || user.role === 'admin'
-      ? [{ to: '/macros', label: t('macros.nav') }]
-      : []),
-    ...(staff && user.role !== 'qa' ? [{ to: '/playbooks', label: t('playbooks.nav') }] : []),
+    // Agents keep their personal macros here; shared ones and playbooks are edited under /admin.
+    ...(user.role === 'agent' ? [{ to: '/macros', label: t('macros.nav') }] : []),
+    ...(canAdminister(user.role) ? [{ to: '/admin', label: t('admin.nav') }] : []),
   ];
 
   return (

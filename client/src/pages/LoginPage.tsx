@@ -112,6 +112,12 @@ export function LoginPage() {
     queryKey: SIGNUP_QUERY_KEY,
     queryFn: ({ signal }) => accountsApi.signupEnabled(signal),
   });
+  // The demo hint only while the demo accounts can sign in (an admin turns them off in production).
+  const demo = useQuery({
+    queryKey: ['demo'],
+    queryFn: ({ signal }) => api.request<{ enabled: boolean }>('/api/demo', { anonymous: true, signal }),
+    staleTime: 60_000,
+  });
 
   const login = useMutation<LoginResponse, Error, { email: string; password: string }>({
     mutationFn: (credentials) => api.login(credentials.email, credentials.password),
@@ -151,9 +157,11 @@ export function LoginPage() {
   return (
     <AuthShell
       below={
-        <Text size="sm" c="dimmed" ta="center">
-          {t('login.demoHint')}
-        </Text>
+        demo.data?.enabled ? (
+          <Text size="sm" c="dimmed" ta="center">
+            {t('login.demoHint')}
+          </Text>
+        ) : undefined
       }
     >
       <div>
