@@ -50,6 +50,7 @@ import { createLogger, type Logger } from './logger';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
+import { createReports } from './reports';
 import { settingsRoutes } from './settings/routes';
 import { SettingsService } from './settings/service';
 import { SlaMonitor } from './sla/monitor';
@@ -246,6 +247,7 @@ export async function createApp(
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
       ...feedback.routes,
+      ...createReports({ db: db.db, clock, rubricSize: config.recordings.rubric.length }).routes,
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {
