@@ -19,6 +19,7 @@ import { TicketPage } from './pages/TicketPage';
 import { QaPage } from './qa/QaPage';
 import { RecordingPage } from './qa/RecordingPage';
 import { queryClient } from './queryClient';
+import { ReportsPage } from './reports/ReportsPage';
 import { cssVariablesResolver, theme } from './theme';
 
 export function App() {
@@ -59,6 +60,7 @@ export function App() {
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
                 <Route path="feedback" element={<FollowUpsPage />} />
+                <Route path="reports" element={<ReportsPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

@@ -6,6 +6,7 @@ import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
 import { canReview } from '../qa/access';
+import { canSeeReports } from '../reports/ReportsPage';
 import { isStaffUser } from '../tickets/queries';
 import { useLiveUpdates } from '../tickets/useLiveUpdates';
 import { AlertsToggle } from './AlertsToggle';
@@ -34,6 +35,7 @@ export function AppLayout() {
       ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
+    ...(canSeeReports(user) ? [{ to: '/reports', label: t('reports.nav') }] : []),
   ];
 
   return (
