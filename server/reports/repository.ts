@@ -210,18 +210,19 @@ export class ReportsRepository {
    */
   timeIn(q: ReportQuery, now: Date, dimension: 'status' | 'tier'): Promise<Row[]> {
     const nowTs = sql`${now.toISOString()}::timestamptz`;
+    // The last span ends now, or at the solve (a solved ticket waits on nobody).
+    const stop = sql`least(coalesce(t.solved_at, ${nowTs}), ${nowTs})`;
     const spans =
       dimension === 'status'
-        ? sql`SELECT t.id, t.created_at AS at, 'new'::text AS key, 0::bigint AS seq, ${nowTs} AS stop FROM t
+        ? sql`SELECT t.id, t.created_at AS at, 'new'::text AS key, 0::bigint AS seq, ${stop} AS stop FROM t
             UNION ALL
-            SELECT e.ticket_id, greatest(e.created_at, t.created_at), e.data->'status'->>'to', e.seq, ${nowTs}
+            SELECT e.ticket_id, greatest(e.created_at, t.created_at), e.data->'status'->>'to', e.seq, ${stop}
             FROM ticket_events e JOIN t ON t.id = e.ticket_id WHERE e.data->'status'->>'to' IS NOT NULL`
         : sql`SELECT t.id, t.created_at AS at, coalesce((SELECT e.data->>'from' FROM ticket_events e
               WHERE e.ticket_id = t.id AND e.type = 'ticket.escalated' ORDER BY e.seq LIMIT 1), t.tier::text) AS key,
-              0::bigint AS seq, least(coalesce(t.solved_at, ${nowTs}), ${nowTs}) AS stop FROM t
+              0::bigint AS seq, ${stop} AS stop FROM t
             UNION ALL
-            SELECT e.ticket_id, greatest(e.created_at, t.created_at), e.data->>'to', e.seq,
-              least(coalesce(t.solved_at, ${nowTs}), ${nowTs})
+            SELECT e.ticket_id, greatest(e.created_at, t.created_at), e.data->>'to', e.seq, ${stop}
             FROM ticket_events e JOIN t ON t.id = e.ticket_id WHERE e.type = 'ticket.escalated'`;
     return this.rows(sql`
       WITH t AS (SELECT t.id, t.tier, t.created_at, t.solved_at FROM tickets t WHERE ${filters(q)} AND ${createdIn(q)}),

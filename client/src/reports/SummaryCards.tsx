@@ -125,7 +125,6 @@ export function SummaryCards({
               <UnstyledButton
                 w="100%"
                 onClick={() => onDrill({ metric, label: card.label })}
-                aria-label={t('reports.cards.drill', { label: card.label, value: card.value })}
                 title={t('reports.cards.drillHint')}
               >
                 {body}
