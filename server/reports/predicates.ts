@@ -39,9 +39,13 @@ export const breached = (clock: string) =>
 const escalated = sql`EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'ticket.escalated')`;
 const reopened = sql`EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'ticket.updated'
   AND e.data->'status'->>'from' IN ('solved', 'closed'))`;
-/** Public replies by staff (not system messages, not notes) plus connected calls. */
-const agentResponses = sql`((SELECT count(*) FROM ticket_messages m JOIN users u ON u.id = m.author_id
-    WHERE m.ticket_id = t.id AND m.kind = 'public' AND u.role <> 'customer')
+/**
+ * Public replies by staff (not system messages, not notes) plus connected calls. Only the ticket's
+ * customer and staff can write on a ticket, so "not the requester" is staff, without a users join
+ * per ticket.
+ */
+const agentResponses = sql`((SELECT count(*) FROM ticket_messages m
+    WHERE m.ticket_id = t.id AND m.kind = 'public' AND m.author_id <> t.requester_id)
   + (SELECT count(*) FROM calls c WHERE c.ticket_id = t.id AND c.connected_at IS NOT NULL))`;
 
 /** First contact resolution: solved, never escalated nor reopened, at most one agent response. */
