@@ -146,8 +146,7 @@ export const tickets = pgTable(
     index('tickets_queue_idx').on(t.status, t.tier),
     // The SLA pass reads only the tickets changed since its last pass (issue 14).
     index('tickets_updated_idx').on(t.updatedAt),
-    // Reports: tickets created / solved in a date range (issue 18).
-    index('tickets_created_idx').on(t.createdAt),
+    index('tickets_created_idx').on(t.createdAt), // reports: created in a range
     index('tickets_solved_idx').on(t.solvedAt).where(sql`${t.solvedAt} IS NOT NULL`),
   ],
 );
@@ -219,12 +218,7 @@ export const ticketEvents = pgTable(
   },
   (t) => [
     index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq),
-    // Reports: first contact resolution asks "ever escalated?" and "ever reopened?" of every
-    // ticket solved in a range; these small partial indexes answer it without reading the timeline.
-    index('ticket_events_escalated_idx').on(t.ticketId).where(sql`${t.type} = 'ticket.escalated'`),
-    index('ticket_events_reopened_idx')
-      .on(t.ticketId)
-      .where(sql`${t.type} = 'ticket.updated' AND ${t.data}->'status'->>'from' IN ('solved', 'closed')`),
+    index('ticket_events_type_idx').on(t.type, t.ticketId), // reports: ever escalated / reopened
   ],
 );
 
@@ -281,11 +275,7 @@ export const slaAlerts = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.ticketId, t.clock, t.kind, t.cycle] }),
-    // Reports: breaches in a date range.
-    index('sla_alerts_breach_at_idx').on(t.at).where(sql`${t.kind} = 'breach'`),
-  ],
+  (t) => [primaryKey({ columns: [t.ticketId, t.clock, t.kind, t.cycle] })],
 );
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -320,12 +310,7 @@ export const calls = pgTable(
     /** Per participant: the WebRTC statistics summary (RTT, loss, bitrate, resolution). */
     statsSummary: jsonb('stats_summary').$type<Record<string, unknown>>(),
   },
-  (t) => [
-    index('calls_ticket_idx').on(t.ticketId),
-    index('calls_status_idx').on(t.status),
-    // Reports: calls started in a date range.
-    index('calls_started_idx').on(t.startedAt),
-  ],
+  (t) => [index('calls_ticket_idx').on(t.ticketId), index('calls_status_idx').on(t.status)],
 );
 
 export const callParticipants = pgTable(
