@@ -26,8 +26,8 @@ export async function generateDesk(db: Database, tickets: number): Promise<void>
       (ARRAY['P1','P2','P3','P3','P4'])[1 + g % 5]::ticket_priority,
       (CASE WHEN g % 20 < 17 THEN 'solved' WHEN g % 20 = 17 THEN 'open' ELSE 'pending' END)::ticket_status,
       (ARRAY['portal','chat','email','phone'])[1 + g % 4]::ticket_channel,
-      CASE WHEN g % 20 <> 19 THEN at + make_interval(secs => (g * 7919) % 7200) END,
-      CASE WHEN g % 20 < 17 THEN at + make_interval(secs => 7200 + (g * 104729) % 165600) END,
+      CASE WHEN g % 20 <> 19 THEN at + make_interval(secs => (g::bigint * 7919) % 7200) END,
+      CASE WHEN g % 20 < 17 THEN at + make_interval(secs => 7200 + (g::bigint * 104729) % 165600) END,
       at, at
     FROM a, c, generate_series(1, ${tickets}) g,
       LATERAL (SELECT ${YEAR_START}::timestamptz + make_interval(secs => g * (365.0 * 86400 / ${tickets}))) AS x(at)`);
