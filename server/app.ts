@@ -75,6 +75,7 @@ import { ComposerPreferencesRepository, preferenceRoutes } from './preferences/r
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
+import { createReports } from './reports';
 import { settingsRoutes } from './settings/routes';
 import { SettingsService } from './settings/service';
 import { UrgencyRules, urgencyRoutes } from './settings/urgency';
@@ -395,6 +396,7 @@ export async function createApp(
       ...playbookRoutes(playbooks),
       ...urgencyRoutes(urgencyRules),
       ...preferenceRoutes(new ComposerPreferencesRepository(db.db)),
+      ...createReports({ db: db.db, clock, rubricSize: config.recordings.rubric.length }).routes,
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
     const resolveActor = async (req: express.Request) => {

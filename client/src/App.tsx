@@ -36,6 +36,7 @@ import { QaPage } from './qa/QaPage';
 import { RecordingPage } from './qa/RecordingPage';
 import { queryClient } from './queryClient';
 import { QueuePage } from './queues/QueuePage';
+import { ReportsPage } from './reports/ReportsPage';
 import { cssVariablesResolver, theme } from './theme';
 
 export function App() {
@@ -100,6 +101,7 @@ export function App() {
                     <Route key={s.path} path={s.path} element={s.element} />
                   ))}
                 </Route>
+                <Route path="reports" element={<ReportsPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

@@ -1,4 +1,6 @@
 import '@mantine/core/styles.css';
+import '@mantine/charts/styles.css';
+import '@mantine/dates/styles.css';
 import './styles.css';
 // Initialises i18next (and sets <html lang>) before anything renders.
 import './i18n';

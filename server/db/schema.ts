@@ -75,37 +75,6 @@ export const installationMeta = pgTable('installation_meta', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/**
- * A signed-in session: what renews the short-lived access tokens. The refresh token itself is
- * never stored, only its SHA-256 (a database leak gives no usable token). Renewal rotates it; the
- * one it replaced is kept so a late second use (a tab racing another) is told apart from a replay.
- */
-export const authSessions = pgTable(
-  'auth_sessions',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    tokenHash: text('token_hash').notNull(),
-    previousTokenHash: text('previous_token_hash'),
-    /** When the token was last rotated: a replay of the previous one is tolerated shortly after. */
-    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-    /** The idle lifetime counts from here: every renewal moves it. */
-    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull(),
-    /** The absolute lifetime: no renewal goes past it. */
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
-  },
-  (t) => [
-    uniqueIndex('auth_sessions_token_hash_unique').on(t.tokenHash),
-    index('auth_sessions_previous_token_hash_idx').on(t.previousTokenHash),
-    index('auth_sessions_user_idx').on(t.userId),
-  ],
-);
-
-export type AuthSessionRow = typeof authSessions.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 
@@ -152,6 +121,8 @@ export const tickets = pgTable(
     index('tickets_queue_idx').on(t.status, t.tier),
     // The SLA pass reads only the tickets changed since its last pass (issue 14).
     index('tickets_updated_idx').on(t.updatedAt),
+    index('tickets_created_idx').on(t.createdAt), // reports: created in a range
+    index('tickets_solved_idx').on(t.solvedAt).where(sql`${t.solvedAt} IS NOT NULL`),
   ],
 );
 
@@ -220,7 +191,10 @@ export const ticketEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq)],
+  (t) => [
+    index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq),
+    index('ticket_events_type_idx').on(t.type, t.ticketId), // reports: ever escalated / reopened
+  ],
 );
 
 /**

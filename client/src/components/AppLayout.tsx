@@ -8,6 +8,7 @@ import { canAuthorArticles } from '../help/ArticlesPage';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
 import { canReview } from '../qa/access';
+import { canSeeReports } from '../reports/ReportsPage';
 import { isStaffUser } from '../tickets/queries';
 import { useLiveUpdates } from '../tickets/useLiveUpdates';
 import { AlertsToggle } from './AlertsToggle';
@@ -41,6 +42,7 @@ export function AppLayout() {
     // Agents keep their personal macros here; shared ones and playbooks are edited under /admin.
     ...(user.role === 'agent' ? [{ to: '/macros', label: t('macros.nav') }] : []),
     ...(canAdminister(user.role) ? [{ to: '/admin', label: t('admin.nav') }] : []),
+    ...(canSeeReports(user) ? [{ to: '/reports', label: t('reports.nav') }] : []),
   ];
 
   return (
