@@ -13,6 +13,7 @@ import { socketCallChannel, socketPresence } from '../signaling/callChannel';
 import { createBoardHandlers } from '../signaling/handlers/board';
 import { createCallHandlers } from '../signaling/handlers/call';
 import { createChatHandlers } from '../signaling/handlers/chat';
+import { createPresenceHandlers, socketPresenceConnections } from '../signaling/handlers/presence';
 import { createRecordingHandlers } from '../signaling/handlers/recording';
 import { attachRealtime } from '../signaling/realtime';
 import { attachSignaling, serveHandlers } from '../signaling/server';
@@ -47,6 +48,12 @@ import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
+import { NotificationsRepository } from './notifications/repository';
+import { notificationRoutes } from './notifications/routes';
+import { NotificationsService } from './notifications/service';
+import { PresenceRepository } from './presence/repository';
+import { presenceRoutes } from './presence/routes';
+import { PresenceTracker } from './presence/tracker';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -88,6 +95,10 @@ export interface LivedeskApp {
   recordings: RecordingsService;
   /** CSAT for tickets and calls, low-score follow-ups, NPS. */
   feedback: Feedback;
+  /** Staff presence: connections, idle time, calls and the manual choice. */
+  presence: PresenceTracker;
+  /** Read markers, unread counts, notification settings. */
+  notifications: NotificationsService;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -211,6 +222,14 @@ export async function createApp(
       clock,
       logger.child({ component: 'call-media' }),
     );
+    const presenceRepo = new PresenceRepository(db.db);
+    const presence = new PresenceTracker(presenceRepo, socketPresenceConnections(io), bus, {
+      idleMs: config.presence.idleMs,
+      clock,
+      logger: logger.child({ component: 'presence' }),
+      onOnline: (userId) => tickets.pickUpWaiting(userId),
+    });
+    const notifications = new NotificationsService(new NotificationsRepository(db.db), tickets, bus);
     const sessionEnds = socketSessionEnds(io);
     const userAdmin = new UserAdmin(usersRepo, sessions, sessionEnds);
     const lifetime = createSessionLifetime({
@@ -223,6 +242,7 @@ export async function createApp(
       ...createCallHandlers({ calls, session: mediaSession, logger: signalingLogger }),
       ...createBoardHandlers({ boards, limits, logger: signalingLogger }),
       ...createRecordingHandlers({ recordings, logger: signalingLogger }),
+      ...createPresenceHandlers({ tracker: presence, logger: signalingLogger }),
     ]);
 
     const feedback = createFeedback({
@@ -245,6 +265,8 @@ export async function createApp(
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
+      ...presenceRoutes(presence, presenceRepo),
+      ...notificationRoutes(notifications),
       ...feedback.routes,
     ];
     const openApi = buildOpenApiDocument(routes, { version: VERSION });
@@ -323,6 +345,8 @@ export async function createApp(
     retention.unref();
     attachmentSweeper.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
+    // A crash or restart leaves people "online" in the database; whoever has no tab left is not.
+    await presence.reconcile();
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
     const mediaServer = media;
@@ -347,6 +371,8 @@ export async function createApp(
       boards,
       recordings,
       feedback,
+      presence,
+      notifications,
       limits,
       attachmentSweeper,
       demoLogins,
@@ -371,10 +397,12 @@ export async function createApp(
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();
+          presence.stop();
           await boards.stop();
           // io.close() also closes the HTTP server.
           await new Promise<void>((resolve) => io.close(() => resolve()));
           mediaServer.close();
+          await presence.idle();
           await redis?.quit().catch(() => redis?.disconnect());
           await db.close();
         })();

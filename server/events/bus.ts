@@ -2,6 +2,7 @@ import type {
   Availability,
   CallView,
   MessageView,
+  Presence,
   RecordingNotice,
   SlaAlertView,
   TimelineEntry,
@@ -66,8 +67,13 @@ export interface DomainEvents {
   'followup.overdue': TicketEventPayload;
   /** A supervisor closed a follow-up with a note of what was done. */
   'followup.closed': TicketEventPayload;
-  /** An agent changed their availability. */
-  'presence.changed': { userId: string; availability: Availability };
+  /**
+   * A staff member's presence changed (server/presence/tracker.ts): a tab opened or closed, idle
+   * time passed, a call began or ended, or they chose an availability by hand.
+   */
+  'presence.changed': { userId: string; availability: Availability; presence: Presence };
+  /** A person read a ticket up to a message (server/notifications): their other tabs clear it. */
+  'ticket.read': { userId: string; ticketId: string; lastReadSeq: number };
 }
 export type DomainEventName = keyof DomainEvents;
 

@@ -11,6 +11,7 @@ import type {
   CallStatus,
   Channel,
   MessageKind,
+  Presence,
   Priority,
   RecordingStatus,
   Role,
@@ -484,6 +485,11 @@ export interface ClientToServerEvents {
   /** End the call for everyone. */
   'call:hangup': (payload: { callId: string }, ack: Ack<CallView>) => void;
 
+  /**
+   * Staff: the person used this tab (key, pointer, focus); sent at most every few seconds. Keeps
+   * them `online`, and brings them back from idle `away` at once.
+   */
+  'presence:activity': (payload: Record<string, never>, ack: Ack<null>) => void;
   /** Returns the identity the server attached to this socket (used to confirm a handshake). */
   'session:whoami': (payload: Record<string, never>, ack: Ack<PublicUser>) => void;
   /**
@@ -525,6 +531,8 @@ export interface SocketData {
    * token expires (epoch ms): no handler runs for the socket after it, unless it was renewed.
    */
   session: { id: string | null; expiresAtMs: number };
+  /** Staff: no activity in this tab for the idle time (server/presence; read across nodes). */
+  idle?: boolean;
 }
 
 export interface ServerToClientEvents {
@@ -571,7 +579,9 @@ export interface ServerToClientEvents {
   /** An SLA warning or breach, pushed to every staff socket. */
   'sla:alert': (payload: SlaAlertView) => void;
   /** An agent's availability changed (staff sockets). */
-  'presence:changed': (payload: { userId: string; availability: Availability }) => void;
+  'presence:changed': (payload: { userId: string; availability: Availability; presence: Presence }) => void;
+  /** I read a ticket (in any of my tabs): its unread badge clears everywhere (my sockets only). */
+  'unread:read': (payload: { ticketId: string; lastReadSeq: number }) => void;
   /**
    * Emitted just before the server disconnects a socket on purpose: its session was signed out,
    * or its account disabled or given another role or tier (`revoked`), or the access token it
