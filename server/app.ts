@@ -15,6 +15,7 @@ import { createCallHandlers } from '../signaling/handlers/call';
 import { createChatHandlers } from '../signaling/handlers/chat';
 import { createPresenceHandlers, socketPresenceConnections } from '../signaling/handlers/presence';
 import { createRecordingHandlers } from '../signaling/handlers/recording';
+import { attachNotifications } from '../signaling/notify';
 import { attachRealtime } from '../signaling/realtime';
 import { attachSignaling, serveHandlers } from '../signaling/server';
 import { socketSessionEnds } from '../signaling/sessionEnds';
@@ -345,6 +346,11 @@ export async function createApp(
     retention.unref();
     attachmentSweeper.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
+    attachNotifications(io, bus, {
+      viewTicket: (id) => tickets.viewById(id),
+      workersOf: (id) => notifications.workersOf(id),
+      logger: logger.child({ component: 'notifications' }),
+    });
     // A crash or restart leaves people "online" in the database; whoever has no tab left is not.
     await presence.reconcile();
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);

@@ -87,6 +87,29 @@ export class NotificationsRepository {
       .filter((r) => r.count > 0);
   }
 
+  /** Who works a ticket (assignee and followers), with its number and subject: one indexed read. */
+  async workersOf(
+    ticketId: string,
+  ): Promise<{ userIds: string[]; ticketNumber: number; subject: string } | undefined> {
+    const result = (await this.db.execute(sql`
+      SELECT t.number, t.subject, t.assignee_id,
+        coalesce((SELECT array_agg(f.user_id::text) FROM ticket_followers f WHERE f.ticket_id = t.id), '{}') AS followers
+      FROM tickets t WHERE t.id = ${ticketId}
+    `)) as unknown as {
+      rows: Array<{
+        number: number;
+        subject: string;
+        assignee_id: string | null;
+        followers: string[] | string;
+      }>;
+    };
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const followers = Array.isArray(row.followers) ? row.followers : parseArray(row.followers);
+    const userIds = [...new Set([...(row.assignee_id ? [row.assignee_id] : []), ...followers])];
+    return { userIds, ticketNumber: Number(row.number), subject: row.subject };
+  }
+
   async settings(userId: string): Promise<StoredSettings | undefined> {
     const [row] = await this.db
       .select({
@@ -108,4 +131,10 @@ export class NotificationsRepository {
         set: { ...values, updatedAt: new Date() },
       });
   }
+}
+
+/** A PostgreSQL text[] literal (`{a,b}`) as a driver may return it unparsed; uuids need no quoting. */
+function parseArray(literal: string): string[] {
+  const inner = literal.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
 }

@@ -28,6 +28,11 @@ export class NotificationsService {
     return { ...values, events };
   }
 
+  /** Who works a ticket: its assignee and followers (the audience of its customer's messages). */
+  workersOf(ticketId: string) {
+    return this.repo.workersOf(ticketId);
+  }
+
   async unread(actor: PublicUser): Promise<{ total: number; tickets: UnreadTicket[] }> {
     const tickets = await this.repo.unread(actor);
     return { total: tickets.reduce((sum, t) => sum + t.count, 0), tickets };

@@ -11,6 +11,7 @@ import type {
   CallStatus,
   Channel,
   MessageKind,
+  NotificationEvent,
   Presence,
   Priority,
   RecordingStatus,
@@ -181,6 +182,21 @@ export interface TimelineEntry {
   actor: UserRef | null;
   data: Record<string, unknown>;
   createdAt: string;
+}
+
+/**
+ * Something new for one staff member (server: signaling/notify.ts decides who): a new ticket in
+ * their queue, their customer's message, a ticket assigned to them, an SLA alert on their ticket.
+ */
+export interface NotificationView {
+  kind: NotificationEvent;
+  ticketId: string;
+  ticketNumber: number;
+  subject: string;
+  /** `customer_message`: the message. */
+  message?: MessageView;
+  /** `sla_warning`: the alert (a warning or a breach). */
+  alert?: SlaAlertView;
 }
 
 export interface SlaAlertView {
@@ -580,6 +596,8 @@ export interface ServerToClientEvents {
   'sla:alert': (payload: SlaAlertView) => void;
   /** An agent's availability changed (staff sockets). */
   'presence:changed': (payload: { userId: string; availability: Availability; presence: Presence }) => void;
+  /** Something new for me (staff): the toast, sound, badge and desktop notification come from it. */
+  notify: (payload: NotificationView) => void;
   /** I read a ticket (in any of my tabs): its unread badge clears everywhere (my sockets only). */
   'unread:read': (payload: { ticketId: string; lastReadSeq: number }) => void;
   /**

@@ -121,6 +121,45 @@ describe.each(BACKENDS)('read markers and notification settings on %s', (backend
     expect(await unreadOf('agentL1', ticket.id)).toMatchObject({ count: 1, unopened: true });
   });
 
+  it('tells the right people: a new ticket to its tier and supervisors, an assignment and a customer message to the assignee', async () => {
+    // Away by hand: no auto-assignment, so the new ticket waits in the L1 queue.
+    await api('agentL1', '/api/me/availability', { method: 'PUT', body: { availability: 'away' } });
+    const lee = await socketFor('agentL1');
+    const sam = await socketFor('agentL2');
+    const boss = await socketFor('supervisor');
+    const atLee = record(lee, 'notify');
+    const atSam = record(sam, 'notify');
+    const atBoss = record(boss, 'notify');
+    const ticket = await newTicket('Who hears of it');
+    await eventually(() => atLee.some((x) => x.ticketId === ticket.id), 'the new ticket at the L1 agent');
+    await eventually(() => atBoss.some((x) => x.ticketId === ticket.id), 'the new ticket at the supervisor');
+    expect(atLee.find((x) => x.ticketId === ticket.id)).toMatchObject({
+      kind: 'new_ticket',
+      ticketNumber: ticket.number,
+      subject: 'Who hears of it',
+    });
+
+    const leeId = (await api<{ id: string }>('agentL1', '/api/auth/me')).body.id;
+    const assigned = await api('supervisor', `/api/tickets/${ticket.id}/assign`, {
+      method: 'POST',
+      body: { assigneeId: leeId },
+    });
+    expect(assigned.status).toBe(200);
+    await eventually(
+      () => atLee.some((x) => x.ticketId === ticket.id && x.kind === 'assigned'),
+      'the assignment at the agent',
+    );
+    const message = await say('customer', ticket.id, 'Are you looking at it?');
+    await eventually(
+      () => atLee.some((x) => x.kind === 'customer_message' && x.message?.id === message.id),
+      'the customer message at the assignee',
+    );
+    // Nobody else works it: the supervisor heard of the new ticket only, the L2 agent of nothing.
+    expect(atBoss.filter((x) => x.ticketId === ticket.id).map((x) => x.kind)).toEqual(['new_ticket']);
+    expect(atSam.filter((x) => x.ticketId === ticket.id)).toEqual([]);
+    await api('agentL1', '/api/me/availability', { method: 'PUT', body: { availability: 'available' } });
+  });
+
   it('keeps each person’s notification settings, validated, with everything on by default', async () => {
     const defaults = await api('agentL1', '/api/me/notification-settings');
     expect(defaults).toMatchObject({
