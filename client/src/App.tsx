@@ -11,6 +11,7 @@ import { recordingNotices } from './lib/recordingNotices';
 import { session, useSession } from './lib/session';
 import { sessionRenewal } from './lib/sessionRenewal';
 import { realtime } from './lib/socket';
+import { SettingsPage } from './notifications/SettingsPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { NewTicketPage } from './pages/NewTicketPage';
@@ -59,6 +60,7 @@ export function App() {
                 <Route path="qa" element={<QaPage />} />
                 <Route path="qa/recordings/:id" element={<RecordingPage />} />
                 <Route path="feedback" element={<FollowUpsPage />} />
+                <Route path="settings" element={<SettingsPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

@@ -1,14 +1,19 @@
 import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@mantine/core';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
+import { reportActivity } from '../lib/presenceActivity';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
+import { realtime } from '../lib/socket';
+import { DesktopPermissionCard } from '../notifications/DesktopPermission';
+import { NotificationsLink } from '../notifications/NotificationsLink';
+import { useNotifications } from '../notifications/useNotifications';
 import { canReview } from '../qa/access';
 import { isStaffUser } from '../tickets/queries';
 import { useLiveUpdates } from '../tickets/useLiveUpdates';
-import { AlertsToggle } from './AlertsToggle';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
@@ -18,6 +23,13 @@ import { Toaster } from './Toaster';
 /** Keeps caches live while signed in; a component so the hook follows the signed-in user. */
 function LiveUpdates({ user }: { user: PublicUser }) {
   useLiveUpdates(user);
+  return null;
+}
+
+/** Staff: new work announced (toast, sound, badges, title), and this tab's activity reported. */
+function StaffPresence({ user }: { user: PublicUser }) {
+  useNotifications(user);
+  useEffect(() => reportActivity(realtime), []);
   return null;
 }
 
@@ -34,6 +46,7 @@ export function AppLayout() {
       ? [{ to: '/qa', label: user.role === 'agent' ? t('qa.navAgent') : t('qa.heading') }]
       : []),
     ...(canSeeFollowUps(user.role) ? [{ to: '/feedback', label: t('feedback.followUps.nav') }] : []),
+    { to: '/settings', label: t('settings.nav') },
   ];
 
   return (
@@ -81,12 +94,7 @@ export function AppLayout() {
           </Group>
           <Group gap={6} wrap="nowrap">
             {user.role === 'agent' && <AvailabilitySwitch user={user} />}
-            {staff && (
-              // Desktop notifications are for desktops: a phone shows the app only while open.
-              <Box visibleFrom="sm">
-                <AlertsToggle />
-              </Box>
-            )}
+            {staff && <NotificationsLink user={user} />}
             <ConnectionIndicator compact />
             <Stack gap={0} visibleFrom="sm" align="flex-end">
               <Text size="sm" fw={600} lh={1.3}>
@@ -118,10 +126,12 @@ export function AppLayout() {
       <AppShell.Main id="main" tabIndex={-1}>
         {/* Staff work in wide tables and a two-column ticket view; customers read one column. */}
         <Container size={staff ? 'xl' : 'md'} py="md">
+          {staff && <DesktopPermissionCard />}
           <Outlet />
         </Container>
       </AppShell.Main>
       <LiveUpdates key={user.id} user={user} />
+      {staff && <StaffPresence key={user.id} user={user} />}
       <Toaster />
     </AppShell>
   );

@@ -7,6 +7,7 @@ import { SavedBoards } from '../../board/SavedBoards';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
+import { useMarkRead } from '../../notifications/queries';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
 import { ConversationView } from '../../tickets/ConversationView';
@@ -74,6 +75,8 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
   const { t } = useTranslation();
   const conversation = useConversation(ticket.id, me);
   const state = useConversationState(conversation);
+  // Read as I look at it: on opening, and at each new message while the tab is visible.
+  useMarkRead(me, ticket.id, state.items.at(-1)?.message.seq ?? 0);
   const timeline = useTimeline(ticket.id, true);
   const now = useNow(1_000);
   const composer = useRef<ComposerHandle>(null);
