@@ -77,4 +77,25 @@ describe('notifications and presence', () => {
     await context.close();
     await lee.locator('[data-presence="offline"]').waitFor();
   });
+
+  it('reads in Chinese and fits a phone: settings, the permission card, the agents’ presence', async () => {
+    const { page } = await e2e.signedIn(DEMO.supervisor, '/settings');
+    await page.evaluate(() => localStorage.setItem('livedesk.language', 'zh-CN'));
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await page.getByRole('heading', { name: '通知' }).waitFor();
+    await page.getByRole('region', { name: 'Livedesk 在后台时也通知你？' }).waitFor();
+    await page.getByRole('checkbox', { name: '我的工单的 SLA 预警和超时' }).waitFor();
+    for (const width of [390, 1440]) {
+      await page.setViewportSize({ width, height: 844 });
+      // Nothing wider than the screen on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await screenshot(page, `settings-zh-CN-${width}`);
+    }
+    await page.goto(`${e2e.url}/`);
+    await page.getByRole('table', { name: '客服' }).or(page.getByText('在线状态').first()).first().waitFor();
+    await screenshot(page, 'agents-presence-zh-CN-1440');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'agents-presence-zh-CN-390');
+  });
 });
