@@ -81,11 +81,12 @@ describe('support desk: portal, agent console and escalation', () => {
     await customer.getByRole('button', { name: /Download player-console\.txt/ }).waitFor();
     await screenshot(customer, 'customer-ticket-created');
 
-    // The agent's queue shows the new ticket without a reload, then the agent opens it.
+    // The agent's queue shows the new ticket without a reload, then the agent opens it. The agent
+    // is online (their tab is open and in use), so auto-assignment gave it to them.
     const row = agent.getByRole('row').filter({ hasText: SUBJECT });
     await row.waitFor();
     expect(await row.textContent()).toContain('Casey Customer');
-    expect(await row.textContent()).toContain('Unassigned');
+    await row.getByText('Lee L1 (you)').waitFor();
     await row.getByText(/^FRT /).waitFor();
     await screenshot(agent, 'agent-queue');
     await row.getByRole('link', { name: SUBJECT }).click();
