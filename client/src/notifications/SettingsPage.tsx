@@ -98,7 +98,8 @@ function NotificationsForm({ settings, staff }: { settings: NotificationSettings
     );
   return (
     <Stack gap="md">
-      <Group justify="space-between" wrap="nowrap" align="flex-start">
+      {/* Wraps on a phone: the test button goes under the switch rather than being cut off. */}
+      <Group justify="space-between" wrap="wrap" align="flex-start" gap="xs">
         <Switch
           checked={shown.sound}
           onChange={(e) => change({ sound: e.currentTarget.checked })}
