@@ -4,7 +4,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  boolean,
   check,
   index,
   integer,
@@ -24,8 +23,6 @@ import {
   CALL_STATUSES,
   CHANNELS,
   MESSAGE_KINDS,
-  NOTIFICATION_EVENTS,
-  type NotificationEvent,
   PRESENCES,
   PRIORITIES,
   RECORDING_STATUSES,
@@ -54,10 +51,7 @@ export const users = pgTable(
     locale: text('locale').notNull().default('en'),
     /** The agent's manual choice: `available` follows their activity, `busy`/`away` stick. */
     availability: availabilityEnum('availability').notNull().default('available'),
-    /**
-     * Where the person is now, derived from their connections, idle time, calls and the manual
-     * choice (server/presence); auto-assignment only picks `online` agents.
-     */
+    /** Where the person is now (derived: server/presence); auto-assignment picks `online` agents. */
     presence: presenceEnum('presence').notNull().default('offline'),
     passwordHash: text('password_hash').notNull(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
@@ -602,44 +596,3 @@ export type TicketCsatRow = typeof ticketCsat.$inferSelect;
 export type CallRatingRow = typeof callRatings.$inferSelect;
 export type FeedbackFollowUpRow = typeof feedbackFollowUps.$inferSelect;
 export type NpsResponseRow = typeof npsResponses.$inferSelect;
-
-// ---------------------------------------------------------------------------------------------
-// Notifications: what each person has read, and how they want to be told.
-
-/**
- * A person's read marker on a ticket: the last message `seq` they have seen there. A ticket's
- * unread count is its customer's public messages after it (server/notifications/repository.ts).
- */
-export const ticketReads = pgTable(
-  'ticket_reads',
-  {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id),
-    lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull(),
-    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.ticketId] })],
-);
-
-/** Per-person notification settings; no row means the defaults (everything on). */
-export const notificationSettings = pgTable('notification_settings', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id),
-  sound: boolean('sound').notNull().default(true),
-  desktop: boolean('desktop').notNull().default(true),
-  /** The events that notify (a subset of NOTIFICATION_EVENTS). */
-  events: text('events')
-    .array()
-    .$type<NotificationEvent[]>()
-    .notNull()
-    .default(sql`ARRAY[${sql.raw(NOTIFICATION_EVENTS.map((e) => `'${e}'`).join(','))}]::text[]`),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-export type TicketReadRow = typeof ticketReads.$inferSelect;
-export type NotificationSettingsRow = typeof notificationSettings.$inferSelect;

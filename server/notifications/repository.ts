@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { NotificationEvent, Role, Tier } from '../../signaling/shared/protocol';
 import type { Database } from '../db/client';
-import { notificationSettings, ticketMessages, ticketReads } from '../db/schema';
+import { notificationSettings, ticketReads } from '../db/notificationsSchema';
+import { ticketMessages } from '../db/schema';
 
 export interface UnreadTicket {
   ticketId: string;

@@ -23,36 +23,10 @@ import type {
 
 // The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.
 export * from './domain';
+// The error codes and error bodies every answer uses, in ./errors.ts.
+export * from './errors';
 
-/** Every error a client can receive. Anything not on this list reaches the client as `internal`. */
-export const ERROR_CODES = [
-  'bad_request', // the payload failed validation; `details` names the fields
-  'unauthenticated', // no token, an expired or forged token, or a disabled account
-  'forbidden', // authenticated, but this role or this user may not do it
-  'not_found',
-  'conflict', // e.g. the e-mail address is taken
-  'rate_limited', // too many attempts; `retryAfterSeconds` says when to retry
-  'quota_exceeded', // a per-user allowance (e.g. bytes of unclaimed uploads) is used up
-  'media_limit', // more transports, tracks or people than a call uses (per person and per call)
-  'unavailable', // a dependency (database, media worker) is not ready
-  'internal', // an unexpected failure; the server log has the correlation id
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export interface FieldIssue {
-  /** Dotted path of the offending field, e.g. `email` or `participants.0.id`. */
-  path: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: FieldIssue[];
-  /** Present on `internal` errors: quote it to an operator to find the log line. */
-  requestId?: string;
-  retryAfterSeconds?: number;
-}
+import type { ErrorBody } from './errors';
 
 /** Acks are results: a handler either succeeds with data or fails with a coded error. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -501,10 +475,7 @@ export interface ClientToServerEvents {
   /** End the call for everyone. */
   'call:hangup': (payload: { callId: string }, ack: Ack<CallView>) => void;
 
-  /**
-   * Staff: the person used this tab (key, pointer, focus); sent at most every few seconds. Keeps
-   * them `online`, and brings them back from idle `away` at once.
-   */
+  /** Staff: the person used this tab (sent at most every 2 s): online, back from idle at once. */
   'presence:activity': (payload: Record<string, never>, ack: Ack<null>) => void;
   /** Returns the identity the server attached to this socket (used to confirm a handshake). */
   'session:whoami': (payload: Record<string, never>, ack: Ack<PublicUser>) => void;
