@@ -19,8 +19,6 @@ describe('notifications and presence', () => {
     await e2e.apiOk(login.token, `/api/tickets/${ticket.id}/read`, { method: 'PUT', body: '{}' });
     await agent.goto(`${e2e.url}/settings`);
     await agent.getByRole('heading', { name: 'Notifications' }).waitFor();
-    // Explained first, never asked on load: the card waits for a click.
-    await agent.getByRole('region', { name: 'Get notified while Livedesk is in the background?' }).waitFor();
     await expect.poll(() => agent.title()).toBe('Settings · Livedesk');
 
     await e2e.apiOk<MessageView>(customer.token, `/api/tickets/${ticket.id}/messages`, {
@@ -39,6 +37,8 @@ describe('notifications and presence', () => {
     const row = agent.locator(`[data-ticket-id="${ticket.id}"]`);
     await row.locator('[data-unread="1"]').waitFor();
     await agent.getByRole('tab', { name: /Mine/ }).locator('[data-unread-tickets="1"]').waitFor();
+    // Explained first, never asked on load: the card on the queues waits for a click.
+    await agent.getByRole('region', { name: 'Get notified while Livedesk is in the background?' }).waitFor();
     await screenshot(agent, 'notify-queue-badges');
 
     // It survives a reload (the server keeps the read marker), and opening the ticket reads it.
@@ -84,7 +84,6 @@ describe('notifications and presence', () => {
     await page.reload();
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     await page.getByRole('heading', { name: '通知' }).waitFor();
-    await page.getByRole('region', { name: 'Livedesk 在后台时也通知你？' }).waitFor();
     await page.getByRole('checkbox', { name: '我的工单的 SLA 预警和超时' }).waitFor();
     for (const width of [390, 1440]) {
       await page.setViewportSize({ width, height: 844 });
@@ -93,6 +92,7 @@ describe('notifications and presence', () => {
       await screenshot(page, `settings-zh-CN-${width}`);
     }
     await page.goto(`${e2e.url}/`);
+    await page.getByRole('region', { name: 'Livedesk 在后台时也通知你？' }).waitFor();
     await page.getByRole('table', { name: '客服' }).or(page.getByText('在线状态').first()).first().waitFor();
     await screenshot(page, 'agents-presence-zh-CN-1440');
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,7 +1,7 @@
 import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@mantine/core';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { reportActivity } from '../lib/presenceActivity';
@@ -37,6 +37,7 @@ function StaffPresence({ user }: { user: PublicUser }) {
 export function AppLayout() {
   const { t } = useTranslation();
   const { session: current } = useSession();
+  const { pathname } = useLocation();
   if (!current) return null;
   const { user } = current;
   const role = t(`roles.${user.role}`);
@@ -126,7 +127,12 @@ export function AppLayout() {
       <AppShell.Main id="main" tabIndex={-1}>
         {/* Staff work in wide tables and a two-column ticket view; customers read one column. */}
         <Container size={staff ? 'xl' : 'md'} py="md">
-          {staff && <DesktopPermissionCard />}
+          {/* Desktop notifications are for desktops, explained where the queues are. */}
+          {staff && pathname === '/' && (
+            <Box visibleFrom="sm">
+              <DesktopPermissionCard />
+            </Box>
+          )}
           <Outlet />
         </Container>
       </AppShell.Main>
