@@ -13,7 +13,9 @@ import { socketCallChannel, socketPresence } from '../signaling/callChannel';
 import { createBoardHandlers } from '../signaling/handlers/board';
 import { createCallHandlers } from '../signaling/handlers/call';
 import { createChatHandlers } from '../signaling/handlers/chat';
+import { createPresenceHandlers, socketPresenceConnections } from '../signaling/handlers/presence';
 import { createRecordingHandlers } from '../signaling/handlers/recording';
+import { attachNotifications } from '../signaling/notify';
 import { attachRealtime } from '../signaling/realtime';
 import { attachSignaling, serveHandlers } from '../signaling/server';
 import { socketSessionEnds } from '../signaling/sessionEnds';
@@ -72,6 +74,12 @@ import { PlaybooksRepository } from './playbooks/repository';
 import { playbookRoutes } from './playbooks/routes';
 import { PlaybooksService } from './playbooks/service';
 import { ComposerPreferencesRepository, preferenceRoutes } from './preferences/routes';
+import { NotificationsRepository } from './notifications/repository';
+import { notificationRoutes } from './notifications/routes';
+import { NotificationsService } from './notifications/service';
+import { PresenceRepository } from './presence/repository';
+import { presenceRoutes } from './presence/routes';
+import { PresenceTracker } from './presence/tracker';
 import { recordingRoutes } from './recordings/routes';
 import { RecordingsService } from './recordings/service';
 import { connectRedis } from './redis';
@@ -131,6 +139,10 @@ export interface LivedeskApp {
   customerMail: CustomerMail;
   /** Tickets' search documents: call `customerChanged` when a customer's name or e-mail changes. */
   searchDocuments: SearchDocuments;
+  /** Staff presence: connections, idle time, calls and the manual choice. */
+  presence: PresenceTracker;
+  /** Read markers, unread counts, notification settings. */
+  notifications: NotificationsService;
   /** Per-person limits on chat, typing and board backgrounds (refusals and drops: `stats()`). */
   limits: UserLimits;
   /** Deletes uploads never claimed by a ticket or message. */
@@ -281,6 +293,14 @@ export async function createApp(
       clock,
       logger.child({ component: 'call-media' }),
     );
+    const presenceRepo = new PresenceRepository(db.db);
+    const presence = new PresenceTracker(presenceRepo, socketPresenceConnections(io), bus, {
+      idleMs: config.presence.idleMs,
+      clock,
+      logger: logger.child({ component: 'presence' }),
+      onOnline: (userId) => tickets.pickUpWaiting(userId),
+    });
+    const notifications = new NotificationsService(new NotificationsRepository(db.db), tickets, bus);
     const sessionEnds = socketSessionEnds(io);
     const userAdmin = new UserAdmin(
       db.db,
@@ -305,6 +325,7 @@ export async function createApp(
       ...createCallHandlers({ calls, session: mediaSession, logger: signalingLogger }),
       ...createBoardHandlers({ boards, limits, logger: signalingLogger }),
       ...createRecordingHandlers({ recordings, logger: signalingLogger }),
+      ...createPresenceHandlers({ tracker: presence, logger: signalingLogger }),
     ]);
 
     const accountLimiter = new AccountRequestLimiter(redis, config.redis?.keyPrefix);
@@ -388,6 +409,8 @@ export async function createApp(
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
+      ...presenceRoutes(presence, presenceRepo),
+      ...notificationRoutes(notifications),
       ...feedback.routes,
       ...help.routes,
       ...queueRoutes(queue, bulk),
@@ -476,6 +499,13 @@ export async function createApp(
     mail.outbox.start();
     customerMail.start();
     attachRealtime(io, bus, { viewTicket: (id) => tickets.viewById(id), logger });
+    attachNotifications(io, bus, {
+      viewTicket: (id) => tickets.viewById(id),
+      workersOf: (id) => notifications.workersOf(id),
+      logger: logger.child({ component: 'notifications' }),
+    });
+    // A crash or restart leaves people "online" in the database; whoever has no tab left is not.
+    await presence.reconcile();
     if (config.sla.intervalMs > 0) void sla.start(config.sla.intervalMs);
 
     const mediaServer = media;
@@ -506,6 +536,8 @@ export async function createApp(
       invitations,
       customerMail,
       searchDocuments,
+      presence,
+      notifications,
       limits,
       attachmentSweeper,
       demoLogins,
@@ -536,10 +568,12 @@ export async function createApp(
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();
+          presence.stop();
           await boards.stop();
           // io.close() also closes the HTTP server.
           await new Promise<void>((resolve) => io.close(() => resolve()));
           mediaServer.close();
+          await presence.idle();
           await redis?.quit().catch(() => redis?.disconnect());
           await db.close();
         })();

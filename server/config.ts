@@ -69,6 +69,9 @@ export const envSchema = z
     SLA_CHECK_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(15),
 
     CALL_RING_SECONDS: z.coerce.number().min(1).max(600).default(60),
+    // Staff presence: a tab with no keyboard, pointer or focus activity for this long counts as
+    // idle; a person whose tabs are all idle shows as away (and gets no auto-assigned tickets).
+    PRESENCE_IDLE_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
     CALL_REJOIN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
     TURN_URLS: z
       .string()
@@ -295,6 +298,8 @@ export interface Config {
   limits: UserLimitsConfig;
   /** 0 disables the periodic SLA pass (tests drive it by hand). */
   sla: { intervalMs: number };
+  /** Staff presence: idle time after which a tab counts as idle. */
+  presence: { idleMs: number };
   calls: {
     ringMs: number;
     rejoinGraceMs: number;
@@ -460,6 +465,7 @@ export function loadConfig(
         : [],
     },
     sla: { intervalMs: Math.round(env.SLA_CHECK_INTERVAL_SECONDS * 1000) },
+    presence: { idleMs: Math.round(env.PRESENCE_IDLE_SECONDS * 1000) },
     feedback: {
       changeWindowMs: Math.round(env.CSAT_CHANGE_WINDOW_DAYS * 86_400_000),
       followUpDueMs: Math.round(env.FOLLOW_UP_DUE_HOURS * 3_600_000),

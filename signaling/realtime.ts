@@ -82,4 +82,8 @@ export function attachRealtime(
   bus.on('presence.changed', (presence) => {
     io.to(STAFF_ROOM).emit('presence:changed', presence);
   });
+
+  bus.on('ticket.read', ({ userId, ticketId, lastReadSeq }) => {
+    io.to(userRoom(userId)).emit('unread:read', { ticketId, lastReadSeq });
+  });
 }

@@ -12,3 +12,7 @@ export const STAFF_ROOM = 'staff';
 export const callRoom = (callId: string) => `call:${callId}`;
 /** Sockets that opened a call's whiteboard. */
 export const boardRoom = (callId: string) => `board:${callId}`;
+/** Agents of one tier: new tickets in that tier's queue are announced here. */
+export const tierRoom = (tier: string) => `staff:tier:${tier}`;
+/** Supervisors and admins: they watch every queue. */
+export const SUPERVISORS_ROOM = 'staff:supervisors';

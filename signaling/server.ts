@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import type { Logger } from '../server/logger';
 import type { SocketHandler } from './handler';
 import { createSessionHandlers } from './handlers/session';
-import { STAFF_ROOM, userRoom } from './rooms';
+import { STAFF_ROOM, SUPERVISORS_ROOM, tierRoom, userRoom } from './rooms';
 import type { SessionLifetime } from './sessionLifetime';
 import { SOCKET_MESSAGE_MAX_BYTES } from './shared/limits';
 import { installOriginCheck, installSocketAuth, type OriginPolicy, type SocketAuthDeps } from './socketAuth';
@@ -63,7 +63,11 @@ export function serveHandlers(
     // First, so its guard runs before any event listener on this socket.
     lifetime.attach(socket);
     void socket.join(userRoom(socket.data.user.id));
-    if (socket.data.user.role !== 'customer') void socket.join(STAFF_ROOM);
+    const { role, tier } = socket.data.user;
+    if (role !== 'customer') void socket.join(STAFF_ROOM);
+    // Who hears of a new ticket waiting in a queue (signaling/notify.ts).
+    if (role === 'agent' && tier) void socket.join(tierRoom(tier));
+    if (role === 'supervisor' || role === 'admin') void socket.join(SUPERVISORS_ROOM);
     for (const attach of all) attach(socket);
   });
 }

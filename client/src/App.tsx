@@ -27,6 +27,7 @@ import { recordingNotices } from './lib/recordingNotices';
 import { session, useSession } from './lib/session';
 import { sessionRenewal } from './lib/sessionRenewal';
 import { realtime } from './lib/socket';
+import { SettingsPage } from './notifications/SettingsPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { NewTicketPage } from './pages/NewTicketPage';
@@ -102,6 +103,7 @@ export function App() {
                   ))}
                 </Route>
                 <Route path="reports" element={<ReportsPage />} />
+                <Route path="settings" element={<SettingsPage />} />
                 {/* Signed in, a wrong address keeps the header: the way on is one click away. */}
                 {current && <Route path="*" element={<NotFoundPage framed />} />}
               </Route>

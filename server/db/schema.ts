@@ -23,6 +23,7 @@ import {
   CALL_STATUSES,
   CHANNELS,
   MESSAGE_KINDS,
+  PRESENCES,
   PRIORITIES,
   RECORDING_STATUSES,
   ROLES,
@@ -36,6 +37,7 @@ import type { SystemEvent } from '../../signaling/shared/protocol';
 export const roleEnum = pgEnum('user_role', ROLES);
 export const tierEnum = pgEnum('agent_tier', TIERS);
 export const availabilityEnum = pgEnum('agent_availability', AVAILABILITIES);
+export const presenceEnum = pgEnum('user_presence', PRESENCES);
 
 export const users = pgTable(
   'users',
@@ -51,8 +53,10 @@ export const users = pgTable(
     /** Languages the person serves customers in (BCP 47 tags such as `en`, `zh-CN`); not the UI language. */
     languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
     locale: text('locale').notNull().default('en'),
-    /** Agents set it; auto-assignment only picks `available` agents. */
-    availability: availabilityEnum('availability').notNull().default('away'),
+    /** The agent's manual choice: `available` follows their activity, `busy`/`away` stick. */
+    availability: availabilityEnum('availability').notNull().default('available'),
+    /** Where the person is now (derived: server/presence); auto-assignment picks `online` agents. */
+    presence: presenceEnum('presence').notNull().default('offline'),
     passwordHash: text('password_hash').notNull(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -2,6 +2,7 @@ import type {
   Availability,
   CallView,
   MessageView,
+  Presence,
   RecordingNotice,
   SlaAlertView,
   TimelineEntry,
@@ -70,8 +71,13 @@ export interface DomainEvents {
   'playbook.step_completed': TicketEventPayload;
   /** An agent un-ticked a playbook step. */
   'playbook.step_reopened': TicketEventPayload;
-  /** An agent changed their availability. */
-  'presence.changed': { userId: string; availability: Availability };
+  /**
+   * A staff member's presence changed (server/presence/tracker.ts): a tab opened or closed, idle
+   * time passed, a call began or ended, or they chose an availability by hand.
+   */
+  'presence.changed': { userId: string; availability: Availability; presence: Presence };
+  /** A person read a ticket up to a message (server/notifications): their other tabs clear it. */
+  'ticket.read': { userId: string; ticketId: string; lastReadSeq: number };
 }
 export type DomainEventName = keyof DomainEvents;
 

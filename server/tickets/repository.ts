@@ -485,7 +485,9 @@ export class TicketsRepository {
   }
 
   /** Every agent with their count of open assigned tickets, for routing and the supervisor view. */
-  async agentsWithLoad(): Promise<Array<AssigneeCandidate & { name: string; email: string }>> {
+  async agentsWithLoad(): Promise<
+    Array<AssigneeCandidate & { name: string; email: string; availability: UserRow['availability'] }>
+  > {
     const load = this.db
       .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int`.as('n') })
       .from(tickets)
@@ -500,6 +502,7 @@ export class TicketsRepository {
         tier: users.tier,
         skills: users.skills,
         availability: users.availability,
+        presence: users.presence,
         createdAt: users.createdAt,
         openTickets: sql<number>`coalesce(${load.n}, 0)`,
       })
@@ -508,9 +511,5 @@ export class TicketsRepository {
       .where(and(eq(users.role, 'agent'), isNull(users.disabledAt)))
       .orderBy(asc(users.tier), asc(users.name));
     return rows.map((r) => ({ ...r, tier: r.tier!, openTickets: Number(r.openTickets) }));
-  }
-
-  async setAvailability(userId: string, availability: UserRow['availability']): Promise<void> {
-    await this.db.update(users).set({ availability, updatedAt: new Date() }).where(eq(users.id, userId));
   }
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { URGENCIES } from '../../signaling/shared/macros';
-import { AVAILABILITIES, CHANNELS, PRIORITIES, STATUSES, TIERS } from '../../signaling/shared/protocol';
+import {
+  AVAILABILITIES,
+  CHANNELS,
+  PRESENCES,
+  PRIORITIES,
+  STATUSES,
+  TIERS,
+} from '../../signaling/shared/protocol';
 import { defineRoute } from '../http/route';
 import type { UserLimits } from '../limits/userLimits';
 import { STAFF_ROLES } from '../users/service';
@@ -236,22 +243,9 @@ export function ticketRoutes(tickets: TicketsService, messages: MessagesService,
       handler: ({ actor, params, body }) => tickets.link(actor!, params.id, body.ticketId),
     }),
     defineRoute({
-      method: 'put',
-      path: '/api/me/availability',
-      summary: 'Set my availability (agents): available, busy or away',
-      tag: 'agents',
-      access: ['agent'],
-      body: z.object({ availability: z.enum(AVAILABILITIES) }).strict(),
-      response: z.object({ availability: z.enum(AVAILABILITIES) }),
-      handler: async ({ actor, body }) => {
-        await tickets.setAvailability(actor!, body.availability);
-        return { availability: body.availability };
-      },
-    }),
-    defineRoute({
       method: 'get',
       path: '/api/agents',
-      summary: 'Agents with their availability, open-ticket load and call time (staff)',
+      summary: 'Agents with their availability, presence, open-ticket load and call time (staff)',
       tag: 'agents',
       access: STAFF_ROLES,
       response: z.object({
@@ -262,7 +256,10 @@ export function ticketRoutes(tickets: TicketsService, messages: MessagesService,
             email: z.string(),
             tier: z.enum(TIERS),
             skills: z.array(z.string()),
-            availability: z.enum(AVAILABILITIES),
+            availability: z.enum(AVAILABILITIES).describe('What the agent chose by hand'),
+            presence: z
+              .enum(PRESENCES)
+              .describe('Where the agent is now: derived from tabs, idle time and calls'),
             openTickets: z.number(),
             callSeconds: z.number().describe('Connected call time of the calls the agent took part in'),
             callCount: z.number(),

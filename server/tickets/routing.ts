@@ -1,10 +1,11 @@
-import type { Tier } from '../../signaling/shared/protocol';
+import type { Presence, Tier } from '../../signaling/shared/protocol';
 
 export interface AssigneeCandidate {
   id: string;
   tier: Tier;
   skills: string[];
-  availability: 'available' | 'busy' | 'away';
+  /** Derived by server/presence: only `online` agents (a tab open and in use) get tickets. */
+  presence: Presence;
   /** Tickets assigned to them that are not solved or closed. */
   openTickets: number;
   createdAt: Date;
@@ -23,7 +24,8 @@ export interface RoutingOptions {
 export const DEFAULT_ROUTING: RoutingOptions = { bySkills: true, byLoad: true, maxOpenPerAgent: null };
 
 /**
- * Auto-assignment: among `available` agents of exactly the ticket's tier, prefer those whose skills
+ * Auto-assignment: among `online` agents (a Livedesk tab open and in use, not away, busy or in a
+ * call) of exactly the ticket's tier, prefer those whose skills
  * include the ticket's category (when anyone has it), then the fewest open tickets, then the
  * longest-serving agent (a stable tie-break, so the choice is repeatable). `options` turns the
  * skill and load preferences off and caps how many open tickets an agent is given. Returns null when no
@@ -36,7 +38,7 @@ export function pickAssignee<C extends AssigneeCandidate>(
 ): C | null {
   const max = options.maxOpenPerAgent;
   const eligible = candidates.filter(
-    (c) => c.tier === ticket.tier && c.availability === 'available' && (max === null || c.openTickets < max),
+    (c) => c.tier === ticket.tier && c.presence === 'online' && (max === null || c.openTickets < max),
   );
   const skilled = options.bySkills ? eligible.filter((c) => c.skills.includes(ticket.category)) : [];
   const pool = skilled.length > 0 ? skilled : eligible;

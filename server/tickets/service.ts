@@ -1,10 +1,4 @@
-import type {
-  Availability,
-  PublicUser,
-  TicketView,
-  Tier,
-  TimelineEntry,
-} from '../../signaling/shared/protocol';
+import type { PublicUser, TicketView, Tier, TimelineEntry } from '../../signaling/shared/protocol';
 import type { TicketEventRow, TicketMessageRow, TicketRow, ticketMessages } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { DomainEventName, EventBus } from '../events/bus';
@@ -489,20 +483,17 @@ export class TicketsService {
     });
   }
 
-  async setAvailability(actor: PublicUser, availability: Availability): Promise<void> {
-    if (actor.role !== 'agent') throw forbidden('Only agents set an availability.');
-    await this.repo.setAvailability(actor.id, availability);
-    this.bus.publish('presence.changed', { userId: actor.id, availability });
-    // An agent who becomes available picks up waiting tickets of their tier.
-    if (availability === 'available') {
-      const waiting = await this.repo.listTickets({
-        unassigned: true,
-        tier: actor.tier ?? undefined,
-        statuses: ACTIVE_STATUSES,
-        limit: 20,
-      });
-      for (const ticket of waiting.reverse()) await this.autoAssign(ticket.id);
-    }
+  /** An agent just came online: they pick up waiting tickets of their tier (oldest first). */
+  async pickUpWaiting(agentId: string): Promise<void> {
+    const agent = (await this.repo.agentsWithLoad()).find((a) => a.id === agentId);
+    if (!agent) return;
+    const waiting = await this.repo.listTickets({
+      unassigned: true,
+      tier: agent.tier,
+      statuses: ACTIVE_STATUSES,
+      limit: 20,
+    });
+    for (const ticket of waiting.reverse()) await this.autoAssign(ticket.id);
   }
 
   agentsWithLoad() {

@@ -20,8 +20,23 @@ export type TicketStatus = (typeof STATUSES)[number];
 export const CHANNELS = ['portal', 'chat', 'email', 'phone'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * What an agent chose by hand. `available` means "follow my activity" (online, away when idle);
+ * `busy` and `away` are overrides that stick until changed.
+ */
 export const AVAILABILITIES = ['available', 'busy', 'away'] as const;
 export type Availability = (typeof AVAILABILITIES)[number];
+
+/**
+ * Where a person actually is (server/presence/presence.ts derives it): a Livedesk tab open and
+ * used (`online`), all tabs idle (`away`), the manual `busy`/`away`, in a call, or no tab at all.
+ */
+export const PRESENCES = ['online', 'away', 'busy', 'in_call', 'offline'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+/** What a staff member can be notified of (each can be turned off in their settings). */
+export const NOTIFICATION_EVENTS = ['new_ticket', 'customer_message', 'assigned', 'sla_warning'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export const SLA_CLOCKS = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaClockName = (typeof SLA_CLOCKS)[number];

@@ -11,6 +11,8 @@ import type {
   CallStatus,
   Channel,
   MessageKind,
+  NotificationEvent,
+  Presence,
   Priority,
   RecordingStatus,
   Role,
@@ -22,38 +24,10 @@ import type { Urgency } from './macros';
 
 // The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.
 export * from './domain';
+// The error codes and error bodies every answer uses, in ./errors.ts.
+export * from './errors';
 
-/** Every error a client can receive. Anything not on this list reaches the client as `internal`. */
-export const ERROR_CODES = [
-  'bad_request', // the payload failed validation; `details` names the fields
-  'unauthenticated', // no token, an expired or forged token, or a disabled account
-  'forbidden', // authenticated, but this role or this user may not do it
-  'not_found',
-  'conflict', // e.g. the e-mail address is taken
-  'rate_limited', // too many attempts; `retryAfterSeconds` says when to retry
-  'quota_exceeded', // a per-user allowance (e.g. bytes of unclaimed uploads) is used up
-  'media_limit', // more transports, tracks or people than a call uses (per person and per call)
-  'link_expired', // a link from a mail (password reset, invitation) is past its time: ask for a new one
-  'link_used', // that link was already used once: links that grant access work once
-  'unavailable', // a dependency (database, media worker) is not ready
-  'internal', // an unexpected failure; the server log has the correlation id
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export interface FieldIssue {
-  /** Dotted path of the offending field, e.g. `email` or `participants.0.id`. */
-  path: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: FieldIssue[];
-  /** Present on `internal` errors: quote it to an operator to find the log line. */
-  requestId?: string;
-  retryAfterSeconds?: number;
-}
+import type { ErrorBody } from './errors';
 
 /** Acks are results: a handler either succeeds with data or fails with a coded error. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -185,6 +159,21 @@ export interface TimelineEntry {
   actor: UserRef | null;
   data: Record<string, unknown>;
   createdAt: string;
+}
+
+/**
+ * Something new for one staff member (server: signaling/notify.ts decides who): a new ticket in
+ * their queue, their customer's message, a ticket assigned to them, an SLA alert on their ticket.
+ */
+export interface NotificationView {
+  kind: NotificationEvent;
+  ticketId: string;
+  ticketNumber: number;
+  subject: string;
+  /** `customer_message`: the message. */
+  message?: MessageView;
+  /** `sla_warning`: the alert (a warning or a breach). */
+  alert?: SlaAlertView;
 }
 
 export interface SlaAlertView {
@@ -489,6 +478,8 @@ export interface ClientToServerEvents {
   /** End the call for everyone. */
   'call:hangup': (payload: { callId: string }, ack: Ack<CallView>) => void;
 
+  /** Staff: the person used this tab (sent at most every 2 s): online, back from idle at once. */
+  'presence:activity': (payload: Record<string, never>, ack: Ack<null>) => void;
   /** Returns the identity the server attached to this socket (used to confirm a handshake). */
   'session:whoami': (payload: Record<string, never>, ack: Ack<PublicUser>) => void;
   /**
@@ -530,6 +521,8 @@ export interface SocketData {
    * token expires (epoch ms): no handler runs for the socket after it, unless it was renewed.
    */
   session: { id: string | null; expiresAtMs: number };
+  /** Staff: no activity in this tab for the idle time (server/presence; read across nodes). */
+  idle?: boolean;
 }
 
 export interface ServerToClientEvents {
@@ -576,7 +569,11 @@ export interface ServerToClientEvents {
   /** An SLA warning or breach, pushed to every staff socket. */
   'sla:alert': (payload: SlaAlertView) => void;
   /** An agent's availability changed (staff sockets). */
-  'presence:changed': (payload: { userId: string; availability: Availability }) => void;
+  'presence:changed': (payload: { userId: string; availability: Availability; presence: Presence }) => void;
+  /** Something new for me (staff): the toast, sound, badge and desktop notification come from it. */
+  notify: (payload: NotificationView) => void;
+  /** I read a ticket (in any of my tabs): its unread badge clears everywhere (my sockets only). */
+  'unread:read': (payload: { ticketId: string; lastReadSeq: number }) => void;
   /**
    * Emitted just before the server disconnects a socket on purpose: its session was signed out,
    * or its account disabled or given another role or tier (`revoked`), or the access token it

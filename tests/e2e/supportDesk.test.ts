@@ -81,11 +81,12 @@ describe('support desk: portal, agent console and escalation', () => {
     await customer.getByRole('button', { name: /Download player-console\.txt/ }).waitFor();
     await screenshot(customer, 'customer-ticket-created');
 
-    // The agent's queue shows the new ticket without a reload, then the agent opens it.
+    // The agent's queue shows the new ticket without a reload, then the agent opens it. The agent
+    // is online (their tab is open and in use), so auto-assignment gave it to them.
     const row = agent.getByRole('row').filter({ hasText: SUBJECT });
     await row.waitFor();
     expect(await row.textContent()).toContain('Casey Customer');
-    expect(await row.textContent()).toContain('Unassigned');
+    await row.getByText('Lee L1 (you)').waitFor();
     await row.getByText(/^FRT /).waitFor();
     await screenshot(agent, 'agent-queue');
     await row.getByRole('link', { name: SUBJECT }).click();
@@ -206,17 +207,21 @@ describe('support desk: portal, agent console and escalation', () => {
     await supervisor.getByRole('tab', { name: /All/, selected: true }).waitFor();
     const agents = supervisor.getByRole('table', { name: 'Agents' });
     const lee = agents.getByRole('row').filter({ hasText: 'Lee L1' });
-    await lee.locator('[data-availability="away"]').waitFor();
+    await lee.locator('[data-presence]').waitFor();
     expect(await lee.textContent()).toContain('accounts');
     // Time in calls per agent: none in this suite yet, said as such rather than a bare zero.
     await agents.getByRole('columnheader', { name: 'Time in calls' }).waitFor();
     await agents.getByRole('columnheader', { name: 'Calls / resolution time' }).waitFor();
     expect(await lee.locator('[data-call-seconds="0"]').textContent()).toBe('No calls yet');
 
-    // The agent changes their availability in the header; the supervisor's table follows.
+    // The agent has a tab open (online) and chooses "Busy" in the header; the supervisor's table
+    // follows, and back to "Available" follows their activity again.
     const agent = await openAs(DEMO.agentL1);
+    await lee.locator('[data-presence="online"]').waitFor();
+    await agent.getByRole('combobox', { name: 'Availability' }).selectOption('busy');
+    await lee.locator('[data-presence="busy"]').waitFor();
     await agent.getByRole('combobox', { name: 'Availability' }).selectOption('available');
-    await lee.locator('[data-availability="available"]').waitFor();
+    await lee.locator('[data-presence="online"]').waitFor();
     await screenshot(supervisor, 'supervisor-home');
 
     for (const errors of e2e.pageErrors) expect(errors).toEqual([]);

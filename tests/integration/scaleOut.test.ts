@@ -137,4 +137,48 @@ describe('two nodes with PostgreSQL and Redis', () => {
     expect(await attempt(nodes[0]!.url, DEMO_PASSWORD)).toBe(429);
     expect(await attempt(nodes[1]!.url, DEMO_PASSWORD)).toBe(429);
   });
+
+  it('keeps an agent online while a tab is open on either node, and offline only when none is left', async () => {
+    const token = await login(nodes[0]!.url, DEMO.agentL1);
+    const supervisor = await login(nodes[0]!.url, DEMO.supervisor);
+    const presence = async (node: number) => {
+      const res = await fetch(`${nodes[node]!.url}/api/agents`, {
+        headers: { authorization: `Bearer ${supervisor}` },
+      });
+      const body = (await res.json()) as { items: Array<{ email: string; presence: string }> };
+      return body.items.find((a) => a.email === DEMO.agentL1)!.presence;
+    };
+    const until = async (want: string) => {
+      const deadline = Date.now() + 10_000;
+      while ((await presence(1)) !== want) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${want}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const open = (node: number) =>
+      new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+        const socket = connect(nodes[node]!.url, {
+          auth: { token },
+          transports: ['websocket'],
+          forceNew: true,
+        });
+        socket.once('connect', () => resolve(socket));
+        socket.once('connect_error', reject);
+      });
+    const onA = await open(0);
+    await until('online');
+    const onB = await open(1);
+    // The tab on node A closes: node A asks every node (through Redis) and finds the one on B.
+    const idA = onA.id;
+    onA.close();
+    const deadline = Date.now() + 10_000;
+    while ((await nodes[0]!.app.io.local.fetchSockets()).some((s) => s.id === idA)) {
+      if (Date.now() > deadline) throw new Error('node A kept the closed socket');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(nodes.map((n) => n.app.presence.idle()));
+    expect(await presence(0)).toBe('online');
+    onB.close();
+    await until('offline');
+  });
 });

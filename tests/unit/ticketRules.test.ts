@@ -99,7 +99,7 @@ describe('pickAssignee', () => {
     id,
     tier: 'L1',
     skills: [],
-    availability: 'available',
+    presence: 'online',
     openTickets: 0,
     createdAt: new Date(2026, 0, Number(id.replace(/\D/g, '')) || 1),
     ...extra,
@@ -121,10 +121,12 @@ describe('pickAssignee', () => {
     expect(choice?.id).toBe('a2');
   });
 
-  it('skips busy, away and other-tier agents, and returns null when nobody qualifies', () => {
+  it('skips busy, away, offline, in-call and other-tier agents, and returns null when nobody qualifies', () => {
     const pool = [
-      agent('a1', { availability: 'busy' }),
-      agent('a2', { availability: 'away' }),
+      agent('a1', { presence: 'busy' }),
+      agent('a2', { presence: 'away' }),
+      agent('a4', { presence: 'offline' }),
+      agent('a5', { presence: 'in_call' }),
       agent('a3', { tier: 'L2' }),
     ];
     expect(pickAssignee(pool, { tier: 'L1', category: 'other' })).toBeNull();

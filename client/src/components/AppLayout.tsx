@@ -1,17 +1,22 @@
 import { Anchor, AppShell, Box, Button, Container, Group, Stack, Text } from '@mantine/core';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { canAdminister } from '../admin/sections';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { canAuthorArticles } from '../help/ArticlesPage';
+import { reportActivity } from '../lib/presenceActivity';
 import { useSession } from '../lib/session';
 import { sessionRenewal } from '../lib/sessionRenewal';
+import { realtime } from '../lib/socket';
+import { DesktopPermissionCard } from '../notifications/DesktopPermission';
+import { NotificationsLink } from '../notifications/NotificationsLink';
+import { useNotifications } from '../notifications/useNotifications';
 import { canReview } from '../qa/access';
 import { canSeeReports } from '../reports/ReportsPage';
 import { isStaffUser } from '../tickets/queries';
 import { useLiveUpdates } from '../tickets/useLiveUpdates';
-import { AlertsToggle } from './AlertsToggle';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { LanguageSwitcher } from './LanguageSwitcher';
@@ -24,10 +29,18 @@ function LiveUpdates({ user }: { user: PublicUser }) {
   return null;
 }
 
+/** Staff: new work announced (toast, sound, badges, title), and this tab's activity reported. */
+function StaffPresence({ user }: { user: PublicUser }) {
+  useNotifications(user);
+  useEffect(() => reportActivity(realtime), []);
+  return null;
+}
+
 /** The signed-in frame: product name, who is signed in, live connection, language and sign-out. */
 export function AppLayout() {
   const { t } = useTranslation();
   const { session: current } = useSession();
+  const { pathname } = useLocation();
   if (!current) return null;
   const { user } = current;
   const role = t(`roles.${user.role}`);
@@ -43,6 +56,7 @@ export function AppLayout() {
     ...(user.role === 'agent' ? [{ to: '/macros', label: t('macros.nav') }] : []),
     ...(canAdminister(user.role) ? [{ to: '/admin', label: t('admin.nav') }] : []),
     ...(canSeeReports(user) ? [{ to: '/reports', label: t('reports.nav') }] : []),
+    { to: '/settings', label: t('settings.nav') },
   ];
 
   return (
@@ -90,12 +104,7 @@ export function AppLayout() {
           </Group>
           <Group gap={6} wrap="nowrap">
             {user.role === 'agent' && <AvailabilitySwitch user={user} />}
-            {staff && (
-              // Desktop notifications are for desktops: a phone shows the app only while open.
-              <Box visibleFrom="sm">
-                <AlertsToggle />
-              </Box>
-            )}
+            {staff && <NotificationsLink user={user} />}
             <ConnectionIndicator compact />
             <Stack gap={0} visibleFrom="sm" align="flex-end">
               <Text size="sm" fw={600} lh={1.3}>
@@ -127,10 +136,17 @@ export function AppLayout() {
       <AppShell.Main id="main" tabIndex={-1}>
         {/* Staff work in wide tables and a two-column ticket view; customers read one column. */}
         <Container size={staff ? 'xl' : 'md'} py="md">
+          {/* Desktop notifications are for desktops, explained where the queues are. */}
+          {staff && pathname === '/' && (
+            <Box visibleFrom="sm">
+              <DesktopPermissionCard />
+            </Box>
+          )}
           <Outlet />
         </Container>
       </AppShell.Main>
       <LiveUpdates key={user.id} user={user} />
+      {staff && <StaffPresence key={user.id} user={user} />}
       <Toaster />
     </AppShell>
   );

@@ -28,6 +28,8 @@ export function Toaster() {
             title={toast.title}
             role={toast.color === 'red' ? 'alert' : 'status'}
             withBorder
+            // Mantine's dimmed description is below 4.5:1 on white; a toast must be readable.
+            styles={{ description: { color: 'var(--mantine-color-text)' } }}
             onClose={() => toasts.dismiss(toast.id)}
             closeButtonProps={{ 'aria-label': t('common.dismiss') }}
           >
@@ -35,7 +37,13 @@ export function Toaster() {
             {toast.href && (
               <>
                 {toast.message ? ' ' : null}
-                <Anchor component={Link} to={toast.href} size="sm" onClick={() => toasts.dismiss(toast.id)}>
+                <Anchor
+                  component={Link}
+                  to={toast.href}
+                  size="sm"
+                  underline="always"
+                  onClick={() => toasts.dismiss(toast.id)}
+                >
                   {t('common.open')}
                 </Anchor>
               </>

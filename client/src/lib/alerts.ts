@@ -1,28 +1,21 @@
-// Desktop notifications and a short beep for staff when something arrives while the tab is hidden.
-// Browsers only grant notification permission, and only let audio start, after a user gesture, so
-// `enable()` must be called from a click.
+// Desktop notifications and a short beep for staff when something arrives. Browsers only grant
+// notification permission, and only let audio start, after a user gesture, so `enable()` must be
+// called from a click.
 import { useSyncExternalStore } from 'react';
 import { Listeners } from './store';
 
 export type AlertPermission = NotificationPermission | 'unsupported';
 
-const STORAGE_KEY = 'livedesk.alerts';
-
 class DesktopAlerts {
   private audio: AudioContext | null = null;
   private readonly listeners = new Listeners();
-  private muted = readMuted();
 
   permission = (): AlertPermission =>
     typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 
-  /** Whether alerts are on: the user allowed notifications and has not muted them here. */
-  enabled = (): boolean => this.permission() === 'granted' && !this.muted;
-
   /** Asks for permission (from a click) and unlocks audio. Resolves with the resulting permission. */
   async enable(): Promise<AlertPermission> {
     this.unlockAudio();
-    this.setMuted(false);
     if (typeof Notification === 'undefined') return 'unsupported';
     if (Notification.permission === 'default') {
       try {
@@ -31,22 +24,18 @@ class DesktopAlerts {
         // Old Safari takes a callback instead; treat as "not decided".
       }
     }
-    this.emit();
+    this.listeners.notify();
     return Notification.permission;
   }
 
-  disable(): void {
-    this.setMuted(true);
-  }
-
   /**
-   * Shows a notification and beeps, but only when the tab is hidden (a visible tab shows a toast
-   * instead) and alerts are enabled. `tag` collapses repeated alerts about the same thing.
+   * Shows a desktop notification, but only when the tab is hidden (a visible tab shows a toast
+   * instead) and the browser allows it. `tag` collapses repeated alerts about the same thing.
+   * Whether to call it at all is the person's setting (client/src/notifications).
    */
-  notify(options: { title: string; body?: string; tag?: string; onClick?: () => void }): void {
-    if (typeof document !== 'undefined' && document.visibilityState !== 'hidden') return;
-    if (!this.enabled()) return;
-    this.beep();
+  notify(options: { title: string; body?: string; tag?: string; onClick?: () => void }): boolean {
+    if (typeof document !== 'undefined' && document.visibilityState !== 'hidden') return false;
+    if (this.permission() !== 'granted') return false;
     try {
       const notification = new Notification(options.title, {
         ...(options.body ? { body: options.body } : {}),
@@ -57,8 +46,10 @@ class DesktopAlerts {
         options.onClick?.();
         notification.close();
       };
+      return true;
     } catch {
       // Some platforms (Android Chrome) only allow notifications from a service worker.
+      return false;
     }
   }
 
@@ -84,7 +75,26 @@ class DesktopAlerts {
     }
   }
 
-  getSnapshot = (): string => `${this.permission()}:${this.muted}`;
+  /**
+   * Browsers let audio start only after a user gesture: the first key or click on the page
+   * unlocks it, so the first beep is not lost. Returns `stop`.
+   */
+  unlockOnFirstGesture(): () => void {
+    if (typeof window === 'undefined') return () => {};
+    const unlock = () => {
+      this.unlockAudio();
+      stop();
+    };
+    const stop = () => {
+      window.removeEventListener('pointerdown', unlock);
+      window.removeEventListener('keydown', unlock);
+    };
+    window.addEventListener('pointerdown', unlock);
+    window.addEventListener('keydown', unlock);
+    return stop;
+  }
+
+  getSnapshot = (): string => this.permission();
 
   readonly subscribe = this.listeners.subscribe;
 
@@ -103,33 +113,11 @@ class DesktopAlerts {
       return null;
     }
   }
-
-  private setMuted(muted: boolean) {
-    this.muted = muted;
-    try {
-      window.localStorage.setItem(STORAGE_KEY, muted ? 'muted' : 'on');
-    } catch {
-      // Not remembered; still applies to this tab.
-    }
-    this.emit();
-  }
-
-  private emit() {
-    this.listeners.notify();
-  }
-}
-
-function readMuted(): boolean {
-  try {
-    return window.localStorage.getItem(STORAGE_KEY) === 'muted';
-  } catch {
-    return false;
-  }
 }
 
 export const desktopAlerts = new DesktopAlerts();
 
-export function useDesktopAlerts(): { permission: AlertPermission; enabled: boolean } {
+export function useDesktopPermission(): AlertPermission {
   useSyncExternalStore(desktopAlerts.subscribe, desktopAlerts.getSnapshot);
-  return { permission: desktopAlerts.permission(), enabled: desktopAlerts.enabled() };
+  return desktopAlerts.permission();
 }

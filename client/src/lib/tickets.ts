@@ -7,6 +7,7 @@ import type {
   CallView,
   ErrorBody,
   MessageView,
+  Presence,
   Priority,
   TicketStatus,
   TicketView,
@@ -31,6 +32,8 @@ export interface AgentSummary {
   tier: Tier;
   skills: string[];
   availability: Availability;
+  /** Where the agent is now (tabs, idle time, calls, their manual choice). */
+  presence: Presence;
   openTickets: number;
   /** Connected time of the calls this agent took part in. */
   callSeconds: number;

@@ -3,7 +3,6 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { useSession } from '../lib/session';
-import { ComposerSettings } from '../settings/ComposerSettings';
 import { AccountCard } from './home/AccountCard';
 import { AgentHome } from './home/AgentHome';
 import { CustomerHome } from './home/CustomerHome';
@@ -43,8 +42,6 @@ export function HomePage() {
       <RoleHome user={user} />
       {/* Staff come here for the queues; the account card would only push them down. */}
       {user.role === 'customer' && <AccountCard user={user} />}
-      {/* Until the /settings page exists, the composer preference lives here for everyone. */}
-      {user.role !== 'qa' && <ComposerSettings />}
     </Stack>
   );
 }

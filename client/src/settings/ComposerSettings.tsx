@@ -14,7 +14,7 @@ export function ComposerSettings() {
   const save = useSaveComposerPreferences();
   return (
     <Stack gap="sm" component="section" aria-labelledby="composer-settings-heading">
-      <Title order={2} id="composer-settings-heading" fz="h4">
+      <Title order={3} id="composer-settings-heading" fz="h4">
         {t('composerSettings.heading')}
       </Title>
       <Paper withBorder p="lg">

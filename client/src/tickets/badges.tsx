@@ -2,6 +2,7 @@ import { Badge, Group, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type {
   Availability,
+  Presence,
   Priority,
   SlaClockView,
   TicketStatus,
@@ -62,6 +63,24 @@ export function AvailabilityBadge({ availability }: { availability: Availability
   return (
     <Badge color={AVAILABILITY_COLORS[availability]} variant="dot" tt="none" data-availability={availability}>
       {t(`availability.${availability}`)}
+    </Badge>
+  );
+}
+
+const PRESENCE_COLORS: Record<Presence, string> = {
+  online: 'teal',
+  away: 'yellow',
+  busy: 'orange',
+  in_call: 'indigo',
+  offline: 'gray',
+};
+
+/** Where an agent is now (derived by the server from tabs, idle time, calls, the manual choice). */
+export function PresenceBadge({ presence }: { presence: Presence }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={PRESENCE_COLORS[presence]} variant="dot" tt="none" data-presence={presence}>
+      {t(`presence.${presence}`)}
     </Badge>
   );
 }

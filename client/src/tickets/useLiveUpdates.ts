@@ -1,29 +1,21 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
 import type { PublicUser, TicketView } from '../../../signaling/shared/protocol';
-import { desktopAlerts } from '../lib/alerts';
 import { session } from '../lib/session';
 import { realtime } from '../lib/socket';
 import type { AgentSummary } from '../lib/tickets';
-import { toasts } from '../lib/toasts';
 import { AGENTS_KEY, appendTimeline, isStaffUser, storeTicket, ticketKeys } from './queries';
 
 /** Several changes often arrive together (assigned + status): refetch lists once for all of them. */
 const REFETCH_DEBOUNCE_MS = 250;
-/** A `ticket:changed` for a ticket created this recently, never seen before, is a new ticket. */
-const NEW_TICKET_WINDOW_MS = 60_000;
 
 /**
  * Keeps every cached ticket, queue, timeline and the agents table in step with the server's
- * pushes, and tells staff about new tickets, new messages and SLA alerts (a toast in a visible
- * tab; a desktop notification and a beep in a hidden one). Mounted once, in the signed-in frame.
+ * pushes. (Telling staff about new work is client/src/notifications.) Mounted once, in the
+ * signed-in frame.
  */
 export function useLiveUpdates(user: PublicUser): void {
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const { t } = useTranslation();
   const staff = isStaffUser(user);
 
   useEffect(() => {
@@ -35,8 +27,6 @@ export function useLiveUpdates(user: PublicUser): void {
         if (staff) void queryClient.invalidateQueries({ queryKey: AGENTS_KEY });
       }, REFETCH_DEBOUNCE_MS);
     };
-    const announced = new Set<string>();
-    const open = (ticketId: string) => () => void navigate(`/tickets/${ticketId}`);
     let wasConnected = realtime.getStatus() === 'connected';
 
     const stops = [
@@ -51,51 +41,15 @@ export function useLiveUpdates(user: PublicUser): void {
             false);
         storeTicket(queryClient, ticket);
         if (!listed) refetchLists();
-        if (!staff || announced.has(ticket.id)) return;
-        const created = Date.parse(ticket.createdAt);
-        if (Date.now() - created < NEW_TICKET_WINDOW_MS && ticket.requester.id !== user.id) {
-          announced.add(ticket.id);
-          desktopAlerts.notify({
-            title: t('alerts.newTicketTitle', { number: ticket.number }),
-            body: ticket.subject,
-            tag: `ticket-${ticket.id}`,
-            onClick: open(ticket.id),
-          });
-        }
-      }),
-      realtime.on('message:created', (message) => {
-        if (!message.author || message.author.id === user.id) return;
-        desktopAlerts.notify({
-          title: t('alerts.newMessageTitle', { name: message.author.name }),
-          body: message.body.slice(0, 140),
-          tag: `message-${message.id}`,
-          onClick: open(message.ticketId),
-        });
       }),
       realtime.on('timeline:appended', (entry) => appendTimeline(queryClient, entry)),
-      realtime.on('sla:alert', (alert) => {
-        if (!staff) return;
-        const title = t(alert.kind === 'breach' ? 'alerts.slaBreachTitle' : 'alerts.slaWarningTitle', {
-          number: alert.ticketNumber,
-        });
-        const message = t('alerts.slaBody', { clock: t(`sla.clock.${alert.clock}`), subject: alert.subject });
-        toasts.show({
-          title,
-          message,
-          color: alert.kind === 'breach' ? 'red' : 'orange',
-          href: `/tickets/${alert.ticketId}`,
-        });
-        desktopAlerts.notify({
-          title,
-          body: message,
-          tag: `sla-${alert.ticketId}-${alert.clock}`,
-          onClick: open(alert.ticketId),
-        });
-        refetchLists();
+      // Who is told about an alert (toast, sound) is the notifications' concern; queues re-sort here.
+      realtime.on('sla:alert', () => {
+        if (staff) refetchLists();
       }),
-      realtime.on('presence:changed', ({ userId, availability }) => {
+      realtime.on('presence:changed', ({ userId, availability, presence }) => {
         queryClient.setQueryData<AgentSummary[]>(AGENTS_KEY, (agents) =>
-          agents?.map((a) => (a.id === userId ? { ...a, availability } : a)),
+          agents?.map((a) => (a.id === userId ? { ...a, availability, presence } : a)),
         );
         const me = session.current?.user;
         if (me && me.id === userId && me.availability !== availability) {
@@ -116,5 +70,5 @@ export function useLiveUpdates(user: PublicUser): void {
       clearTimeout(listTimer);
       for (const stop of stops) stop();
     };
-  }, [queryClient, navigate, t, staff, user.id]);
+  }, [queryClient, staff]);
 }

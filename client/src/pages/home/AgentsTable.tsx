@@ -2,7 +2,7 @@ import { Badge, EmptyState, Group, Paper, Stack, Table, Text, Title } from '@man
 import { useTranslation } from 'react-i18next';
 import { QueryState } from '../../components/QueryState';
 import { formatDuration, formatNumber } from '../../lib/format';
-import { AvailabilityBadge, TierBadge } from '../../tickets/badges';
+import { PresenceBadge, TierBadge } from '../../tickets/badges';
 import { useAgents } from '../../tickets/queries';
 
 /** Who is on the team, how available and how loaded: live on `presence:changed`. */
@@ -72,7 +72,7 @@ export function AgentsTable() {
                           )}
                         </Table.Td>
                         <Table.Td>
-                          <AvailabilityBadge availability={agent.availability} />
+                          <PresenceBadge presence={agent.presence} />
                         </Table.Td>
                         <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
                           {agent.openTickets}

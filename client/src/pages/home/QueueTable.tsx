@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { QueryState } from '../../components/QueryState';
+import { UnreadBadge } from '../../notifications/UnreadBadge';
 import { PriorityBadge, SlaBadges, StatusBadge, TierBadge } from '../../tickets/badges';
 
 /** One queue, in the order the server sent it (most urgent first). */
@@ -78,9 +79,12 @@ function QueueTickets({
               <Table.Tr key={ticket.id} data-ticket-id={ticket.id}>
                 <Table.Td c="dimmed">#{ticket.number}</Table.Td>
                 <Table.Td maw={320}>
-                  <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
-                    {ticket.subject}
-                  </Anchor>
+                  <Group gap={6} wrap="nowrap">
+                    <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
+                      {ticket.subject}
+                    </Anchor>
+                    <UnreadBadge me={me} ticketId={ticket.id} />
+                  </Group>
                 </Table.Td>
                 <Table.Td>{ticket.requester.name}</Table.Td>
                 <Table.Td>
@@ -140,9 +144,12 @@ function QueueCards({
       {tickets.map((ticket) => (
         <Paper component="li" withBorder p="sm" key={ticket.id} data-ticket-id={ticket.id}>
           <Stack gap={6}>
-            <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
-              {ticket.subject}
-            </Anchor>
+            <Group gap={6} wrap="nowrap" justify="space-between">
+              <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
+                {ticket.subject}
+              </Anchor>
+              <UnreadBadge me={me} ticketId={ticket.id} />
+            </Group>
             <Group gap={6} wrap="wrap">
               <PriorityBadge priority={ticket.priority} />
               <SlaBadges clocks={ticket.sla.clocks} now={now} />

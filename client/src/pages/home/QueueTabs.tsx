@@ -3,16 +3,21 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { PublicUser } from '../../../../signaling/shared/protocol';
 import type { QueueView } from '../../lib/tickets';
+import { useUnreadAmong } from '../../notifications/UnreadBadge';
 import { useQueue } from '../../tickets/queries';
 import { useNow } from '../../tickets/useNow';
 import { QueueTable } from './QueueTable';
 
-function QueueCount({ view }: { view: QueueView }) {
+function QueueCount({ view, me }: { view: QueueView; me: PublicUser }) {
   const { t } = useTranslation();
   const query = useQueue(view);
+  const unread = useUnreadAmong(
+    me,
+    query.data?.map((ticket) => ticket.id),
+  );
   if (!query.data) return null;
   const breaching = view === 'breaching' && query.data.length > 0;
-  return (
+  const count = (
     <Badge
       size="sm"
       variant={breaching ? 'filled' : 'light'}
@@ -22,6 +27,22 @@ function QueueCount({ view }: { view: QueueView }) {
     >
       {query.data.length}
     </Badge>
+  );
+  if (unread === 0) return count;
+  return (
+    <Group gap={4} wrap="nowrap">
+      {count}
+      <Badge
+        size="sm"
+        variant="filled"
+        color="red"
+        circle={unread < 10}
+        data-unread-tickets={unread}
+        aria-label={t('notifications.unreadInQueue', { count: unread })}
+      >
+        {unread}
+      </Badge>
+    </Group>
   );
 }
 
@@ -72,7 +93,7 @@ export function QueueTabs({
     >
       <Tabs.List aria-label={t('queue.tabsLabel')} mb="sm">
         {views.map((view) => (
-          <Tabs.Tab key={view} value={view} rightSection={<QueueCount view={view} />}>
+          <Tabs.Tab key={view} value={view} rightSection={<QueueCount view={view} me={me} />}>
             <Group gap={4}>{t(`queue.views.${view}`)}</Group>
           </Tabs.Tab>
         ))}

@@ -8,8 +8,9 @@ import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { TicketArticles } from '../../help/TicketArticles';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
-import { CustomerContextPanel } from '../../queues/CustomerContextPanel';
+import { useMarkRead } from '../../notifications/queries';
 import { PlaybookChecklist } from '../../playbooks/PlaybookChecklist';
+import { CustomerContextPanel } from '../../queues/CustomerContextPanel';
 import { PriorityBadge, SlaBadge, StatusBadge, TierBadge } from '../../tickets/badges';
 import { Composer, type ComposerHandle } from '../../tickets/Composer';
 import { ConversationView } from '../../tickets/ConversationView';
@@ -77,6 +78,8 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
   const { t } = useTranslation();
   const conversation = useConversation(ticket.id, me);
   const state = useConversationState(conversation);
+  // Read as I look at it: on opening, and at each new message while the tab is visible.
+  useMarkRead(me, ticket.id, state.items.at(-1)?.message.seq ?? 0);
   const timeline = useTimeline(ticket.id, true);
   const now = useNow(1_000);
   const composer = useRef<ComposerHandle>(null);
