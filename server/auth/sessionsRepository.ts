@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
-import type { Database } from '../db/client';
 import { type AuthSessionRow, authSessions } from '../db/authSchema';
+import type { Database } from '../db/client';
 
 /** All SQL touching `auth_sessions` lives here. */
 export class AuthSessionsRepository {

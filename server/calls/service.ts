@@ -185,7 +185,7 @@ export class CallsService {
   async answer(actor: PublicUser, callId: string, accept: boolean): Promise<CallView> {
     const row = await this.load(callId);
     const participant = (await this.repo.participants([row.id])).find((p) => p.userId === actor.id);
-    if (!participant || participant.role !== 'customer') throw notFound('The call');
+    if (participant?.role !== 'customer') throw notFound('The call');
     if (!accept) {
       const ended = await this.endIf(callId, ['ringing'], 'declined', actor.id);
       if (!ended) throw conflict('This call is no longer ringing.');

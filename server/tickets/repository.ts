@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Tier } from '../../signaling/shared/protocol';
-import { type Database, type FixedStatement, runFixed } from '../db/client';
+import { type Database, runFixed } from '../db/client';
 import {
   type AttachmentRow,
   attachments,

@@ -90,7 +90,7 @@ export class TicketsService {
           { path: 'requesterId', message: 'is required when staff open a ticket' },
         ]);
       const requester = await this.repo.findUser(input.requesterId);
-      if (!requester || requester.role !== 'customer') {
+      if (requester?.role !== 'customer') {
         throw badRequest('The requester must be a customer account.', [
           { path: 'requesterId', message: 'is not a customer' },
         ]);
