@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { pinoHttp } from 'pino-http';
 import { MediaServer } from '../media/MediaServer';
@@ -59,6 +58,7 @@ import { createHelp, type Help } from './help';
 import { errorHandler } from './http/errorHandler';
 import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
+import { mountClient, noStore, securityHeaders } from './http/webClient';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
 import { MacrosRepository } from './macros/repository';
@@ -103,7 +103,9 @@ import { userRoutes } from './users/routes';
 import { activeUser, UsersService } from './users/service';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CLIENT_DIST = path.join(projectRoot, 'dist', 'client');
+
+export { CLIENT_DIST } from './http/webClient';
+
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')).version;
 
 export interface LivedeskApp {
@@ -449,30 +451,10 @@ export async function createApp(
         },
       }),
     );
-    app.use(
-      helmet({
-        contentSecurityPolicy: {
-          directives: {
-            'default-src': ["'self'"],
-            // 'self' covers the page's own origin over ws:/wss: too (CSP 3), which is all the
-            // client connects to; PUBLIC_URL's origin when the app is reached under that name.
-            'connect-src': ["'self'", ...connectSources(config.publicUrl)],
-            // The UI library injects its CSS variables as <style> tags.
-            'style-src': ["'self'", "'unsafe-inline'"],
-            'img-src': ["'self'", 'data:', 'blob:'],
-            'media-src': ["'self'", 'blob:'],
-          },
-        },
-      }),
-    );
+    app.use(securityHeaders(config.publicUrl));
 
     const router = express.Router();
-    // API answers are one person's data: no cache keeps them (a shared computer's browser, a
-    // proxy). File downloads under /api set their own `private` policy; dist/ keeps its caching.
-    router.use('/api', (_req, res, next) => {
-      res.setHeader('Cache-Control', 'no-store');
-      next();
-    });
+    router.use('/api', noStore);
     mountHealthRoutes(router, { db, media, redis, logger: logger.child({ component: 'health' }) });
     router.get('/api/openapi.json', (_req, res) => void res.json(openApi));
     mountRoutes(router, routes, resolveActor);
@@ -586,28 +568,4 @@ export async function createApp(
     await db.close();
     throw err;
   }
-}
-
-/** PUBLIC_URL's origin and its WebSocket form, for the CSP's connect-src (none when unset). */
-function connectSources(publicUrl: string | undefined): string[] {
-  if (!publicUrl) return [];
-  const { origin, protocol, host } = new URL(publicUrl);
-  return [origin, `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}`];
-}
-
-/** Serves the built React app, with index.html for every non-API path (client-side routes). */
-function mountClient(app: express.Express) {
-  const index = path.join(CLIENT_DIST, 'index.html');
-  app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-  app.get('/{*path}', (_req, res) => {
-    if (fs.existsSync(index)) {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
-    } else {
-      res
-        .status(503)
-        .type('text/plain')
-        .send('The Livedesk web client has not been built yet. Run `npm run build` (npm start does it).');
-    }
-  });
 }

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { recordings, recordingTracks } from '../../server/db/schema';
 import type { TicketView } from '../../signaling/shared/protocol';
 import { expectAccessible } from '../helpers/axe';
 import { screenshot } from '../helpers/browser';
@@ -81,6 +85,20 @@ const connectCall = (agent: Page, customer: Page, ticket: TicketView) =>
 
 const newTicket = (token: string, subject: string) => e2e.newTicket(token, subject);
 
+/** The bytes FFmpeg has written so far for each track of the call's running recording. */
+async function liveTrackBytes(callId: string): Promise<number[]> {
+  const { app } = e2e.testApp;
+  const rows = await app.db.db
+    .select({ file: recordingTracks.file })
+    .from(recordingTracks)
+    .innerJoin(recordings, eq(recordings.id, recordingTracks.recordingId))
+    .where(eq(recordings.callId, callId));
+  return rows.map(({ file }) => {
+    const live = path.join(app.config.recordings.dir, file.replace(/\.webm$/, '.part.webm'));
+    return fs.existsSync(live) ? fs.statSync(live).size : 0;
+  });
+}
+
 /** The QA player's page of the recording made in the first block, looked at again on a phone. */
 let recordingPath = '';
 
@@ -129,9 +147,14 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     timeout: 150_000,
   }, async () => {
     await customer.goto(`${e2e.url}/`);
-    await connectCall(agent, customer, ticket);
+    const callId = await connectCall(agent, customer, ticket);
     await agent.getByRole('button', { name: 'Start recording' }).click();
     await customer.getByRole('status', { name: 'Recording: this call is being recorded' }).waitFor();
+    // A video track has media only from its first keyframe: stopped before FFmpeg wrote any, it
+    // would be saved as failed (the call "partly saved"). Wait until all four tracks hold media.
+    await expect
+      .poll(() => liveTrackBytes(callId), { timeout: 30_000, interval: 200 })
+      .toSatisfy((bytes: number[]) => bytes.length === 4 && bytes.every((b) => b > 1_000));
     await expectAccessible(agent, 'the agent’s call');
     await expectAccessible(customer, 'the customer’s call');
     await agent.getByRole('button', { name: 'Stop recording' }).click();
