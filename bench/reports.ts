@@ -78,8 +78,8 @@ async function measure(backend: string, handle: DatabaseHandle) {
       await service.summary(query);
       samples.push(performance.now() - t0);
     }
-    const p50 = percentile(samples, 0.5);
-    const p95 = percentile(samples, 0.95);
+    const p50 = percentile(samples, 50);
+    const p95 = percentile(samples, 95);
     results[label] = { p50, p95, samples };
     rows.push([backend, label, String(first.tickets.created), fmt(p50, 0), fmt(p95, 0)]);
   }
