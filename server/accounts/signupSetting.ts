@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { type AuditContext, recordAudit } from '../audit/record';
 import type { Database } from '../db/client';
-import { installationMeta } from '../db/schema';
+import { readMeta, writeMeta } from '../settings/installationMeta';
 
 const KEY = 'accounts.signup_enabled';
 
@@ -17,8 +16,8 @@ export class SignupSetting {
   ) {}
 
   async enabled(): Promise<boolean> {
-    const [row] = await this.db.select().from(installationMeta).where(eq(installationMeta.key, KEY));
-    return row ? row.value === 'true' : this.fallback;
+    const stored = await readMeta(this.db, KEY);
+    return stored === undefined ? this.fallback : stored === 'true';
   }
 
   /** Stores the choice and its audit entry in one transaction (no entry when nothing changes). */
@@ -27,10 +26,7 @@ export class SignupSetting {
     if (before === enabled) return enabled;
     const value = String(enabled);
     await this.db.transaction(async (tx) => {
-      await tx
-        .insert(installationMeta)
-        .values({ key: KEY, value })
-        .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+      await writeMeta(tx as unknown as Database, KEY, value);
       await recordAudit(tx as unknown as Database, {
         ...audit,
         action: enabled ? 'settings.signup.enabled' : 'settings.signup.disabled',

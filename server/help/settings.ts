@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../db/client';
-import { installationMeta } from '../db/schema';
+import { readMeta, writeMeta } from '../settings/installationMeta';
 
 const KEY = 'help.settings';
 
@@ -53,16 +52,12 @@ export const DEFAULT_HELP_SETTINGS: HelpSettings = {
 
 /** The help centre's settings, kept in `installation_meta` so every node reads the same. */
 export async function readHelpSettings(db: Database): Promise<HelpSettings> {
-  const [row] = await db.select().from(installationMeta).where(eq(installationMeta.key, KEY));
-  if (!row) return DEFAULT_HELP_SETTINGS;
-  const parsed = helpSettingsSchema.partial().safeParse(JSON.parse(row.value));
+  const stored = await readMeta(db, KEY);
+  if (stored === undefined) return DEFAULT_HELP_SETTINGS;
+  const parsed = helpSettingsSchema.partial().safeParse(JSON.parse(stored));
   return { ...DEFAULT_HELP_SETTINGS, ...(parsed.success ? parsed.data : {}) };
 }
 
 export async function writeHelpSettings(db: Database, value: HelpSettings): Promise<void> {
-  const text = JSON.stringify(value);
-  await db
-    .insert(installationMeta)
-    .values({ key: KEY, value: text })
-    .onConflictDoUpdate({ target: installationMeta.key, set: { value: text, updatedAt: new Date() } });
+  await writeMeta(db, KEY, JSON.stringify(value));
 }

@@ -8,6 +8,7 @@ import { installationMeta } from '../db/schema';
 import { DEFAULT_SLA_POLICY } from '../sla/defaultPolicy';
 import type { SlaPolicy } from '../sla/evaluate';
 import { DEFAULT_ROUTING, type RoutingOptions } from '../tickets/routing';
+import { writeMeta } from './installationMeta';
 
 const KEYS = {
   autoAssign: 'routing.auto_assign',
@@ -179,10 +180,7 @@ export class SettingsService {
       if (patch.slaPolicy) writes.push([KEYS.slaPolicy, JSON.stringify(patch.slaPolicy)]);
       if (patch.recordingPolicy) writes.push([KEYS.recordingPolicy, JSON.stringify(patch.recordingPolicy)]);
       for (const [key, value] of writes) {
-        await db
-          .insert(installationMeta)
-          .values({ key, value })
-          .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+        await writeMeta(db, key, value);
       }
       for (const part of AUDITED) {
         const pick = (s: Settings) => Object.fromEntries(part.keys.map((k) => [k, s[k]]));

@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_URGENCY_RULE, URGENCIES, type UrgencyRule } from '../../signaling/shared/macros';
 import { PRIORITIES } from '../../signaling/shared/protocol';
 import { type AuditContext, auditContextOf, recordAudit } from '../audit/record';
 import type { Database } from '../db/client';
-import { installationMeta } from '../db/schema';
 import { defineRoute } from '../http/route';
+import { readMeta, writeMeta } from './installationMeta';
 
 const KEY = 'tickets.urgency_rule';
 
@@ -28,9 +27,9 @@ export class UrgencyRules {
   constructor(private readonly db: Database) {}
 
   async get(): Promise<UrgencyRule> {
-    const [row] = await this.db.select().from(installationMeta).where(eq(installationMeta.key, KEY));
-    if (!row) return DEFAULT_URGENCY_RULE;
-    const parsed = urgencyRuleSchema.safeParse(JSON.parse(row.value));
+    const stored = await readMeta(this.db, KEY);
+    if (stored === undefined) return DEFAULT_URGENCY_RULE;
+    const parsed = urgencyRuleSchema.safeParse(JSON.parse(stored));
     return parsed.success ? parsed.data : DEFAULT_URGENCY_RULE;
   }
 
@@ -40,10 +39,7 @@ export class UrgencyRules {
     if (JSON.stringify(before) === JSON.stringify(rule)) return before;
     const value = JSON.stringify(rule);
     await this.db.transaction(async (tx) => {
-      await tx
-        .insert(installationMeta)
-        .values({ key: KEY, value })
-        .onConflictDoUpdate({ target: installationMeta.key, set: { value, updatedAt: new Date() } });
+      await writeMeta(tx as unknown as Database, KEY, value);
       await recordAudit(tx as unknown as Database, {
         ...audit,
         action: 'settings.urgency_rule.updated',
