@@ -67,10 +67,17 @@ describe('staff presence', () => {
       status: 200,
       body: { availability: 'available', presence: 'offline' },
     });
+    // Another agent is not told: only supervisors, admins and the person themselves are.
+    const colleague = await socketFor('agentL2');
+    const colleagueSaw = record(colleague, 'presence:changed');
     const tab = await socketFor('agentL1');
     await becomes('online');
     tab.close();
     await becomes('offline');
+    // An acknowledged round trip: anything emitted to this socket before it has arrived by now.
+    ok(await colleague.emitWithAck('presence:activity', {}));
+    expect(colleagueSaw.filter((p) => p.userId === leeId)).toEqual([]);
+    colleague.close();
   });
 
   it('goes away after the idle time, and back online on activity', async () => {
