@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 import { AuthShell } from '../components/AuthShell';
+import { EmailInput } from '../components/EmailInput';
 import { describeError } from '../errors';
 import { isApiError } from '../lib/api';
 import { accountsApi } from './api';
@@ -85,17 +86,8 @@ export function ForgotPasswordPage() {
       )}
       <form onSubmit={onSubmit} noValidate aria-busy={request.isPending}>
         <Stack gap="md">
-          <TextInput
+          <EmailInput
             ref={emailRef}
-            label={t('login.email')}
-            placeholder={t('login.emailPlaceholder')}
-            type="email"
-            name="email"
-            autoComplete="username"
-            inputMode="email"
-            spellCheck={false}
-            required
-            withAsterisk={false}
             value={email}
             onChange={(event) => {
               setEmail(event.currentTarget.value);

@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Link as RouterLink } from 'react-router';
 import { AuthShell } from '../components/AuthShell';
+import { EmailInput } from '../components/EmailInput';
 import { QueryState } from '../components/QueryState';
 import { describeError } from '../errors';
 import { currentLanguage } from '../i18n';
@@ -146,17 +147,9 @@ function SignupForm() {
           }}
           error={invalid === 'name' ? t('accounts.signup.nameRequired') : undefined}
         />
-        <TextInput
+        <EmailInput
           ref={emailRef}
-          label={t('login.email')}
-          placeholder={t('login.emailPlaceholder')}
-          type="email"
-          name="email"
           autoComplete="email"
-          inputMode="email"
-          spellCheck={false}
-          required
-          withAsterisk={false}
           value={email}
           onChange={(event) => {
             setEmail(event.currentTarget.value);

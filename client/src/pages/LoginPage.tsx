@@ -6,7 +6,6 @@ import {
   PasswordInput,
   Stack,
   Text,
-  TextInput,
   Title,
   VisuallyHidden,
 } from '@mantine/core';
@@ -18,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Link as RouterLink, useLocation } from 'react-router';
 import { accountsApi, SIGNUP_QUERY_KEY } from '../accounts/api';
 import { AuthShell } from '../components/AuthShell';
+import { EmailInput } from '../components/EmailInput';
 import { describeError } from '../errors';
 import { currentLanguage } from '../i18n';
 import { type ApiError, api, isApiError, type LoginResponse } from '../lib/api';
@@ -186,17 +186,8 @@ export function LoginPage() {
 
       <form onSubmit={onSubmit} noValidate aria-busy={login.isPending}>
         <Stack gap="md">
-          <TextInput
+          <EmailInput
             ref={emailRef}
-            label={t('login.email')}
-            placeholder={t('login.emailPlaceholder')}
-            type="email"
-            name="email"
-            autoComplete="username"
-            inputMode="email"
-            spellCheck={false}
-            required
-            withAsterisk={false}
             value={email}
             onChange={(event) => {
               setEmail(event.currentTarget.value);
