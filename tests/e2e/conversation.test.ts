@@ -208,7 +208,7 @@ describe('the conversation and the timeline', () => {
     await open.waitFor();
     const number = (await open.textContent())?.match(/#(\d+)/)?.[1];
     await customer.page.getByRole('button', { name: 'Mark as solved' }).click();
-    await customer.page.getByText(`Ticket #${number} is solved`).waitFor();
+    await customer.page.getByText(`Ticket #${number} is solved`, { exact: true }).waitFor();
     expect(await customer.page.getByText(/is open/).count()).toBe(0);
     await screenshot(customer.page, 'banner-solved');
   });

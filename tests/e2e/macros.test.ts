@@ -145,9 +145,11 @@ describe('macros, the composer keys and playbooks', () => {
     await playbook.waitFor();
     // The environment step shows the snapshot's browser and network.
     await playbook.getByText('Chrome 126').waitFor();
+    // click(), not check(): check() asserts the state right after the click, before the checklist's
+    // answer; what must follow is the timeline entry and the count below.
     await playbook
       .getByRole('checkbox', { name: 'Acknowledge the problem and tell the customer you are on it' })
-      .check();
+      .click();
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await timeline
       .getByText(
