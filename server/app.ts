@@ -58,7 +58,7 @@ import { createHelp, type Help } from './help';
 import { errorHandler } from './http/errorHandler';
 import { buildOpenApiDocument } from './http/openapi';
 import { mountRoutes, type RouteDefinition } from './http/route';
-import { mountClient, noStore, securityHeaders } from './http/webClient';
+import { CLIENT_DIST, mountClient, noStore, securityHeaders } from './http/webClient';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
 import { MacrosRepository } from './macros/repository';
@@ -101,6 +101,7 @@ import { DemoSwitch } from './users/demoSwitch';
 import { UsersRepository } from './users/repository';
 import { userRoutes } from './users/routes';
 import { activeUser, UsersService } from './users/service';
+import { createWidget } from './widget';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -390,7 +391,18 @@ export async function createApp(
     if (config.seedDemo) await playbooks.seedDefault();
     const stopPlaybooks = playbooks.listen();
 
+    const widget = createWidget({
+      db: db.db,
+      users: usersRepo,
+      usersService: users,
+      sessions,
+      limiter: accountLimiter,
+      clientDist: CLIENT_DIST,
+      logger: logger.child({ component: 'widget' }),
+    });
+
     const routes: RouteDefinition[] = [
+      ...widget.routes,
       ...userRoutes(users, userAdmin),
       ...adminUserRoutes(userAdmin, demoSwitch),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
@@ -452,6 +464,7 @@ export async function createApp(
       }),
     );
     app.use(securityHeaders(config.publicUrl));
+    widget.mount(app);
 
     const router = express.Router();
     router.use('/api', noStore);
