@@ -37,7 +37,18 @@ function excalidrawFonts(): Plugin {
 export default defineConfig({
   root: 'client',
   plugins: [react(), excalidrawFonts()],
-  build: { outDir: '../dist/client', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    sourcemap: true,
+    // The website widget's page (/widget, inside the loader's iframe) is its own lean entry.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./client/index.html', import.meta.url)),
+        widget: fileURLToPath(new URL('./client/widget.html', import.meta.url)),
+      },
+    },
+  },
   server: {
     proxy: {
       '/api': 'http://localhost:3000',

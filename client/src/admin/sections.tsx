@@ -11,6 +11,7 @@ import { RecordingPolicyPage } from './RecordingPolicyPage';
 import { RoutingPage } from './RoutingPage';
 import { SlaPage } from './SlaPage';
 import { UsersPage } from './UsersPage';
+import { WidgetAdminPage } from './WidgetAdminPage';
 
 export interface AdminSection {
   /** Under /admin, without a leading slash. */
@@ -43,6 +44,7 @@ export const ADMIN_SECTIONS: AdminSection[] = [
     roles: ['admin'],
     element: <PlaybooksAdminPage />,
   },
+  { path: 'widget', labelKey: 'admin.sections.widget', roles: ['admin'], element: <WidgetAdminPage /> },
   { path: 'audit', labelKey: 'admin.sections.audit', roles: ['admin'], element: <AuditPage /> },
 ];
 

@@ -35,8 +35,11 @@ interface FieldErrors {
   category?: string;
 }
 
-/** `/tickets/new`: the customer describes the problem; the browser adds the problem snapshot. */
-export function NewTicketPage() {
+/**
+ * `/tickets/new`: the customer describes the problem; the browser adds the problem snapshot. The
+ * website widget opens its conversations on the `chat` channel.
+ */
+export function NewTicketPage({ channel = 'portal' }: { channel?: 'portal' | 'chat' }) {
   const { t } = useTranslation();
   useDocumentTitle(`${t('newTicket.pageTitle')} · ${t('app.name')}`);
   const navigate = useNavigate();
@@ -109,7 +112,7 @@ export function NewTicketPage() {
       subject: subject.trim(),
       description: description.trim(),
       category,
-      channel: 'portal',
+      channel,
       snapshot,
       attachmentIds: uploads.attachments.map((a) => a.id),
       urgency,
