@@ -1,7 +1,7 @@
 // The Livedesk widget loader: <script src="https://desk.example/widget.js" data-locale="zh-CN" async>.
 // Small and framework-free on purpose: it runs on someone else's page. It asks Livedesk whether this
 // site may show the widget, then adds a launcher button and, on first open, an <iframe> of the
-// Livedesk /widget page. Its own elements live in a closed shadow root, so the page's CSS cannot
+// Livedesk /widget page. Its own elements live in a shadow root, so the page's CSS cannot
 // restyle them; everything else runs inside the iframe, on Livedesk's origin.
 (() => {
   const script = document.currentScript;
@@ -31,7 +31,7 @@
   function mount() {
     const host = document.createElement('div');
     host.id = 'livedesk-widget';
-    const root = host.attachShadow({ mode: 'closed' });
+    const root = host.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>
       :host { all: initial; }
       button.launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483646; width: 56px; height: 56px;
