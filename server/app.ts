@@ -40,6 +40,8 @@ import { SignedLinks } from './auth/signedLinks';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
+import { callRequestRoutes } from './callRequests/routes';
+import { CallRequests } from './callRequests/service';
 import { callRoomsOf, MediaSession } from './calls/mediaSession';
 import { CallsRepository } from './calls/repository';
 import { callRoutes } from './calls/routes';
@@ -401,8 +403,16 @@ export async function createApp(
       logger: logger.child({ component: 'widget' }),
     });
 
+    const callRequests = new CallRequests({
+      ...{ db: db.db, tickets, ticketsRepo, calls, callsRepo, bus, clock, ringMs: config.calls.ringMs },
+      policy: async () => ({ priorities: (await widget.settings.get()).callRequestPriorities }),
+      redis: redis && config.redis ? { client: redis, keyPrefix: config.redis.keyPrefix } : undefined,
+      logger: logger.child({ component: 'call-requests' }),
+    });
+
     const routes: RouteDefinition[] = [
       ...widget.routes,
+      ...callRequestRoutes(callRequests),
       ...userRoutes(users, userAdmin),
       ...adminUserRoutes(userAdmin, demoSwitch),
       ...sessionRoutes({ sessions, tokens, ends: sessionEnds }),
@@ -563,6 +573,7 @@ export async function createApp(
           for (const callId of recordings.activeCallIds())
             await recordings.stop(null, callId).catch(() => {});
           calls.stop();
+          callRequests.stop();
           presence.stop();
           await boards.stop();
           // io.close() also closes the HTTP server.

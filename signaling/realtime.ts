@@ -59,6 +59,14 @@ export function attachRealtime(
     bus.on(type, ({ call }) => void io.to(callAudience(call)).emit('call:updated', call));
   }
 
+  // A call request: its customer's tabs and the agents it rings (a toast and a ring tone there).
+  bus.on('call.request_updated', ({ request }) => {
+    io.to([userRoom(request.customer.id), ...request.targetIds.map(userRoom)]).emit(
+      'callRequest:updated',
+      request,
+    );
+  });
+
   bus.onAny((type, payload) => {
     // Every event that recorded a timeline entry (ticket.*, sla.*, call.*, board.*).
     if (!('entry' in (payload as object))) return;

@@ -1,3 +1,4 @@
+import type { CallRequestView } from '../../signaling/shared/callRequests';
 import type {
   Availability,
   CallView,
@@ -48,6 +49,10 @@ export interface DomainEvents {
   'call.ended': TicketEventPayload & { call: CallView };
   /** The call changed without a timeline entry: answered, someone joined or left. */
   'call.updated': { call: CallView };
+  /** A customer asked for a call, or the request was accepted, declined, cancelled or expired. */
+  'call.request_recorded': TicketEventPayload;
+  /** A call request's new state, for the customer and the agents it rings (after the entry). */
+  'call.request_updated': { request: CallRequestView };
   /** A call's whiteboard was saved to the ticket (final scene and image) when the call ended. */
   'board.saved': TicketEventPayload & { boardId: string; callId: string };
   /** A call recording finished processing (ready, partial) or failed; on the ticket's timeline. */

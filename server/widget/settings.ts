@@ -1,6 +1,7 @@
 // The widget's settings: which sites may embed it (their origins) and whether visitors may chat as
 // guests. Stored in installation_meta so every node reads the same; each change is audited.
 import { z } from 'zod';
+import { PRIORITIES } from '../../signaling/shared/protocol';
 import { type AuditContext, recordAudit } from '../audit/record';
 import type { Database } from '../db/client';
 import { readMeta, writeMeta } from '../settings/installationMeta';
@@ -39,13 +40,22 @@ export const widgetSettingsSchema = z
       .max(MAX_WIDGET_ORIGINS, `at most ${MAX_WIDGET_ORIGINS} origins`)
       .transform((list) => [...new Set(list)]),
     guestChat: z.boolean(),
+    /** Priorities whose customers may request a video call (server/callRequests/rule.ts). */
+    callRequestPriorities: z
+      .array(z.enum(PRIORITIES))
+      .default(['P1', 'P2', 'P3'])
+      .transform((list) => [...new Set(list)]),
   })
   .strict()
   .meta({ id: 'WidgetSettings' });
 export type WidgetSettings = z.output<typeof widgetSettingsSchema>;
 
 /** A fresh install embeds nowhere until an admin lists a site; guests may chat once it does. */
-const DEFAULTS: WidgetSettings = { allowedOrigins: [], guestChat: true };
+const DEFAULTS: WidgetSettings = {
+  allowedOrigins: [],
+  guestChat: true,
+  callRequestPriorities: ['P1', 'P2', 'P3'],
+};
 
 export class WidgetSettingsStore {
   constructor(private readonly db: Database) {}

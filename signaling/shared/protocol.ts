@@ -24,6 +24,9 @@ import type { Urgency } from './macros';
 
 // The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.
 export * from './domain';
+
+import type { CallRequestView } from './callRequests';
+
 // The error codes and error bodies every answer uses, in ./errors.ts.
 export * from './errors';
 
@@ -534,6 +537,8 @@ export interface ServerToClientEvents {
   'call:incoming': (payload: CallView) => void;
   /** The call changed: answered, connected, someone joined or left, ended. */
   'call:updated': (payload: CallView) => void;
+  /** A customer's call request rings, or was accepted, declined, cancelled or expired (the customer and the rung agents). */
+  'callRequest:updated': (payload: CallRequestView) => void;
   /** Another peer started sending a track: consume it. */
   'call:producer:new': (payload: CallProducerNotice) => void;
   'call:producer:closed': (payload: { callId: string; producerId: string; peerId: string }) => void;

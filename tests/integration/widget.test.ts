@@ -55,17 +55,29 @@ describe('the widget', () => {
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code).toBe('bad_request');
     }
-    expect((await api('admin', '/api/admin/widget')).body).toEqual({ allowedOrigins: [], guestChat: true });
+    expect((await api('admin', '/api/admin/widget')).body).toEqual({
+      allowedOrigins: [],
+      guestChat: true,
+      callRequestPriorities: ['P1', 'P2', 'P3'],
+    });
 
     const saved = await api('admin', '/api/admin/widget', {
       method: 'PUT',
       body: { allowedOrigins: [`${SITE}/`, SITE, OTHER_SITE], guestChat: true },
     });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ allowedOrigins: [SITE, OTHER_SITE], guestChat: true });
+    expect(saved.body).toEqual({
+      allowedOrigins: [SITE, OTHER_SITE],
+      guestChat: true,
+      callRequestPriorities: ['P1', 'P2', 'P3'],
+    });
     const audit = await api('admin', '/api/admin/audit?action=settings.widget.updated');
     expect(audit.body.items).toHaveLength(1);
-    expect(audit.body.items[0].after).toEqual({ allowedOrigins: [SITE, OTHER_SITE], guestChat: true });
+    expect(audit.body.items[0].after).toEqual({
+      allowedOrigins: [SITE, OTHER_SITE],
+      guestChat: true,
+      callRequestPriorities: ['P1', 'P2', 'P3'],
+    });
   });
 
   it('answers CORS for the allowed origins only', async () => {
