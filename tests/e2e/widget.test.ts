@@ -8,7 +8,7 @@ import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
 import { apiLogin, screenshot } from '../helpers/browser';
-import { acceptCall, e2eSuite, expectDecoding } from '../helpers/e2e';
+import { e2eSuite, expectDecoding } from '../helpers/e2e';
 import { DEMO } from '../helpers/testApp';
 
 const e2e = e2eSuite();
@@ -84,7 +84,7 @@ describe('the website widget', () => {
     await Promise.all([site.stop(), zhSite.stop(), refusedSite.stop()]);
   });
 
-  it('lets a guest search, chat with an agent and join the call the agent starts, on another site', async () => {
+  it('lets a guest search, chat with an agent and request a call the agent accepts, on another site', async () => {
     const context = await e2e.context({ viewport: { width: 1440, height: 900 } });
     const page = e2e.watch(await context.newPage());
     await page.goto(origin);
@@ -141,11 +141,22 @@ describe('the website widget', () => {
     await agent.page.getByText('Thank you!').waitFor();
     await screenshot(page, 'widget-chat-1440-en');
 
-    // The agent calls; the guest accepts inside the iframe, and each decodes the other's camera.
-    await agent.page.getByRole('button', { name: 'Start video call' }).click();
+    // The guest asks for a video call; the agent is rung, accepts, and the call opens on both
+    // sides: the guest joins inside the iframe (it may use the camera: allow="camera; …").
+    const request = widget.getByRole('button', { name: 'Request a video call' });
+    await request.waitFor();
+    await screenshot(page, 'widget-request-call-1440-en');
+    await request.click();
+    await widget.getByText('Asking an agent to join you on a video call…').waitFor();
+    const prompt = agent.page.getByRole('dialog', { name: 'Video call requested' });
+    await prompt
+      .getByText(/Gina Guest asks for a video call about #\d+ My camera does not work in class/)
+      .waitFor();
+    await screenshot(agent.page, 'agent-call-request-1440-en');
+    await prompt.getByRole('button', { name: 'Accept and call' }).click();
     await agent.page.waitForURL(/\/call\//);
     const frame = widgetFrame(page);
-    await acceptCallIn(frame);
+    await frame.getByRole('button', { name: 'Join call' }).click();
     await Promise.all([
       agent.page.locator('[data-call-status="connected"]').waitFor({ timeout: 30_000 }),
       frame.locator('[data-call-status="connected"]').waitFor({ timeout: 30_000 }),
@@ -206,13 +217,3 @@ describe('the website widget', () => {
     await expect.poll(() => messages.some((m) => /frame-ancestors/.test(m))).toBe(true);
   });
 });
-
-/** acceptCall for a frame: the prompt's Accept, then Join call after the device check. */
-async function acceptCallIn(frame: Frame): Promise<void> {
-  await frame
-    .getByRole('dialog', { name: 'Incoming video call' })
-    .getByRole('button', { name: 'Accept' })
-    .click();
-  await frame.getByRole('button', { name: 'Join call' }).click();
-}
-void acceptCall;

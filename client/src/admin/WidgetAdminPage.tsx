@@ -1,10 +1,23 @@
 // /admin/widget: which websites may embed the widget (their origins) and whether visitors may chat
 // as guests, with the script tag to paste into the site.
-import { Button, Code, CopyButton, Group, Paper, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import {
+  Button,
+  Checkbox,
+  Code,
+  CopyButton,
+  Group,
+  Paper,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PRIORITIES, type Priority } from '../../../signaling/shared/protocol';
 import { QueryState } from '../components/QueryState';
 import { api } from '../lib/api';
 import { ErrorNotice } from './ErrorNotice';
@@ -13,6 +26,7 @@ import { SavedNote } from './SavedNote';
 interface WidgetSettings {
   allowedOrigins: string[];
   guestChat: boolean;
+  callRequestPriorities: Priority[];
 }
 const KEY = ['admin', 'widget'] as const;
 
@@ -41,6 +55,7 @@ function WidgetForm({ settings }: { settings: WidgetSettings }) {
   const queryClient = useQueryClient();
   const [origins, setOrigins] = useState(settings.allowedOrigins.join('\n'));
   const [guestChat, setGuestChat] = useState(settings.guestChat);
+  const [priorities, setPriorities] = useState<Priority[]>(settings.callRequestPriorities);
   const save = useMutation({
     mutationFn: (body: WidgetSettings) =>
       api.request<WidgetSettings>('/api/admin/widget', { method: 'PUT', body }),
@@ -58,7 +73,7 @@ function WidgetForm({ settings }: { settings: WidgetSettings }) {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          save.mutate({ allowedOrigins: list, guestChat });
+          save.mutate({ allowedOrigins: list, guestChat, callRequestPriorities: priorities });
         }}
       >
         <Stack gap="md">
@@ -79,6 +94,18 @@ function WidgetForm({ settings }: { settings: WidgetSettings }) {
             checked={guestChat}
             onChange={(e) => setGuestChat(e.currentTarget.checked)}
           />
+          <Checkbox.Group
+            label={t('admin.widget.callPriorities')}
+            description={t('admin.widget.callPrioritiesHint')}
+            value={priorities}
+            onChange={(v) => setPriorities(v as Priority[])}
+          >
+            <Group mt={6}>
+              {PRIORITIES.map((p) => (
+                <Checkbox key={p} value={p} label={p} />
+              ))}
+            </Group>
+          </Checkbox.Group>
           <ErrorNotice error={save.error} />
           <Group>
             <Button type="submit" loading={save.isPending}>

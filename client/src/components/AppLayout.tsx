@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { canAdminister } from '../admin/sections';
+import { CallRequestPrompt } from '../call/CallRequestPrompt';
 import { canSeeFollowUps } from '../feedback/FollowUpsPage';
 import { canAuthorArticles } from '../help/ArticlesPage';
 import { reportActivity } from '../lib/presenceActivity';
@@ -147,6 +148,7 @@ export function AppLayout() {
       </AppShell.Main>
       <LiveUpdates key={user.id} user={user} />
       {staff && <StaffPresence key={user.id} user={user} />}
+      {staff && <CallRequestPrompt />}
       <Toaster />
     </AppShell>
   );

@@ -45,6 +45,16 @@ export function describeTimelineEntry(
       return { text: t('timeline.callStarted', { actor }) };
     case 'call.connected':
       return { text: t('timeline.callConnected') };
+    case 'call.requested':
+      return { text: t('timeline.callRequested', { actor }) };
+    case 'call.request_accepted':
+      return { text: t('timeline.callRequestAccepted', { actor }) };
+    case 'call.request_declined':
+      return { text: t('timeline.callRequestDeclined', { actor }) };
+    case 'call.request_cancelled':
+      return { text: t('timeline.callRequestCancelled', { actor }) };
+    case 'call.request_expired':
+      return { text: t('timeline.callRequestExpired') };
     case 'call.ended': {
       const seconds = num(d.connectedSeconds) ?? 0;
       switch (d.reason) {

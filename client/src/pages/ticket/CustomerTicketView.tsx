@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
+import { RequestCall } from '../../call/RequestCall';
 import { TicketCsat } from '../../feedback/TicketCsat';
 import { formatRelative } from '../../lib/format';
 import { readSnapshot } from '../../lib/snapshot';
@@ -116,6 +117,7 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
         staff={false}
         disabledReason={closed ? t('customerTicket.closedNotice') : null}
       />
+      <RequestCall ticket={ticket} />
       {!closed && ticket.status !== 'solved' && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
