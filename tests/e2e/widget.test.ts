@@ -194,6 +194,16 @@ describe('the website widget', () => {
     await widget.getByRole('button', { name: '关闭' }).click();
     await page.getByRole('button', { name: '打开帮助与聊天' }).waitFor();
     expect(await page.locator('#livedesk-widget iframe').isVisible()).toBe(false);
+
+    // The other pairs of width and language, to look at.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await (await openWidget(page, '打开帮助与聊天')).getByRole('tab', { name: '联系我们' }).waitFor();
+    await screenshot(page, 'widget-guest-1440-zh-CN');
+    const en = e2e.watch(await (await e2e.context({ viewport: { width: 390, height: 844 } })).newPage());
+    await en.goto(origin);
+    const enWidget = await openWidget(en);
+    await enWidget.getByRole('heading', { name: 'How can we help?' }).waitFor();
+    await screenshot(en, 'widget-help-390-en');
   });
 
   it('gives a site that is not allowed no widget and says why in the console', async () => {
