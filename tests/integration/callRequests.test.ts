@@ -5,13 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRequestView } from '../../signaling/shared/callRequests';
 import type { TicketView } from '../../signaling/shared/protocol';
+import { BACKENDS } from '../helpers/database';
 import { ManualClock } from '../helpers/manualClock';
 import { type ClientSocket, eventually, record, socketPool } from '../helpers/sockets';
 import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
 
 const RING_MS = 5_000;
 
-describe('customer-requested calls', () => {
+describe.each(BACKENDS)('customer-requested calls on %s', (backend) => {
   let t: TestApp;
   const clock = new ManualClock();
   const tokens: Record<string, string> = {};
@@ -38,6 +39,7 @@ describe('customer-requested calls', () => {
     ).body.items.filter((e) => e.type.startsWith('call.request'));
   beforeAll(async () => {
     t = await startTestApp({
+      backend,
       env: { CALL_RING_SECONDS: String(RING_MS / 1000), JWT_TTL_SECONDS: '86400' },
       clock,
     });

@@ -3,13 +3,14 @@
 // other sites; guests get a customer session of their own and see only their own tickets.
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../helpers/database';
 import type { ClientSocket } from '../helpers/sockets';
 import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
 
 const SITE = 'https://www.school.example';
 const OTHER_SITE = 'http://127.0.0.2:8080';
 
-describe('the widget', () => {
+describe.each(BACKENDS)('the widget on %s', (backend) => {
   let t: TestApp;
   const tokens: Record<string, string> = {};
   const api = restAs(() => t.url, tokens);
@@ -23,7 +24,7 @@ describe('the widget', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ backend });
     tokens.admin = await login(t.url, DEMO.admin);
     tokens.agent = await login(t.url, DEMO.agentL1);
   });
