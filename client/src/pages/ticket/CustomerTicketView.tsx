@@ -99,6 +99,8 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
         </Group>
       </Stack>
 
+      {/* Above the conversation: in the widget's small frame it is seen without scrolling. */}
+      <RequestCall ticket={ticket} />
       <Paper withBorder p="sm" component="section" aria-labelledby="conversation-heading">
         <Title order={2} fz="lg" id="conversation-heading" mb="xs">
           {t('conversation.heading')}
@@ -117,7 +119,6 @@ export function CustomerTicketView({ ticket, me }: { ticket: TicketView; me: Pub
         staff={false}
         disabledReason={closed ? t('customerTicket.closedNotice') : null}
       />
-      <RequestCall ticket={ticket} />
       {!closed && ticket.status !== 'solved' && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
