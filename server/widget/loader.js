@@ -35,7 +35,7 @@
     root.innerHTML = `<style>
       :host { all: initial; }
       button.launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483646; width: 56px; height: 56px;
-        border-radius: 50%; border: 0; background: #1c7ed6; color: #fff; cursor: pointer;
+        border-radius: 50%; border: 0; background: #1864ab; color: #fff; cursor: pointer;
         box-shadow: 0 4px 14px rgba(0,0,0,.25); display: flex; align-items: center; justify-content: center; padding: 0; }
       button.launcher:focus-visible { outline: 3px solid #ffd43b; outline-offset: 3px; }
       button.launcher svg { width: 28px; height: 28px; }

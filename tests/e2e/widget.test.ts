@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
+import { expectAccessible } from '../helpers/axe';
 import { apiLogin, screenshot } from '../helpers/browser';
 import { e2eSuite, expectDecoding } from '../helpers/e2e';
 import { DEMO } from '../helpers/testApp';
@@ -91,7 +92,7 @@ describe('the website widget', () => {
     const launcher = page.getByRole('button', { name: 'Open help and chat' });
     await launcher.waitFor();
     // The host page's CSS does not reach the launcher (shadow root) or the widget (iframe).
-    expect(await launcher.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(28, 126, 214)');
+    expect(await launcher.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(24, 100, 171)');
     await screenshot(page, 'host-launcher-1440-en');
 
     const widget = await openWidget(page);
@@ -204,6 +205,26 @@ describe('the website widget', () => {
     const enWidget = await openWidget(en);
     await enWidget.getByRole('heading', { name: 'How can we help?' }).waitFor();
     await screenshot(en, 'widget-help-390-en');
+  });
+
+  it('is accessible: the help centre, the guest form and the conversation list (axe)', async () => {
+    // The widget page on its own (top level), so axe can be injected past the CSP.
+    const context = await e2e.context({ viewport: { width: 390, height: 700 }, bypassCSP: true });
+    const page = e2e.watch(await context.newPage());
+    await page.goto(`${e2e.url}/widget?locale=en`);
+    await page.getByRole('heading', { name: 'How can we help?' }).waitFor();
+    await expectAccessible(page, 'the widget help centre');
+    await page.getByRole('tab', { name: 'Chat with us' }).click();
+    await page.getByRole('button', { name: 'Start chatting' }).waitFor();
+    await expectAccessible(page, 'the widget guest form');
+    // Keyboard only: the fields and the button are reachable in order and Enter submits.
+    await page.getByRole('textbox', { name: 'Your name' }).focus();
+    await page.keyboard.type('Kim Keys');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('kim@visitor.example');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'New ticket' }).waitFor();
+    await expectAccessible(page, 'the widget conversation list');
   });
 
   it('gives a site that is not allowed no widget and says why in the console', async () => {

@@ -66,7 +66,7 @@ function WidgetFrame() {
 
   return (
     <Box h="100vh" style={{ display: 'flex', flexDirection: 'column' }}>
-      <Box component="header" bg="blue.7" c="white" px="sm" pt="xs">
+      <Box component="header" bg="blue.9" c="white" px="sm" pt="xs">
         <Group justify="space-between" wrap="nowrap" mb={4}>
           <Text fw={700} size="sm">
             {t('widget.title')}
