@@ -227,6 +227,36 @@ describe('the website widget', () => {
     await expectAccessible(page, 'the widget conversation list');
   });
 
+  it("lets the admin list the sites in Admin → Website widget, refusing what isn't an origin", async () => {
+    const admin = await apiLogin(e2e.url, DEMO.admin);
+    const { page } = await e2e.signedIn(admin, '/admin/widget', { viewport: { width: 1440, height: 900 } });
+    const origins = page.getByRole('textbox', { name: 'Websites allowed to embed the widget' });
+    await expect.poll(() => origins.inputValue()).toBe(`${origin}\n${zhOrigin}`);
+    await page.getByText(`<script src="${e2e.url}/widget.js" data-locale="en" async></script>`).waitFor();
+    await origins.fill(`${origin}\nhttps://*.school.example`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/must be an origin/)
+      .waitFor();
+    await screenshot(page, 'admin-widget-1440-en');
+    // Nothing changed on the server.
+    const unchanged = await e2e.apiOk<{ allowedOrigins: string[] }>(admin.token, '/api/admin/widget');
+    expect(unchanged.allowedOrigins).toEqual([origin, zhOrigin]);
+    await origins.fill(`${origin}\n${zhOrigin}\nhttps://www.school.example`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').getByText('Saved').waitFor();
+    const saved = await e2e.apiOk<{ allowedOrigins: string[] }>(admin.token, '/api/admin/widget');
+    expect(saved.allowedOrigins).toEqual([origin, zhOrigin, 'https://www.school.example']);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => localStorage.setItem('livedesk.language', 'zh-CN'));
+    await page.reload();
+    await page.getByRole('heading', { name: '网站小组件' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'admin-widget-390-zh-CN');
+  });
+
   it('gives a site that is not allowed no widget and says why in the console', async () => {
     const context = await e2e.context();
     const page = e2e.watch(await context.newPage());
