@@ -6,6 +6,8 @@ import {
   type MacroView,
 } from '../../signaling/shared/macros';
 import type { PublicUser } from '../../signaling/shared/protocol';
+import { type AuditContext, recordAudit } from '../audit/record';
+import type { MacroRow } from '../db/workspaceSchema';
 import { badRequest, forbidden, notFound } from '../errors';
 import type { TicketsRepository } from '../tickets/repository';
 import type { TicketsService } from '../tickets/service';
@@ -32,36 +34,52 @@ export class MacrosService {
     return rows.map((row) => toView(row, actor));
   }
 
-  async create(actor: PublicUser, input: CreateMacroInput): Promise<MacroView> {
+  async create(actor: PublicUser, input: CreateMacroInput, audit: AuditContext): Promise<MacroView> {
     if (input.scope === 'shared' && !MANAGERS_OF_SHARED.has(actor.role))
       throw forbidden('Only supervisors and admins write shared macros; save it as a personal one.');
-    const row = await this.repo.insert({
-      scope: input.scope,
-      ownerId: input.scope === 'personal' ? actor.id : null,
-      title: input.title,
-      bodies: cleanBodies(input.bodies),
-      actions: input.actions,
+    const id = await this.repo.transaction(async (repo) => {
+      const row = await repo.insert({
+        scope: input.scope,
+        ownerId: input.scope === 'personal' ? actor.id : null,
+        title: input.title,
+        bodies: cleanBodies(input.bodies),
+        actions: input.actions,
+      });
+      await auditShared(repo, audit, 'macro.created', null, row);
+      return row.id;
     });
-    return this.get(actor, row.id);
+    return this.get(actor, id);
   }
 
   async get(actor: PublicUser, id: string): Promise<MacroView> {
     return toView(await this.visible(actor, id), actor);
   }
 
-  async update(actor: PublicUser, id: string, patch: UpdateMacroInput): Promise<MacroView> {
+  async update(
+    actor: PublicUser,
+    id: string,
+    patch: UpdateMacroInput,
+    audit: AuditContext,
+  ): Promise<MacroView> {
     const row = await this.editable(actor, id);
-    await this.repo.update(row.macro.id, {
-      ...(patch.title !== undefined ? { title: patch.title } : {}),
-      ...(patch.bodies !== undefined ? { bodies: cleanBodies(patch.bodies) } : {}),
-      ...(patch.actions !== undefined ? { actions: patch.actions } : {}),
+    await this.repo.transaction(async (repo) => {
+      const after = await repo.update(row.macro.id, {
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.bodies !== undefined ? { bodies: cleanBodies(patch.bodies) } : {}),
+        ...(patch.actions !== undefined ? { actions: patch.actions } : {}),
+      });
+      if (!after) throw notFound('The macro');
+      await auditShared(repo, audit, 'macro.updated', row.macro, after);
     });
     return this.get(actor, id);
   }
 
-  async remove(actor: PublicUser, id: string): Promise<void> {
+  async remove(actor: PublicUser, id: string, audit: AuditContext): Promise<void> {
     const row = await this.editable(actor, id);
-    await this.repo.delete(row.macro.id);
+    await this.repo.transaction(async (repo) => {
+      await repo.delete(row.macro.id);
+      await auditShared(repo, audit, 'macro.deleted', row.macro, null);
+    });
   }
 
   /**
@@ -124,6 +142,30 @@ export class MacrosService {
     return row;
   }
 }
+
+/**
+ * Shared macros are the team's: a change to one is an administrative change, audited with its
+ * before and after in the change's transaction. A personal macro is its owner's own business.
+ */
+async function auditShared(
+  repo: MacrosRepository,
+  audit: AuditContext,
+  action: 'macro.created' | 'macro.updated' | 'macro.deleted',
+  before: MacroRow | null,
+  after: MacroRow | null,
+): Promise<void> {
+  if ((before ?? after)?.scope !== 'shared') return;
+  await recordAudit(repo.db, {
+    ...audit,
+    action,
+    targetType: 'macro',
+    targetId: (before ?? after)!.id,
+    before: before && auditedMacro(before),
+    after: after && auditedMacro(after),
+  });
+}
+
+const auditedMacro = (row: MacroRow) => ({ title: row.title, bodies: row.bodies, actions: row.actions });
 
 function canEdit(row: MacroListRow, actor: PublicUser): boolean {
   return row.macro.scope === 'personal' ? row.macro.ownerId === actor.id : MANAGERS_OF_SHARED.has(actor.role);

@@ -117,6 +117,57 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
       expect((await api('agentL1', `/api/macros/${personal.body.id}`)).status).toBe(404);
     });
 
+    it('audits every change to a shared macro with before and after; personal ones are not audited', async () => {
+      const audit = async (query: string) => {
+        const res = await api<{ items: Array<Record<string, any>>; total: number }>(
+          'admin',
+          `/api/admin/audit?targetType=macro&${query}`,
+        );
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const created = await api<MacroView>('supervisor', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'shared', title: 'Refund: timing', bodies: { en: 'Refunds take 5 days.' } },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      const [creation] = (await audit(`targetId=${id}&action=macro.created`)).items;
+      expect(creation).toMatchObject({
+        action: 'macro.created',
+        actor: { name: 'Sam Supervisor' },
+        before: null,
+        after: { title: 'Refund: timing', bodies: { en: 'Refunds take 5 days.' } },
+      });
+      const edited = await api('admin', `/api/macros/${id}`, {
+        method: 'PATCH',
+        body: { title: 'Refund: how long', bodies: { en: 'Refunds take 5 days.', 'zh-CN': '退款需要5天。' } },
+      });
+      expect(edited.status).toBe(200);
+      const [update] = (await audit(`targetId=${id}&action=macro.updated`)).items;
+      expect(update).toMatchObject({
+        before: { title: 'Refund: timing', bodies: { en: 'Refunds take 5 days.' } },
+        after: { title: 'Refund: how long', bodies: { 'zh-CN': '退款需要5天。' } },
+      });
+      expect((await api('supervisor', `/api/macros/${id}`, { method: 'DELETE' })).status).toBe(200);
+      const [deletion] = (await audit(`targetId=${id}&action=macro.deleted`)).items;
+      expect(deletion).toMatchObject({ before: { title: 'Refund: how long' }, after: null });
+      expect((await audit(`targetId=${id}`)).total).toBe(3);
+
+      // A refused change writes nothing; an agent's personal macro is theirs alone, not audited.
+      const refused = await api('agentL1', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'shared', title: 'Not mine to share', bodies: { en: 'x' } },
+      });
+      expect(refused.status).toBe(403);
+      const personal = await api<MacroView>('agentL1', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'personal', title: 'My sign-off', bodies: { en: 'Cheers' } },
+      });
+      expect(personal.status).toBe(201);
+      expect((await audit(`targetId=${personal.body.id}`)).total).toBe(0);
+    });
+
     it('refuses unknown placeholders and empty bodies with a 400 naming the field, and stores nothing', async () => {
       const before = (await api<{ items: MacroView[] }>('agentL1', '/api/macros')).body.items.length;
       const bad = await api<{ error: { code: string; details: Array<{ path: string; message: string }> } }>(
