@@ -225,7 +225,7 @@ export async function createApp(
     });
     const ticketsRepo = new TicketsRepository(db.db);
     const urgencyRules = new UrgencyRules(db.db);
-    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules);
+    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules, clock);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
     const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }));
     // Tickets from before the search documents existed (an upgrade) get theirs before anyone searches.
@@ -315,6 +315,7 @@ export async function createApp(
         invitations,
         resetTtlMs: config.mail.passwordResetTtlMs,
       }),
+      (user) => searchDocuments.customerChanged(user),
     );
     const demoSwitch = new DemoSwitch(db.db, sessions, sessionEnds);
     const lifetime = createSessionLifetime({
