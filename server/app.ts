@@ -64,7 +64,7 @@ import { createLogger, type Logger } from './logger';
 import { MacrosRepository } from './macros/repository';
 import { macroRoutes } from './macros/routes';
 import { MacrosService } from './macros/service';
-import { createMail, type Mailer, type MailOutbox } from './mail';
+import { createMail, type Mailer, type MailOutbox, mailRoutes } from './mail';
 import { CustomerMail } from './notifications/customerMail';
 import { NotificationsRepository } from './notifications/repository';
 import { notificationRoutes } from './notifications/routes';
@@ -409,6 +409,7 @@ export async function createApp(
           void sla.runOnce().catch((err) => logger.error({ err }, 'SLA pass after a policy change failed'));
       }),
       ...auditRoutes(new AuditRepository(db.db)),
+      ...mailRoutes(mail.admin),
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),
