@@ -90,7 +90,7 @@ export class MacrosService {
     const { macro } = await this.visible(actor, id);
     const ticket = await this.tickets.readable(actor, ticketId);
     const requester = await this.ticketsRepo.findUser(ticket.requesterId);
-    const wanted = customerLocale(requester?.locale, ticket.snapshot);
+    const wanted = customerLocale(requester, ticket.snapshot);
     const locale: ContentLocale = macro.bodies[wanted]
       ? wanted
       : ((Object.keys(macro.bodies) as ContentLocale[]).find((l) => macro.bodies[l]) ?? wanted);
@@ -193,14 +193,16 @@ function cleanBodies(bodies: Partial<Record<ContentLocale, string | undefined>>)
 }
 
 /**
- * The customer's language: their account's when it is Chinese, else what their browser reported
- * on the ticket (accounts default to English, so an English account says less than a browser).
+ * The customer's language: the one they chose with the language switcher when they did; else
+ * their account's when it is Chinese, else what their browser reported on the ticket (accounts
+ * default to English, so an English default says less than a browser).
  */
 export function customerLocale(
-  accountLocale: string | undefined,
+  account: { locale: string; localeChosenAt: Date | null } | undefined,
   snapshot: Record<string, unknown> | null,
 ): ContentLocale {
-  if (accountLocale?.toLowerCase().startsWith('zh')) return 'zh-CN';
+  if (account?.localeChosenAt) return account.locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  if (account?.locale.toLowerCase().startsWith('zh')) return 'zh-CN';
   const browser = typeof snapshot?.language === 'string' ? snapshot.language.toLowerCase() : '';
   return browser.startsWith('zh') ? 'zh-CN' : 'en';
 }

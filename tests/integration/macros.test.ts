@@ -7,7 +7,7 @@ import type {
   TicketPlaybookView,
   UrgencyRule,
 } from '../../signaling/shared/macros';
-import type { TicketView, TimelineEntry } from '../../signaling/shared/protocol';
+import type { PublicUser, TicketView, TimelineEntry } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { ManualClock } from '../helpers/manualClock';
 import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
@@ -272,6 +272,47 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
         body: { ticketId: ticket.id },
       });
       expect(applied.body).toMatchObject({ body: 'Dear Casey', locale: 'en' });
+    });
+
+    it('follows the language the customer chose with the switcher over their browser’s', async () => {
+      const macro = await api<MacroView>('agentL1', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'personal', title: 'Both', bodies: { en: 'Hello', 'zh-CN': '您好' } },
+      });
+      const apply = async (ticketId: string) =>
+        (
+          await api<MacroApplication>('agentL1', `/api/macros/${macro.body.id}/apply`, {
+            method: 'POST',
+            body: { ticketId },
+          })
+        ).body.locale;
+      const chinaBrowser = await openTicket({ snapshot: { language: 'zh-CN' } });
+      expect(await apply(chinaBrowser.id)).toBe('zh-CN');
+
+      // Refused: an unknown language, extra fields, nobody signed in; nothing changes.
+      const choose = (who: string, body: unknown) => api(who, '/api/me/locale', { method: 'PUT', body });
+      expect((await choose('customer', { locale: 'fr' })).status).toBe(400);
+      expect((await choose('customer', { locale: 'en', extra: 1 })).status).toBe(400);
+      const anonymous = await fetch(`${t.url}/api/me/locale`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ locale: 'en' }),
+      });
+      expect(anonymous.status).toBe(401);
+      expect((await api<PublicUser>('customer', '/api/auth/me')).body.localeChosen).toBe(false);
+
+      // English chosen: it beats the Chinese browser, and every device (a new sign-in) learns it.
+      const chosen = await choose('customer', { locale: 'en' });
+      expect(chosen.status).toBe(200);
+      expect(chosen.body).toMatchObject({ locale: 'en', localeChosen: true });
+      expect(await apply(chinaBrowser.id)).toBe('en');
+      const elsewhere = await login(t.url, DEMO.customer);
+      const me = await fetch(`${t.url}/api/auth/me`, { headers: { authorization: `Bearer ${elsewhere}` } });
+      expect(await me.json()).toMatchObject({ locale: 'en', localeChosen: true });
+
+      expect((await choose('customer', { locale: 'zh-CN' })).status).toBe(200);
+      const englishBrowser = await openTicket({ snapshot: { language: 'en-GB' } });
+      expect(await apply(englishBrowser.id)).toBe('zh-CN');
     });
   });
 
