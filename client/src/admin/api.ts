@@ -94,6 +94,31 @@ export interface AuditFilter {
   offset: number;
 }
 
+export type MailState = 'queued' | 'sent' | 'failed';
+export interface MailItem {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  state: MailState;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  /** Sent, given up, or (queued) the next attempt. */
+  at: string;
+}
+export interface MailFilter {
+  state: MailState | '';
+  limit: number;
+  offset: number;
+}
+export interface MailPage {
+  items: MailItem[];
+  total: number;
+  /** Where mail goes: SMTP, or the embedded default's folder of .eml files. */
+  delivery: { kind: 'smtp' | 'folder'; folder: string | null };
+}
+
 const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
 /** Query string of the filled-in fields only (an empty filter is no filter). */
 function query(params: Record<string, string | number>): string {
@@ -138,6 +163,14 @@ export class AdminApi {
 
   setDemo(enabled: boolean): Promise<{ enabled: boolean; accounts: number }> {
     return this.client.request('/api/admin/demo', { method: 'PUT', body: { enabled } });
+  }
+
+  mail(filter: MailFilter, signal?: AbortSignal): Promise<MailPage> {
+    return this.client.request(`/api/admin/mail?${query({ ...filter })}`, opts(signal));
+  }
+
+  retryMail(id: string): Promise<MailItem> {
+    return this.client.request(`/api/admin/mail/${encodeURIComponent(id)}/retry`, { method: 'POST' });
   }
 
   audit(filter: AuditFilter, signal?: AbortSignal): Promise<{ items: AuditEntry[]; total: number }> {
