@@ -27,8 +27,7 @@ export function matchLanguage(tag: string): Language | undefined {
   return undefined;
 }
 
-/** The language chosen with the switcher in this browser, if any (not a guess from the browser). */
-export function readStoredLanguage(): Language | undefined {
+function readStoredLanguage(): Language | undefined {
   try {
     const stored = window.localStorage.getItem(STORAGE_KEY);
     return isLanguage(stored) ? stored : undefined;

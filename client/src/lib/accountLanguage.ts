@@ -1,13 +1,12 @@
 import type { PublicUser } from '../../../signaling/shared/protocol';
-import { chooseLanguage, currentLanguage, isLanguage, type Language, readStoredLanguage } from '../i18n';
+import { chooseLanguage, currentLanguage, isLanguage, type Language } from '../i18n';
 import { api } from './api';
 import { session } from './session';
 
 /**
  * The language follows the person, not the browser: a choice made with the switcher while signed
  * in is stored on the account (`PUT /api/me/locale`; mails and macros use it too), and signing in
- * on another device takes it from there. A choice made before signing in (on the sign-in page) is
- * kept when the account has none yet.
+ * on another device takes it from there.
  */
 export async function chooseAccountLanguage(language: Language): Promise<void> {
   await chooseLanguage(language);
@@ -36,12 +35,9 @@ export function followAccountLanguage(): () => void {
     const key = `${user.id}:${user.locale}:${user.localeChosen}`;
     if (following === key) return;
     following = key;
-    if (user.localeChosen && isLanguage(user.locale)) {
-      if (user.locale !== currentLanguage()) void chooseLanguage(user.locale);
-    } else {
-      const stored = readStoredLanguage();
-      if (stored) void chooseAccountLanguage(stored);
-    }
+    // An account without a choice keeps whatever this browser shows (its own choice or language).
+    if (user.localeChosen && isLanguage(user.locale) && user.locale !== currentLanguage())
+      void chooseLanguage(user.locale);
   };
   apply();
   return session.subscribe(apply);
