@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -59,6 +59,18 @@ export function MailPage() {
             count={t('admin.mail.count', { count: data.total })}
             empty={state ? t('admin.mail.noMatch') : t('admin.mail.empty')}
             minWidth={760}
+            cards={
+              <Stack component="ul" gap="xs" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+                {data.items.map((item) => (
+                  <MailCard
+                    key={item.id}
+                    item={item}
+                    retrying={retry.isPending && retry.variables === item.id}
+                    onRetry={() => retry.mutate(item.id)}
+                  />
+                ))}
+              </Stack>
+            }
             head={
               <>
                 <Table.Th>{t('admin.mail.when')}</Table.Th>
@@ -85,17 +97,83 @@ export function MailPage() {
   );
 }
 
-function MailRow({ item, retrying, onRetry }: { item: MailItem; retrying: boolean; onRetry: () => void }) {
+type RowProps = { item: MailItem; retrying: boolean; onRetry: () => void };
+
+function useKindLabel(kind: string): string {
   const { t } = useTranslation();
-  const kind = (KINDS as readonly string[]).includes(item.kind)
-    ? t(`admin.mail.kinds.${item.kind as (typeof KINDS)[number]}`)
-    : item.kind;
+  return (KINDS as readonly string[]).includes(kind)
+    ? t(`admin.mail.kinds.${kind as (typeof KINDS)[number]}`)
+    : kind;
+}
+
+/** The state, when it got there, and the last error: the same in a row and on a card. */
+function StateCell({ item }: { item: MailItem }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Badge color={STATE_COLOR[item.state]} variant="light">
+        {t(`admin.mail.states.${item.state}`)}
+      </Badge>
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+        {t(`admin.mail.at.${item.state}`, { time: formatDateTime(item.at) })}
+      </Text>
+      {item.lastError && (
+        <Text size="xs" c="red" lineClamp={2} title={item.lastError}>
+          {t('admin.mail.lastError', { error: item.lastError })}
+        </Text>
+      )}
+    </>
+  );
+}
+
+function RetryButton({ item, retrying, onRetry }: RowProps) {
+  const { t } = useTranslation();
+  if (item.state !== 'failed') return null;
+  return (
+    <Button
+      size="xs"
+      variant="default"
+      loading={retrying}
+      onClick={onRetry}
+      aria-label={t('admin.mail.retryTo', { to: item.to })}
+    >
+      {t('admin.mail.retry')}
+    </Button>
+  );
+}
+
+function MailCard(props: RowProps) {
+  const { t } = useTranslation();
+  const { item } = props;
+  const kind = useKindLabel(item.kind);
+  return (
+    <Paper component="li" withBorder p="sm" data-mail-state={item.state}>
+      <Stack gap={4}>
+        <Text size="sm" fw={500} style={{ wordBreak: 'break-word' }}>
+          {item.subject}
+        </Text>
+        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {kind} · {item.to} · {formatDateTime(item.createdAt)} ·{' '}
+          {t('admin.mail.attemptsCount', { count: item.attempts })}
+        </Text>
+        <StateCell item={item} />
+        <Group justify="flex-end">
+          <RetryButton {...props} />
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+function MailRow(props: RowProps) {
+  const { item } = props;
+  const kind = useKindLabel(item.kind);
   return (
     <Table.Tr data-mail-state={item.state}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(item.createdAt)}</Table.Td>
       <Table.Td>{item.to}</Table.Td>
       <Table.Td>
-        <Text size="sm" lineClamp={1}>
+        <Text size="sm" lineClamp={2}>
           {item.subject}
         </Text>
         <Text size="xs" c="dimmed">
@@ -103,31 +181,11 @@ function MailRow({ item, retrying, onRetry }: { item: MailItem; retrying: boolea
         </Text>
       </Table.Td>
       <Table.Td>
-        <Badge color={STATE_COLOR[item.state]} variant="light">
-          {t(`admin.mail.states.${item.state}`)}
-        </Badge>
-        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-          {t(`admin.mail.at.${item.state}`, { time: formatDateTime(item.at) })}
-        </Text>
-        {item.lastError && (
-          <Text size="xs" c="red" lineClamp={2} title={item.lastError}>
-            {t('admin.mail.lastError', { error: item.lastError })}
-          </Text>
-        )}
+        <StateCell item={item} />
       </Table.Td>
       <Table.Td>{item.attempts}</Table.Td>
       <Table.Td>
-        {item.state === 'failed' && (
-          <Button
-            size="xs"
-            variant="default"
-            loading={retrying}
-            onClick={onRetry}
-            aria-label={t('admin.mail.retryTo', { to: item.to })}
-          >
-            {t('admin.mail.retry')}
-          </Button>
-        )}
+        <RetryButton {...props} />
       </Table.Td>
     </Table.Tr>
   );

@@ -1,4 +1,4 @@
-import { Group, Pagination, Stack, Table, Text } from '@mantine/core';
+import { Group, Pagination, Stack, Table, Text, useMatches } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 /**
@@ -17,6 +17,7 @@ export function PagedTable({
   empty,
   minWidth = 640,
   striped = false,
+  cards,
 }: {
   /** The header cells (`Table.Th`). */
   head: ReactNode;
@@ -32,7 +33,10 @@ export function PagedTable({
   empty: ReactNode;
   minWidth?: number;
   striped?: boolean;
+  /** On a phone, these instead of the table (a list that would otherwise scroll sideways). */
+  cards?: ReactNode;
 }) {
+  const phone = useMatches({ base: true, sm: false });
   if (total === 0 || !hasRows(children)) {
     return (
       <Text c="dimmed" py="lg" ta="center">
@@ -42,14 +46,18 @@ export function PagedTable({
   }
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={minWidth}>
-        <Table striped={striped} highlightOnHover verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>{head}</Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>{children}</Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      {phone && cards ? (
+        cards
+      ) : (
+        <Table.ScrollContainer minWidth={minWidth}>
+          <Table striped={striped} highlightOnHover verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>{head}</Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>{children}</Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
           {count}
