@@ -327,7 +327,8 @@ describe.each(BACKENDS)('mail and account flows on %s', (backend) => {
       locale: 'zh-CN',
     });
     expect(created.status).toBe(201);
-    expect(created.body.user).toMatchObject({ email, role: 'customer', locale: 'zh-CN' });
+    // The language asked for on the form is the customer's choice: every device opens in it.
+    expect(created.body.user).toMatchObject({ email, role: 'customer', locale: 'zh-CN', localeChosen: true });
     expect(created.headers.get('set-cookie')).toContain('HttpOnly');
     expect(
       (await post(`${t.url}/api/auth/signup`, { email, name: 'Fay Sun', password: NEW_PASSWORD })).status,
