@@ -1,4 +1,10 @@
 import { and, count, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import {
+  MAIL_STATES,
+  type MailDelivery,
+  type MailOutboxItem,
+  type MailState,
+} from '../../signaling/shared/mailOutbox';
 import { type AuditContext, recordAudit } from '../audit/record';
 import type { Clock } from '../clock';
 import type { MailTransportConfig } from '../config';
@@ -6,30 +12,6 @@ import type { Database } from '../db/client';
 import { type MailOutboxRow, mailOutbox } from '../db/mailSchema';
 import { conflict, notFound } from '../errors';
 import type { MailOutbox } from './outbox';
-
-export const MAIL_STATES = ['queued', 'sent', 'failed'] as const;
-export type MailState = (typeof MAIL_STATES)[number];
-
-/** One outgoing mail as the administration screen shows it: never its body (reset links). */
-export interface MailOutboxItem {
-  id: string;
-  kind: string;
-  to: string;
-  subject: string;
-  state: MailState;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  /** When it was sent, given up, or (queued) when the next attempt is due. */
-  at: string;
-}
-
-/** Where mail goes, for the screen: an SMTP server, or the embedded default's folder of .eml files. */
-export interface MailDelivery {
-  kind: 'smtp' | 'folder';
-  /** The folder the embedded default writes to; null with SMTP. */
-  folder: string | null;
-}
 
 const stateOf = (row: MailOutboxRow): MailState => (row.sentAt ? 'sent' : row.failedAt ? 'failed' : 'queued');
 
@@ -127,3 +109,5 @@ function toItem(row: MailOutboxRow): MailOutboxItem {
     at: (row.sentAt ?? row.failedAt ?? row.nextAttemptAt).toISOString(),
   };
 }
+
+export { MAIL_STATES };

@@ -1,5 +1,7 @@
 // REST calls of the administration area (server/users/adminRoutes.ts, server/settings/routes.ts,
 // server/audit/routes.ts). Framework-free: React code reaches them through ./queries.ts.
+
+import type { MailOutboxItem, MailOutboxPage, MailState } from '../../../signaling/shared/mailOutbox';
 import type { Priority, PublicUser, Role, Tier } from '../../../signaling/shared/protocol';
 import { type ApiClient, api } from '../lib/api';
 
@@ -94,29 +96,11 @@ export interface AuditFilter {
   offset: number;
 }
 
-export type MailState = 'queued' | 'sent' | 'failed';
-export interface MailItem {
-  id: string;
-  kind: string;
-  to: string;
-  subject: string;
-  state: MailState;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  /** Sent, given up, or (queued) the next attempt. */
-  at: string;
-}
+export type { MailOutboxItem as MailItem, MailOutboxPage as MailPage, MailState };
 export interface MailFilter {
   state: MailState | '';
   limit: number;
   offset: number;
-}
-export interface MailPage {
-  items: MailItem[];
-  total: number;
-  /** Where mail goes: SMTP, or the embedded default's folder of .eml files. */
-  delivery: { kind: 'smtp' | 'folder'; folder: string | null };
 }
 
 const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
@@ -165,11 +149,11 @@ export class AdminApi {
     return this.client.request('/api/admin/demo', { method: 'PUT', body: { enabled } });
   }
 
-  mail(filter: MailFilter, signal?: AbortSignal): Promise<MailPage> {
+  mail(filter: MailFilter, signal?: AbortSignal): Promise<MailOutboxPage> {
     return this.client.request(`/api/admin/mail?${query({ ...filter })}`, opts(signal));
   }
 
-  retryMail(id: string): Promise<MailItem> {
+  retryMail(id: string): Promise<MailOutboxItem> {
     return this.client.request(`/api/admin/mail/${encodeURIComponent(id)}/retry`, { method: 'POST' });
   }
 
