@@ -24,6 +24,9 @@ describe('queue: search, filters in the address, customer context, bulk', () => 
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
     const results = page.getByRole('table', { name: 'Tickets' });
     await results.getByRole('link', { name: refund.subject }).waitFor();
+    // A ticket opened while the queue is on screen appears without a reload (the live updates).
+    const late = await e2e.newTicket(customer.token, 'Arrived while the queue was open');
+    await results.getByRole('link', { name: late.subject }).waitFor();
 
     await page.keyboard.press('/');
     const search = page.getByRole('searchbox', { name: 'Search' });
