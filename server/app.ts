@@ -66,7 +66,7 @@ import { createLogger, type Logger } from './logger';
 import { MacrosRepository } from './macros/repository';
 import { macroRoutes } from './macros/routes';
 import { MacrosService } from './macros/service';
-import { createMail, type Mailer, type MailOutbox } from './mail';
+import { createMail, type Mailer, type MailOutbox, mailRoutes } from './mail';
 import { CustomerMail } from './notifications/customerMail';
 import { NotificationsRepository } from './notifications/repository';
 import { notificationRoutes } from './notifications/routes';
@@ -228,7 +228,7 @@ export async function createApp(
     });
     const ticketsRepo = new TicketsRepository(db.db);
     const urgencyRules = new UrgencyRules(db.db);
-    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules);
+    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules, clock);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
     const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }));
     // Tickets from before the search documents existed (an upgrade) get theirs before anyone searches.
@@ -318,6 +318,7 @@ export async function createApp(
         invitations,
         resetTtlMs: config.mail.passwordResetTtlMs,
       }),
+      (user) => searchDocuments.customerChanged(user),
     );
     const demoSwitch = new DemoSwitch(db.db, sessions, sessionEnds);
     const lifetime = createSessionLifetime({
@@ -430,6 +431,7 @@ export async function createApp(
           void sla.runOnce().catch((err) => logger.error({ err }, 'SLA pass after a policy change failed'));
       }),
       ...auditRoutes(new AuditRepository(db.db)),
+      ...mailRoutes(mail.admin),
       ...boardRoutes(boards),
       ...recordingRoutes(recordings, { tokens, resolveUser: (id) => users.resolveActor(id) }),
       ...callRoutes(calls),

@@ -38,5 +38,42 @@ export function issuesToFields(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
+    ...ruleOf(issue),
   }));
+}
+
+/** The kind of rule a zod issue broke, and its bound, so a client can word it in its language. */
+function ruleOf(issue: z.core.$ZodIssue): Pick<FieldIssue, 'rule' | 'limit'> {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { rule: issue.input === undefined ? 'required' : 'invalid_type' };
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const rule =
+        issue.origin === 'string'
+          ? small
+            ? 'too_short'
+            : 'too_long'
+          : issue.origin === 'array' || issue.origin === 'set'
+            ? small
+              ? 'too_few'
+              : 'too_many'
+            : small
+              ? 'too_small'
+              : 'too_big';
+      return Number.isFinite(bound) ? { rule, limit: bound } : { rule };
+    }
+    case 'invalid_format':
+      return { rule: 'invalid_format' };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { rule: 'invalid_value' };
+    case 'unrecognized_keys':
+      return { rule: 'unknown_field' };
+    default:
+      // A domain rule (a refinement): said only by its message; no rule is `custom`.
+      return {};
+  }
 }

@@ -7,6 +7,10 @@ import './i18n';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { followAccountLanguage } from './lib/accountLanguage';
+
+// The UI takes the language the signed-in person chose, on whichever device they chose it.
+followAccountLanguage();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -2,7 +2,7 @@ import type { PublicUser } from '../../signaling/shared/protocol';
 import type { IssuedSession } from '../auth/tokens';
 import { forbidden } from '../errors';
 import type { UsersRepository } from '../users/repository';
-import { createAccount, type SessionStarter } from '../users/service';
+import { createAccount, type SessionStarter, toPublicUser } from '../users/service';
 import type { AccountRequestLimiter } from './requestLimiter';
 import type { SignupSetting } from './signupSetting';
 
@@ -30,7 +30,10 @@ export class Signup {
       throw forbidden('Sign-up is turned off here. Ask the support team for an account.');
     }
     await this.limiter.signup(ip);
-    const user = await createAccount(this.users, { ...input, role: 'customer', skills: [] });
+    const created = await createAccount(this.users, { ...input, role: 'customer', skills: [] });
+    // The sign-up form asks for the language: the customer's own choice, as the switcher's would be.
+    const row = await this.users.update(created.id, { localeChosenAt: new Date() });
+    const user = row ? toPublicUser(row) : created;
     return { ...(await this.sessions.start(user)), user };
   }
 }

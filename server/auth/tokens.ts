@@ -82,19 +82,23 @@ export class TokenService {
    * session token (nor a session token as a media one), and names the one resource it opens.
    */
   issueMediaToken(claims: { sub: string; resource: string }, ttlSeconds: number): IssuedToken {
-    const token = jwt.sign({ res: claims.resource }, this.mediaSecret, {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = iat + ttlSeconds;
+    const token = jwt.sign({ res: claims.resource, iat, exp }, this.mediaSecret, {
       algorithm: ALGORITHM,
       subject: claims.sub,
-      expiresIn: ttlSeconds,
     });
-    return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString() };
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
   /** The user a media token was issued to, when it is valid and for `resource`; else unauthenticated. */
   verifyMediaToken(token: string, resource: string): string {
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, this.mediaSecret, { algorithms: [ALGORITHM] });
+      payload = jwt.verify(token, this.mediaSecret, {
+        algorithms: [ALGORITHM],
+        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+      });
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) {
         throw unauthenticated('This link has expired. Open the recording again.');

@@ -52,7 +52,13 @@ export const users = pgTable(
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
     /** Languages the person serves customers in (BCP 47 tags such as `en`, `zh-CN`); not the UI language. */
     languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    /** The language of the person's UI, mails and macros (`en`, `zh-CN`). */
     locale: text('locale').notNull().default('en'),
+    /**
+     * When the person chose `locale` themselves (the language switcher, signed in). Until then it is
+     * a default, and a customer's browser language on a ticket says more (server/macros).
+     */
+    localeChosenAt: timestamp('locale_chosen_at', { withTimezone: true }),
     /** The agent's manual choice: `available` follows their activity, `busy`/`away` stick. */
     availability: availabilityEnum('availability').notNull().default('available'),
     /** Where the person is now (derived: server/presence); auto-assignment picks `online` agents. */

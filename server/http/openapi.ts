@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIELD_RULES } from '../../signaling/shared/errors';
 import type { RouteDefinition } from './route';
 
 const ERROR_SCHEMA = {
@@ -15,7 +16,12 @@ const ERROR_SCHEMA = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { path: { type: 'string' }, message: { type: 'string' } },
+            properties: {
+              path: { type: 'string' },
+              message: { type: 'string' },
+              rule: { type: 'string', enum: [...FIELD_RULES] },
+              limit: { type: 'number' },
+            },
           },
         },
         requestId: { type: 'string' },

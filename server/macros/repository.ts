@@ -8,7 +8,12 @@ export type MacroListRow = { macro: MacroRow; ownerName: string | null };
 
 /** All of the macros' SQL. */
 export class MacrosRepository {
-  constructor(private readonly db: Database) {}
+  constructor(readonly db: Database) {}
+
+  /** Runs `work` in one transaction with a repository on it (a change and its audit entry). */
+  transaction<T>(work: (repo: MacrosRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new MacrosRepository(tx as unknown as Database)));
+  }
 
   /** The shared macros and the personal ones of `ownerId`, title order; `q` matches title and bodies. */
   async listVisible(ownerId: string, filter: { q?: string; scope?: MacroScope }): Promise<MacroListRow[]> {
@@ -42,11 +47,13 @@ export class MacrosRepository {
     return row!;
   }
 
-  async update(id: string, values: Partial<typeof macros.$inferInsert>): Promise<void> {
-    await this.db
+  async update(id: string, values: Partial<typeof macros.$inferInsert>): Promise<MacroRow | undefined> {
+    const [row] = await this.db
       .update(macros)
       .set({ ...values, updatedAt: new Date() })
-      .where(eq(macros.id, id));
+      .where(eq(macros.id, id))
+      .returning();
+    return row;
   }
 
   async delete(id: string): Promise<void> {

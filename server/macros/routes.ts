@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditContextOf } from '../audit/record';
 import { defineRoute } from '../http/route';
 import {
   applyMacroBodySchema,
@@ -35,7 +36,7 @@ export function macroRoutes(macros: MacrosService) {
       body: createMacroBodySchema,
       response: macroViewSchema,
       status: 201,
-      handler: ({ actor, body }) => macros.create(actor!, body),
+      handler: ({ actor, body, req }) => macros.create(actor!, body, auditContextOf(actor, req)),
     }),
     defineRoute({
       method: 'get',
@@ -56,7 +57,8 @@ export function macroRoutes(macros: MacrosService) {
       params: macroIdParamsSchema,
       body: updateMacroBodySchema,
       response: macroViewSchema,
-      handler: ({ actor, params, body }) => macros.update(actor!, params.id, body),
+      handler: ({ actor, params, body, req }) =>
+        macros.update(actor!, params.id, body, auditContextOf(actor, req)),
     }),
     defineRoute({
       method: 'delete',
@@ -66,8 +68,8 @@ export function macroRoutes(macros: MacrosService) {
       access: WRITERS,
       params: macroIdParamsSchema,
       response: z.object({ deleted: z.literal(true) }),
-      handler: async ({ actor, params }) => {
-        await macros.remove(actor!, params.id);
+      handler: async ({ actor, params, req }) => {
+        await macros.remove(actor!, params.id, auditContextOf(actor, req));
         return { deleted: true as const };
       },
     }),

@@ -6,6 +6,8 @@ import {
   type MacroView,
 } from '../../signaling/shared/macros';
 import type { PublicUser } from '../../signaling/shared/protocol';
+import { type AuditContext, recordAudit } from '../audit/record';
+import type { MacroRow } from '../db/workspaceSchema';
 import { badRequest, forbidden, notFound } from '../errors';
 import type { TicketsRepository } from '../tickets/repository';
 import type { TicketsService } from '../tickets/service';
@@ -32,36 +34,52 @@ export class MacrosService {
     return rows.map((row) => toView(row, actor));
   }
 
-  async create(actor: PublicUser, input: CreateMacroInput): Promise<MacroView> {
+  async create(actor: PublicUser, input: CreateMacroInput, audit: AuditContext): Promise<MacroView> {
     if (input.scope === 'shared' && !MANAGERS_OF_SHARED.has(actor.role))
       throw forbidden('Only supervisors and admins write shared macros; save it as a personal one.');
-    const row = await this.repo.insert({
-      scope: input.scope,
-      ownerId: input.scope === 'personal' ? actor.id : null,
-      title: input.title,
-      bodies: cleanBodies(input.bodies),
-      actions: input.actions,
+    const id = await this.repo.transaction(async (repo) => {
+      const row = await repo.insert({
+        scope: input.scope,
+        ownerId: input.scope === 'personal' ? actor.id : null,
+        title: input.title,
+        bodies: cleanBodies(input.bodies),
+        actions: input.actions,
+      });
+      await auditShared(repo, audit, 'macro.created', null, row);
+      return row.id;
     });
-    return this.get(actor, row.id);
+    return this.get(actor, id);
   }
 
   async get(actor: PublicUser, id: string): Promise<MacroView> {
     return toView(await this.visible(actor, id), actor);
   }
 
-  async update(actor: PublicUser, id: string, patch: UpdateMacroInput): Promise<MacroView> {
+  async update(
+    actor: PublicUser,
+    id: string,
+    patch: UpdateMacroInput,
+    audit: AuditContext,
+  ): Promise<MacroView> {
     const row = await this.editable(actor, id);
-    await this.repo.update(row.macro.id, {
-      ...(patch.title !== undefined ? { title: patch.title } : {}),
-      ...(patch.bodies !== undefined ? { bodies: cleanBodies(patch.bodies) } : {}),
-      ...(patch.actions !== undefined ? { actions: patch.actions } : {}),
+    await this.repo.transaction(async (repo) => {
+      const after = await repo.update(row.macro.id, {
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.bodies !== undefined ? { bodies: cleanBodies(patch.bodies) } : {}),
+        ...(patch.actions !== undefined ? { actions: patch.actions } : {}),
+      });
+      if (!after) throw notFound('The macro');
+      await auditShared(repo, audit, 'macro.updated', row.macro, after);
     });
     return this.get(actor, id);
   }
 
-  async remove(actor: PublicUser, id: string): Promise<void> {
+  async remove(actor: PublicUser, id: string, audit: AuditContext): Promise<void> {
     const row = await this.editable(actor, id);
-    await this.repo.delete(row.macro.id);
+    await this.repo.transaction(async (repo) => {
+      await repo.delete(row.macro.id);
+      await auditShared(repo, audit, 'macro.deleted', row.macro, null);
+    });
   }
 
   /**
@@ -72,7 +90,7 @@ export class MacrosService {
     const { macro } = await this.visible(actor, id);
     const ticket = await this.tickets.readable(actor, ticketId);
     const requester = await this.ticketsRepo.findUser(ticket.requesterId);
-    const wanted = customerLocale(requester?.locale, ticket.snapshot);
+    const wanted = customerLocale(requester, ticket.snapshot);
     const locale: ContentLocale = macro.bodies[wanted]
       ? wanted
       : ((Object.keys(macro.bodies) as ContentLocale[]).find((l) => macro.bodies[l]) ?? wanted);
@@ -125,6 +143,30 @@ export class MacrosService {
   }
 }
 
+/**
+ * Shared macros are the team's: a change to one is an administrative change, audited with its
+ * before and after in the change's transaction. A personal macro is its owner's own business.
+ */
+async function auditShared(
+  repo: MacrosRepository,
+  audit: AuditContext,
+  action: 'macro.created' | 'macro.updated' | 'macro.deleted',
+  before: MacroRow | null,
+  after: MacroRow | null,
+): Promise<void> {
+  if ((before ?? after)?.scope !== 'shared') return;
+  await recordAudit(repo.db, {
+    ...audit,
+    action,
+    targetType: 'macro',
+    targetId: (before ?? after)!.id,
+    before: before && auditedMacro(before),
+    after: after && auditedMacro(after),
+  });
+}
+
+const auditedMacro = (row: MacroRow) => ({ title: row.title, bodies: row.bodies, actions: row.actions });
+
 function canEdit(row: MacroListRow, actor: PublicUser): boolean {
   return row.macro.scope === 'personal' ? row.macro.ownerId === actor.id : MANAGERS_OF_SHARED.has(actor.role);
 }
@@ -151,14 +193,16 @@ function cleanBodies(bodies: Partial<Record<ContentLocale, string | undefined>>)
 }
 
 /**
- * The customer's language: their account's when it is Chinese, else what their browser reported
- * on the ticket (accounts default to English, so an English account says less than a browser).
+ * The customer's language: the one they chose with the language switcher when they did; else
+ * their account's when it is Chinese, else what their browser reported on the ticket (accounts
+ * default to English, so an English default says less than a browser).
  */
 export function customerLocale(
-  accountLocale: string | undefined,
+  account: { locale: string; localeChosenAt: Date | null } | undefined,
   snapshot: Record<string, unknown> | null,
 ): ContentLocale {
-  if (accountLocale?.toLowerCase().startsWith('zh')) return 'zh-CN';
+  if (account?.localeChosenAt) return account.locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  if (account?.locale.toLowerCase().startsWith('zh')) return 'zh-CN';
   const browser = typeof snapshot?.language === 'string' ? snapshot.language.toLowerCase() : '';
   return browser.startsWith('zh') ? 'zh-CN' : 'en';
 }

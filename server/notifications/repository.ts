@@ -10,7 +10,7 @@ export interface UnreadTicket {
   count: number;
   /** The newest message seq (0 when the ticket has no message yet). */
   lastSeq: number;
-  /** I never opened the ticket (it is new to me). */
+  /** I never opened the ticket, and it was opened or handed to me after my account was created. */
   unopened: boolean;
 }
 
@@ -56,17 +56,30 @@ export class NotificationsRepository {
    * The active tickets I work that have something I have not seen: assigned to me, followed by
    * me, or waiting unassigned in my queue (my tier; every tier for supervisors and admins). One
    * statement: the read markers and the customer's messages after them (ticket_messages_ticket_seq_idx).
+   *
+   * Without a marker (a ticket I never opened) only what happened since my account exists is new
+   * to me: the ticket itself when it was opened or handed to me after that, and the customer's
+   * messages after that. So a new colleague does not start with the whole history unread.
    */
   async unread(user: { id: string; role: Role; tier: Tier | null }): Promise<UnreadTicket[]> {
     const everyTier = user.role === 'supervisor' || user.role === 'admin';
     const result = (await this.db.execute(sql`
+      WITH me AS (SELECT created_at AS since FROM users WHERE id = ${user.id})
       SELECT t.id AS ticket_id,
-        r.last_read_seq IS NULL AS unopened,
+        (r.last_read_seq IS NULL AND (
+          t.created_at > me.since
+          OR (t.assignee_id = ${user.id} AND EXISTS (
+            SELECT 1 FROM ticket_events e
+            WHERE e.ticket_id = t.id AND e.type = 'ticket.assigned'
+              AND e.data->>'to' = ${user.id}::text AND e.created_at > me.since))
+        )) AS unopened,
         (SELECT count(*) FROM ticket_messages m
           WHERE m.ticket_id = t.id AND m.kind = 'public' AND m.author_id = t.requester_id
-            AND m.seq > coalesce(r.last_read_seq, 0))::int AS customer_messages,
+            AND m.seq > coalesce(r.last_read_seq, 0)
+            AND (r.last_read_seq IS NOT NULL OR m.created_at > me.since))::int AS customer_messages,
         (SELECT coalesce(max(m.seq), 0) FROM ticket_messages m WHERE m.ticket_id = t.id)::text AS last_seq
       FROM tickets t
+      CROSS JOIN me
       LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ${user.id}
       WHERE t.status IN ('new', 'open', 'pending', 'on_hold')
         AND t.requester_id <> ${user.id}

@@ -1,4 +1,5 @@
 import type { PublicUser, TicketView, Tier, TimelineEntry } from '../../signaling/shared/protocol';
+import type { Clock } from '../clock';
 import type { TicketEventRow, TicketMessageRow, TicketRow, ticketMessages } from '../db/schema';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { DomainEventName, EventBus } from '../events/bus';
@@ -29,6 +30,8 @@ export class TicketsService {
     private readonly bus: EventBus,
     private readonly settings: SettingsService,
     private readonly urgencyRules: Pick<UrgencyRules, 'get'>,
+    /** When a ticket was solved and the SLA clocks its views show are read on this clock. */
+    private readonly clock: Clock,
   ) {}
 
   /** Loads a ticket the actor may read; a customer asking for someone else's gets `not_found`. */
@@ -40,13 +43,23 @@ export class TicketsService {
   }
 
   async view(row: TicketRow): Promise<TicketView> {
-    const [view] = await buildTicketViews(this.repo, [row], (await this.settings.get()).slaPolicy);
+    const [view] = await buildTicketViews(
+      this.repo,
+      [row],
+      (await this.settings.get()).slaPolicy,
+      this.clock.now(),
+    );
     return view!;
   }
 
   /** Views of ticket rows as this reader may see them (a queue's page). */
   async viewsFor(actor: PublicUser, rows: TicketRow[]): Promise<TicketView[]> {
-    const views = await buildTicketViews(this.repo, rows, (await this.settings.get()).slaPolicy);
+    const views = await buildTicketViews(
+      this.repo,
+      rows,
+      (await this.settings.get()).slaPolicy,
+      this.clock.now(),
+    );
     return views.map((view) => viewFor(actor, view));
   }
 
@@ -191,7 +204,12 @@ export class TicketsService {
           : undefined;
     if (!isStaff(actor)) {
       const rows = await this.repo.listTickets({ requesterId: actor.id, statuses, limit: query.limit });
-      const views = await buildTicketViews(this.repo, rows, (await this.settings.get()).slaPolicy);
+      const views = await buildTicketViews(
+        this.repo,
+        rows,
+        (await this.settings.get()).slaPolicy,
+        this.clock.now(),
+      );
       return views.map((view) => viewFor(actor, view));
     }
     const view = query.view ?? 'all';
@@ -209,7 +227,12 @@ export class TicketsService {
       throw badRequest('The "tier" view needs an agent tier or a tier filter.');
     // "Breaching soon" looks at more tickets than it returns: it keeps only the urgent ones.
     const rows = await this.repo.listTickets(view === 'breaching' ? { ...filter, limit: 500 } : filter);
-    let views = await buildTicketViews(this.repo, rows, (await this.settings.get()).slaPolicy);
+    let views = await buildTicketViews(
+      this.repo,
+      rows,
+      (await this.settings.get()).slaPolicy,
+      this.clock.now(),
+    );
     if (view === 'breaching') {
       views = views.filter((v) =>
         v.sla.clocks.some(
@@ -295,7 +318,7 @@ export class TicketsService {
           set.tags = [...new Set(patch.tags)];
         }
         if (Object.keys(changes).length === 0) return [];
-        if (set.status === 'solved') set.solvedAt = new Date();
+        if (set.status === 'solved') set.solvedAt = this.clock.now();
         // Reopening undoes the resolution; closing a solved ticket keeps when it was resolved.
         else if (set.status && set.status !== 'closed' && ticket.status === 'solved') set.solvedAt = null;
         await repo.updateTicket(ticket.id, set);

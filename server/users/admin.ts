@@ -62,6 +62,12 @@ export class UserAdmin {
     private readonly sessions: AuthSessions,
     private readonly ends: SessionEnds,
     private readonly mail: AccountMail,
+    /** Told when an account's name changes: tickets' search documents carry the requester's name. */
+    private readonly renamed: (user: {
+      id: string;
+      name: string;
+      email: string;
+    }) => Promise<void> = async () => {},
   ) {
     this.repo = new UsersRepository(db);
   }
@@ -182,6 +188,7 @@ export class UserAdmin {
     if (disabled) await this.sessions.revokeAllOf(id);
     if (disabled || after.role !== before.role || after.tier !== before.tier)
       this.ends.endUser(id, 'revoked');
+    if (after.name !== before.name) await this.renamed({ id, name: after.name, email: after.email });
     return { user: after, admin: toAdminUser(after) };
   }
 

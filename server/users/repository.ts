@@ -99,7 +99,15 @@ export class UsersRepository {
     patch: Partial<
       Pick<
         UserRow,
-        'name' | 'role' | 'tier' | 'skills' | 'languages' | 'locale' | 'disabledAt' | 'passwordHash'
+        | 'name'
+        | 'role'
+        | 'tier'
+        | 'skills'
+        | 'languages'
+        | 'locale'
+        | 'localeChosenAt'
+        | 'disabledAt'
+        | 'passwordHash'
       >
     >,
   ): Promise<UserRow | undefined> {

@@ -4,6 +4,7 @@ import { setRefreshCookie } from '../auth/refreshCookie';
 import { defineRoute } from '../http/route';
 import type { UserAdmin } from './admin';
 import {
+  chooseLocaleBodySchema,
   createUserBodySchema,
   listUsersQuerySchema,
   loginBodySchema,
@@ -45,6 +46,17 @@ export function userRoutes(users: UsersService, admin: UserAdmin) {
       access: 'signed-in',
       response: publicUserSchema,
       handler: async ({ actor }) => actor!,
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/me/locale',
+      summary:
+        "Choose my language (the client's language switcher): the UI on every device, my mails and the macros I am sent follow it",
+      tag: 'auth',
+      access: 'signed-in',
+      body: chooseLocaleBodySchema,
+      response: publicUserSchema,
+      handler: ({ actor, body }) => users.chooseLocale(actor!.id, body.locale),
     }),
     defineRoute({
       method: 'get',

@@ -20,10 +20,16 @@ export const publicUserSchema = z
     tier: z.enum(TIERS).nullable(),
     skills: z.array(z.string()),
     locale: z.string(),
+    localeChosen: z.boolean(),
     availability: z.enum(AVAILABILITIES),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'User' });
+
+export const chooseLocaleBodySchema = z
+  .object({ locale: z.enum(['en', 'zh-CN'], { message: 'must be en or zh-CN' }) })
+  .strict()
+  .meta({ id: 'ChooseLocale' });
 
 export const loginBodySchema = z
   .object({

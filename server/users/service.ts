@@ -19,6 +19,7 @@ export function toPublicUser(row: UserRow): PublicUser {
     tier: row.tier,
     skills: row.skills,
     locale: row.locale,
+    localeChosen: row.localeChosenAt !== null,
     availability: row.availability,
     createdAt: row.createdAt.toISOString(),
   };
@@ -48,6 +49,13 @@ export class UsersService {
     private readonly sessions: SessionStarter,
     private readonly limiter: LoginRateLimiter,
   ) {}
+
+  /** The person's own choice of language; from now on it beats what their browser reports. */
+  async chooseLocale(id: string, locale: 'en' | 'zh-CN'): Promise<PublicUser> {
+    const row = await this.repo.update(id, { locale, localeChosenAt: new Date() });
+    if (!row) throw notFound('The user');
+    return toPublicUser(row);
+  }
 
   async login(email: string, password: string, ip: string): Promise<IssuedSession & { user: PublicUser }> {
     await this.limiter.beforeAttempt(ip, email);

@@ -18,10 +18,34 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * What a field-level problem is, for clients to say it in their own language (`message` is the
+ * server's English wording). `custom`: a rule of the domain, said only in `message`.
+ */
+export const FIELD_RULES = [
+  'required',
+  'invalid_type',
+  'too_short', // a text below `limit` characters
+  'too_long',
+  'too_few', // a list below `limit` items
+  'too_many',
+  'too_small', // a number below `limit`
+  'too_big',
+  'invalid_format', // an e-mail address, a UUID, a date that is not one
+  'invalid_value', // not one of the allowed values
+  'unknown_field',
+  'custom',
+] as const;
+export type FieldRule = (typeof FIELD_RULES)[number];
+
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `email` or `participants.0.id`. */
   path: string;
   message: string;
+  /** Which kind of rule failed (absent on older servers' and hand-written issues: `custom`). */
+  rule?: FieldRule;
+  /** The bound of a `too_*` rule. */
+  limit?: number;
 }
 
 export interface ErrorBody {

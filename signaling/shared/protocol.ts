@@ -45,6 +45,8 @@ export interface PublicUser {
   tier: Tier | null;
   skills: string[];
   locale: string;
+  /** The person chose `locale` with the language switcher (it follows them to every device). */
+  localeChosen: boolean;
   availability: Availability;
   createdAt: string;
 }

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { mailOutbox } from '../../server/db/mailSchema';
 import { apiLogin, screenshot } from '../helpers/browser';
 import { e2eSuite } from '../helpers/e2e';
 import { DEMO } from '../helpers/testApp';
@@ -74,6 +77,48 @@ describe('administration in the browser', () => {
     expect(new URL(agent.page.url()).pathname).toBe('/login');
   });
 
+  it('shows the outgoing mail, where the embedded default writes it, and retries a failed one', async () => {
+    // A mail the provider refused on every attempt (as a long SMTP outage leaves it).
+    const db = e2e.testApp.app.db.db;
+    const failedAt = new Date();
+    await db.insert(mailOutbox).values({
+      kind: 'reply',
+      recipient: 'outage.customer@example.com',
+      subject: '[Livedesk #7] New reply: Video stops',
+      textBody: 'A reply.',
+      htmlBody: '<p>A reply.</p>',
+      createdAt: failedAt,
+      attempts: 6,
+      nextAttemptAt: failedAt,
+      failedAt,
+      lastError: 'connect ECONNREFUSED 127.0.0.1:25',
+    });
+    const { page } = await e2e.signedIn(DEMO.admin, '/admin/mail');
+    await page.getByRole('heading', { name: 'Outgoing mail' }).waitFor();
+    // No SMTP configured: the admin is told where the files are.
+    await page.getByText('No SMTP server is configured').waitFor();
+    await page.getByText(path.join(e2e.testApp.app.config.dataDir, 'mail')).waitFor();
+
+    await page.getByRole('combobox', { name: 'State' }).click();
+    await page.getByRole('option', { name: 'Failed' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'outage.customer@example.com' });
+    await row.getByText('Last error: connect ECONNREFUSED 127.0.0.1:25').waitFor();
+    await screenshot(page, 'admin-mail-1440');
+    await row.getByRole('button', { name: 'Retry the mail to outage.customer@example.com' }).click();
+    // Written to the folder at once: it leaves the failed list and shows as sent.
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('combobox', { name: 'State' }).click();
+    await page.getByRole('option', { name: 'Sent' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'outage.customer@example.com' })
+      .getByText('Sent', { exact: true })
+      .waitFor();
+    expect(
+      fs.readdirSync(path.join(e2e.testApp.app.config.dataDir, 'mail')).some((f) => f.endsWith('.eml')),
+    ).toBe(true);
+  });
+
   it('works at 390 px and in Chinese: the sections are a select, the pages are translated', async () => {
     const admin = await apiLogin(e2e.url, DEMO.admin);
     const { page } = await e2e.signedIn(admin, '/admin/sla', { viewport: { width: 390, height: 844 } });
@@ -88,6 +133,11 @@ describe('administration in the browser', () => {
     // The page fits the phone: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'admin-routing-390-zh');
+    await page.getByRole('combobox', { name: '栏目' }).selectOption('mail');
+    await page.getByRole('heading', { name: '外发邮件' }).waitFor();
+    await page.getByText('未配置 SMTP 服务器').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'admin-mail-390-zh');
   });
 
   it('a supervisor gets only the sections for supervisors; QA is told administration is not theirs', async () => {

@@ -115,4 +115,41 @@ describe('signing in through the web client', () => {
     await page.getByRole('button', { name: '登录' }).waitFor();
     expect(await page.getByLabel('语言').inputValue()).toBe('zh-CN');
   });
+
+  it('keeps the language chosen while signed in on the account: another device opens in it', async () => {
+    await page.goto(`${app.url}/login`);
+    await signIn(DEMO.supervisor);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const stored = page.waitForResponse(
+      (res) => res.url().endsWith('/api/me/locale') && res.request().method() === 'PUT',
+    );
+    await page.getByLabel('Language').selectOption({ label: '中文' });
+    expect((await stored).status()).toBe(200);
+    await page.getByRole('button', { name: '退出登录' }).waitFor();
+
+    // Another device (its own storage, an English browser) signs in and opens in Chinese.
+    const other = await newContext(browser);
+    try {
+      const second = await other.newPage();
+      pageErrors.push(...collectPageErrors(second));
+      await second.goto(`${app.url}/login`);
+      await second.getByLabel('Email').fill(DEMO.supervisor);
+      await second.getByLabel('Password').fill(DEMO_PASSWORD);
+      await second.getByRole('button', { name: 'Sign in' }).click();
+      await second.getByRole('button', { name: '退出登录' }).waitFor();
+      expect(await second.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      // Back to English there: the account follows, so a reload of the first device's session does too.
+      await second.getByLabel('语言').selectOption({ label: 'English' });
+      await second.getByRole('button', { name: 'Sign out' }).waitFor();
+    } finally {
+      await other.close();
+    }
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await page.getByRole('button', { name: /Sign out|退出登录/ }).waitFor();
+        return page.evaluate(() => document.documentElement.lang);
+      })
+      .toBe('en');
+  });
 });

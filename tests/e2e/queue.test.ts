@@ -24,6 +24,9 @@ describe('queue: search, filters in the address, customer context, bulk', () => 
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
     const results = page.getByRole('table', { name: 'Tickets' });
     await results.getByRole('link', { name: refund.subject }).waitFor();
+    // A ticket opened while the queue is on screen appears without a reload (the live updates).
+    const late = await e2e.newTicket(customer.token, 'Arrived while the queue was open');
+    await results.getByRole('link', { name: late.subject }).waitFor();
 
     await page.keyboard.press('/');
     const search = page.getByRole('searchbox', { name: 'Search' });
@@ -73,5 +76,31 @@ describe('queue: search, filters in the address, customer context, bulk', () => 
     expect(after.priority).toBe('P2');
     // No sideways scrolling on a phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it("shows the home page's queue tabs with /queue's ticket list, at 1440 and 390 px, in English and Chinese", async () => {
+    const customer = await apiLogin(e2e.url, DEMO.customer);
+    const ticket = await e2e.newTicket(customer.token, 'Home tab: the certificate has the wrong name');
+    const { page } = await e2e.signedIn(DEMO.supervisor, '/?queue=all', { bypassCSP: true });
+    // The same list as /queue: a table named after the tab, each ticket a row with its subject link.
+    const table = page.getByRole('table', { name: 'All' });
+    await table.getByRole('link', { name: ticket.subject }).waitFor();
+    expect(await table.locator(`[data-ticket-id="${ticket.id}"]`).count()).toBe(1);
+    expect(await table.getByRole('columnheader', { name: 'Last update' }).count()).toBe(1);
+    await screenshot(page, 'home-queue-tabs-1440-en');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const cards = page.getByRole('list', { name: 'All' });
+    await cards.getByRole('link', { name: ticket.subject }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'home-queue-tabs-390-en');
+
+    await page.evaluate(() => localStorage.setItem('livedesk.language', 'zh-CN'));
+    await page.reload();
+    await page.getByRole('list', { name: '全部' }).getByRole('link', { name: ticket.subject }).waitFor();
+    await screenshot(page, 'home-queue-tabs-390-zh');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('table', { name: '全部' }).getByRole('link', { name: ticket.subject }).waitFor();
+    await screenshot(page, 'home-queue-tabs-1440-zh');
   });
 });

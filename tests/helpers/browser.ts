@@ -78,8 +78,11 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  if (SCREENSHOT_DIR)
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  if (!SCREENSHOT_DIR) return;
+  // A full-page capture draws the fixed header where the viewport is scrolled to: over the middle
+  // of the page after a click scrolled it. From the top, the picture is the page as laid out.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
 /** What `POST /api/auth/login` answers, which is also what the client keeps as its session. */

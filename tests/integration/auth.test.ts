@@ -66,8 +66,9 @@ describe.each(BACKENDS)('accounts and auth on %s', (backend) => {
     expect(res.body.error.code).toBe('bad_request');
     expect(res.body.error.details).toEqual(
       expect.arrayContaining([
-        { path: 'email', message: 'must be a valid e-mail address' },
-        { path: 'password', message: 'is required' },
+        // The kind of rule too, so a client can say it in its own language.
+        { path: 'email', message: 'must be a valid e-mail address', rule: 'invalid_format' },
+        { path: 'password', message: 'is required', rule: 'required' },
       ]),
     );
   });

@@ -415,6 +415,17 @@ describe.each(BACKENDS)('feedback on %s', (backend) => {
     expect(detractor.body.category).toBe('detractor');
   });
 
+  it('stamps a solved ticket on the service clock, so its rating window starts then', async () => {
+    // Far ahead of the wall clock: a solvedAt taken from `new Date()` would lie a month in the past.
+    await advance(30 * DAY);
+    const id = await ticket('Certificate shows the wrong name');
+    const view = await api<TicketView>('customer', `/api/tickets/${id}`);
+    const solvedAt = Date.parse(view.body.solvedAt!);
+    expect(Math.abs(solvedAt - clock.now().getTime())).toBeLessThan(60_000);
+    const rated = await api('customer', `/api/tickets/${id}/csat`, { method: 'POST', body: { score: 4 } });
+    expect(rated.status, JSON.stringify(rated.body)).toBe(201);
+  });
+
   it('documents every feedback route in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as {
       paths: Record<string, object>;

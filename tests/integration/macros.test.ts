@@ -7,7 +7,7 @@ import type {
   TicketPlaybookView,
   UrgencyRule,
 } from '../../signaling/shared/macros';
-import type { TicketView, TimelineEntry } from '../../signaling/shared/protocol';
+import type { PublicUser, TicketView, TimelineEntry } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { ManualClock } from '../helpers/manualClock';
 import { DEMO, login, restAs, startTestApp, type TestApp } from '../helpers/testApp';
@@ -117,6 +117,57 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
       expect((await api('agentL1', `/api/macros/${personal.body.id}`)).status).toBe(404);
     });
 
+    it('audits every change to a shared macro with before and after; personal ones are not audited', async () => {
+      const audit = async (query: string) => {
+        const res = await api<{ items: Array<Record<string, any>>; total: number }>(
+          'admin',
+          `/api/admin/audit?targetType=macro&${query}`,
+        );
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const created = await api<MacroView>('supervisor', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'shared', title: 'Refund: timing', bodies: { en: 'Refunds take 5 days.' } },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      const [creation] = (await audit(`targetId=${id}&action=macro.created`)).items;
+      expect(creation).toMatchObject({
+        action: 'macro.created',
+        actor: { name: 'Sam Supervisor' },
+        before: null,
+        after: { title: 'Refund: timing', bodies: { en: 'Refunds take 5 days.' } },
+      });
+      const edited = await api('admin', `/api/macros/${id}`, {
+        method: 'PATCH',
+        body: { title: 'Refund: how long', bodies: { en: 'Refunds take 5 days.', 'zh-CN': '退款需要5天。' } },
+      });
+      expect(edited.status).toBe(200);
+      const [update] = (await audit(`targetId=${id}&action=macro.updated`)).items;
+      expect(update).toMatchObject({
+        before: { title: 'Refund: timing', bodies: { en: 'Refunds take 5 days.' } },
+        after: { title: 'Refund: how long', bodies: { 'zh-CN': '退款需要5天。' } },
+      });
+      expect((await api('supervisor', `/api/macros/${id}`, { method: 'DELETE' })).status).toBe(200);
+      const [deletion] = (await audit(`targetId=${id}&action=macro.deleted`)).items;
+      expect(deletion).toMatchObject({ before: { title: 'Refund: how long' }, after: null });
+      expect((await audit(`targetId=${id}`)).total).toBe(3);
+
+      // A refused change writes nothing; an agent's personal macro is theirs alone, not audited.
+      const refused = await api('agentL1', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'shared', title: 'Not mine to share', bodies: { en: 'x' } },
+      });
+      expect(refused.status).toBe(403);
+      const personal = await api<MacroView>('agentL1', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'personal', title: 'My sign-off', bodies: { en: 'Cheers' } },
+      });
+      expect(personal.status).toBe(201);
+      expect((await audit(`targetId=${personal.body.id}`)).total).toBe(0);
+    });
+
     it('refuses unknown placeholders and empty bodies with a 400 naming the field, and stores nothing', async () => {
       const before = (await api<{ items: MacroView[] }>('agentL1', '/api/macros')).body.items.length;
       const bad = await api<{ error: { code: string; details: Array<{ path: string; message: string }> } }>(
@@ -221,6 +272,47 @@ describe.each(BACKENDS)('macros, playbooks and urgency on %s', (backend) => {
         body: { ticketId: ticket.id },
       });
       expect(applied.body).toMatchObject({ body: 'Dear Casey', locale: 'en' });
+    });
+
+    it('follows the language the customer chose with the switcher over their browser’s', async () => {
+      const macro = await api<MacroView>('agentL1', '/api/macros', {
+        method: 'POST',
+        body: { scope: 'personal', title: 'Both', bodies: { en: 'Hello', 'zh-CN': '您好' } },
+      });
+      const apply = async (ticketId: string) =>
+        (
+          await api<MacroApplication>('agentL1', `/api/macros/${macro.body.id}/apply`, {
+            method: 'POST',
+            body: { ticketId },
+          })
+        ).body.locale;
+      const chinaBrowser = await openTicket({ snapshot: { language: 'zh-CN' } });
+      expect(await apply(chinaBrowser.id)).toBe('zh-CN');
+
+      // Refused: an unknown language, extra fields, nobody signed in; nothing changes.
+      const choose = (who: string, body: unknown) => api(who, '/api/me/locale', { method: 'PUT', body });
+      expect((await choose('customer', { locale: 'fr' })).status).toBe(400);
+      expect((await choose('customer', { locale: 'en', extra: 1 })).status).toBe(400);
+      const anonymous = await fetch(`${t.url}/api/me/locale`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ locale: 'en' }),
+      });
+      expect(anonymous.status).toBe(401);
+      expect((await api<PublicUser>('customer', '/api/auth/me')).body.localeChosen).toBe(false);
+
+      // English chosen: it beats the Chinese browser, and every device (a new sign-in) learns it.
+      const chosen = await choose('customer', { locale: 'en' });
+      expect(chosen.status).toBe(200);
+      expect(chosen.body).toMatchObject({ locale: 'en', localeChosen: true });
+      expect(await apply(chinaBrowser.id)).toBe('en');
+      const elsewhere = await login(t.url, DEMO.customer);
+      const me = await fetch(`${t.url}/api/auth/me`, { headers: { authorization: `Bearer ${elsewhere}` } });
+      expect(await me.json()).toMatchObject({ locale: 'en', localeChosen: true });
+
+      expect((await choose('customer', { locale: 'zh-CN' })).status).toBe(200);
+      const englishBrowser = await openTicket({ snapshot: { language: 'en-GB' } });
+      expect(await apply(englishBrowser.id)).toBe('zh-CN');
     });
   });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RETRY_DELAYS_MS } from '../../server/mail/outbox';
 import { BACKENDS } from '../helpers/database';
 import { ManualClock } from '../helpers/manualClock';
 import { linkIn, startSmtpServer } from '../helpers/smtp';
@@ -326,7 +327,8 @@ describe.each(BACKENDS)('mail and account flows on %s', (backend) => {
       locale: 'zh-CN',
     });
     expect(created.status).toBe(201);
-    expect(created.body.user).toMatchObject({ email, role: 'customer', locale: 'zh-CN' });
+    // The language asked for on the form is the customer's choice: every device opens in it.
+    expect(created.body.user).toMatchObject({ email, role: 'customer', locale: 'zh-CN', localeChosen: true });
     expect(created.headers.get('set-cookie')).toContain('HttpOnly');
     expect(
       (await post(`${t.url}/api/auth/signup`, { email, name: 'Fay Sun', password: NEW_PASSWORD })).status,
@@ -403,6 +405,74 @@ describe.each(BACKENDS)('mail and account flows on %s', (backend) => {
     expect(sent).toMatchObject({ attempts: 2, failedAt: null });
     expect(sent!.sentAt).toBeInstanceOf(Date);
   });
+
+  it('shows admins the outbox by state and retries a failed mail once more, audited', async () => {
+    type Page = {
+      items: Array<Record<string, any>>;
+      total: number;
+      delivery: { kind: string; folder: null };
+    };
+    const outbox = (who: string, query = '') => api<Page>(who, `/api/admin/mail${query}`);
+    // The provider stays down through every retry: the mail is given up.
+    await smtp.close();
+    const hal = await newCustomer('Hal Park');
+    await requestReset(hal.email);
+    await t.app.mail.outbox.idle();
+    for (const delay of RETRY_DELAYS_MS) {
+      await advance(delay);
+      await t.app.mail.outbox.idle();
+    }
+    const failed = await outbox('admin', '?state=failed');
+    expect(failed.status).toBe(200);
+    expect(failed.body.delivery).toEqual({ kind: 'smtp', folder: null });
+    const mine = failed.body.items.find((m) => m.to === hal.email);
+    expect(mine).toMatchObject({
+      kind: 'password_reset',
+      state: 'failed',
+      attempts: RETRY_DELAYS_MS.length + 1,
+    });
+    expect(mine!.lastError).toBeTruthy();
+    // Mail bodies carry reset links: the list never shows them.
+    expect(mine).not.toHaveProperty('text');
+    expect((await outbox('admin', '?state=sent')).body.items.some((m) => m.id === mine!.id)).toBe(false);
+    const sentOne = (await outbox('admin', '?state=sent&limit=1')).body;
+    expect(sentOne.items).toHaveLength(1);
+    expect(sentOne.total).toBeGreaterThan(1);
+    expect(sentOne.items[0]!.state).toBe('sent');
+
+    // Only admins; bad filters and ids are refused; a sent mail is not retried.
+    expect((await outbox('supervisor')).status).toBe(403);
+    expect((await outbox('admin', '?state=lost')).status).toBe(400);
+    expect((await outbox('admin', '?limit=0')).status).toBe(400);
+    const retry = (who: string, id: string) => api(who, `/api/admin/mail/${id}/retry`, { method: 'POST' });
+    expect((await retry('agentL1', mine!.id)).status).toBe(403);
+    expect((await retry('admin', 'not-a-uuid')).status).toBe(400);
+    expect((await retry('admin', '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await retry('admin', sentOne.items[0]!.id)).status).toBe(409);
+
+    // Back up: the retry sends it now.
+    smtp = await startSmtpServer(smtp.port);
+    const retried = await retry('admin', mine!.id);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: mine!.id, state: 'queued' });
+    expect((await smtp.next()).to).toEqual([hal.email]);
+    await t.app.mail.outbox.idle();
+    const after = (await outbox('admin', '?state=sent')).body.items.find((m) => m.id === mine!.id);
+    expect(after).toMatchObject({ state: 'sent', attempts: RETRY_DELAYS_MS.length + 2 });
+    expect((await retry('admin', mine!.id)).status).toBe(409);
+
+    const audit = await api<{ items: Array<Record<string, any>> }>(
+      'admin',
+      `/api/admin/audit?action=mail.retried&targetId=${mine!.id}`,
+    );
+    expect(audit.body.items).toHaveLength(1);
+    expect(audit.body.items[0]).toMatchObject({
+      actor: { id: ids.admin },
+      targetType: 'mail',
+      before: { state: 'failed', to: hal.email },
+      after: { state: 'queued' },
+    });
+  });
 });
 
 describe('mail without SMTP (the embedded default)', () => {
@@ -420,6 +490,12 @@ describe('mail without SMTP (the embedded default)', () => {
       expect(parsed.subject).toBe('Reset your Livedesk password');
       expect(parsed.text).toContain(`${t.url}/reset-password?token=`);
       expect(fs.readFileSync(path.join(dir, file!), 'utf8')).toContain('To: customer@demo.livedesk');
+      // The outbox screen tells admins where the files are, and that this mail was written there.
+      const admin = await login(t.url, DEMO.admin);
+      const res2 = await fetch(`${t.url}/api/admin/mail`, { headers: { authorization: `Bearer ${admin}` } });
+      const page = (await res2.json()) as { items: Array<{ state: string }>; delivery: unknown };
+      expect(page.delivery).toEqual({ kind: 'folder', folder: dir });
+      expect(page.items[0]).toMatchObject({ state: 'sent', kind: 'password_reset' });
     } finally {
       await t.close();
     }

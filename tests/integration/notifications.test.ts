@@ -105,6 +105,51 @@ describe.each(BACKENDS)('read markers and notification settings on %s', (backend
     expect(await unreadOf('agentL1', ticket.id)).toMatchObject({ count: 1 });
   });
 
+  it('does not give a new colleague the whole history as unread: only what happens after they join', async () => {
+    // Away by hand: no auto-assignment, so the tickets wait unassigned in the L1 queue.
+    await api('agentL1', '/api/me/availability', { method: 'PUT', body: { availability: 'away' } });
+    const old = await newTicket('From before the new agent joined');
+    await say('customer', old.id, 'Is anyone reading this?');
+    const handed = await newTicket('Also from before, handed over later');
+    const password = 'lantern-orchard-violet-58';
+    const email = `newcomer.l1-${backend}@example.com`;
+    const created = await api<{ user: { id: string } }>('admin', '/api/admin/users', {
+      method: 'POST',
+      body: {
+        email,
+        name: 'Nell Newcomer',
+        role: 'agent',
+        tier: 'L1',
+        skills: [],
+        languages: ['en'],
+        password,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    tokens.newcomer = await login(t.url, email, password);
+    // The waiting tickets are in the newcomer's queue, yet none of their history is news to them.
+    const queue = await api<{ items: Array<{ id: string }> }>('newcomer', '/api/queue/search?assignee=none');
+    expect(queue.body.items.map((x) => x.id)).toEqual(expect.arrayContaining([old.id, handed.id]));
+    expect(await unreadOf('newcomer', old.id)).toBeUndefined();
+    expect(await unreadOf('newcomer', handed.id)).toBeUndefined();
+    // The veteran still sees it as unread (they were here when it came in).
+    expect(await unreadOf('agentL1', old.id)).toMatchObject({ unopened: true });
+
+    // What happens after they joined is: a customer's new message, a new ticket, an assignment.
+    await say('customer', old.id, 'Hello again');
+    expect(await unreadOf('newcomer', old.id)).toMatchObject({ count: 1, unopened: false });
+    const fresh = await newTicket('After the new agent joined');
+    expect(await unreadOf('newcomer', fresh.id)).toMatchObject({ count: 1, unopened: true });
+    const assigned = await api('supervisor', `/api/tickets/${handed.id}/assign`, {
+      method: 'POST',
+      body: { assigneeId: created.body.user.id },
+    });
+    expect(assigned.status).toBe(200);
+    expect(await unreadOf('newcomer', handed.id)).toMatchObject({ count: 1, unopened: true });
+    const total = (await api<Unread>('newcomer', '/api/me/unread')).body;
+    expect(total.tickets.map((x) => x.ticketId).sort()).toEqual([old.id, handed.id, fresh.id].sort());
+  });
+
   it('refuses bad input and other people, and changes nothing', async () => {
     const ticket = await newTicket('Read access');
     const put = (who: string, id: string, body: unknown) =>

@@ -82,14 +82,22 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
     expect(has(await search('agentL1', `q=${encodeURIComponent('张伟')}`), 'zhang')).toBe(true);
     expect(has(await search('agentL1', 'q=zhang'), 'zhang')).toBe(true);
     expect(has(await search('agentL1', 'q=zhang'), 'video')).toBe(false);
-    // A renamed customer is found by the new name.
-    await t.app.searchDocuments.customerChanged({
-      id: ids.zhang!,
-      name: '李娜 Li Na',
-      email: 'li.na@example.com',
+    // A customer an admin renames in /admin is found by the new name, no longer by the old one.
+    const renamed = await api('admin', `/api/admin/users/${ids.zhang}`, {
+      method: 'PATCH',
+      body: { name: '李娜 Li Na' },
     });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     expect(has(await search('agentL1', `q=${encodeURIComponent('李娜')}`), 'zhang')).toBe(true);
-    expect(has(await search('agentL1', 'q=zhang'), 'zhang')).toBe(false);
+    expect(has(await search('agentL1', `q=${encodeURIComponent('张伟')}`), 'zhang')).toBe(false);
+    // The e-mail did not change, so it still finds the ticket.
+    expect(has(await search('agentL1', 'q=zhang'), 'zhang')).toBe(true);
+    // The customer context beside the conversation shows the new name too.
+    const context = await api<CustomerContext>(
+      'agentL1',
+      `/api/tickets/${tickets.zhang!.id}/customer-context`,
+    );
+    expect(context.body.customer.name).toBe('李娜 Li Na');
   });
 
   it('searches the conversation: staff every message, a customer only the public words of their own tickets', async () => {

@@ -18,6 +18,7 @@ const user = (role: PublicUser['role'], extra: Partial<PublicUser> = {}): Public
   tier: null,
   skills: [],
   locale: 'en',
+  localeChosen: false,
   availability: 'away',
   createdAt: new Date(0).toISOString(),
   ...extra,

@@ -1,9 +1,10 @@
-import { Alert, Anchor, Button, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
+import { AuthForm, AuthHeading } from '../components/AuthForm';
 import { AuthShell } from '../components/AuthShell';
 import { EmailInput } from '../components/EmailInput';
 import { describeError } from '../errors';
@@ -71,35 +72,23 @@ export function ForgotPasswordPage() {
 
   return (
     <AuthShell below={back}>
-      <div>
-        <Title order={1} fz="h2">
-          {t('accounts.forgot.heading')}
-        </Title>
-        <Text c="dimmed" size="sm" mt={4}>
-          {t('accounts.forgot.intro')}
-        </Text>
-      </div>
-      {failure && (
-        <Alert color="red" variant="light">
-          {failure}
-        </Alert>
-      )}
-      <form onSubmit={onSubmit} noValidate aria-busy={request.isPending}>
-        <Stack gap="md">
-          <EmailInput
-            ref={emailRef}
-            value={email}
-            onChange={(event) => {
-              setEmail(event.currentTarget.value);
-              setInvalid(false);
-            }}
-            error={invalid ? t('login.validation.emailInvalid') : undefined}
-          />
-          <Button type="submit" fullWidth loading={request.isPending}>
-            {t('accounts.forgot.submit')}
-          </Button>
-        </Stack>
-      </form>
+      <AuthHeading title={t('accounts.forgot.heading')} intro={t('accounts.forgot.intro')} />
+      <AuthForm
+        onSubmit={onSubmit}
+        busy={request.isPending}
+        submitLabel={t('accounts.forgot.submit')}
+        error={failure}
+      >
+        <EmailInput
+          ref={emailRef}
+          value={email}
+          onChange={(event) => {
+            setEmail(event.currentTarget.value);
+            setInvalid(false);
+          }}
+          error={invalid ? t('login.validation.emailInvalid') : undefined}
+        />
+      </AuthForm>
     </AuthShell>
   );
 }

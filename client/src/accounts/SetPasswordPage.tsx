@@ -1,9 +1,10 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate, useSearchParams } from 'react-router';
+import { AuthForm, AuthHeading } from '../components/AuthForm';
 import { AuthShell } from '../components/AuthShell';
 import { describeError } from '../errors';
 import { api, isApiError } from '../lib/api';
@@ -124,51 +125,44 @@ export function SetPasswordPage({ purpose }: { purpose: LinkPurpose }) {
 
   return (
     <AuthShell below={back}>
-      <div>
-        <Title order={1} fz="h2">
-          {t(`accounts.${section}.heading`)}
-        </Title>
-        <Text c="dimmed" size="sm" mt={4}>
-          {t(`accounts.${section}.intro`, { name: link.data.name })}
-        </Text>
-      </div>
-      {saveError && (
-        <Alert color="red" variant="light">
-          {saveError}
-        </Alert>
-      )}
-      <form onSubmit={onSubmit} noValidate aria-busy={save.isPending}>
-        <Stack gap="md">
-          <TextInput
-            label={t('login.email')}
-            name="email"
-            autoComplete="username"
-            value={link.data.email}
-            readOnly
-            variant="filled"
-          />
-          <PasswordChoice
-            inputRef={passwordRef}
-            password={password}
-            confirmation={confirmation}
-            onPassword={(value) => {
-              setPassword(value);
-              setProblem(null);
-            }}
-            onConfirmation={(value) => {
-              setConfirmation(value);
-              setProblem(null);
-            }}
-            problem={problem}
-          />
-          <Button type="submit" fullWidth loading={save.isPending}>
-            {t(`accounts.${section}.submit`)}
-          </Button>
+      <AuthHeading
+        title={t(`accounts.${section}.heading`)}
+        intro={t(`accounts.${section}.intro`, { name: link.data.name })}
+      />
+      <AuthForm
+        onSubmit={onSubmit}
+        busy={save.isPending}
+        submitLabel={t(`accounts.${section}.submit`)}
+        error={saveError}
+        footer={
           <Text size="xs" c="dimmed">
             {t('accounts.link.validUntil', { time: formatDateTime(link.data.expiresAt) })}
           </Text>
-        </Stack>
-      </form>
+        }
+      >
+        <TextInput
+          label={t('login.email')}
+          name="email"
+          autoComplete="username"
+          value={link.data.email}
+          readOnly
+          variant="filled"
+        />
+        <PasswordChoice
+          inputRef={passwordRef}
+          password={password}
+          confirmation={confirmation}
+          onPassword={(value) => {
+            setPassword(value);
+            setProblem(null);
+          }}
+          onConfirmation={(value) => {
+            setConfirmation(value);
+            setProblem(null);
+          }}
+          problem={problem}
+        />
+      </AuthForm>
     </AuthShell>
   );
 }

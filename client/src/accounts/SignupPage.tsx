@@ -1,9 +1,10 @@
-import { Alert, Anchor, Button, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Link as RouterLink } from 'react-router';
+import { AuthForm } from '../components/AuthForm';
 import { AuthShell } from '../components/AuthShell';
 import { EmailInput } from '../components/EmailInput';
 import { QueryState } from '../components/QueryState';
@@ -117,21 +118,27 @@ function SignupForm() {
           : describeError(error, t);
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-busy={create.isPending}>
-      <Stack gap="md">
-        <Text c="dimmed" size="sm">
-          {t('accounts.signup.intro')}
-        </Text>
-        {failure && (
-          <Alert color="red" variant="light">
-            {failure}{' '}
-            {isApiError(error) && error.code === 'conflict' && (
-              <Anchor component={RouterLink} to="/forgot-password">
-                {t('accounts.forgot.link')}
-              </Anchor>
-            )}
-          </Alert>
-        )}
+    <Stack gap="md">
+      <Text c="dimmed" size="sm">
+        {t('accounts.signup.intro')}
+      </Text>
+      <AuthForm
+        onSubmit={onSubmit}
+        busy={create.isPending}
+        submitLabel={t('accounts.signup.submit')}
+        error={
+          failure && (
+            <>
+              {failure}{' '}
+              {isApiError(error) && error.code === 'conflict' && (
+                <Anchor component={RouterLink} to="/forgot-password">
+                  {t('accounts.forgot.link')}
+                </Anchor>
+              )}
+            </>
+          )
+        }
+      >
         <TextInput
           ref={nameRef}
           label={t('accounts.signup.name')}
@@ -181,10 +188,7 @@ function SignupForm() {
             { value: 'zh-CN', label: '简体中文' },
           ]}
         />
-        <Button type="submit" fullWidth loading={create.isPending}>
-          {t('accounts.signup.submit')}
-        </Button>
-      </Stack>
-    </form>
+      </AuthForm>
+    </Stack>
   );
 }

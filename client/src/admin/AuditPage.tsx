@@ -1,27 +1,17 @@
-import {
-  ActionIcon,
-  Code,
-  Group,
-  Pagination,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { ActionIcon, Code, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QueryState } from '../components/QueryState';
 import { formatDateTime } from '../lib/format';
 import type { AuditEntry, AuditFilter } from './api';
+import { PagedTable } from './PagedTable';
 import { useAudit } from './queries';
 
 const PAGE = 25;
 /** The action families the server records; a prefix filter (`user.`) matches each family. */
-const ACTION_FAMILIES = ['user.', 'settings.', 'demo.'] as const;
+const ACTION_FAMILIES = ['user.', 'settings.', 'demo.', 'macro.', 'playbook.', 'mail.'] as const;
+const TARGETS = ['user', 'settings', 'demo', 'macro', 'playbook', 'mail'] as const;
 
 /** A local date (YYYY-MM-DD) as the ISO instant its day starts at, here. */
 const dayStart = (date: string, plusDays = 0) => {
@@ -69,7 +59,7 @@ export function AuditPage() {
             { value: '', label: t('admin.audit.anyAction') },
             ...ACTION_FAMILIES.map((a) => ({
               value: a,
-              label: t(`admin.audit.families.${a.slice(0, -1) as 'user'}`),
+              label: t(`admin.audit.families.${a.slice(0, -1) as (typeof TARGETS)[number]}`),
             })),
           ]}
           onChange={(v) => reset(setAction)(v ?? '')}
@@ -80,9 +70,7 @@ export function AuditPage() {
           value={targetType}
           data={[
             { value: '', label: t('admin.audit.anyTarget') },
-            { value: 'user', label: t('admin.audit.targets.user') },
-            { value: 'settings', label: t('admin.audit.targets.settings') },
-            { value: 'demo', label: t('admin.audit.targets.demo') },
+            ...TARGETS.map((target) => ({ value: target, label: t(`admin.audit.targets.${target}`) })),
           ]}
           onChange={(v) => reset(setTargetType)(v ?? '')}
           allowDeselect={false}
@@ -101,78 +89,58 @@ export function AuditPage() {
         />
       </SimpleGrid>
       <QueryState query={audit} loadingLabel={t('admin.audit.loading')} loading={{ skeleton: 8, height: 24 }}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Text c="dimmed" py="lg" ta="center">
-              {t('admin.audit.empty')}
-            </Text>
-          ) : (
-            <Stack gap="sm">
-              <Table.ScrollContainer minWidth={640}>
-                <Table verticalSpacing="xs" highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th w={40} />
-                      <Table.Th>{t('admin.audit.when')}</Table.Th>
-                      <Table.Th>{t('admin.audit.who')}</Table.Th>
-                      <Table.Th>{t('admin.audit.action')}</Table.Th>
-                      <Table.Th>{t('admin.audit.target')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((entry) => (
-                      <Fragment key={entry.id}>
-                        <Table.Tr>
-                          <Table.Td>
-                            <ActionIcon
-                              variant="subtle"
-                              aria-expanded={open === entry.id}
-                              aria-label={t('admin.audit.details')}
-                              onClick={() => setOpen(open === entry.id ? null : entry.id)}
-                            >
-                              {open === entry.id ? '▾' : '▸'}
-                            </ActionIcon>
-                          </Table.Td>
-                          <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                            {formatDateTime(entry.createdAt)}
-                          </Table.Td>
-                          <Table.Td>{entry.actor?.name ?? t('admin.audit.system')}</Table.Td>
-                          <Table.Td>
-                            <Code>{entry.action}</Code>
-                          </Table.Td>
-                          <Table.Td>
-                            {entry.targetType}
-                            {entry.targetId ? ` · ${entry.targetId.slice(0, 8)}` : ''}
-                          </Table.Td>
-                        </Table.Tr>
-                        {open === entry.id && (
-                          <Table.Tr>
-                            <Table.Td colSpan={5}>
-                              <EntryDetails entry={entry} />
-                            </Table.Td>
-                          </Table.Tr>
-                        )}
-                      </Fragment>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              <Group justify="space-between">
-                <Text size="sm" c="dimmed">
-                  {t('admin.audit.count', { count: data.total })}
-                </Text>
-                {data.total > PAGE && (
-                  <Pagination
-                    total={Math.ceil(data.total / PAGE)}
-                    value={page}
-                    onChange={setPage}
-                    size="sm"
-                  />
+        {(data) => (
+          <PagedTable
+            total={data.total}
+            page={page}
+            pageSize={PAGE}
+            onPage={setPage}
+            count={t('admin.audit.count', { count: data.total })}
+            empty={t('admin.audit.empty')}
+            head={
+              <>
+                <Table.Th w={40} />
+                <Table.Th>{t('admin.audit.when')}</Table.Th>
+                <Table.Th>{t('admin.audit.who')}</Table.Th>
+                <Table.Th>{t('admin.audit.action')}</Table.Th>
+                <Table.Th>{t('admin.audit.target')}</Table.Th>
+              </>
+            }
+          >
+            {data.items.map((entry) => (
+              <Fragment key={entry.id}>
+                <Table.Tr>
+                  <Table.Td>
+                    <ActionIcon
+                      variant="subtle"
+                      aria-expanded={open === entry.id}
+                      aria-label={t('admin.audit.details')}
+                      onClick={() => setOpen(open === entry.id ? null : entry.id)}
+                    >
+                      {open === entry.id ? '▾' : '▸'}
+                    </ActionIcon>
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.createdAt)}</Table.Td>
+                  <Table.Td>{entry.actor?.name ?? t('admin.audit.system')}</Table.Td>
+                  <Table.Td>
+                    <Code>{entry.action}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    {entry.targetType}
+                    {entry.targetId ? ` · ${entry.targetId.slice(0, 8)}` : ''}
+                  </Table.Td>
+                </Table.Tr>
+                {open === entry.id && (
+                  <Table.Tr>
+                    <Table.Td colSpan={5}>
+                      <EntryDetails entry={entry} />
+                    </Table.Td>
+                  </Table.Tr>
                 )}
-              </Group>
-            </Stack>
-          )
-        }
+              </Fragment>
+            ))}
+          </PagedTable>
+        )}
       </QueryState>
     </Stack>
   );

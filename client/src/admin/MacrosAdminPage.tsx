@@ -27,7 +27,7 @@ import {
 } from '../../../signaling/shared/macros';
 import { PRIORITIES, type Priority, STATUSES, type TicketStatus } from '../../../signaling/shared/protocol';
 import { QueryState } from '../components/QueryState';
-import { describeError } from '../errors';
+import { describeError, describeFieldIssue } from '../errors';
 import { isApiError } from '../lib/api';
 import { pickLocalized } from '../lib/localized';
 import { useSession } from '../lib/session';
@@ -230,7 +230,7 @@ function MacroForm({
             const fields: Record<string, string> = {};
             for (const issue of err.details) {
               const [head, locale] = issue.path.split('.');
-              fields[head === 'bodies' && locale ? locale : (head ?? 'form')] = issue.message;
+              fields[head === 'bodies' && locale ? locale : (head ?? 'form')] = describeFieldIssue(issue, t);
             }
             setErrors(fields);
           }

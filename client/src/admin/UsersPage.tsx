@@ -3,7 +3,6 @@ import {
   Button,
   Group,
   Modal,
-  Pagination,
   PasswordInput,
   Select,
   Stack,
@@ -22,6 +21,7 @@ import { QueryState } from '../components/QueryState';
 import { useSession } from '../lib/session';
 import type { AdminUser, NewUser, UserFilter } from './api';
 import { ErrorNotice } from './ErrorNotice';
+import { PagedTable } from './PagedTable';
 import { useAdminUsers, useCreateUser, useSendPasswordReset, useUpdateUser } from './queries';
 
 const PAGE = 25;
@@ -90,75 +90,58 @@ export function UsersPage() {
         />
       </Group>
       <QueryState query={users} loadingLabel={t('admin.users.loading')} loading={{ skeleton: 6, height: 28 }}>
-        {(data) =>
-          data.items.length === 0 ? (
-            <Text c="dimmed" py="lg" ta="center">
-              {filter.q || role || status !== 'all' ? t('admin.users.noMatch') : t('admin.users.empty')}
-            </Text>
-          ) : (
-            <Stack gap="sm">
-              <Table.ScrollContainer minWidth={640}>
-                <Table striped highlightOnHover verticalSpacing="xs">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('admin.users.name')}</Table.Th>
-                      <Table.Th>{t('admin.users.email')}</Table.Th>
-                      <Table.Th>{t('admin.users.role')}</Table.Th>
-                      <Table.Th>{t('admin.users.skills')}</Table.Th>
-                      <Table.Th>{t('admin.users.status')}</Table.Th>
-                      <Table.Th />
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((u) => (
-                      <Table.Tr key={u.id}>
-                        <Table.Td fw={500}>{u.name}</Table.Td>
-                        <Table.Td>{u.email}</Table.Td>
-                        <Table.Td>
-                          {t(`roles.${u.role}`)}
-                          {u.tier ? ` · ${u.tier}` : ''}
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm" lineClamp={1}>
-                            {u.skills.join(', ') || '—'}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Badge color={u.disabled ? 'gray' : 'teal'} variant="light">
-                            {t(u.disabled ? 'admin.users.statuses.disabled' : 'admin.users.statuses.active')}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>
-                          <Button
-                            size="xs"
-                            variant="default"
-                            onClick={() => setEditing(u)}
-                            aria-label={t('admin.users.editOf', { name: u.name })}
-                          >
-                            {t('admin.users.edit')}
-                          </Button>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              <Group justify="space-between">
-                <Text size="sm" c="dimmed">
-                  {t('admin.users.count', { count: data.total })}
-                </Text>
-                {data.total > PAGE && (
-                  <Pagination
-                    total={Math.ceil(data.total / PAGE)}
-                    value={page}
-                    onChange={setPage}
-                    size="sm"
-                  />
-                )}
-              </Group>
-            </Stack>
-          )
-        }
+        {(data) => (
+          <PagedTable
+            total={data.total}
+            page={page}
+            pageSize={PAGE}
+            onPage={setPage}
+            count={t('admin.users.count', { count: data.total })}
+            empty={filter.q || role || status !== 'all' ? t('admin.users.noMatch') : t('admin.users.empty')}
+            striped
+            head={
+              <>
+                <Table.Th>{t('admin.users.name')}</Table.Th>
+                <Table.Th>{t('admin.users.email')}</Table.Th>
+                <Table.Th>{t('admin.users.role')}</Table.Th>
+                <Table.Th>{t('admin.users.skills')}</Table.Th>
+                <Table.Th>{t('admin.users.status')}</Table.Th>
+                <Table.Th />
+              </>
+            }
+          >
+            {data.items.map((u) => (
+              <Table.Tr key={u.id}>
+                <Table.Td fw={500}>{u.name}</Table.Td>
+                <Table.Td>{u.email}</Table.Td>
+                <Table.Td>
+                  {t(`roles.${u.role}`)}
+                  {u.tier ? ` · ${u.tier}` : ''}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" lineClamp={1}>
+                    {u.skills.join(', ') || '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={u.disabled ? 'gray' : 'teal'} variant="light">
+                    {t(u.disabled ? 'admin.users.statuses.disabled' : 'admin.users.statuses.active')}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    variant="default"
+                    onClick={() => setEditing(u)}
+                    aria-label={t('admin.users.editOf', { name: u.name })}
+                  >
+                    {t('admin.users.edit')}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </PagedTable>
+        )}
       </QueryState>
       {editing && (
         <UserDialog

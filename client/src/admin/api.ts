@@ -1,5 +1,7 @@
 // REST calls of the administration area (server/users/adminRoutes.ts, server/settings/routes.ts,
 // server/audit/routes.ts). Framework-free: React code reaches them through ./queries.ts.
+
+import type { MailOutboxItem, MailOutboxPage, MailState } from '../../../signaling/shared/mailOutbox';
 import type { Priority, PublicUser, Role, Tier } from '../../../signaling/shared/protocol';
 import { type ApiClient, api } from '../lib/api';
 
@@ -94,6 +96,13 @@ export interface AuditFilter {
   offset: number;
 }
 
+export type { MailOutboxItem as MailItem, MailOutboxPage as MailPage, MailState };
+export interface MailFilter {
+  state: MailState | '';
+  limit: number;
+  offset: number;
+}
+
 const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
 /** Query string of the filled-in fields only (an empty filter is no filter). */
 function query(params: Record<string, string | number>): string {
@@ -138,6 +147,14 @@ export class AdminApi {
 
   setDemo(enabled: boolean): Promise<{ enabled: boolean; accounts: number }> {
     return this.client.request('/api/admin/demo', { method: 'PUT', body: { enabled } });
+  }
+
+  mail(filter: MailFilter, signal?: AbortSignal): Promise<MailOutboxPage> {
+    return this.client.request(`/api/admin/mail?${query({ ...filter })}`, opts(signal));
+  }
+
+  retryMail(id: string): Promise<MailOutboxItem> {
+    return this.client.request(`/api/admin/mail/${encodeURIComponent(id)}/retry`, { method: 'POST' });
   }
 
   audit(filter: AuditFilter, signal?: AbortSignal): Promise<{ items: AuditEntry[]; total: number }> {

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import {
   type AuditFilter,
   adminApi,
+  type MailFilter,
   type NewUser,
   type Settings,
   type UserFilter,
@@ -14,6 +15,7 @@ export const adminKeys = {
   settings: ['admin', 'settings'] as const,
   demo: ['admin', 'demo'] as const,
   audit: (filter: AuditFilter) => ['admin', 'audit', filter] as const,
+  mail: (filter: MailFilter) => ['admin', 'mail', filter] as const,
 };
 
 export function useAdminUsers(filter: UserFilter) {
@@ -82,4 +84,19 @@ export function useAudit(filter: AuditFilter) {
     queryFn: ({ signal }) => adminApi.audit(filter, signal),
     placeholderData: keepPreviousData,
   });
+}
+
+export function useMailOutbox(filter: MailFilter) {
+  return useQuery({
+    queryKey: adminKeys.mail(filter),
+    queryFn: ({ signal }) => adminApi.mail(filter, signal),
+    placeholderData: keepPreviousData,
+    // Queued mails leave the outbox within seconds: the list keeps up while it is open.
+    refetchInterval: 10_000,
+  });
+}
+
+export function useRetryMail() {
+  const invalidate = useInvalidateAdmin();
+  return useMutation({ mutationFn: (id: string) => adminApi.retryMail(id), onSuccess: invalidate });
 }

@@ -6,6 +6,7 @@ import type { Role } from '../../../signaling/shared/protocol';
 import type en from '../i18n/en.json';
 import { AuditPage } from './AuditPage';
 import { MacrosAdminPage } from './MacrosAdminPage';
+import { MailPage } from './MailPage';
 import { PlaybooksAdminPage } from './PlaybooksAdminPage';
 import { RecordingPolicyPage } from './RecordingPolicyPage';
 import { RoutingPage } from './RoutingPage';
@@ -45,6 +46,7 @@ export const ADMIN_SECTIONS: AdminSection[] = [
     element: <PlaybooksAdminPage />,
   },
   { path: 'widget', labelKey: 'admin.sections.widget', roles: ['admin'], element: <WidgetAdminPage /> },
+  { path: 'mail', labelKey: 'admin.sections.mail', roles: ['admin'], element: <MailPage /> },
   { path: 'audit', labelKey: 'admin.sections.audit', roles: ['admin'], element: <AuditPage /> },
 ];
 

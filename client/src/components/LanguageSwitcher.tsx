@@ -1,10 +1,12 @@
 import { Group, NativeSelect, Text } from '@mantine/core';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { chooseLanguage, currentLanguage, isLanguage, LANGUAGES } from '../i18n';
+import { currentLanguage, isLanguage, LANGUAGES } from '../i18n';
+import { chooseAccountLanguage } from '../lib/accountLanguage';
 
 /**
- * A labelled select; the choice is remembered in this browser and sets `<html lang>`.
+ * A labelled select; the choice is remembered in this browser and sets `<html lang>`; signed in,
+ * it is stored on the account too (every device, mails and macros follow it).
  * `compact`: on small screens the label is visually hidden (it still names the select).
  */
 export function LanguageSwitcher({ compact = false }: { compact?: boolean }) {
@@ -29,7 +31,7 @@ export function LanguageSwitcher({ compact = false }: { compact?: boolean }) {
         value={currentLanguage()}
         onChange={(event) => {
           const value = event.currentTarget.value;
-          if (isLanguage(value)) void chooseLanguage(value);
+          if (isLanguage(value)) void chooseAccountLanguage(value);
         }}
       >
         {LANGUAGES.map((language) => (

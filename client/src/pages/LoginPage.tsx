@@ -1,14 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  PasswordInput,
-  Stack,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Anchor, Group, PasswordInput, Text, VisuallyHidden } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
@@ -16,6 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Link as RouterLink, useLocation } from 'react-router';
 import { accountsApi, SIGNUP_QUERY_KEY } from '../accounts/api';
+import { AuthForm, AuthHeading } from '../components/AuthForm';
 import { AuthShell } from '../components/AuthShell';
 import { EmailInput } from '../components/EmailInput';
 import { describeError } from '../errors';
@@ -164,63 +155,51 @@ export function LoginPage() {
         ) : undefined
       }
     >
-      <div>
-        <Title order={1} fz="h2">
-          {t('login.heading')}
-        </Title>
-        <Text c="dimmed" size="sm" mt={4}>
-          {t('login.intro')}
-        </Text>
-      </div>
+      <AuthHeading title={t('login.heading')} intro={t('login.intro')} />
 
       {notice && (
         <Alert role="status" color="blue" variant="light">
           {notice}
         </Alert>
       )}
-      {failure && (
-        <Alert color="red" variant="light" title={t('login.failedTitle')}>
-          {describeLoginFailure(failure, t, language)}
-        </Alert>
-      )}
-
-      <form onSubmit={onSubmit} noValidate aria-busy={login.isPending}>
-        <Stack gap="md">
-          <EmailInput
-            ref={emailRef}
-            value={email}
-            onChange={(event) => {
-              setEmail(event.currentTarget.value);
-              if (fieldErrors.email) setFieldErrors({ ...fieldErrors, email: undefined });
-            }}
-            error={fieldErrors.email ? t(`login.validation.${fieldErrors.email}`) : undefined}
-          />
-          <PasswordInput
-            ref={passwordRef}
-            label={t('login.password')}
-            name="password"
-            autoComplete="current-password"
-            required
-            withAsterisk={false}
-            value={password}
-            onChange={(event) => {
-              setPassword(event.currentTarget.value);
-              if (fieldErrors.password) setFieldErrors({ ...fieldErrors, password: undefined });
-            }}
-            error={fieldErrors.password ? t(`login.validation.${fieldErrors.password}`) : undefined}
-            visibilityToggleButtonProps={{ 'aria-label': t('login.togglePasswordVisibility') }}
-          />
-          <Group justify="flex-end" mt={-8}>
-            <Anchor component={RouterLink} to="/forgot-password" size="sm">
-              {t('accounts.forgot.link')}
-            </Anchor>
-          </Group>
-          <Button type="submit" fullWidth mt="xs" loading={login.isPending}>
-            {t('login.submit')}
-          </Button>
-          {login.isPending && <VisuallyHidden role="status">{t('login.submitting')}</VisuallyHidden>}
-        </Stack>
-      </form>
+      <AuthForm
+        onSubmit={onSubmit}
+        busy={login.isPending}
+        submitLabel={t('login.submit')}
+        error={failure && describeLoginFailure(failure, t, language)}
+        errorTitle={t('login.failedTitle')}
+        footer={login.isPending && <VisuallyHidden role="status">{t('login.submitting')}</VisuallyHidden>}
+      >
+        <EmailInput
+          ref={emailRef}
+          value={email}
+          onChange={(event) => {
+            setEmail(event.currentTarget.value);
+            if (fieldErrors.email) setFieldErrors({ ...fieldErrors, email: undefined });
+          }}
+          error={fieldErrors.email ? t(`login.validation.${fieldErrors.email}`) : undefined}
+        />
+        <PasswordInput
+          ref={passwordRef}
+          label={t('login.password')}
+          name="password"
+          autoComplete="current-password"
+          required
+          withAsterisk={false}
+          value={password}
+          onChange={(event) => {
+            setPassword(event.currentTarget.value);
+            if (fieldErrors.password) setFieldErrors({ ...fieldErrors, password: undefined });
+          }}
+          error={fieldErrors.password ? t(`login.validation.${fieldErrors.password}`) : undefined}
+          visibilityToggleButtonProps={{ 'aria-label': t('login.togglePasswordVisibility') }}
+        />
+        <Group justify="flex-end" mt={-8}>
+          <Anchor component={RouterLink} to="/forgot-password" size="sm">
+            {t('accounts.forgot.link')}
+          </Anchor>
+        </Group>
+      </AuthForm>
       {signup.data?.enabled && (
         <Text size="sm" ta="center">
           {t('accounts.signup.prompt')}{' '}

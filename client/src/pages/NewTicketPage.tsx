@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { URGENCIES, type Urgency } from '../../../signaling/shared/macros';
 import type { TicketView } from '../../../signaling/shared/protocol';
-import { describeError } from '../errors';
+import { describeError, describeFieldIssue } from '../errors';
 import { DeflectionSuggestions, newDeflectionSession, recordSubmitted } from '../help/DeflectionSuggestions';
 import { isApiError } from '../lib/api';
 import { useSession } from '../lib/session';
@@ -83,7 +83,7 @@ export function NewTicketPage({ channel = 'portal' }: { channel?: 'portal' | 'ch
         for (const issue of err.details) {
           const field = issue.path.split('.')[0];
           if (field === 'subject' || field === 'description' || field === 'category')
-            next[field] = issue.message;
+            next[field] = describeFieldIssue(issue, t);
         }
         setErrors(next);
       }

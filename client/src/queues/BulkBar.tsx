@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES } from '../../../signaling/shared/domain';
 import type { BulkResult } from '../../../signaling/shared/queues';
-import { describeError } from '../errors';
+import { describeError, describeRefusal } from '../errors';
 import { toasts } from '../lib/toasts';
 import { useAgents } from '../tickets/queries';
 import type { BulkRequest } from './api';
@@ -111,7 +111,7 @@ export function BulkBar({
             {report.results.map((r) =>
               r.ok ? null : (
                 <List.Item key={r.ticketId}>
-                  {r.number ? `#${r.number}` : t('queues.bulk.unknownTicket')}: {r.error.message}
+                  {r.number ? `#${r.number}` : t('queues.bulk.unknownTicket')}: {describeRefusal(r.error, t)}
                 </List.Item>
               ),
             )}

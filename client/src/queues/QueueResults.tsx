@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicUser, TicketView } from '../../../signaling/shared/protocol';
 import { formatRelative } from '../lib/format';
+import { UnreadBadge } from '../notifications/UnreadBadge';
 import { PriorityBadge, SlaBadges, StatusBadge, TierBadge } from '../tickets/badges';
 
 export interface Selection {
@@ -23,29 +24,46 @@ function Assignee({ ticket, me }: { ticket: TicketView; me: PublicUser }) {
   return ticket.assignee.id === me.id ? t('assign.me', { name: ticket.assignee.name }) : ticket.assignee.name;
 }
 
-/** The matching tickets: a table on wide screens, cards on a phone; checkboxes for bulk changes. */
+/** No checkboxes: the reader does not select (the home page's queues, an agent on /queue). */
+export const NO_SELECTION: Selection = { ids: null, toggle: () => {}, setAll: () => {} };
+
+/**
+ * A list of tickets, the one way every queue shows them (/queue and the home page's tabs): a table
+ * on wide screens, cards on a phone; the unread badge beside each subject; checkboxes for bulk
+ * changes when the reader may select.
+ */
 export function QueueResults({
   tickets,
   me,
   now,
-  selection,
-  filtered,
+  selection = NO_SELECTION,
+  filtered = false,
+  label,
+  empty,
 }: {
   tickets: TicketView[];
   me: PublicUser;
   now: number;
-  selection: Selection;
+  selection?: Selection;
   /** Whether any search or filter is applied (the empty state says what to do then). */
-  filtered: boolean;
+  filtered?: boolean;
+  /** The list's accessible name (the tab's name on the home page). */
+  label?: string;
+  /** The empty state's title and description, when this list has its own. */
+  empty?: { title: string; description: string };
 }) {
   const { t } = useTranslation();
   const phone = useMatches({ base: true, sm: false });
+  const name = label ?? t('queues.results.label');
   if (tickets.length === 0) {
     return (
       <Paper withBorder p="xl">
         <EmptyState
-          title={t('queues.results.emptyTitle')}
-          description={filtered ? t('queues.results.emptyFiltered') : t('queues.results.emptyDescription')}
+          title={empty?.title ?? t('queues.results.emptyTitle')}
+          description={
+            empty?.description ??
+            (filtered ? t('queues.results.emptyFiltered') : t('queues.results.emptyDescription'))
+          }
         />
       </Paper>
     );
@@ -62,9 +80,12 @@ export function QueueResults({
       />
     );
   const subject = (ticket: TicketView) => (
-    <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
-      {ticket.subject}
-    </Anchor>
+    <Group gap={6} wrap="nowrap" justify="space-between">
+      <Anchor component={Link} to={`/tickets/${ticket.id}`} fw={500} lineClamp={2}>
+        {ticket.subject}
+      </Anchor>
+      <UnreadBadge me={me} ticketId={ticket.id} />
+    </Group>
   );
 
   if (phone) {
@@ -78,12 +99,7 @@ export function QueueResults({
             onChange={(e) => selection.setAll(pageIds, e.currentTarget.checked)}
           />
         )}
-        <Stack
-          component="ul"
-          gap="xs"
-          aria-label={t('queues.results.label')}
-          style={{ listStyle: 'none', margin: 0, padding: 0 }}
-        >
+        <Stack component="ul" gap="xs" aria-label={name} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
           {tickets.map((ticket) => (
             <Paper component="li" withBorder p="sm" key={ticket.id} data-ticket-id={ticket.id}>
               <Group gap="sm" align="flex-start" wrap="nowrap">
@@ -93,6 +109,7 @@ export function QueueResults({
                   <Group gap={6} wrap="wrap">
                     <PriorityBadge priority={ticket.priority} />
                     <StatusBadge status={ticket.status} />
+                    <TierBadge tier={ticket.tier} />
                     <SlaBadges clocks={ticket.sla.clocks} now={now} />
                   </Group>
                   <Text size="sm" c="dimmed">
@@ -111,7 +128,7 @@ export function QueueResults({
   return (
     <Paper withBorder>
       <Table.ScrollContainer minWidth={960}>
-        <Table highlightOnHover verticalSpacing="xs" aria-label={t('queues.results.label')}>
+        <Table highlightOnHover verticalSpacing="xs" aria-label={name}>
           <Table.Thead>
             <Table.Tr>
               {ids && (

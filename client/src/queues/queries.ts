@@ -8,6 +8,8 @@ export const QUEUE_PAGE_SIZE = 50;
 // Not under ticketKeys.lists: those hold arrays of tickets that storeTicket patches in place.
 export const queueKeys = {
   all: ['queue'] as const,
+  /** Every search's pages (the live updates refetch them as they refetch the other queues). */
+  searches: ['queue', 'search'] as const,
   search: (filters: QueueFilters, sort: QueueSort, page: number) =>
     ['queue', 'search', filters, sort, page] as const,
   views: ['queue', 'views'] as const,

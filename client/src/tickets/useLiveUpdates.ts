@@ -4,6 +4,7 @@ import type { PublicUser, TicketView } from '../../../signaling/shared/protocol'
 import { session } from '../lib/session';
 import { realtime } from '../lib/socket';
 import type { AgentSummary } from '../lib/tickets';
+import { queueKeys } from '../queues/queries';
 import { AGENTS_KEY, appendTimeline, isStaffUser, storeTicket, ticketKeys } from './queries';
 
 /** Several changes often arrive together (assigned + status): refetch lists once for all of them. */
@@ -24,7 +25,11 @@ export function useLiveUpdates(user: PublicUser): void {
       clearTimeout(listTimer);
       listTimer = setTimeout(() => {
         void queryClient.invalidateQueries({ queryKey: ticketKeys.lists });
-        if (staff) void queryClient.invalidateQueries({ queryKey: AGENTS_KEY });
+        if (staff) {
+          void queryClient.invalidateQueries({ queryKey: AGENTS_KEY });
+          // /queue's results too: a new ticket or a change shows there without waiting for its poll.
+          void queryClient.invalidateQueries({ queryKey: queueKeys.searches });
+        }
       }, REFETCH_DEBOUNCE_MS);
     };
     let wasConnected = realtime.getStatus() === 'connected';
