@@ -147,7 +147,12 @@ describe('a call where the customer sends nothing', () => {
     const callId = await e2e.startCall(agent.page, ticket.id);
 
     // No device check and no click: the call view, ringing, with what is wrong and both devices off.
-    await agent.page.getByRole('alert').filter({ hasText: 'Camera and microphone are blocked' }).waitFor();
+    // Told how to get them back in the call (its buttons), not the device check's Try again.
+    await agent.page
+      .getByRole('alert')
+      .filter({ hasText: 'Camera and microphone are blocked' })
+      .filter({ hasText: 'turn them on with the buttons below' })
+      .waitFor();
     await agent.page.getByText('Ringing Casey').waitFor();
     await agent.page.getByRole('button', { name: 'Unmute' }).waitFor();
     await agent.page.getByRole('button', { name: 'Turn camera on' }).waitFor();
