@@ -24,11 +24,10 @@
 //   CPU is shown apart and is not a cost. Recording adds FFmpeg processes whose CPU is shown apart.
 //
 // BOUNDS
-//   The defaults (levels 1,5,10,20,40, 15 s windows, recording both) are meant to take about 10
-//   minutes on a quiet two-core machine (never run there yet: on a loaded one, load average ~15,
-//   the 20 s windows of before reached level 20 after 440 s, 150 s of it the clip's encode, and
-//   level 40 would have taken another ~4 minutes); `--short` (levels 1,2,4, 6 s windows) is a smoke
-//   run of about 100 s. A hard limit (--timeout-s, 900 s) or a level that fails stops the ramp,
+//   The defaults (levels 1,5,10,20,40, 15 s windows, recording both) took 8 minutes on a loaded
+//   two-core machine (load average 19-25; 104 s of it the clip's encode, which redoes a capture
+//   with gaps in real time), so well under 10 on a quiet one; `--short` (levels 1,2,4, 6 s
+//   windows) is a smoke run of about 100 s. A hard limit (--timeout-s, 900 s) or a level that fails stops the ramp,
 //   reports the levels done and exits with status 1. Recorded calls hang up four at a time. Prints
 //   a table (or, with --json, the JSON document) and writes JSON to bench/results/capacity-<date>.json.
 import os from 'node:os';
