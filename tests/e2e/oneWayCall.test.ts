@@ -136,4 +136,44 @@ describe('a call where the customer sends nothing', () => {
       call.connectedSeconds,
     );
   });
+
+  it('a caller whose camera and microphone are blocked is in the call at once and told why; the customer is seen', async () => {
+    // The caller joins without waiting for the devices (they open meanwhile); here they cannot.
+    const [agent, customer] = await Promise.all([
+      signedIn(blocking, DEMO.agentL1, { width: 1440, height: 900 }),
+      signedIn(e2e.browser, DEMO.customer, { width: 390, height: 844 }),
+    ]);
+    const ticket = await e2e.newTicket(customer.token, 'Call me, my camera works', 'Yours may not.');
+    const callId = await e2e.startCall(agent.page, ticket.id);
+
+    // No device check and no click: the call view, ringing, with what is wrong and both devices off.
+    // Told how to get them back in the call (its buttons), not the device check's Try again.
+    await agent.page
+      .getByRole('alert')
+      .filter({ hasText: 'Camera and microphone are blocked' })
+      .filter({ hasText: 'turn them on with the buttons below' })
+      .waitFor();
+    await agent.page.getByText('Ringing Casey').waitFor();
+    await agent.page.getByRole('button', { name: 'Unmute' }).waitFor();
+    await agent.page.getByRole('button', { name: 'Turn camera on' }).waitFor();
+    expect(await agent.page.getByRole('button', { name: 'Join call' }).count()).toBe(0);
+    await expect
+      .poll(() => e2e.testApp.app.media.getRoom(callId)?.peers.size ?? 0, { timeout: 10_000 })
+      .toBe(1);
+    const agentPeer = [...e2e.testApp.app.media.getRoom(callId)!.peers.values()][0]!;
+    expect(agentPeer.producers.size).toBe(0);
+    await screenshot(agent.page, 'blocked-caller-ringing-1440');
+
+    // The customer answers and joins; the agent sees them, and the call connects on that alone.
+    await customer.page
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    await customer.page.getByRole('button', { name: 'Join call' }).click();
+    await expectPicture(agent.page);
+    await agent.page.locator('[data-call-status="connected"]').waitFor({ timeout: 20_000 });
+    await screenshot(agent.page, 'blocked-caller-connected-1440');
+    await agent.page.getByRole('button', { name: 'Hang up' }).click();
+    await customer.page.getByRole('heading', { name: 'Call ended' }).waitFor();
+  });
 });

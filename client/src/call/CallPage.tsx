@@ -280,7 +280,12 @@ function CallScreens({
     );
   }
 
-  if (snapshot.phase === 'idle') {
+  // The device check stays (its Join button busy) until the join's set-up is done: the call view
+  // is a big render, and rendered at the same time it held back each WebRTC step of the join
+  // (bench:join). It then renders while ICE, DTLS and the first keyframe are under way.
+  const joiningFromCheck =
+    snapshot.settingUp && (snapshot.phase === 'joining' || snapshot.phase === 'in_call');
+  if (snapshot.phase === 'idle' || joiningFromCheck) {
     return (
       <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
         <DeviceCheck

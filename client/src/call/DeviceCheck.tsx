@@ -81,8 +81,8 @@ function LevelMeter({ track, label }: { track: MediaStreamTrack | null; label: s
  * The check before joining: camera preview, microphone level, device choice, "join with camera
  * off", and a clear message with Retry when a device is blocked, busy or missing. The tracks it
  * opened are handed to the call engine on Join, so the call starts without a second prompt.
- * With `autoJoin` (the caller, or a reload during the call) it joins as soon as the devices open
- * without a problem, and shows itself only when there is one.
+ * With `autoJoin` (the caller, or a reload during the call) it joins at once and hands the devices
+ * over as they open (a busy spinner meanwhile); the call view reports a device that fails.
  */
 export function DeviceCheck({
   callId,
@@ -132,16 +132,25 @@ export function DeviceCheck({
     setCamera(track);
   }, []);
 
-  const join = useCallback(
-    (media: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null; cameraOff: boolean }) => {
-      handedOver.current = true;
-      setJoining(true);
-      const micDevice = deviceIdOf(media.mic) ?? microphoneId;
+  /** The devices in use are the ones to open next time. */
+  const rememberDevices = useCallback(
+    (media: { microphone: MediaStreamTrack | null; camera: MediaStreamTrack | null }) => {
+      const micDevice = deviceIdOf(media.microphone) ?? microphoneId;
       const cameraDevice = deviceIdOf(media.camera) ?? cameraId;
       saveDevicePreferences({
         ...(micDevice ? { microphoneId: micDevice } : {}),
         ...(cameraDevice ? { cameraId: cameraDevice } : {}),
       });
+      return { micDevice, cameraDevice };
+    },
+    [microphoneId, cameraId],
+  );
+
+  const join = useCallback(
+    (media: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null; cameraOff: boolean }) => {
+      handedOver.current = true;
+      setJoining(true);
+      const { micDevice, cameraDevice } = rememberDevices({ microphone: media.mic, camera: media.camera });
       onJoin({
         microphone: media.mic,
         camera: media.cameraOff ? null : media.camera,
@@ -151,12 +160,13 @@ export function DeviceCheck({
         micMuted: autoJoin?.micMuted ?? false,
       });
     },
-    [microphoneId, cameraId, onJoin, autoJoin],
+    [rememberDevices, onJoin, autoJoin],
   );
 
   // Opens both devices on mount and on Retry.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs per attempt; the ids and switch are read at that moment
   useEffect(() => {
+    if (handedOver.current) return; // joined by itself: the engine has the devices
     let cancelled = false;
     setOpening(true);
     // Opened when the person accepted the call (IncomingCallPrompt), if so; else now.
@@ -169,6 +179,21 @@ export function DeviceCheck({
           return { ...media, camera: null, errors };
         })
       : openLocalMedia({ microphone: true, camera: !cameraOff, microphoneId, cameraId });
+    if (autoJoin && attempt === 0) {
+      // Joining by itself (the caller, a reload): the join does not wait for the devices, which
+      // the call takes as they open; one that fails is the call's problem to show from then on.
+      handedOver.current = true;
+      setJoining(true);
+      void opening.then(rememberDevices);
+      onJoin({
+        devices: opening,
+        cameraOff,
+        micMuted: autoJoin.micMuted,
+        microphoneId,
+        cameraId,
+      });
+      return;
+    }
     void opening.then((media) => {
       if (cancelled || handedOver.current) {
         stopTrack(media.microphone);
@@ -179,10 +204,6 @@ export function DeviceCheck({
       putCamera(media.camera);
       setErrors(media.errors);
       setOpening(false);
-      const fine = Object.keys(media.errors).length === 0;
-      if (autoJoin && attempt === 0 && fine) {
-        join({ mic: media.microphone, camera: media.camera, cameraOff });
-      }
     });
     return () => {
       cancelled = true;

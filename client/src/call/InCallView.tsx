@@ -81,7 +81,7 @@ function IssueBanner({ issue }: { issue: CallIssue | null }) {
   const { t } = useTranslation();
   const [dismissed, setDismissed] = useState<CallIssue | null>(null);
   if (!issue || issue === dismissed || issue.reason === 'network') return null;
-  const message = describeIssue(issue, t);
+  const message = describeIssue(issue, t, true);
   return (
     <Alert
       color="orange"

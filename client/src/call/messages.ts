@@ -8,21 +8,41 @@ export interface UserMessage {
   body: string;
 }
 
-/** A device, connection or joining problem: what happened and what to do about it. */
-export function describeIssue(issue: CallIssue, t: TFunction): UserMessage {
+/**
+ * A device, connection or joining problem: what happened and what to do about it. `inCall`: shown
+ * in the call view, where a device comes back with the call's own buttons, not the check's Try again.
+ */
+export function describeIssue(issue: CallIssue, t: TFunction, inCall = false): UserMessage {
   const mic = issue.device === 'microphone';
   const pick = (title: string, body: string): UserMessage => ({ title, body });
   switch (issue.reason) {
     case 'permission_denied':
-      return pick(t('call.issues.denied.title'), t('call.issues.denied.body'));
+      return pick(
+        t('call.issues.denied.title'),
+        inCall ? t('call.issues.denied.bodyInCall') : t('call.issues.denied.body'),
+      );
     case 'device_busy':
       return mic
-        ? pick(t('call.issues.busy.microphone.title'), t('call.issues.busy.microphone.body'))
-        : pick(t('call.issues.busy.camera.title'), t('call.issues.busy.camera.body'));
+        ? pick(
+            t('call.issues.busy.microphone.title'),
+            inCall ? t('call.issues.busy.microphone.bodyInCall') : t('call.issues.busy.microphone.body'),
+          )
+        : pick(
+            t('call.issues.busy.camera.title'),
+            inCall ? t('call.issues.busy.camera.bodyInCall') : t('call.issues.busy.camera.body'),
+          );
     case 'no_device':
       return mic
-        ? pick(t('call.issues.noDevice.microphone.title'), t('call.issues.noDevice.microphone.body'))
-        : pick(t('call.issues.noDevice.camera.title'), t('call.issues.noDevice.camera.body'));
+        ? pick(
+            t('call.issues.noDevice.microphone.title'),
+            inCall
+              ? t('call.issues.noDevice.microphone.bodyInCall')
+              : t('call.issues.noDevice.microphone.body'),
+          )
+        : pick(
+            t('call.issues.noDevice.camera.title'),
+            inCall ? t('call.issues.noDevice.camera.bodyInCall') : t('call.issues.noDevice.camera.body'),
+          );
     case 'device_lost':
       return mic
         ? pick(t('call.issues.lost.microphone.title'), t('call.issues.lost.microphone.body'))

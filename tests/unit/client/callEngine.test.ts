@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallEngine } from '../../../client/src/lib/call/CallEngine';
+import { MediaAccessError, type LocalMedia as OpenedDevices } from '../../../client/src/lib/call/devices';
 import type {
   CallConsumerParams,
   CallJoinResult,
@@ -103,8 +104,113 @@ describe('CallEngine', () => {
       peerId: 'agent',
       camera: { producerId: 'p-cam', paused: false },
     });
-    // The server's consumer is resumed once the receive transport is connected.
     expect(signaling.sentOf('call:consumer:resume')).toEqual([{ callId: CALL_ID, consumerId: 'c-p-cam' }]);
+  });
+
+  it('resumes a received track at once, while its transport is still connecting (the server forwards from DTLS on)', async () => {
+    device.autoConnect = false;
+    signaling.handle('call:join', () => joinResult([remoteCamera()]));
+    await engine.join({ camera: track('video') });
+    await settle();
+    const recv = device.transports.find((t) => t.direction === 'recv')!;
+    expect(recv.connectionState).toBe('new');
+    expect(signaling.sentOf('call:consumer:resume')).toEqual([{ callId: CALL_ID, consumerId: 'c-p-cam' }]);
+    // The transport's DTLS parameters went first, on the same socket (the server handles them in order).
+    const order = signaling.sent.map((s) => s.event);
+    expect(order.indexOf('call:transport:connect')).toBeLessThan(order.indexOf('call:consumer:resume'));
+  });
+
+  it('is setting up from Join until its tracks are offered, so the page keeps the device check meanwhile', async () => {
+    signaling.hold('call:produce');
+    const joining = engine.join({ microphone: track('audio'), camera: track('video') });
+    await settle();
+    expect(engine.getSnapshot()).toMatchObject({ phase: 'in_call', settingUp: true });
+    signaling.answer('call:produce', { producerId: 'cam' });
+    await settle();
+    expect(engine.getSnapshot().settingUp).toBe(true);
+    signaling.answer('call:produce', { producerId: 'mic' });
+    await joining;
+    expect(engine.getSnapshot().settingUp).toBe(false);
+  });
+
+  it('a failed join ends the set-up too (the page shows the failure, not the device check)', async () => {
+    signaling.handle('call:join', () => {
+      throw refusal('forbidden');
+    });
+    await engine.join({ camera: track('video') });
+    expect(engine.getSnapshot()).toMatchObject({ phase: 'failed', settingUp: false });
+  });
+
+  it('joins before its devices are open (the caller) and sends them once they are', async () => {
+    let open: (media: OpenedDevices) => void = () => {};
+    const devices = new Promise<OpenedDevices>((resolve) => {
+      open = resolve;
+    });
+    const joining = engine.join({ devices });
+    await settle();
+    // In the room with transports, nothing sent yet, still setting up.
+    expect(signaling.sentOf('call:join')).toHaveLength(1);
+    expect(device.transports).toHaveLength(2);
+    expect(signaling.sentOf('call:produce')).toEqual([]);
+    expect(engine.getSnapshot()).toMatchObject({ phase: 'in_call', settingUp: true });
+
+    const mic = track('audio');
+    const camera = track('video');
+    open({ microphone: mic, camera, errors: {} });
+    await joining;
+    expect(signaling.sentOf('call:produce').map((p) => p.source)).toEqual(['camera', 'mic']);
+    expect(engine.getSnapshot()).toMatchObject({
+      settingUp: false,
+      cameraOff: false,
+      micMuted: false,
+      issue: null,
+      local: { mic, camera },
+    });
+  });
+
+  it('a device that cannot be opened after joining is the call’s issue; the call goes on with the other', async () => {
+    const mic = track('audio');
+    const denied = new MediaAccessError('denied', 'camera', 'Permission denied');
+    await engine.join({
+      devices: Promise.resolve({ microphone: mic, camera: null, errors: { camera: denied } }),
+    });
+    await settle();
+    expect(engine.getSnapshot()).toMatchObject({
+      phase: 'in_call',
+      settingUp: false,
+      cameraOff: true,
+      micMuted: false,
+      issue: { reason: 'permission_denied', device: 'camera' },
+    });
+    expect(signaling.sentOf('call:produce').map((p) => p.source)).toEqual(['mic']);
+  });
+
+  it('joined with the camera off, a camera that opens anyway is stopped, not sent', async () => {
+    const camera = track('video');
+    await engine.join({
+      cameraOff: true,
+      devices: Promise.resolve({ microphone: track('audio'), camera, errors: {} }),
+    });
+    await settle();
+    expect(camera.readyState).toBe('ended');
+    expect(engine.getSnapshot()).toMatchObject({ cameraOff: true, local: { camera: null } });
+    expect(signaling.sentOf('call:produce').map((p) => p.source)).toEqual(['mic']);
+  });
+
+  it('devices that open after the person left are stopped at once', async () => {
+    let open: (media: OpenedDevices) => void = () => {};
+    const devices = new Promise<OpenedDevices>((resolve) => {
+      open = resolve;
+    });
+    void engine.join({ devices });
+    await settle();
+    engine.leave();
+    const mic = track('audio');
+    const camera = track('video');
+    open({ microphone: mic, camera, errors: {} });
+    await settle();
+    expect([mic.readyState, camera.readyState]).toEqual(['ended', 'ended']);
+    expect(signaling.sentOf('call:produce')).toEqual([]);
   });
 
   it('joins muted: the microphone is sent paused and the server is told', async () => {

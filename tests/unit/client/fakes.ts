@@ -218,6 +218,8 @@ export class FakeTransport extends EventEmitter {
   constructor(
     readonly id: string,
     readonly direction: 'send' | 'recv',
+    /** False: ICE and DTLS never finish by themselves (the test calls `setState`). */
+    private readonly autoConnect = true,
   ) {
     super();
   }
@@ -232,7 +234,7 @@ export class FakeTransport extends EventEmitter {
       () => {},
       () => {},
     );
-    queueMicrotask(() => this.setState('connected'));
+    if (this.autoConnect) queueMicrotask(() => this.setState('connected'));
   }
 
   setState(state: string): void {
@@ -285,13 +287,15 @@ export class FakeTransport extends EventEmitter {
 export class FakeDevice {
   readonly recvRtpCapabilities = { codecs: [{ mimeType: 'video/VP8' }] };
   readonly transports: FakeTransport[] = [];
+  /** False: transports stay connecting until the test says otherwise (FakeTransport.setState). */
+  autoConnect = true;
   createSendTransport(options: { id: string }): FakeTransport {
-    const t = new FakeTransport(options.id, 'send');
+    const t = new FakeTransport(options.id, 'send', this.autoConnect);
     this.transports.push(t);
     return t;
   }
   createRecvTransport(options: { id: string }): FakeTransport {
-    const t = new FakeTransport(options.id, 'recv');
+    const t = new FakeTransport(options.id, 'recv', this.autoConnect);
     this.transports.push(t);
     return t;
   }

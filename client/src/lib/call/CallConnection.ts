@@ -206,6 +206,14 @@ export class CallConnection {
     }
   }
 
+  /** New ICE credentials for both transports (the test hook's repair path); their ids. */
+  async restartAllIce(): Promise<string[]> {
+    const { send, recv } = this.transports();
+    const transports = [send, recv].filter((t) => t !== null);
+    await Promise.all(transports.map((t) => this.restartIce(t, 'disconnected')));
+    return transports.map((t) => t.id);
+  }
+
   // ----- sending ------------------------------------------------------------------------------
 
   async produce(
@@ -384,13 +392,13 @@ export class CallConnection {
     // The track is in the snapshot (and so on screen) before the server lets media flow, so
     // the keyframe sent on resume is not lost.
     this.host.remoteChanged();
-    // Nor lost before this browser can decrypt it: on a transport still connecting, the server's
-    // DTLS may finish first and send the keyframe while the browser cannot read SRTP yet; the
-    // browser then waits for another keyframe, which mediasoup asks for only a second later
-    // (bench:join saw 1 s stalls in a third of the runs). So a consumer is resumed once its
-    // transport is connected.
-    await whenConnected(transport);
-    this.check();
+    // Resumed at once, on a transport that may still be connecting: the server's consumer then
+    // forwards nothing until its DTLS is up, and the worker asks the sender for a keyframe at that
+    // moment (SimpleConsumer on connect). Waiting for the browser's own `connected` first, as
+    // before, cost a main-thread turn and a round trip after DTLS on every track, which on a busy
+    // machine was 30-100 ms of the first picture (bench:join, decisions "join path ratio"). Should
+    // that first keyframe arrive before this browser can decrypt it, the browser's own keyframe
+    // request reaches the sender within the producer's keyframe delay (350 ms, CallRoom).
     await this.host.signaling.request('call:consumer:resume', {
       callId: this.host.callId,
       consumerId: consumer.id,
@@ -441,23 +449,4 @@ export class CallConnection {
     }
     return map;
   }
-}
-
-/** Resolves when the transport is connected (ICE and DTLS), at once if it is; rejects if it closes. */
-function whenConnected(transport: Transport): Promise<void> {
-  if (transport.connectionState === 'connected') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onState = (state: string) => {
-      if (state !== 'connected') return;
-      transport.removeListener('connectionstatechange', onState);
-      transport.observer.removeListener('close', onClose);
-      resolve();
-    };
-    const onClose = () => {
-      transport.removeListener('connectionstatechange', onState);
-      reject(new StaleError());
-    };
-    transport.on('connectionstatechange', onState);
-    transport.observer.once('close', onClose);
-  });
 }

@@ -20,8 +20,10 @@ import {
   type CallPhase,
   type CallSignaling,
   type CallSnapshot,
+  initialSnapshot,
   type JoinOptions,
   NO_QUALITY,
+  SETTING_UP_MAX_MS,
   type StagedTracks,
 } from './types';
 
@@ -77,6 +79,9 @@ export class CallEngine {
   private stagedTracks: StagedTracks = { mic: null, camera: null };
   private stageQueue: Promise<void> = Promise.resolve();
   private destroyed = false;
+  private settingUpTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Devices joined without (`JoinOptions.devices`), until they are open and taken. */
+  private devicesArriving: Promise<CallIssue | null> | null = null;
   private lastStatus: ReturnType<CallSignaling['getStatus']>;
 
   constructor(
@@ -95,23 +100,7 @@ export class CallEngine {
       log: this.log,
     });
     this.lastStatus = this.signaling.getStatus();
-    this.store = new Store<CallSnapshot>({
-      callId,
-      phase: 'idle',
-      call: null,
-      local: { mic: null, camera: null, screen: null },
-      micMuted: false,
-      cameraOff: false,
-      sharing: false,
-      microphoneId: undefined,
-      cameraId: undefined,
-      remote: [],
-      preparing: [],
-      quality: NO_QUALITY,
-      issue: null,
-      endedByMe: false,
-      rejoinGraceMs: null,
-    });
+    this.store = new Store<CallSnapshot>(initialSnapshot(callId));
     this.media = new LocalMedia({
       callId,
       signaling: this.signaling,
@@ -274,7 +263,10 @@ export class CallEngine {
       microphoneId: options.microphoneId,
       cameraId: options.cameraId,
       issue: null,
+      settingUp: true,
     });
+    this.settingUpTimer = setTimeout(() => this.setUp(), SETTING_UP_MAX_MS);
+    if (options.devices) this.devicesArriving = this.media.takeOpened(options.devices, cameraOff);
     this.installTestHook();
     // What the device check prepared sends these tracks (held until the join lets them through).
     this.stagedTracks = { mic: options.microphone ?? null, camera };
@@ -331,7 +323,13 @@ export class CallEngine {
       // anything announced while we were setting up.
       connection.receiveJoined(result.consumers ?? [], result.producers);
 
+      // Joined before the devices were open: they are sent as soon as they are.
+      const deviceIssue = await this.devicesArriving;
+      this.devicesArriving = null;
+      connection.check();
+      if (deviceIssue) this.update({ issue: deviceIssue });
       await this.media.sendAll(connection);
+      this.setUp();
       startStatsReporter(connection, {
         callId: this.callId,
         signaling: this.signaling,
@@ -341,6 +339,7 @@ export class CallEngine {
       });
     } catch (err) {
       if (err instanceof StaleError || connection.closed || this.over) return;
+      this.setUp();
       this.log.warn('call join failed', err);
       const issue = signalingIssue(err);
       // Lost the connection half-way: wait for it and join again (onConnectionStatus).
@@ -352,6 +351,13 @@ export class CallEngine {
       this.teardown(false);
       this.update({ phase: 'failed', issue });
     }
+  }
+
+  /** The join's set-up is over (done, failed or too slow): the page may show the call view. */
+  private setUp(): void {
+    if (this.settingUpTimer) clearTimeout(this.settingUpTimer);
+    this.settingUpTimer = null;
+    if (this.snapshot.settingUp) this.update({ settingUp: false });
   }
 
   /**
@@ -501,14 +507,7 @@ export class CallEngine {
         mic: this.snapshot.local.mic?.label ?? null,
         camera: this.snapshot.local.camera?.label ?? null,
       }),
-      restartIce: async () => {
-        const connection = this.connection;
-        if (!connection) return [];
-        const { send, recv } = connection.transports();
-        const transports = [send, recv].filter((t) => t !== null);
-        await Promise.all(transports.map((t) => connection.restartIce(t, 'disconnected')));
-        return transports.map((t) => t.id);
-      },
+      restartIce: async () => (this.connection ? this.connection.restartAllIce() : []),
     });
   }
 
@@ -560,6 +559,7 @@ export class CallEngine {
     if (this.phase === 'ended' && this.snapshot.call?.status === 'ended') return;
     this.teardown(true);
     this.update({ phase: 'ended', call, issue: null });
+    this.setUp();
   }
 
   /** Leaves if needed and releases everything; the engine is unusable afterwards. */
@@ -567,6 +567,7 @@ export class CallEngine {
     if (this.destroyed) return;
     if (!this.over) this.leave();
     this.teardown(true);
+    this.setUp();
     this.destroyed = true;
     for (const stop of this.unsubscribers.splice(0)) stop();
     this.store.clear();

@@ -5,9 +5,15 @@
 import type { MediaSourceName } from '../../../../signaling/shared/protocol';
 import type { Store } from '../store';
 import type { CallConnection } from './CallConnection';
-import { isMediaAccessError, type openScreen, type openTrack, stopTrack } from './devices';
+import {
+  isMediaAccessError,
+  type LocalMedia as OpenedDevices,
+  type openScreen,
+  type openTrack,
+  stopTrack,
+} from './devices';
 import { mediaIssue, StaleError, signalingIssue } from './issues';
-import type { CallSignaling, CallSnapshot } from './types';
+import type { CallIssue, CallSignaling, CallSnapshot } from './types';
 
 export interface LocalMediaHost {
   readonly callId: string;
@@ -41,6 +47,40 @@ export class LocalMedia {
     this.watch(camera, 'camera');
   }
 
+  /**
+   * The devices of a join that did not wait for them: taken over once open, with the camera-off
+   * choice applied. One that could not be opened is returned as the call's issue (the banner says
+   * which and why); it stays off (camera off, muted), and turning it on from the controls opens
+   * it again. One opened meanwhile from the controls is kept.
+   */
+  async takeOpened(devices: Promise<OpenedDevices>, cameraOff: boolean): Promise<CallIssue | null> {
+    const opened = await devices.catch((err): OpenedDevices => {
+      this.host.log.warn('could not open the camera and microphone', err);
+      return { microphone: null, camera: null, errors: {} };
+    });
+    if (cameraOff) stopTrack(opened.camera);
+    const arriving = { mic: opened.microphone, camera: cameraOff ? null : opened.camera };
+    if (this.host.over()) {
+      stopTrack(arriving.mic);
+      stopTrack(arriving.camera);
+      return null;
+    }
+    const { local, micMuted } = this.snapshot;
+    const mic = local.mic ?? arriving.mic;
+    const camera = local.camera ?? arriving.camera;
+    if (mic !== arriving.mic) stopTrack(arriving.mic);
+    if (camera !== arriving.camera) stopTrack(arriving.camera);
+    this.adopt(mic === local.mic ? null : mic, camera === local.camera ? null : camera);
+    this.update({
+      local: { ...local, mic, camera },
+      cameraOff: cameraOff || !camera,
+      micMuted: micMuted || !mic,
+    });
+    // Shown once the join is through (the join's own outcome replaces the issue before that).
+    const failed = (cameraOff ? undefined : opened.errors.camera) ?? opened.errors.microphone;
+    return failed ? mediaIssue(failed) : null;
+  }
+
   /** Sends the local tracks on a new connection; one that fails is reported and the call goes on without it. */
   async sendAll(connection: CallConnection): Promise<void> {
     const { local, micMuted, cameraOff } = this.snapshot;
@@ -58,11 +98,15 @@ export class LocalMedia {
         });
       }
     };
-    // The camera goes first: a picture is what both people wait for, and each produce is its own
-    // offer/answer and round trip (mediasoup-client runs them one after the other).
-    if (!cameraOff) await attempt('camera', local.camera);
-    await attempt('mic', local.mic);
-    await attempt('screen', local.screen);
+    // The camera goes first: a picture is what both people wait for. All are asked for at once:
+    // mediasoup-client runs the offers/answers one after the other in that order anyway, and the
+    // next starts as soon as the one before it is done instead of after a turn of this page's
+    // main thread, which during a join is busy with the call view (bench:join).
+    await Promise.all([
+      cameraOff ? null : attempt('camera', local.camera),
+      attempt('mic', local.mic),
+      attempt('screen', local.screen),
+    ]);
   }
 
   /** Mute: nothing from the microphone reaches anyone. Unmuting without a working mic opens one. */

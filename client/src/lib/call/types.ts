@@ -3,6 +3,7 @@
 
 import type { CallView, MediaSourceName } from '../../../../signaling/shared/protocol';
 import type { RealtimeRequests } from '../requests';
+import type { LocalMedia as OpenedDevices } from './devices';
 import type { CallQuality } from './stats';
 
 /** What the engine needs from the socket (RealtimeConnection satisfies it). */
@@ -93,6 +94,13 @@ export interface CallSnapshot {
   endedByMe: boolean;
   /** How long a dropped side may take to come back (ms), from the join result. */
   rejoinGraceMs: number | null;
+  /**
+   * True from "Join call" until this side's tracks have been offered to the server and the
+   * others' are being received (or the join failed, or `SETTING_UP_MAX_MS` passed). The page keeps
+   * its light pre-join screen meanwhile and renders the call view after, so the join's WebRTC
+   * steps, which each need a turn of the page's main thread, do not wait behind that render.
+   */
+  settingUp: boolean;
 }
 
 export interface JoinOptions {
@@ -104,9 +112,43 @@ export interface JoinOptions {
   /** Join with the camera off (no camera is opened or sent until turned on). */
   cameraOff?: boolean;
   micMuted?: boolean;
+  /**
+   * Camera and microphone still opening (instead of `microphone`/`camera`): the join goes ahead
+   * and they are sent once open; one that cannot be opened is reported as the call's issue and
+   * the call goes on without it (the caller, and a reload, join without a device check).
+   */
+  devices?: Promise<OpenedDevices>;
 }
 
 /** The device check's current tracks, sent held while the call is prepared. */
 export type StagedTracks = { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null };
 
 export const NO_QUALITY: CallQuality = { level: 'unknown' };
+
+/**
+ * The longest the page waits for the join's set-up (`settingUp`) before it shows the call view
+ * anyway: a server that is slow to answer must not keep the person on the device check.
+ */
+export const SETTING_UP_MAX_MS = 2000;
+
+/** A call's snapshot before anything happened (the device check). */
+export function initialSnapshot(callId: string): CallSnapshot {
+  return {
+    callId,
+    phase: 'idle',
+    call: null,
+    local: { mic: null, camera: null, screen: null },
+    micMuted: false,
+    cameraOff: false,
+    sharing: false,
+    microphoneId: undefined,
+    cameraId: undefined,
+    remote: [],
+    preparing: [],
+    quality: NO_QUALITY,
+    issue: null,
+    endedByMe: false,
+    rejoinGraceMs: null,
+    settingUp: false,
+  };
+}
