@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { QueueSort, SlaState } from '../../signaling/shared/queues';
 import type { Database } from '../db/client';
-import { type SavedQueueViewRow, savedQueueViews, ticketSearch } from '../db/queueSchema';
+import { messageSearch, type SavedQueueViewRow, savedQueueViews, ticketSearch } from '../db/queueSchema';
 import { slaAlerts, type TicketRow, tickets } from '../db/schema';
 import { ACTIVE_STATUSES } from '../tickets/repository';
 import type { QueueFiltersInput } from './schemas';
@@ -30,6 +30,30 @@ const SLA_CONDITIONS: Record<SlaState, SQL> = {
   warning: sql`(${alertExists('warning')} AND NOT ${alertExists('breach')})`,
   ok: sql`NOT ${alertExists()}`,
 };
+
+/**
+ * A ticket matches when every word is in its document or in its messages still waiting to be
+ * folded into it (`message_search`, a few seconds' worth): both together, so a word of the subject
+ * and one of a message just sent find the ticket as one document would.
+ * Staff: the GIN index on (terms || customer_terms), plus the waiting rows grouped per ticket
+ * (a small table read whole), as one semi-join. A customer's few tickets are found by requester
+ * first, then matched on the words they can see (public messages only).
+ */
+function matches(tsQuery: string, customer: boolean): SQL {
+  const query = sql`${tsQuery}::tsquery`;
+  if (customer) {
+    const waiting = sql`(SELECT string_agg(w.terms::text, ' ')::tsvector FROM ${messageSearch} w WHERE w.ticket_id = ${TICKET_ID} AND w.public)`;
+    return sql`EXISTS (SELECT 1 FROM ${ticketSearch} d WHERE d.ticket_id = ${TICKET_ID} AND (d.public_terms || coalesce(${waiting}, ''::tsvector)) @@ ${query})`;
+  }
+  return sql`${TICKET_ID} IN (
+    SELECT d.ticket_id FROM ${ticketSearch} d WHERE (d.terms || d.customer_terms) @@ ${query}
+    UNION ALL
+    SELECT w.ticket_id FROM (
+      SELECT ticket_id, string_agg(terms::text, ' ')::tsvector AS terms FROM ${messageSearch} GROUP BY ticket_id
+    ) w LEFT JOIN ${ticketSearch} d ON d.ticket_id = w.ticket_id
+    WHERE (coalesce(d.terms || d.customer_terms, ''::tsvector) || w.terms) @@ ${query}
+  )`;
+}
 
 const ORDER: Record<QueueSort, SQL[]> = {
   updated: [desc(tickets.updatedAt), desc(tickets.number)],
@@ -66,16 +90,7 @@ export class QueueRepository {
           : undefined,
     ];
     if (c.tsQuery === null) conditions.push(sql`false`);
-    else if (c.tsQuery !== undefined) {
-      // Staff: the GIN index on (terms || customer_terms). A customer's few tickets are found by
-      // requester first, then matched on the words they can see.
-      const document = c.requesterId
-        ? sql`${ticketSearch.publicTerms}`
-        : sql`(${ticketSearch.terms} || ${ticketSearch.customerTerms})`;
-      conditions.push(
-        sql`EXISTS (SELECT 1 FROM ${ticketSearch} WHERE "ticket_search"."ticket_id" = ${TICKET_ID} AND ${document} @@ ${c.tsQuery}::tsquery)`,
-      );
-    }
+    else if (c.tsQuery !== undefined) conditions.push(matches(c.tsQuery, c.requesterId !== undefined));
     const present = conditions.filter((x) => x !== undefined);
     return present.length ? and(...present) : undefined;
   }
