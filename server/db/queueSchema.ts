@@ -1,7 +1,17 @@
 // Queues: the search document of each ticket and the views people save (issue 17). Part of the
 // one schema (drizzle.config.ts lists both files); it builds on server/db/schema.ts, never the reverse.
 import { sql } from 'drizzle-orm';
-import { boolean, customType, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tickets, users } from './schema';
 
 /** A `tsvector` column. Its terms come from server/search/textTokens.ts via `array_to_tsvector`. */

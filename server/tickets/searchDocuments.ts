@@ -62,7 +62,11 @@ export class SearchDocuments {
       try {
         const folded = await this.repo.search.fold();
         this.foldedSinceVacuum += folded;
-        if (this.options.vacuum && this.foldedSinceVacuum > 0 && Date.now() - this.lastVacuum >= VACUUM_EVERY_MS) {
+        if (
+          this.options.vacuum &&
+          this.foldedSinceVacuum > 0 &&
+          Date.now() - this.lastVacuum >= VACUUM_EVERY_MS
+        ) {
           this.lastVacuum = Date.now();
           this.foldedSinceVacuum = 0;
           await this.repo.search.vacuumWaiting();

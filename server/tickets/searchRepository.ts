@@ -88,12 +88,16 @@ export class SearchDocumentsRepository {
   async appendMessage(ticketId: string, kind: 'public' | 'internal', body: string): Promise<void> {
     const terms = messageTerms(body);
     if (terms.length === 0) return;
-    await this.db.insert(messageSearch).values({ ticketId, terms: termVector(terms), public: kind === 'public' });
+    await this.db
+      .insert(messageSearch)
+      .values({ ticketId, terms: termVector(terms), public: kind === 'public' });
   }
 
   /** Folds the waiting message terms into the documents (migration 0019); how many rows it folded. */
   async fold(): Promise<number> {
-    const result = (await this.db.execute(sql`SELECT livedesk_fold_message_search() AS folded`)) as unknown as {
+    const result = (await this.db.execute(
+      sql`SELECT livedesk_fold_message_search() AS folded`,
+    )) as unknown as {
       rows: Array<{ folded: number }>;
     };
     return Number(result.rows[0]?.folded ?? 0);

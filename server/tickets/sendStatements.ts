@@ -2,8 +2,8 @@
 // livedesk_send_message(s), and their result rows turned into outcomes. TicketsRepository runs them.
 import type { Tier } from '../../signaling/shared/protocol';
 import type { FixedStatement } from '../db/client';
-import type { MessageTicketContext } from '../events/bus';
 import type { TicketMessageRow, TicketRow } from '../db/schema';
+import type { MessageTicketContext } from '../events/bus';
 
 /**
  * The facts of a ticket that decide whether a message may be sent and whether it changes the

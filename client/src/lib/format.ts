@@ -123,3 +123,8 @@ export function formatNumber(
 ) {
   return new Intl.NumberFormat(language, options).format(value);
 }
+
+/** A count that may have stopped at a cap: "10,000+" (the queue counts matches up to 10,000). */
+export function formatCount(count: number, capped: boolean, language = currentLanguage()) {
+  return `${formatNumber(count, {}, language)}${capped ? '+' : ''}`;
+}
