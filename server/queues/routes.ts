@@ -20,8 +20,8 @@ const savedView = z
     name: z.string(),
     filters: queueFiltersSchema,
     sort: z.enum(QUEUE_SORTS),
-    count: z.number().describe('Tickets matching the view now, counted up to 10,000'),
-    countCapped: z.boolean().describe('More than `count` tickets match (the count stopped at 10,000)'),
+    count: z.number().describe('Tickets matching the view now, counted up to 1,000'),
+    countCapped: z.boolean().describe('More than `count` tickets match (the count stopped at 1,000)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -54,8 +54,8 @@ export function queueRoutes(queue: QueueService, bulk: BulkActions) {
       query: queueSearchQuerySchema,
       response: z.object({
         items: z.array(ticketView),
-        total: z.number().describe('Matching tickets, counted up to 10,000'),
-        totalCapped: z.boolean().describe('More than `total` tickets match (the count stopped at 10,000)'),
+        total: z.number().describe('Matching tickets, counted up to 1,000'),
+        totalCapped: z.boolean().describe('More than `total` tickets match (the count stopped at 1,000)'),
       }),
       handler: ({ actor, query }) => queue.search(actor!, query),
     }),

@@ -33,8 +33,11 @@ export interface QueueFilters {
   assignee?: string;
 }
 
-/** Matching tickets are counted up to this many; past it the count says "10,000+". */
-export const QUEUE_COUNT_CAP = 10_000;
+/**
+ * Matching tickets are counted up to this many; past it the count says "1,000+". A count tells
+ * how broad a search is, and twenty pages deep a person refines the search rather than pages on.
+ */
+export const QUEUE_COUNT_CAP = 1_000;
 
 export interface QueuePage {
   items: TicketView[];

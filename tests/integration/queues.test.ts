@@ -32,6 +32,14 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
+  /** A message on one of the tickets opened above; expects it stored. */
+  const post = async (who: string, key: string, body: string, internal = false) => {
+    const res = await api(who, `/api/tickets/${tickets[key]!.id}/messages`, {
+      method: 'POST',
+      body: { body, internal, clientMessageId: `m-${Math.random().toString(36).slice(2)}` },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
   const numbers = (page: QueuePage) => page.items.map((i) => i.number).sort();
   const has = (page: QueuePage, key: string) => page.items.some((i) => i.id === tickets[key]!.id);
 
@@ -94,16 +102,7 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
   });
 
   it('searches the conversation: staff every message, a customer only the public words of their own tickets', async () => {
-    const id = tickets.refund!.id;
-    const send = async (who: string, body: string, internal = false) =>
-      expect(
-        (
-          await api(who, `/api/tickets/${id}/messages`, {
-            method: 'POST',
-            body: { body, internal, clientMessageId: `m-${Math.random().toString(36).slice(2)}` },
-          })
-        ).status,
-      ).toBe(201);
+    const send = (who: string, body: string, internal = false) => post(who, 'refund', body, internal);
     await send('agentL1', 'I have asked finance about your kumquat voucher.');
     await send('agentL1', 'Internal: the xylophone account is flagged.', true);
     await send('customer', '我的优惠券还能用吗');
@@ -131,15 +130,7 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
     t.app.searchDocuments.stop();
     try {
       const id = tickets.video!.id;
-      const send = async (who: string, body: string, internal = false) =>
-        expect(
-          (
-            await api(who, `/api/tickets/${id}/messages`, {
-              method: 'POST',
-              body: { body, internal, clientMessageId: `w-${Math.random().toString(36).slice(2)}` },
-            })
-          ).status,
-        ).toBe(201);
+      const send = (who: string, body: string, internal = false) => post(who, 'video', body, internal);
       await t.app.searchDocuments.fold();
       await send('customer', 'Is the quince subtitle fixed yet?');
       await send('agentL1', 'Zeppelin cache purge scheduled.', true);
@@ -167,11 +158,7 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
       // One ticket matching through its document, another through a waiting message: one list,
       // in order, page by page.
       const urgent = tickets.urgent!.id;
-      const res = await api('agentL1', `/api/tickets/${urgent}/messages`, {
-        method: 'POST',
-        body: { body: 'quince again', internal: true, clientMessageId: 'w-urgent' },
-      });
-      expect(res.status).toBe(201);
+      await post('agentL1', 'urgent', 'quince again', true);
       const pageOf = (offset: number) => search('agentL1', `q=quince&sort=oldest&limit=1&offset=${offset}`);
       const [first, second, third] = [await pageOf(0), await pageOf(1), await pageOf(2)];
       expect([first.total, first.totalCapped]).toEqual([2, false]);
