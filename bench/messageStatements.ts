@@ -29,6 +29,12 @@ const { values } = parseArgs({
   },
 });
 const backend = values.database as Backend;
+/**
+ * A chat-like body: twelve words from a 3,000-word vocabulary, so a conversation keeps bringing
+ * words its ticket has not seen (a search document that grows, as in a real conversation).
+ */
+const chatBody = (i: number) =>
+  Array.from({ length: 12 }, (_, k) => `word${((i * 12 + k) * 7919) % 3000}`).join(' ');
 const count = Number(values.messages);
 const ticketCount = Number(values.tickets);
 /** CPU milliseconds (user + system) this process spent since `from`. */
@@ -133,7 +139,7 @@ for (let i = 0; i < count; i++) {
   const actor = i % 2 ? agent : customer;
   await app.messages.send(actor, {
     ticketId: ticket.id,
-    body: `message ${i}`,
+    body: chatBody(i),
     clientMessageId: `m-${i}`,
     attachmentIds: [],
     internal: false,
@@ -186,7 +192,7 @@ for (let round = 0; round < 10; round++) {
     fresh.map((ticketId) =>
       app.messages.send(customer, {
         ticketId,
-        body: `burst ${round}`,
+        body: chatBody(round * 1000 + fresh.indexOf(ticketId)),
         clientMessageId: `burst-${round}`,
         attachmentIds: [],
         internal: false,

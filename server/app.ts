@@ -230,9 +230,12 @@ export async function createApp(
     const urgencyRules = new UrgencyRules(db.db);
     const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules, clock);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
-    const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }));
+    const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }), {
+      vacuum: db.kind === 'pglite',
+    });
     // Tickets from before the search documents existed (an upgrade) get theirs before anyone searches.
     await searchDocuments.backfill();
+    searchDocuments.start(bus);
     const queue = new QueueService(new QueueRepository(db.db), tickets);
     const bulk = new BulkActions(tickets, logger.child({ component: 'queue' }));
     const customerContext = new CustomerContextService(new CustomersRepository(db.db), tickets);
@@ -570,6 +573,8 @@ export async function createApp(
           await attachmentSweeper.idle().catch(() => 0);
           customerMail.stop();
           await customerMail.idle();
+          searchDocuments.stop();
+          await searchDocuments.idle();
           mail.outbox.stop();
           await mail.outbox.idle();
           for (const callId of recordings.activeCallIds())

@@ -9,8 +9,8 @@ import type { LivedeskServer } from './types';
  * room so every tab of theirs hears it, and nobody else. A new ticket goes to its tier's agents
  * and the supervisors while it waits unassigned; an assignment to the new assignee (not to
  * someone who took it themselves); a customer's public message to whoever works the ticket
- * (assignee and followers, one indexed read off the send path: the message is already stored and
- * acknowledged); an SLA alert to the assignee, or the tier and supervisors while unassigned.
+ * (assignee and followers: from what the one-statement send returned, else one indexed read off
+ * the send path); an SLA alert to the assignee, or the tier and supervisors while unassigned.
  * Whether it shows, sounds or pops up is the person's setting, applied by their client.
  */
 export function attachNotifications(
@@ -68,9 +68,12 @@ export function attachNotifications(
 
   bus.on(
     'message.created',
-    guarded('message', async ({ message }) => {
+    guarded('message', async ({ message, ticket }) => {
       if (message.kind !== 'public' || message.author?.role !== 'customer') return;
-      const workers = await deps.workersOf(message.ticketId);
+      // The one-statement send read who works the ticket under its lock; other paths read it here.
+      const workers = ticket?.workerIds
+        ? { userIds: ticket.workerIds, ticketNumber: ticket.number, subject: ticket.subject }
+        : await deps.workersOf(message.ticketId);
       if (!workers) return;
       send(workers.userIds.map(userRoom), {
         kind: 'customer_message',

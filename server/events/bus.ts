@@ -10,6 +10,17 @@ import type {
 } from '../../signaling/shared/protocol';
 import type { Logger } from '../logger';
 
+/**
+ * The ticket of a stored message as the send saw it under its lock. `workerIds` (assignee and
+ * followers) only for a requester's public message, the one the notification listener needs.
+ */
+export interface MessageTicketContext {
+  number: number;
+  subject: string;
+  requesterId: string;
+  workerIds?: string[];
+}
+
 /** A ticket change, as recorded on the ticket's timeline. */
 export interface TicketEventPayload {
   entry: TimelineEntry;
@@ -35,8 +46,11 @@ export interface DomainEvents {
   'ticket.linked': TicketEventPayload;
   /** The first public reply by a person (or a connected call) arrived. */
   'ticket.first_response': TicketEventPayload;
-  /** A public reply, internal note or system message was stored. */
-  'message.created': { message: MessageView };
+  /**
+   * A public reply, internal note or system message was stored. `ticket`: what the store already
+   * knew of the ticket (the one-statement send returns it), so listeners need no read of their own.
+   */
+  'message.created': { message: MessageView; ticket?: MessageTicketContext };
   /** An SLA clock passed its warning fraction. */
   'sla.warning': TicketEventPayload & { alert: SlaAlertView };
   /** An SLA clock passed its target. */

@@ -40,8 +40,8 @@ export class CustomerMail {
 
   start(): void {
     this.unsubscribe.push(
-      this.deps.bus.on('message.created', ({ message }) =>
-        this.inOrder(message.ticketId, () => this.onMessage(message)),
+      this.deps.bus.on('message.created', ({ message, ticket }) =>
+        this.inOrder(message.ticketId, () => this.onMessage(message, ticket?.requesterId)),
       ),
       this.deps.bus.on('ticket.updated', (payload) =>
         this.inOrder(payload.entry.ticketId, () => this.onUpdate(payload)),
@@ -69,9 +69,12 @@ export class CustomerMail {
     return run;
   }
 
-  private async onMessage(message: MessageView): Promise<void> {
+  private async onMessage(message: MessageView, requesterId: string | undefined): Promise<void> {
     // Only what the customer can read and did not write: a person's public reply.
     if (message.kind !== 'public' || !message.author || message.author.role === 'customer') return;
+    // A customer with the ticket open (the usual case in a live chat) gets no mail: known without
+    // reading the database when the send said who the requester is.
+    if (requesterId && (await this.deps.presence.isOnline(requesterId))) return;
     const target = await this.awayCustomer(message.ticketId);
     if (!target) return;
     const { ticket, customer } = target;

@@ -20,7 +20,8 @@ const savedView = z
     name: z.string(),
     filters: queueFiltersSchema,
     sort: z.enum(QUEUE_SORTS),
-    count: z.number().describe('Tickets matching the view now'),
+    count: z.number().describe('Tickets matching the view now, counted up to 1,000'),
+    countCapped: z.boolean().describe('More than `count` tickets match (the count stopped at 1,000)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -51,7 +52,11 @@ export function queueRoutes(queue: QueueService, bulk: BulkActions) {
       tag: 'queue',
       access: 'signed-in',
       query: queueSearchQuerySchema,
-      response: z.object({ items: z.array(ticketView), total: z.number() }),
+      response: z.object({
+        items: z.array(ticketView),
+        total: z.number().describe('Matching tickets, counted up to 1,000'),
+        totalCapped: z.boolean().describe('More than `total` tickets match (the count stopped at 1,000)'),
+      }),
       handler: ({ actor, query }) => queue.search(actor!, query),
     }),
     defineRoute({

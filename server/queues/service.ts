@@ -63,19 +63,21 @@ export class QueueService {
       this.repo.search(criteria, sort, limit, offset),
       this.repo.count(criteria),
     ]);
-    return { items: await this.tickets.viewsFor(actor, rows), total };
+    return { items: await this.tickets.viewsFor(actor, rows), total: total.count, totalCapped: total.capped };
   }
 
   private async toView(actor: PublicUser, row: SavedQueueViewRow): Promise<SavedQueueView> {
     // Stored filters were valid when saved; parsing again keeps an old row from breaking the list.
     const parsed = queueFiltersSchema.safeParse(row.filters);
     const filters = parsed.success ? parsed.data : {};
+    const { count, capped } = await this.repo.count(this.criteriaFor(actor, filters));
     return {
       id: row.id,
       name: row.name,
       filters,
       sort: row.sort as SavedQueueView['sort'],
-      count: await this.repo.count(this.criteriaFor(actor, filters)),
+      count,
+      countCapped: capped,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };

@@ -64,7 +64,7 @@ export class MessagesService {
       for (let attempt = 0; attempt < 2; attempt++) {
         if (known && !isPlainSend(actor, input.internal, known)) break;
         const kind = input.internal ? 'internal' : 'public';
-        const { matched, message, current } = await this.sends.send({
+        const { matched, message, current, ticket } = await this.sends.send({
           expected: known,
           ticketId: input.ticketId,
           values: { authorId: actor.id, kind, body: input.body, clientMessageId: input.clientMessageId },
@@ -73,7 +73,7 @@ export class MessagesService {
           this.facts.touch(known);
           if (!message) return this.stored(actor, input);
           const view = toMessageView(message, actor, []);
-          this.bus.publish('message.created', { message: view });
+          this.bus.publish('message.created', { message: view, ...(ticket ? { ticket } : {}) });
           return view;
         }
         if (!current) {
@@ -197,7 +197,8 @@ export class MessagesService {
         ? await this.views(actor, [outcome.message])
         : [toMessageView(outcome.message, actor, [])];
     if (!outcome.duplicate) {
-      this.bus.publish('message.created', { message: view! });
+      const { number, subject, requesterId } = outcome.ticket;
+      this.bus.publish('message.created', { message: view!, ticket: { number, subject, requesterId } });
       await this.tickets.publish(outcome.events);
     }
     return view!;

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { ticketSearch } from '../db/queueSchema';
+import { messageSearch, ticketSearch } from '../db/queueSchema';
 import { type TicketMessageRow, type TicketRow, ticketMessages, tickets, type UserRow } from '../db/schema';
 import { customerTerms, messageTerms, ticketTerms } from './searchTerms';
 
@@ -8,8 +8,9 @@ import { customerTerms, messageTerms, ticketTerms } from './searchTerms';
 const termVector = (terms: readonly string[]) => sql`array_to_tsvector(${sql.param([...terms])}::text[])`;
 
 /**
- * The SQL of the tickets' search documents (`ticket_search`) outside the send functions, which
- * append a message's terms themselves (migration 0012).
+ * The SQL of the tickets' search documents (`ticket_search`) and of the message terms waiting to
+ * be folded into them (`message_search`), outside the send functions, which insert a message's
+ * terms themselves (migration 0019).
  */
 export class SearchDocumentsRepository {
   constructor(private readonly db: Database) {}
@@ -83,16 +84,27 @@ export class SearchDocumentsRepository {
       );
   }
 
+  /** A message stored outside the send functions: its terms wait to be folded, as theirs do. */
   async appendMessage(ticketId: string, kind: 'public' | 'internal', body: string): Promise<void> {
     const terms = messageTerms(body);
     if (terms.length === 0) return;
-    const added = termVector(terms);
     await this.db
-      .update(ticketSearch)
-      .set({
-        terms: sql`${ticketSearch.terms} || ${added}`,
-        ...(kind === 'public' ? { publicTerms: sql`${ticketSearch.publicTerms} || ${added}` } : {}),
-      })
-      .where(eq(ticketSearch.ticketId, ticketId));
+      .insert(messageSearch)
+      .values({ ticketId, terms: termVector(terms), public: kind === 'public' });
+  }
+
+  /** Folds the waiting message terms into the documents (migration 0019); how many rows it folded. */
+  async fold(): Promise<number> {
+    const result = (await this.db.execute(
+      sql`SELECT livedesk_fold_message_search() AS folded`,
+    )) as unknown as {
+      rows: Array<{ folded: number }>;
+    };
+    return Number(result.rows[0]?.folded ?? 0);
+  }
+
+  /** The embedded database has no autovacuum: the folded rows' space is reclaimed by hand. */
+  async vacuumWaiting(): Promise<void> {
+    await this.db.execute(sql`VACUUM message_search`);
   }
 }

@@ -3,6 +3,7 @@
 import type { Tier } from '../../signaling/shared/protocol';
 import type { FixedStatement } from '../db/client';
 import type { TicketMessageRow, TicketRow } from '../db/schema';
+import type { MessageTicketContext } from '../events/bus';
 
 /**
  * The facts of a ticket that decide whether a message may be sent and whether it changes the
@@ -42,6 +43,8 @@ export interface SendOutcome {
   matched: boolean;
   message?: TicketMessageRow;
   current?: ConversationFacts;
+  /** With a stored message: the ticket as the statement saw it (for the listeners). */
+  ticket?: MessageTicketContext;
 }
 
 export interface SendResultRow {
@@ -54,7 +57,18 @@ export interface SendResultRow {
   cur_tier: Tier;
   cur_status: TicketRow['status'];
   cur_answered: boolean;
+  ticket_number: number | null;
+  ticket_subject: string | null;
+  /** node-postgres parses uuid[]; PGlite too (kept as a string defensively: `{a,b}`). */
+  worker_ids: string[] | string | null;
 }
+
+const uuidArray = (value: string[] | string | null): string[] | undefined => {
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
+};
 
 export function sendOutcome(
   row: SendResultRow | undefined,
@@ -76,8 +90,15 @@ export function sendOutcome(
     };
   }
   if (row.message_id === null) return { matched: true };
+  const workerIds = uuidArray(row.worker_ids);
   return {
     matched: true,
+    ticket: {
+      number: Number(row.ticket_number),
+      subject: row.ticket_subject ?? '',
+      requesterId: row.cur_requester_id,
+      ...(workerIds ? { workerIds } : {}),
+    },
     message: {
       id: row.message_id,
       seq: Number(row.message_seq),
@@ -93,17 +114,17 @@ export function sendOutcome(
 }
 
 const SEND_RESULT_COLUMNS = `matched, message_id, message_seq::text AS message_seq, message_created_at,
-  cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered`;
+  cur_requester_id, cur_assignee_id, cur_tier, cur_status, cur_answered, ticket_number, ticket_subject, worker_ids`;
 
 /**
  * The chat send's two statements, prepared on PostgreSQL and never built by Drizzle: they run for
  * every message, and building plus parsing them was a measurable share of a busy server's CPU.
  */
 export const SEND_MESSAGE: FixedStatement = {
-  name: 'livedesk_send_message_v2',
+  name: 'livedesk_send_message_v3',
   text: `SELECT ${SEND_RESULT_COLUMNS} FROM livedesk_send_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[])`,
 };
 export const SEND_MESSAGES: FixedStatement = {
-  name: 'livedesk_send_messages_v2',
+  name: 'livedesk_send_messages_v3',
   text: `SELECT idx, ${SEND_RESULT_COLUMNS} FROM livedesk_send_messages($1::jsonb)`,
 };

@@ -33,10 +33,18 @@ export interface QueueFilters {
   assignee?: string;
 }
 
+/**
+ * Matching tickets are counted up to this many; past it the count says "1,000+". A count tells
+ * how broad a search is, and twenty pages deep a person refines the search rather than pages on.
+ */
+export const QUEUE_COUNT_CAP = 1_000;
+
 export interface QueuePage {
   items: TicketView[];
-  /** How many tickets match in all (the page holds at most `limit`). */
+  /** How many tickets match in all (the page holds at most `limit`), at most QUEUE_COUNT_CAP. */
   total: number;
+  /** More tickets than `total` match (the count stopped at QUEUE_COUNT_CAP). */
+  totalCapped: boolean;
 }
 
 export interface SavedQueueView {
@@ -44,8 +52,10 @@ export interface SavedQueueView {
   name: string;
   filters: QueueFilters;
   sort: QueueSort;
-  /** Tickets matching the view now. */
+  /** Tickets matching the view now, at most QUEUE_COUNT_CAP. */
   count: number;
+  /** More tickets than `count` match. */
+  countCapped: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe';
 import { apiLogin, screenshot } from '../helpers/browser';
@@ -103,4 +104,29 @@ describe('queue: search, filters in the address, customer context, bulk', () => 
     await page.getByRole('table', { name: '全部' }).getByRole('link', { name: ticket.subject }).waitFor();
     await screenshot(page, 'home-queue-tabs-1440-zh');
   });
+
+  it('says "1,000+" when a search matches more tickets than it counts, in both languages', async () => {
+    const app = e2e.app!.app;
+    const supervisor = await apiLogin(e2e.url, DEMO.supervisor);
+    await app.db.db.execute(sql`
+      INSERT INTO tickets (subject, description, category, requester_id, priority, status, channel, tier)
+      SELECT 'Pomegranate course ' || g, 'Bulk', 'course', ${customer.user.id}, 'P3', 'open', 'portal', 'L1'
+      FROM generate_series(1, 1001) g`);
+    // As an upgrade would: the documents of tickets that have none.
+    expect(await app.searchDocuments.backfill()).toBe(1001);
+    for (const [locale, viewport, text] of [
+      ['en', { width: 1440, height: 900 }, '1,000+ tickets'],
+      ['zh-CN', { width: 390, height: 844 }, '1,000+ 个工单'],
+    ] as const) {
+      // Signed in through the stored session (openSignedIn waits for the English "Connected").
+      const context = await e2e.context({ locale, viewport, bypassCSP: true });
+      await context.addInitScript((session) => {
+        if (!localStorage.getItem('livedesk.session')) localStorage.setItem('livedesk.session', session);
+      }, JSON.stringify(supervisor));
+      const page = e2e.watch(await context.newPage());
+      await page.goto(`${e2e.url}/queue?q=pomegranate`);
+      await page.getByText(text, { exact: true }).waitFor();
+      await screenshot(page, `queue-count-capped-${locale}-${viewport.width}`);
+      await context.close();
+    }
 });

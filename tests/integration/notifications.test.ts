@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketFollowers } from '../../server/db/schema';
 import type { MessageView, TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { eventually, record, socketPool } from '../helpers/sockets';
@@ -202,6 +203,28 @@ describe.each(BACKENDS)('read markers and notification settings on %s', (backend
     // Nobody else works it: the supervisor heard of the new ticket only, the L2 agent of nothing.
     expect(atBoss.filter((x) => x.ticketId === ticket.id).map((x) => x.kind)).toEqual(['new_ticket']);
     expect(atSam.filter((x) => x.ticketId === ticket.id)).toEqual([]);
+
+    // A follower hears of the next one too: the steady-state send reads who works the ticket
+    // under its lock, so a follower added meanwhile is told at once.
+    const samId = (await api<{ id: string }>('agentL2', '/api/auth/me')).body.id;
+    await t.app.db.db
+      .insert(ticketFollowers)
+      .values({ ticketId: ticket.id, userId: samId, reason: 'escalated' });
+    const next = await say('customer', ticket.id, 'Hello again?');
+    await eventually(
+      () => atSam.some((x) => x.kind === 'customer_message' && x.message?.id === next.id),
+      'the customer message at the follower',
+    );
+    await eventually(
+      () => atLee.some((x) => x.kind === 'customer_message' && x.message?.id === next.id),
+      'the customer message at the assignee',
+    );
+    expect(atBoss.filter((x) => x.ticketId === ticket.id).map((x) => x.kind)).toEqual(['new_ticket']);
+    // An agent's reply tells nobody (the customer is the one who hears of it).
+    const reply = await say('agentL1', ticket.id, 'Yes, looking now.');
+    const again = await say('customer', ticket.id, 'Thanks');
+    await eventually(() => atSam.some((x) => x.message?.id === again.id), 'the third customer message');
+    expect(atSam.some((x) => x.message?.id === reply.id)).toBe(false);
     await api('agentL1', '/api/me/availability', { method: 'PUT', body: { availability: 'available' } });
   });
 

@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketSearch } from '../../server/db/queueSchema';
+import { messageSearch, ticketSearch } from '../../server/db/queueSchema';
 import { callParticipants, calls, recordings, slaAlerts } from '../../server/db/schema';
+import { QueueRepository } from '../../server/queues/repository';
 import type { TicketView, TimelineEntry } from '../../signaling/shared/protocol';
 import type { BulkResult, CustomerContext, QueuePage, SavedQueueView } from '../../signaling/shared/queues';
 import { BACKENDS } from '../helpers/database';
@@ -30,6 +31,14 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
     const res = await api<QueuePage>(who, `/api/queue/search?${query}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
+  };
+  /** A message on one of the tickets opened above; expects it stored. */
+  const post = async (who: string, key: string, body: string, internal = false) => {
+    const res = await api(who, `/api/tickets/${tickets[key]!.id}/messages`, {
+      method: 'POST',
+      body: { body, internal, clientMessageId: `m-${Math.random().toString(36).slice(2)}` },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
   };
   const numbers = (page: QueuePage) => page.items.map((i) => i.number).sort();
   const has = (page: QueuePage, key: string) => page.items.some((i) => i.id === tickets[key]!.id);
@@ -101,16 +110,7 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
   });
 
   it('searches the conversation: staff every message, a customer only the public words of their own tickets', async () => {
-    const id = tickets.refund!.id;
-    const send = async (who: string, body: string, internal = false) =>
-      expect(
-        (
-          await api(who, `/api/tickets/${id}/messages`, {
-            method: 'POST',
-            body: { body, internal, clientMessageId: `m-${Math.random().toString(36).slice(2)}` },
-          })
-        ).status,
-      ).toBe(201);
+    const send = (who: string, body: string, internal = false) => post(who, 'refund', body, internal);
     await send('agentL1', 'I have asked finance about your kumquat voucher.');
     await send('agentL1', 'Internal: the xylophone account is flagged.', true);
     await send('customer', '我的优惠券还能用吗');
@@ -133,7 +133,80 @@ describe.each(BACKENDS)('queues on %s', (backend) => {
     expect((await api('customer', '/api/queue/search?assignee=me')).status).toBe(403);
   });
 
+  it("finds a message's words the moment it is stored, and the same once they are folded into the document", async () => {
+    // No folding on the timer during this test: the words must be found while they wait.
+    t.app.searchDocuments.stop();
+    try {
+      const id = tickets.video!.id;
+      const send = (who: string, body: string, internal = false) => post(who, 'video', body, internal);
+      await t.app.searchDocuments.fold();
+      await send('customer', 'Is the quince subtitle fixed yet?');
+      await send('agentL1', 'Zeppelin cache purge scheduled.', true);
+      await send('customer', '字幕还是乱码');
+      const waiting = () => t.app.db.db.select().from(messageSearch).where(eq(messageSearch.ticketId, id));
+      expect((await waiting()).length).toBe(3);
+      const check = async () => {
+        expect(has(await search('agentL1', 'q=quince'), 'video')).toBe(true);
+        expect(has(await search('agentL1', 'q=zeppelin'), 'video')).toBe(true);
+        expect(has(await search('agentL1', `q=${encodeURIComponent('乱码')}`), 'video')).toBe(true);
+        // A word of the subject (in the document) and one of a message together.
+        expect(has(await search('agentL1', `q=${encodeURIComponent('视频 quince')}`), 'video')).toBe(true);
+        expect(has(await search('agentL1', `q=${encodeURIComponent('视频 quin')}`), 'video')).toBe(true);
+        expect((await search('agentL1', `q=${encodeURIComponent('quince kumquat')}`)).total).toBe(0);
+        // The customer: their public words, never the internal note's.
+        expect(has(await search('customer', `q=${encodeURIComponent('视频 quince')}`), 'video')).toBe(true);
+        expect((await search('customer', 'q=zeppelin')).total).toBe(0);
+        expect((await search('zhang', 'q=quince')).total).toBe(0);
+      };
+      await check();
+      expect(await t.app.searchDocuments.fold()).toBe(3);
+      expect((await waiting()).length).toBe(0);
+      await check();
+
+      // One ticket matching through its document, another through a waiting message: one list,
+      // in order, page by page.
+      const urgent = tickets.urgent!.id;
+      await post('agentL1', 'urgent', 'quince again', true);
+      const pageOf = (offset: number) => search('agentL1', `q=quince&sort=oldest&limit=1&offset=${offset}`);
+      const [first, second, third] = [await pageOf(0), await pageOf(1), await pageOf(2)];
+      expect([first.total, first.totalCapped]).toEqual([2, false]);
+      expect([...first.items, ...second.items].map((i) => i.id)).toEqual([id, urgent]);
+      expect(third.items).toEqual([]);
+      expect(await t.app.searchDocuments.fold()).toBe(1);
+
+      // Words the document already holds: folded without rewriting the document (same row version).
+      const version = async () =>
+        (
+          (await t.app.db.db.execute(
+            sql`SELECT ctid::text AS v FROM ticket_search WHERE ticket_id = ${id}`,
+          )) as unknown as { rows: Array<{ v: string }> }
+        ).rows[0]!.v;
+      const before = await version();
+      await send('customer', 'quince subtitle');
+      expect(await t.app.searchDocuments.fold()).toBe(1);
+      expect(await version()).toBe(before);
+      await send('customer', 'tangerine');
+      expect(await t.app.searchDocuments.fold()).toBe(1);
+      expect(await version()).not.toBe(before);
+      expect(has(await search('customer', 'q=tangerine'), 'video')).toBe(true);
+    } finally {
+      t.app.searchDocuments.start(t.app.bus);
+    }
+  });
+
+  it('counts matches up to a cap, and says when there are more', async () => {
+    const repo = new QueueRepository(t.app.db.db);
+    const all = await search('supervisor', '');
+    expect(all.total).toBeGreaterThanOrEqual(4);
+    expect(all.totalCapped).toBe(false);
+    const criteria = { filters: {}, tsQuery: undefined, actorId: ids.supervisor! };
+    expect(await repo.count(criteria, 2)).toEqual({ count: 2, capped: true });
+    expect(await repo.count(criteria, all.total)).toEqual({ count: all.total, capped: false });
+  });
+
   it('writes the documents of tickets that had none (an upgrade), messages included', async () => {
+    // What earlier tests sent is in the document (not waiting): deleting the document deletes it.
+    await t.app.searchDocuments.fold();
     await t.app.db.db.delete(ticketSearch).where(eq(ticketSearch.ticketId, tickets.refund!.id));
     expect((await search('agentL1', 'q=kumquat')).total).toBe(0);
     expect(await t.app.searchDocuments.backfill()).toBe(1);

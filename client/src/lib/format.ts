@@ -123,3 +123,8 @@ export function formatNumber(
 ) {
   return new Intl.NumberFormat(language, options).format(value);
 }
+
+/** A count that may have stopped at a cap: "1,000+" (the queue counts matches up to QUEUE_COUNT_CAP). */
+export function formatCount(count: number, capped: boolean, language = currentLanguage()) {
+  return `${formatNumber(count, {}, language)}${capped ? '+' : ''}`;
+}

@@ -6,6 +6,7 @@ import { useSearchParams } from 'react-router';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import type { QueueFilters, QueueSort, SavedQueueView } from '../../../signaling/shared/queues';
 import { QueryState } from '../components/QueryState';
+import { formatCount } from '../lib/format';
 import { useSession } from '../lib/session';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { useNow } from '../tickets/useNow';
@@ -108,7 +109,9 @@ function Queue({ me }: { me: PublicUser }) {
         </Title>
         {query.data && (
           <Text size="sm" c="dimmed" role="status" aria-live="polite">
-            {t('queues.results.total', { count: query.data.total })}
+            {query.data.totalCapped
+              ? t('queues.results.totalCapped', { shown: formatCount(query.data.total, true) })
+              : t('queues.results.total', { count: query.data.total })}
           </Text>
         )}
       </Group>

@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueFilters, QueueSort, SavedQueueView } from '../../../signaling/shared/queues';
 import { describeError } from '../errors';
+import { formatCount } from '../lib/format';
 import { toasts } from '../lib/toasts';
 import { sameFilters } from './filters';
 import { useDeleteView, useSavedViews, useSaveView } from './queries';
@@ -84,9 +85,13 @@ export function SavedViews({
                     size="sm"
                     variant="light"
                     color="gray"
-                    aria-label={t('queue.count', { count: view.count })}
+                    aria-label={
+                      view.countCapped
+                        ? t('queues.results.totalCapped', { shown: formatCount(view.count, true) })
+                        : t('queue.count', { count: view.count })
+                    }
                   >
-                    {view.count}
+                    {formatCount(view.count, view.countCapped)}
                   </Badge>
                 }
               >
