@@ -107,6 +107,7 @@ describe('queue: search, filters in the address, customer context, bulk', () => 
 
   it('says "1,000+" when a search matches more tickets than it counts, in both languages', async () => {
     const app = e2e.app!.app;
+    const customer = await apiLogin(e2e.url, DEMO.customer);
     const supervisor = await apiLogin(e2e.url, DEMO.supervisor);
     await app.db.db.execute(sql`
       INSERT INTO tickets (subject, description, category, requester_id, priority, status, channel, tier)
@@ -129,4 +130,5 @@ describe('queue: search, filters in the address, customer context, bulk', () => 
       await screenshot(page, `queue-count-capped-${locale}-${viewport.width}`);
       await context.close();
     }
+  });
 });
