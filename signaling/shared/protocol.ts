@@ -20,6 +20,7 @@ import type {
   TicketStatus,
   Tier,
 } from './domain';
+import type { BotHandoffReason, BotMessage } from './bot';
 import type { Urgency } from './macros';
 
 // The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.
@@ -145,6 +146,8 @@ export interface MessageView {
   body: string;
   /** For system messages written since structured events (and converted old rows); else null. */
   system: SystemEvent | null;
+  /** For the Livedesk assistant's messages (`kind: 'bot'`, author null): what it said, as data. */
+  bot: BotMessage | null;
   clientMessageId: string | null;
   attachments: AttachmentView[];
   createdAt: string;
@@ -174,6 +177,8 @@ export interface NotificationView {
   message?: MessageView;
   /** `sla_warning`: the alert (a warning or a breach). */
   alert?: SlaAlertView;
+  /** `handoff`: why the Livedesk assistant handed the conversation over. */
+  handoffReason?: BotHandoffReason;
 }
 
 export interface SlaAlertView {
