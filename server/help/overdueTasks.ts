@@ -5,7 +5,7 @@ import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
 
 /** A timer never waits longer than this (setTimeout's limit is ~24.8 days); it re-arms. */
-const MAX_TIMER_MS = 6 * 3_600_000;
+const MAX_TIMER_MS = 7 * 86_400_000;
 
 /**
  * Tells an article task's agent and the supervisors when it passes its deadline undone, once: a

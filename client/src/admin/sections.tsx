@@ -4,6 +4,7 @@
 import type { ReactElement } from 'react';
 import type { Role } from '../../../signaling/shared/protocol';
 import type en from '../i18n/en.json';
+import { AssistantPage } from './AssistantPage';
 import { AuditPage } from './AuditPage';
 import { MacrosAdminPage } from './MacrosAdminPage';
 import { PlaybooksAdminPage } from './PlaybooksAdminPage';
@@ -42,6 +43,12 @@ export const ADMIN_SECTIONS: AdminSection[] = [
     labelKey: 'admin.sections.playbooks',
     roles: ['admin'],
     element: <PlaybooksAdminPage />,
+  },
+  {
+    path: 'assistant',
+    labelKey: 'admin.sections.assistant',
+    roles: ['admin'],
+    element: <AssistantPage />,
   },
   { path: 'audit', labelKey: 'admin.sections.audit', roles: ['admin'], element: <AuditPage /> },
 ];

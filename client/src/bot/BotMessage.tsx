@@ -11,7 +11,15 @@ import { botApi } from './api';
 function BotIcon() {
   return (
     <ThemeIcon size={22} radius="xl" color="teal" variant="light" aria-hidden="true">
-      <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+      <svg
+        width="14"
+        height="14"
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        aria-hidden="true"
+      >
         <rect x="4" y="8" width="16" height="12" rx="3" />
         <path d="M12 4v4M9 13h.01M15 13h.01M9 17h6" strokeLinecap="round" />
       </svg>
