@@ -284,7 +284,9 @@ export class Assistant {
             questions: ended.questions.slice(-5),
             suggested: ended.suggested.map(({ id, title, url }) => ({ id, title, url })),
             noCount: ended.noCount,
-            snapshot: snapshotFacts(ticket.snapshot),
+            // The facts an agent reads at a glance (the user agent string and the capture time are
+            // in the snapshot panel beside the conversation).
+            snapshot: snapshotFacts(ticket.snapshot).filter((f) => !/^(userAgent|capturedAt):/.test(f)),
           },
         }),
       );

@@ -46,6 +46,7 @@ describe('the Livedesk assistant', () => {
     });
     const page = customer.page;
     await page.getByRole('textbox', { name: 'Subject' }).fill('How do I get my money back?');
+    await page.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Payment' });
     await page.getByRole('textbox', { name: 'Description' }).fill('I bought the wrong course yesterday.');
     await page.getByRole('button', { name: 'Submit ticket' }).click();
     await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
@@ -88,10 +89,8 @@ describe('the Livedesk assistant', () => {
     await agent.page.setViewportSize({ width: 1440, height: 900 });
 
     // The agent replies; the customer writes again; the assistant says nothing more.
-    await agent.page
-      .getByRole('textbox', { name: 'Reply to the customer' })
-      .fill('Hi, I am refunding it now.');
-    await agent.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await agent.page.getByRole('textbox', { name: 'Reply' }).fill('Hi, I am refunding it now.');
+    await agent.page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByText('Hi, I am refunding it now.').waitFor();
     await page
       .getByRole('textbox', { name: 'Your message' })

@@ -56,8 +56,9 @@ export function BotMessage({
       style={{ alignSelf: staffView ? 'flex-end' : 'flex-start', maxWidth: '92%', minWidth: '40%' }}
     >
       <Paper withBorder p="sm" radius="md" bg="teal.0" style={{ borderColor: 'var(--mantine-color-teal-3)' }}>
-        <Group justify="space-between" gap="xs" mb={6} wrap="nowrap">
-          <Group gap={6} wrap="nowrap">
+        <Group justify="space-between" gap="xs" mb={6} wrap="nowrap" align="flex-start">
+          {/* On a phone the badge goes under the name rather than being cut off. */}
+          <Group gap={6} wrap="wrap" style={{ minWidth: 0 }}>
             <BotIcon />
             <Text size="sm" fw={600}>
               {t('bot.name')}
