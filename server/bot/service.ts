@@ -141,7 +141,7 @@ export class Assistant {
     if (actor.role !== 'customer') throw forbidden('Only the customer answers the assistant.');
     const ticket = await this.deps.tickets.readable(actor, ticketId);
     const row = await this.deps.repo.find(ticket.id);
-    if (!row || row.state !== 'answering') {
+    if (row?.state !== 'answering') {
       throw conflict('The assistant is no longer answering on this ticket: a person will reply.');
     }
     if (answer !== 'human' && row.suggested.length === 0) {

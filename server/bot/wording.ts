@@ -1,7 +1,7 @@
 // The assistant's words as plain text in the conversation's language: the `body` of its messages,
 // for readers that only take text (QA, mail, exports, integrations). The web client words the
 // structured message itself (client/src/bot/), in its reader's language.
-import type { BotHandoffReason, BotLocale, BotMessage } from '../../signaling/shared/bot';
+import type { BotMessage } from '../../signaling/shared/bot';
 
 const TEXT = {
   en: {
@@ -23,14 +23,6 @@ const TEXT = {
   },
 } as const;
 
-const REASONS: Record<BotHandoffReason, string> = {
-  asked: 'the customer asked for a person',
-  no_answer: 'no article answered the question',
-  second_no: 'the customer said the articles did not help, twice',
-  reopened: 'the customer wrote again after the articles solved it',
-  limit: 'the assistant reached its limit of answers on this ticket',
-};
-
 /** The message as text, in its own language. */
 export function botMessageText(message: BotMessage): string {
   const t = TEXT[message.locale];
@@ -50,9 +42,4 @@ export function botMessageText(message: BotMessage): string {
         ? `${t.handoff} ${t.wait(message.expectedWaitMinutes)}`
         : t.handoff;
   }
-}
-
-/** Why the assistant handed over, in English (the timeline and logs). */
-export function handoffReasonText(reason: BotHandoffReason): string {
-  return REASONS[reason];
 }

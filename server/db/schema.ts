@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { BotMessage } from '../../signaling/shared/bot';
 import {
   AVAILABILITIES,
   CALL_END_REASONS,
@@ -32,7 +33,6 @@ import {
 } from '../../signaling/shared/domain';
 import type { FollowUpSource } from '../../signaling/shared/feedback';
 import type { Urgency } from '../../signaling/shared/macros';
-import type { BotMessage } from '../../signaling/shared/bot';
 import type { SystemEvent } from '../../signaling/shared/protocol';
 
 export const roleEnum = pgEnum('user_role', ROLES);

@@ -4,6 +4,7 @@
 // (`io<ServerToClientEvents, ClientToServerEvents>()`), so a renamed event or a changed payload is
 // a compile error on both sides. Event names are `domain:verb`. See docs/protocol.md.
 
+import type { BotHandoffReason, BotMessage } from './bot';
 import type {
   Availability,
   CallEndReason,
@@ -20,7 +21,6 @@ import type {
   TicketStatus,
   Tier,
 } from './domain';
-import type { BotHandoffReason, BotMessage } from './bot';
 import type { Urgency } from './macros';
 
 // The domain vocabulary is part of the contract; it is defined once, in ./domain.ts.

@@ -63,7 +63,7 @@ export function BotMessage({
             <Text size="sm" fw={600}>
               {t('bot.name')}
             </Text>
-            <Badge size="xs" color="teal" variant="light" tt="none">
+            <Badge size="xs" color="teal" variant="light" tt="none" style={{ flexShrink: 0 }}>
               {t('bot.badge')}
             </Badge>
           </Group>
