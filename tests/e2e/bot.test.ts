@@ -146,4 +146,27 @@ describe('the Livedesk assistant', () => {
     await zhCard.waitFor();
     await screenshot(agent.page, 'bot-agent-handoff-390-zh');
   });
+
+  it('is turned on and off by an admin in /admin', async () => {
+    const { page } = await e2e.signedIn(DEMO.admin, '/admin/assistant', {
+      viewport: { width: 1440, height: 900 },
+    });
+    await page.getByRole('heading', { name: 'Assistant' }).waitFor();
+    expect(
+      await page
+        .getByRole('radio', { name: 'While the help centre has published articles (default)' })
+        .isChecked(),
+    ).toBe(true);
+    await page.getByText('The assistant answers new tickets now.', { exact: false }).waitFor();
+    await screenshot(page, 'bot-admin-1440-en');
+    await page.getByRole('radio', { name: 'Never' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('The assistant does not answer new tickets now.', { exact: false }).waitFor();
+    const admin = await apiLogin(e2e.url, DEMO.admin);
+    expect((await e2e.apiOk<{ mode: string }>(admin.token, '/api/admin/bot')).mode).toBe('off');
+    await useLanguage(page, 'zh-CN');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('radio', { name: '从不' }).waitFor();
+    await screenshot(page, 'bot-admin-390-zh');
+  });
 });
