@@ -76,6 +76,7 @@ async function main() {
         kind: 'public',
         body: payload.body,
         system: null,
+        bot: null,
         clientMessageId: payload.clientMessageId,
         attachments: [],
         createdAt: new Date().toISOString(),

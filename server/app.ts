@@ -42,6 +42,8 @@ import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
 import { callRequestRoutes } from './callRequests/routes';
 import { CallRequests } from './callRequests/service';
+import { createBot, createBotHold } from './bot';
+import type { Assistant } from './bot/service';
 import { callRoomsOf, MediaSession } from './calls/mediaSession';
 import { CallsRepository } from './calls/repository';
 import { callRoutes } from './calls/routes';
@@ -134,6 +136,8 @@ export interface LivedeskApp {
   feedback: Feedback;
   /** The help centre: articles, search, article tasks, deflection. */
   help: Help;
+  /** The Livedesk assistant: answers from the help centre until a person takes over. */
+  assistant: Assistant;
   /** Outgoing mail: the outbox (sent in the background, retried) and the mailer domains use. */
   mail: { outbox: MailOutbox; mailer: Mailer };
   /** Single-use, expiring links that mails carry (password reset, invitation). */
@@ -228,8 +232,18 @@ export async function createApp(
     });
     const ticketsRepo = new TicketsRepository(db.db);
     const urgencyRules = new UrgencyRules(db.db);
-    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules, clock);
+    const botParts = createBotHold(db.db);
+    const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules, clock, botParts.hold);
     const messages = new MessagesService(ticketsRepo, tickets, bus);
+    const bot = createBot({
+      parts: botParts,
+      tickets,
+      ticketsRepo,
+      messages,
+      bus,
+      clock,
+      logger: logger.child({ component: 'bot' }),
+    });
     const searchDocuments = new SearchDocuments(ticketsRepo, logger.child({ component: 'search' }), {
       vacuum: db.kind === 'pglite',
     });
@@ -442,6 +456,7 @@ export async function createApp(
       ...notificationRoutes(notifications),
       ...feedback.routes,
       ...help.routes,
+      ...bot.routes,
       ...queueRoutes(queue, bulk),
       ...customerRoutes(customerContext),
       ...macroRoutes(macros),
@@ -500,6 +515,8 @@ export async function createApp(
     await calls.recoverUnfinished();
     // Follow-ups that passed their deadline while the server was down are marked now.
     await feedback.followUps.start();
+    // Article tasks that went overdue while the server was down are told now.
+    await help.overdueTasks.start();
     const retention = setInterval(
       () => void recordings.sweepRetention().catch((err) => logger.error({ err }, 'retention sweep failed')),
       3_600_000,
@@ -541,6 +558,7 @@ export async function createApp(
       recordings,
       feedback,
       help,
+      assistant: bot.assistant,
       mail,
       links,
       invitations,
@@ -566,6 +584,10 @@ export async function createApp(
           sla.stop();
           await sla.idle();
           stopPlaybooks();
+          bot.stop();
+          await bot.assistant.idle();
+          help.overdueTasks.stop();
+          await help.overdueTasks.idle();
           feedback.followUps.stop();
           await feedback.followUps.idle();
           clearInterval(retention);

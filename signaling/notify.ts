@@ -10,7 +10,8 @@ import type { LivedeskServer } from './types';
  * and the supervisors while it waits unassigned; an assignment to the new assignee (not to
  * someone who took it themselves); a customer's public message to whoever works the ticket
  * (assignee and followers: from what the one-statement send returned, else one indexed read off
- * the send path); an SLA alert to the assignee, or the tier and supervisors while unassigned.
+ * the send path); an SLA alert to the assignee, or the tier and supervisors while unassigned; the
+ * assistant's hand-off like a new ticket; an overdue article task to its agent and supervisors.
  * Whether it shows, sounds or pops up is the person's setting, applied by their client.
  */
 export function attachNotifications(
@@ -49,8 +50,9 @@ export function attachNotifications(
     'ticket.created',
     guarded('new ticket', async ({ entry }) => {
       const ticket = await deps.viewTicket(entry.ticketId);
-      // Auto-assignment already chose someone: they hear of it as an assignment instead.
-      if (!ticket || ticket.assignee) return;
+      // Auto-assignment already chose someone: they hear of it as an assignment instead. The
+      // assistant answers first: the team hears of the ticket when it hands over (below).
+      if (!ticket || ticket.assignee || entry.data.assistant === true) return;
       send(queueRooms(ticket), { kind: 'new_ticket', ...about(ticket) });
     }),
   );
@@ -84,6 +86,33 @@ export function attachNotifications(
       });
     }),
   );
+
+  // The assistant handed over: whoever holds the ticket, else its tier and the supervisors, as a
+  // new ticket would. Auto-assignment just chose someone: they hear of it as the assignment.
+  bus.on(
+    'bot.handed_off',
+    guarded('hand-off', async ({ entry, assigneeId, autoAssigned }) => {
+      if (autoAssigned) return;
+      const ticket = await deps.viewTicket(entry.ticketId);
+      if (!ticket) return;
+      const reason = (entry.data as { reason?: NotificationView['handoffReason'] }).reason;
+      send(assigneeId ? [userRoom(assigneeId)] : queueRooms(ticket), {
+        kind: 'handoff',
+        ...about(ticket),
+        ...(reason ? { handoffReason: reason } : {}),
+      });
+    }),
+  );
+
+  // An article task went overdue: its agent and the supervisors, once (the help centre marks it).
+  bus.on('article_task.overdue', ({ ticketId, ticketNumber, subject, agentId }) => {
+    send([...(agentId ? [userRoom(agentId)] : []), SUPERVISORS_ROOM], {
+      kind: 'article_task',
+      ticketId,
+      ticketNumber,
+      subject,
+    });
+  });
 
   for (const type of ['sla.warning', 'sla.breached'] as const) {
     bus.on(

@@ -118,6 +118,8 @@ export const helpArticleTasks = pgTable(
     /** `published` (an article of the category was published) or `linked` (the ticket got one). */
     doneReason: text('done_reason').$type<'published' | 'linked'>(),
     articleId: uuid('article_id').references(() => helpArticles.id, { onDelete: 'set null' }),
+    /** When its agent and the supervisors were told it went overdue (once). */
+    overdueNotifiedAt: timestamp('overdue_notified_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('help_article_tasks_ticket_unique').on(t.ticketId),

@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { BotMessage } from '../../signaling/shared/bot';
 import {
   AVAILABILITIES,
   CALL_END_REASONS,
@@ -150,8 +151,11 @@ export const ticketMessages = pgTable(
     kind: messageKindEnum('kind').notNull(),
     /** For system messages: an English rendering of `system`, for clients that predate it. */
     body: text('body').notNull(),
-    /** What a system message says, as data; each client words it in its reader's language. */
-    system: jsonb('system').$type<SystemEvent>(),
+    /**
+     * What a system message (a `SystemEvent`) or an assistant message (a `BotMessage`,
+     * signaling/shared/bot.ts) says, as data; each client words it in its reader's language.
+     */
+    system: jsonb('system').$type<SystemEvent | BotMessage>(),
     /** Chosen by the sending client; a retried send with the same id returns the stored message. */
     clientMessageId: text('client_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -97,6 +97,23 @@ export interface DomainEvents {
   'presence.changed': { userId: string; availability: Availability; presence: Presence };
   /** A person read a ticket up to a message (server/notifications): their other tabs clear it. */
   'ticket.read': { userId: string; ticketId: string; lastReadSeq: number };
+  /**
+   * The Livedesk assistant handed the conversation to a person (server/bot/): `data.reason`; the
+   * ticket has been offered to auto-assignment (`autoAssigned`: it chose `assigneeId`).
+   */
+  'bot.handed_off': TicketEventPayload & { assigneeId: string | null; autoAssigned: boolean };
+  /** The customer said the assistant's articles solved it: the ticket is solved (`solvedBy: bot`). */
+  'bot.resolved': TicketEventPayload;
+  /** A person took over from the assistant (a public reply, a call, or "Take over"): it is silent. */
+  'bot.taken_over': TicketEventPayload;
+  /** An article task passed its deadline undone (told to its agent and the supervisors once). */
+  'article_task.overdue': {
+    taskId: string;
+    ticketId: string;
+    ticketNumber: number;
+    subject: string;
+    agentId: string | null;
+  };
 }
 export type DomainEventName = keyof DomainEvents;
 

@@ -8,6 +8,7 @@ import type { TicketsRepository } from '../tickets/repository';
 import { ArticlesService } from './articles';
 import { Deflection, PublicLimits } from './deflection';
 import { HelpImages } from './images';
+import { OverdueArticleTasks } from './overdueTasks';
 import { HelpRepository } from './repository';
 import { helpRoutes } from './routes';
 import { HelpSettingsService } from './settingsService';
@@ -18,6 +19,8 @@ export { searchArticles } from './search';
 export interface Help {
   articles: ArticlesService;
   tasks: ArticleTasks;
+  /** Tells an overdue article task's agent and the supervisors, once (start/stop with the app). */
+  overdueTasks: OverdueArticleTasks;
   deflection: Deflection;
   settings: HelpSettingsService;
   routes: ReturnType<typeof helpRoutes>;
@@ -39,6 +42,7 @@ export function createHelp(deps: {
   const articles = new ArticlesService(repo, deps.clock, (article, at) =>
     repo.completeTasksOfCategory(article.category, article.id, at),
   );
+  const overdueTasks = new OverdueArticleTasks(deps.db, deps.bus, deps.clock, deps.logger);
   const tasks = new ArticleTasks(
     repo,
     articles,
@@ -47,6 +51,7 @@ export function createHelp(deps: {
     images,
     deps.clock,
     deps.logger,
+    (dueAt) => overdueTasks.watch(dueAt),
   );
   deps.bus.on('ticket.updated', ({ entry }) => tasks.onTicketUpdated(entry));
   const deflection = new Deflection(repo, deps.clock);
@@ -54,6 +59,7 @@ export function createHelp(deps: {
   return {
     articles,
     tasks,
+    overdueTasks,
     deflection,
     settings,
     routes: helpRoutes({

@@ -28,25 +28,31 @@ export class ArticleTasks {
     private readonly images: HelpImages,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Arms the overdue notification for a task opened here (OverdueArticleTasks.watch). */
+    private readonly watchDeadline: (dueAt: Date) => void = () => {},
   ) {}
 
   /** Bus listener: a ticket became solved → an article task unless its category is covered. */
   async onTicketUpdated(entry: TimelineEntry): Promise<void> {
     const status = entry.data.status as { to?: string } | undefined;
     if (status?.to !== 'solved') return;
+    // The assistant solved it with a published article: the category has its article.
+    if (entry.data.solvedBy === 'bot') return;
     const ticket = await this.tickets.findTicket(entry.ticketId);
     if (!ticket) return;
     if (await this.repo.hasPublishedInCategory(ticket.category)) return;
     if ((await this.repo.articlesOfTicket(ticket.id)).length > 0) return;
     const settings = await readHelpSettings(this.repo.db);
     const now = this.clock.now();
+    const dueAt = new Date(now.getTime() + settings.articleTaskDueHours * HOUR);
     await this.repo.insertTask({
       ticketId: ticket.id,
       category: ticket.category,
       agentId: ticket.assigneeId,
       createdAt: now,
-      dueAt: new Date(now.getTime() + settings.articleTaskDueHours * HOUR),
+      dueAt,
     });
+    this.watchDeadline(dueAt);
     this.logger.info({ ticketId: ticket.id, category: ticket.category }, 'article task opened');
   }
 
@@ -166,7 +172,7 @@ const SNAPSHOT_LABELS: Record<string, string> = {
 };
 
 /** The snapshot's plain facts as "Label: value" lines (nested statistics are left out). */
-function snapshotFacts(snapshot: Record<string, unknown> | null): string[] {
+export function snapshotFacts(snapshot: Record<string, unknown> | null): string[] {
   if (!snapshot) return [];
   return Object.entries(snapshot)
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')

@@ -163,6 +163,24 @@ export class ReportsRepository {
       ORDER BY u.name`);
   }
 
+  /** The assistant's conversations on the tickets created in the range, by how they ended. */
+  bot(q: ReportQuery): Promise<Row[]> {
+    return this.rows(sql`
+      SELECT count(*)::int AS conversations,
+        count(*) FILTER (WHERE jsonb_array_length(b.suggested) > 0)::int AS answered,
+        count(*) FILTER (WHERE b.state = 'resolved')::int AS resolved,
+        count(*) FILTER (WHERE b.state = 'handed_off')::int AS handoffs,
+        count(*) FILTER (WHERE b.state = 'taken_over')::int AS taken_over,
+        count(*) FILTER (WHERE b.state = 'answering')::int AS answering,
+        count(*) FILTER (WHERE b.handoff_reason = 'asked')::int AS asked,
+        count(*) FILTER (WHERE b.handoff_reason = 'no_answer')::int AS no_answer,
+        count(*) FILTER (WHERE b.handoff_reason = 'second_no')::int AS second_no,
+        count(*) FILTER (WHERE b.handoff_reason = 'reopened')::int AS reopened,
+        count(*) FILTER (WHERE b.handoff_reason = 'limit')::int AS "limit"
+      FROM bot_conversations b JOIN tickets t ON t.id = b.ticket_id
+      WHERE ${filters(q, null)} AND ${createdIn(q)}`);
+  }
+
   /** Per bucket (day or week in the report's zone): created, solved, FRT median, CSAT, QA. */
   trend(q: ReportQuery): Promise<Row[]> {
     const bucket = (column: SQL) =>

@@ -61,6 +61,16 @@ const summary = z
       resolutionMedianWithoutCallSeconds: nn,
     }),
     qa: z.object({ reviews: n, average: nn, maxTotal: n }),
+    bot: z.object({
+      conversations: n,
+      answered: n,
+      resolved: n,
+      handoffs: n,
+      handoffReasons: z.object({ asked: n, no_answer: n, second_no: n, reopened: n, limit: n }),
+      takenOver: n,
+      answering: n,
+      resolvedShare: nn,
+    }),
     agents: z.array(
       z.object({
         agentId: z.string(),

@@ -80,6 +80,7 @@ export class ReportsService {
     const [nps] = await this.repo.nps(q);
     const agents = await this.repo.agents(q);
     const trend = await this.repo.trend(q);
+    const [bot = {}] = await this.repo.bot(q);
 
     const all = created.find((r) => num(r.gp) === 1 && num(r.gl) === 1) ?? {};
     const frRow = (key: string, r: Row): FirstResponseRow => ({
@@ -194,6 +195,22 @@ export class ReportsService {
         resolutionMedianWithoutCallSeconds: round(numOrNull(solvedAll.median_without_call)),
       },
       qa: { reviews: qaReviews, average: round(share(qaSum, qaReviews)), maxTotal: this.rubricSize * 5 },
+      bot: {
+        conversations: num(bot.conversations),
+        answered: num(bot.answered),
+        resolved: num(bot.resolved),
+        handoffs: num(bot.handoffs),
+        handoffReasons: {
+          asked: num(bot.asked),
+          no_answer: num(bot.no_answer),
+          second_no: num(bot.second_no),
+          reopened: num(bot.reopened),
+          limit: num(bot.limit),
+        },
+        takenOver: num(bot.taken_over),
+        answering: num(bot.answering),
+        resolvedShare: round(share(num(bot.resolved), num(bot.conversations))),
+      },
       agents: agents.map((a) => ({
         agentId: String(a.id),
         name: String(a.name),

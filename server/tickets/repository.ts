@@ -295,11 +295,12 @@ export class TicketsRepository {
   /**
    * Stores a message outside the one-statement send (in a transaction: attachments, effects,
    * notes of a change) and appends a person's words to the ticket's search document; a system
-   * message adds none.
+   * or assistant message adds none.
    */
   async insertMessage(values: typeof ticketMessages.$inferInsert): Promise<TicketMessageRow> {
     const [row] = await this.db.insert(ticketMessages).values(values).returning();
-    if (values.kind !== 'system') await this.search.appendMessage(values.ticketId, values.kind, values.body);
+    if (values.kind === 'public' || values.kind === 'internal')
+      await this.search.appendMessage(values.ticketId, values.kind, values.body);
     return row!;
   }
 

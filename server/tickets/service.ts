@@ -16,6 +16,19 @@ type TicketEventType = Extract<DomainEventName, `ticket.${string}`>;
 type NoteWriter = (values: typeof ticketMessages.$inferInsert) => Promise<void>;
 export type PendingEvent = { type: TicketEventType; row: TicketEventRow };
 
+/**
+ * The Livedesk assistant's hold on new tickets (server/bot/hold.ts): a ticket it answers first
+ * stays out of auto-assignment (and the new-ticket notification) until it hands over.
+ */
+export interface RoutingHold {
+  /** Whether the assistant answers a new ticket of this channel, opened by this person, first. */
+  answersFirst(actor: PublicUser, channel: string): Promise<boolean>;
+  /** Starts it on the new ticket, inside the creating transaction (`db` is that transaction). */
+  begin(db: TicketsRepository['db'], ticketId: string, at: Date): Promise<void>;
+  /** Whether it still holds the ticket. */
+  holds(ticketId: string): Promise<boolean>;
+}
+
 /** A running clock counts as "breaching soon" once less than this share of its target remains. */
 const BREACHING_SOON_FRACTION = 0.2;
 
@@ -32,6 +45,7 @@ export class TicketsService {
     private readonly urgencyRules: Pick<UrgencyRules, 'get'>,
     /** When a ticket was solved and the SLA clocks its views show are read on this clock. */
     private readonly clock: Clock,
+    private readonly hold?: RoutingHold,
   ) {}
 
   /** Loads a ticket the actor may read; a customer asking for someone else's gets `not_found`. */
@@ -118,6 +132,7 @@ export class TicketsService {
     }
     // The customer's urgency sets the priority through the admin's rule (staff may name one).
     const priority = input.priority ?? (await this.urgencyRules.get())[input.urgency ?? 'normal'] ?? 'P3';
+    const assistant = (await this.hold?.answersFirst(actor, input.channel)) ?? false;
     const { ticket, events } = await this.repo.transaction(async (repo) => {
       const ticket = await repo.insertTicket({
         subject: input.subject,
@@ -145,7 +160,10 @@ export class TicketsService {
         tier: ticket.tier,
         attachments: claimed,
         ...(ticket.customerUrgency ? { urgency: ticket.customerUrgency } : {}),
+        // The assistant answers first: no assignment or new-ticket notification until it hands over.
+        ...(assistant ? { assistant: true } : {}),
       });
+      if (assistant) await this.hold!.begin(repo.db, ticket.id, ticket.createdAt);
       return { ticket, events: [created] };
     });
     await this.publish(events);
@@ -160,6 +178,7 @@ export class TicketsService {
   async autoAssign(ticketId: string): Promise<TicketRow | undefined> {
     const settings = await this.settings.get();
     if (!settings.autoAssign) return undefined;
+    if (await this.hold?.holds(ticketId)) return undefined;
     const result = await this.repo.transaction(async (repo) => {
       const ticket = await repo.lockTicket(ticketId);
       if (!ticket || ticket.assigneeId || !(ACTIVE_STATUSES as readonly string[]).includes(ticket.status))

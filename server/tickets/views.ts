@@ -1,7 +1,9 @@
+import type { BotMessage } from '../../signaling/shared/bot';
 import type {
   AttachmentView,
   MessageView,
   PublicUser,
+  SystemEvent,
   TicketView,
   TimelineEntry,
 } from '../../signaling/shared/protocol';
@@ -152,7 +154,8 @@ export function toMessageView(
     author: author ? toUserRef(author) : null,
     kind: row.kind,
     body: row.body,
-    system: row.kind === 'system' ? (row.system ?? null) : null,
+    system: row.kind === 'system' ? ((row.system as SystemEvent | null) ?? null) : null,
+    bot: row.kind === 'bot' ? ((row.system as BotMessage | null) ?? null) : null,
     clientMessageId: row.clientMessageId,
     attachments: files.map(toAttachmentView),
     createdAt: row.createdAt.toISOString(),

@@ -34,15 +34,28 @@ export type Availability = (typeof AVAILABILITIES)[number];
 export const PRESENCES = ['online', 'away', 'busy', 'in_call', 'offline'] as const;
 export type Presence = (typeof PRESENCES)[number];
 
-/** What a staff member can be notified of (each can be turned off in their settings). */
-export const NOTIFICATION_EVENTS = ['new_ticket', 'customer_message', 'assigned', 'sla_warning'] as const;
+/**
+ * What a staff member can be notified of (each can be turned off in their settings). `handoff`: the
+ * Livedesk assistant handed a conversation to a person; `article_task`: an article task went overdue.
+ */
+export const NOTIFICATION_EVENTS = [
+  'new_ticket',
+  'customer_message',
+  'assigned',
+  'sla_warning',
+  'handoff',
+  'article_task',
+] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export const SLA_CLOCKS = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaClockName = (typeof SLA_CLOCKS)[number];
 
-/** Public replies, internal notes (staff only) and system messages. */
-export const MESSAGE_KINDS = ['public', 'internal', 'system'] as const;
+/**
+ * Public replies, internal notes (staff only), system messages and the Livedesk assistant's
+ * messages (`bot`: answers from the help centre before a person takes over, server/bot/).
+ */
+export const MESSAGE_KINDS = ['public', 'internal', 'system', 'bot'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const CALL_STATUSES = ['ringing', 'connecting', 'connected', 'ended'] as const;

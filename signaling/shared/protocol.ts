@@ -4,6 +4,7 @@
 // (`io<ServerToClientEvents, ClientToServerEvents>()`), so a renamed event or a changed payload is
 // a compile error on both sides. Event names are `domain:verb`. See docs/protocol.md.
 
+import type { BotHandoffReason, BotMessage } from './bot';
 import type {
   Availability,
   CallEndReason,
@@ -150,6 +151,8 @@ export interface MessageView {
   body: string;
   /** For system messages written since structured events (and converted old rows); else null. */
   system: SystemEvent | null;
+  /** For the Livedesk assistant's messages (`kind: 'bot'`, author null): what it said, as data. */
+  bot: BotMessage | null;
   clientMessageId: string | null;
   attachments: AttachmentView[];
   createdAt: string;
@@ -179,6 +182,8 @@ export interface NotificationView {
   message?: MessageView;
   /** `sla_warning`: the alert (a warning or a breach). */
   alert?: SlaAlertView;
+  /** `handoff`: why the Livedesk assistant handed the conversation over. */
+  handoffReason?: BotHandoffReason;
 }
 
 export interface SlaAlertView {

@@ -127,8 +127,28 @@ export interface ReportSummary {
     resolutionMedianWithoutCallSeconds: number | null;
   };
   qa: { reviews: number; average: number | null; maxTotal: number };
+  /** The Livedesk assistant on the tickets created in the range (docs/metrics.md, "Assistant"). */
+  bot: BotSummary;
   agents: AgentQualityRow[];
   trend: TrendPoint[];
+}
+
+export interface BotSummary {
+  /** Tickets the assistant answered first. */
+  conversations: number;
+  /** Of those, where it quoted at least one article. */
+  answered: number;
+  /** Solved by the customer's "yes" (and not reopened since). */
+  resolved: number;
+  /** Handed to a person by the assistant, by reason. */
+  handoffs: number;
+  handoffReasons: { asked: number; no_answer: number; second_no: number; reopened: number; limit: number };
+  /** A person replied, called or pressed "Take over" before the assistant finished. */
+  takenOver: number;
+  /** Still with the assistant (the customer has not answered yet). */
+  answering: number;
+  /** resolved / conversations; null without conversations. */
+  resolvedShare: number | null;
 }
 
 /** One ticket behind a number. */

@@ -235,7 +235,7 @@ describe.each(BACKENDS)('read markers and notification settings on %s', (backend
       body: {
         sound: true,
         desktop: true,
-        events: ['new_ticket', 'customer_message', 'assigned', 'sla_warning'],
+        events: ['new_ticket', 'customer_message', 'assigned', 'sla_warning', 'handoff', 'article_task'],
       },
     });
     const saved = await api('agentL1', '/api/me/notification-settings', {

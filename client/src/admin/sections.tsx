@@ -4,6 +4,7 @@
 import type { ReactElement } from 'react';
 import type { Role } from '../../../signaling/shared/protocol';
 import type en from '../i18n/en.json';
+import { AssistantPage } from './AssistantPage';
 import { AuditPage } from './AuditPage';
 import { MacrosAdminPage } from './MacrosAdminPage';
 import { MailPage } from './MailPage';
@@ -47,6 +48,12 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   },
   { path: 'widget', labelKey: 'admin.sections.widget', roles: ['admin'], element: <WidgetAdminPage /> },
   { path: 'mail', labelKey: 'admin.sections.mail', roles: ['admin'], element: <MailPage /> },
+  {
+    path: 'assistant',
+    labelKey: 'admin.sections.assistant',
+    roles: ['admin'],
+    element: <AssistantPage />,
+  },
   { path: 'audit', labelKey: 'admin.sections.audit', roles: ['admin'], element: <AuditPage /> },
 ];
 

@@ -190,6 +190,7 @@ export class Conversation {
         kind: outgoing.internal ? 'internal' : 'public',
         body: outgoing.body,
         system: null,
+        bot: null,
         clientMessageId,
         attachments,
         createdAt: new Date().toISOString(),

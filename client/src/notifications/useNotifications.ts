@@ -32,6 +32,15 @@ function useWording() {
           title: t('alerts.newMessageTitle', { name: n.message?.author?.name ?? '' }),
           body: `#${n.ticketNumber} · ${(n.message?.body ?? '').slice(0, 140)}`,
         };
+      case 'handoff':
+        return {
+          title: t('alerts.handoffTitle', { number: n.ticketNumber }),
+          body: n.handoffReason
+            ? t('alerts.handoffBody', { subject: n.subject, reason: t(`bot.reason.${n.handoffReason}`) })
+            : n.subject,
+        };
+      case 'article_task':
+        return { title: t('alerts.articleTaskTitle', { number: n.ticketNumber }), body: n.subject };
       case 'sla_warning':
         return {
           title: t(n.alert?.kind === 'breach' ? 'alerts.slaBreachTitle' : 'alerts.slaWarningTitle', {
@@ -67,11 +76,13 @@ export function useNotifications(user: PublicUser): void {
     const stops = [
       realtime.on('notify', (n) => {
         if (n.kind === 'customer_message' && ticketOnScreen.is(n.ticketId)) return;
-        if (n.kind !== 'sla_warning') bumpUnread(queryClient, n.ticketId, n.message?.seq ?? 0);
+        // Alerts about a ticket's state, not something new to read on it, leave the unread counts.
+        if (n.kind !== 'sla_warning' && n.kind !== 'article_task')
+          bumpUnread(queryClient, n.ticketId, n.message?.seq ?? 0);
         const { settings, word } = latest.current;
         if (!settings.events.includes(n.kind)) return;
         const { title, body } = word(n);
-        const href = `/tickets/${n.ticketId}`;
+        const href = n.kind === 'article_task' ? '/articles' : `/tickets/${n.ticketId}`;
         // The toast stays in the app for when I come back; a hidden tab also pops up on the desktop.
         toasts.show({
           title,

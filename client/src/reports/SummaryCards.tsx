@@ -99,6 +99,16 @@ export function SummaryCards({
       hint: t('reports.cards.connectedMinutes', { minutes: decimal(s.calls.connectedSeconds / 60, 1) }),
       metric: 'calls.connected',
     },
+    {
+      id: 'bot',
+      label: t('reports.cards.bot'),
+      value: s.bot.resolvedShare === null ? '—' : percent(s.bot.resolvedShare),
+      hint: t('reports.cards.botSplit', {
+        conversations: s.bot.conversations,
+        resolved: s.bot.resolved,
+        handoffs: s.bot.handoffs,
+      }),
+    },
   ];
   return (
     <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">

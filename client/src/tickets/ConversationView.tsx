@@ -2,6 +2,7 @@ import { Alert, Badge, Box, Button, Center, Group, Loader, Paper, Stack, Text } 
 import { type ReactNode, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../signaling/shared/protocol';
+import { BotMessage } from '../bot/BotMessage';
 import { describeError } from '../errors';
 import type { Conversation, ConversationItem, ConversationState } from '../lib/conversation';
 import { formatDateTime, formatRelative } from '../lib/format';
@@ -18,16 +19,23 @@ function MessageBubble({
   staffView,
   now,
   conversation,
+  openQuestion,
 }: {
   item: ConversationItem;
   me: PublicUser;
   staffView: boolean;
   now: number;
   conversation: Conversation;
+  /** The assistant's latest message asks the customer: its quick replies are live. */
+  openQuestion: boolean;
 }) {
   const { t } = useTranslation();
   const { message, delivery } = item;
   if (message.kind === 'system') return <SystemMessage message={message} now={now} staffView={staffView} />;
+  if (message.kind === 'bot')
+    return (
+      <BotMessage message={message} now={now} staffView={staffView} canAnswer={openQuestion && !staffView} />
+    );
   const internal = message.kind === 'internal';
   const mine = message.author?.id === me.id;
   const fromStaff = message.author ? message.author.role !== 'customer' : false;
@@ -185,6 +193,10 @@ export function ConversationView({
   const prevFirstKey = useRef<string | undefined>(undefined);
 
   const firstKey = state.items[0]?.key;
+  // Only the assistant's latest message, when it is a question, offers the quick replies.
+  const lastBot = state.items.findLast((item) => item.message.kind === 'bot');
+  const openQuestionKey =
+    lastBot?.message.bot && 'ask' in lastBot.message.bot && me.role === 'customer' ? lastBot.key : undefined;
 
   // After every render: keep the reader's place when older messages are put on top, and follow
   // new ones at the bottom while the reader is there. Cheap: it only reads two numbers.
@@ -281,6 +293,7 @@ export function ConversationView({
               staffView={staffView}
               now={now}
               conversation={conversation}
+              openQuestion={item.key === openQuestionKey}
             />
           ))}
         </Stack>

@@ -213,6 +213,16 @@ export function describeTimelineEntry(
         }),
       };
     }
+    case 'bot.handed_off':
+      return {
+        text: t('timeline.botHandedOff', {
+          reason: t(`bot.reason.${str(d.reason) ?? 'asked'}` as 'bot.reason.asked'),
+        }),
+      };
+    case 'bot.resolved':
+      return { text: t('timeline.botResolved') };
+    case 'bot.taken_over':
+      return { text: t('timeline.botTakenOver', { actor }) };
     default:
       return { text: t('timeline.other', { actor, type: entry.type }) };
   }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { PublicUser, TicketView } from '../../../../signaling/shared/protocol';
 import { SavedBoards } from '../../board/SavedBoards';
+import { BotBanner } from '../../bot/BotBanner';
 import { runningCallFrom, TicketCallButton } from '../../call/TicketCallButton';
 import { TicketArticles } from '../../help/TicketArticles';
 import { formatDuration, formatNumber, formatRelative } from '../../lib/format';
@@ -201,6 +202,7 @@ export function StaffTicketView({ ticket, me }: { ticket: TicketView; me: Public
               <Title order={2} fz="lg" id="conversation-heading" mb="xs">
                 {t('conversation.heading')}
               </Title>
+              <BotBanner ticketId={ticket.id} canWork={canWork} messageCount={state.items.length} />
               <ConversationView
                 conversation={conversation}
                 state={state}
