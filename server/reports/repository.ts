@@ -2,16 +2,18 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   between,
-  breached,
-  callSecondsBeforeSolve,
+  breachesCte,
+  callSecondsBeforeSolveJoined,
   createdIn,
   filters,
-  firstContactResolved,
+  firstContactResolvedJoined,
   firstResponseSeconds,
   isOpen,
   LOW_SCORE,
   resolutionSeconds,
-  solvedAfterCall,
+  solvedAfterCallJoined,
+  solvedFactsCtes,
+  solvedFactsJoins,
   solvedIn,
 } from './predicates';
 import type { ReportQuery } from './schemas';
@@ -49,11 +51,14 @@ export class ReportsRepository {
   /** Tickets created in the range: counts, first response per priority and for the live chat. */
   created(q: ReportQuery): Promise<Row[]> {
     return this.rows(sql`
-      WITH f AS (
-        SELECT t.priority::text AS priority, (t.channel = 'chat') AS live, ${isOpen} AS open,
-          ${firstResponseSeconds} AS frs, ${breached('first_response')} AS fr_breached,
-          ${breached('next_response')} AS nr_breached, ${breached('resolution')} AS res_breached
+      WITH c AS (
+        SELECT t.id, t.priority::text AS priority, (t.channel = 'chat') AS live, ${isOpen} AS open,
+          ${firstResponseSeconds} AS frs
         FROM tickets t WHERE ${filters(q)} AND ${createdIn(q)}
+      ), ${breachesCte(sql`${filters(q)} AND ${createdIn(q)}`)}, f AS (
+        SELECT c.*, coalesce(al.fr, false) AS fr_breached, coalesce(al.nr, false) AS nr_breached,
+          coalesce(al.res, false) AS res_breached
+        FROM c LEFT JOIN al ON al.ticket_id = c.id
       )
       SELECT grouping(priority)::int AS gp, grouping(live)::int AS gl, priority, live,
         count(*)::int AS created, count(*) FILTER (WHERE open)::int AS open,
@@ -69,12 +74,11 @@ export class ReportsRepository {
   /** Tickets solved in the range: resolution by tier and priority, FCR, calls, CSAT asked. */
   solved(q: ReportQuery): Promise<Row[]> {
     return this.rows(sql`
-      WITH s AS (
+      WITH ${solvedFactsCtes(sql`${filters(q)} AND ${solvedIn(q)}`)}, s AS (
         SELECT t.tier::text AS tier, t.priority::text AS priority, ${resolutionSeconds} AS rs,
-          ${firstContactResolved} AS fcr, ${solvedAfterCall} AS after_call,
-          ${callSecondsBeforeSolve} AS call_s,
-          EXISTS (SELECT 1 FROM ticket_csat c WHERE c.ticket_id = t.id) AS rated
-        FROM tickets t WHERE ${filters(q)} AND ${solvedIn(q)}
+          ${firstContactResolvedJoined} AS fcr, ${solvedAfterCallJoined} AS after_call,
+          ${callSecondsBeforeSolveJoined} AS call_s, (rated.ticket_id IS NOT NULL) AS rated
+        FROM tickets t ${solvedFactsJoins('t')} WHERE ${filters(q)} AND ${solvedIn(q)}
       )
       SELECT grouping(tier)::int AS gt, grouping(priority)::int AS gp, tier, priority,
         count(*)::int AS solved, ${median(sql`rs`)} AS median, ${p95(sql`rs`)} AS p95,
