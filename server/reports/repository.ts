@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
   between,
-  breachesCte,
+  breached,
   callSecondsBeforeSolveJoined,
   createdIn,
   filters,
@@ -51,14 +51,11 @@ export class ReportsRepository {
   /** Tickets created in the range: counts, first response per priority and for the live chat. */
   created(q: ReportQuery): Promise<Row[]> {
     return this.rows(sql`
-      WITH c AS (
-        SELECT t.id, t.priority::text AS priority, (t.channel = 'chat') AS live, ${isOpen} AS open,
-          ${firstResponseSeconds} AS frs
+      WITH f AS (
+        SELECT t.priority::text AS priority, (t.channel = 'chat') AS live, ${isOpen} AS open,
+          ${firstResponseSeconds} AS frs, ${breached('first_response')} AS fr_breached,
+          ${breached('next_response')} AS nr_breached, ${breached('resolution')} AS res_breached
         FROM tickets t WHERE ${filters(q)} AND ${createdIn(q)}
-      ), ${breachesCte(sql`${filters(q)} AND ${createdIn(q)}`)}, f AS (
-        SELECT c.*, coalesce(al.fr, false) AS fr_breached, coalesce(al.nr, false) AS nr_breached,
-          coalesce(al.res, false) AS res_breached
-        FROM c LEFT JOIN al ON al.ticket_id = c.id
       )
       SELECT grouping(priority)::int AS gp, grouping(live)::int AS gl, priority, live,
         count(*)::int AS created, count(*) FILTER (WHERE open)::int AS open,
@@ -169,10 +166,11 @@ export class ReportsRepository {
 
   /** Per bucket (day or week in the report's zone): created, solved, FRT median, CSAT, QA. */
   trend(q: ReportQuery): Promise<Row[]> {
-    const bucket = (column: SQL) =>
-      sql`to_char(date_trunc(${q.bucket}::text, ${column} AT TIME ZONE ${q.tz}::text), 'YYYY-MM-DD')`;
+    // Grouped by the truncated timestamp and formatted once per bucket: to_char on every row of
+    // a year was a fifth of the trend's time.
+    const bucket = (column: SQL) => sql`date_trunc(${q.bucket}::text, ${column} AT TIME ZONE ${q.tz}::text)`;
     return this.rows(sql`
-      SELECT bucket, sum(created)::int AS created, sum(solved)::int AS solved, max(frt_median) AS frt_median,
+      SELECT to_char(bucket, 'YYYY-MM-DD') AS bucket, sum(created)::int AS created, sum(solved)::int AS solved, max(frt_median) AS frt_median,
         max(csat) AS csat, sum(csat_n)::int AS csat_n, max(qa) AS qa
       FROM (
         SELECT ${bucket(sql`t.created_at`)} AS bucket, count(*) AS created, 0 AS solved,
@@ -190,7 +188,7 @@ export class ReportsRepository {
         FROM recording_reviews rv JOIN recordings r ON r.id = rv.recording_id
           JOIN calls c ON c.id = r.call_id JOIN tickets t ON t.id = r.ticket_id
         WHERE ${between(sql`rv.updated_at`, q)} AND ${filters(q, sql`c.started_by_id`)} GROUP BY 1
-      ) b GROUP BY bucket`);
+      ) b GROUP BY b.bucket`);
   }
 
   /** The tickets behind a metric (`predicate` over `t`, `c` = its CSAT), newest first. */
