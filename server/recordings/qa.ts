@@ -169,7 +169,7 @@ export class RecordingsQa {
   async trackFile(actor: PublicUser, recordingId: string, trackId: string): Promise<{ path: string }> {
     await this.viewable(actor, recordingId);
     const track = await this.repo.findTrack(recordingId, trackId);
-    if (!track || track.status === 'failed' || track.status === 'recording') throw notFound('The track file');
+    if (!track || !['ready', 'partial'].includes(track.status)) throw notFound('The track file');
     const file = path.join(this.dir, track.file);
     if (!file.startsWith(this.dir) || !fs.existsSync(file)) throw notFound('The track file');
     return { path: file };

@@ -34,7 +34,8 @@ export interface RecordingTrack {
   kind: 'audio' | 'video';
   source: 'mic' | 'camera' | 'screen';
   /** `recording` while running; `ready`/`partial` have a file; `failed` has none. */
-  status: 'recording' | 'ready' | 'partial' | 'failed';
+  /** `empty`: stopped before its first frame (nothing to play, nothing failed). */
+  status: 'recording' | 'ready' | 'partial' | 'empty' | 'failed';
   /** When this track starts, counted from the recording's start. */
   offsetMs: number;
   durationSeconds: number | null;
