@@ -354,6 +354,9 @@ export async function createApp(
       config: config.feedback,
       clock,
       logger: logger.child({ component: 'feedback' }),
+      links,
+      tokens,
+      resolveUser: (id) => users.resolveActor(id),
     });
 
     const help = createHelp({
@@ -372,6 +375,7 @@ export async function createApp(
       tickets: ticketsRepo,
       users: usersRepo,
       feedback: feedbackRepo,
+      surveyLink: (customerId, ticketId) => feedback.surveyLinks.issue(customerId, ticketId),
       mailer: mail.mailer,
       clock,
       replyCoalesceMs: config.mail.replyCoalesceMs,
