@@ -4,6 +4,7 @@ import type { PublicUser } from '../../signaling/shared/protocol';
 import type { CallsRepository } from '../calls/repository';
 import type { RecordingRow, RecordingTrackRow } from '../db/schema';
 import { forbidden, notFound } from '../errors';
+import { boardReplay } from './boardReplay';
 import type { RecordingListFilter, RecordingsRepository } from './repository';
 
 /** Who reviews recordings: they see and score every one. */
@@ -163,6 +164,11 @@ export class RecordingsQa {
         createdAt: c.createdAt.toISOString(),
       })),
     };
+  }
+
+  /** The call's whiteboard in step with the recording, for whoever may see the recording. */
+  async board(actor: PublicUser, id: string) {
+    return boardReplay(this.repo, await this.viewable(actor, id));
   }
 
   /** A finished track's file on disk, for whoever may see the recording. */

@@ -309,6 +309,10 @@ export class RecordingsService {
     return this.qa.get(actor, id);
   }
 
+  board(actor: PublicUser, id: string) {
+    return this.qa.board(actor, id);
+  }
+
   trackFile(actor: PublicUser, recordingId: string, trackId: string): Promise<{ path: string }> {
     return this.qa.trackFile(actor, recordingId, trackId);
   }

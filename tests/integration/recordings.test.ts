@@ -3,7 +3,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallsRepository } from '../../server/calls/repository';
-import { recordings, recordingTracks } from '../../server/db/schema';
+import { boards, boardUpdates, recordings, recordingTracks } from '../../server/db/schema';
 import { EventBus } from '../../server/events/bus';
 import { createLogger } from '../../server/logger';
 import { RecordingsService } from '../../server/recordings/service';
@@ -356,6 +356,55 @@ describe('call recording with FFmpeg', () => {
     // Nothing is left on disk for them.
     const dir = path.join(t.app.config.recordings.dir, started.recordingId);
     expect(fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.webm')) : []).toEqual([]);
+  });
+
+  it('serves the call’s whiteboard for replay: the scene at the start, then updates at their offsets until the end', async () => {
+    const { agent, callId, ticket } = await liveCall(t, tokens, sockets);
+    const started = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
+    ok(await agent.emitWithAck('recording:stop', { callId }));
+    const [row] = await t.app.db.db.select().from(recordings).where(eq(recordings.id, started.recordingId));
+    const start = row!.startedAt.getTime();
+    const end = row!.endedAt!.getTime();
+    // The board's log: one stroke before the recording, one during it (and the first one erased
+    // then), one after it ended.
+    const [board] = await t.app.db.db.insert(boards).values({ ticketId: ticket.id, callId }).returning();
+    const element = (id: string, version: number, isDeleted = false) => ({
+      id,
+      type: 'freedraw',
+      version,
+      versionNonce: version,
+      isDeleted,
+      index: `a${id}`,
+      x: 0,
+      y: 0,
+    });
+    const mid = Math.floor((end - start) / 2);
+    await t.app.db.db.insert(boardUpdates).values([
+      { boardId: board!.id, elements: [element('A', 1)], createdAt: new Date(start - 5000) },
+      {
+        boardId: board!.id,
+        elements: [element('B', 1), element('A', 2, true)],
+        createdAt: new Date(start + mid),
+      },
+      { boardId: board!.id, elements: [element('C', 1)], createdAt: new Date(end + 5000) },
+    ]);
+
+    const res = await get(t, tokens.qa!, `/api/recordings/${started.recordingId}/board`);
+    expect(res.status).toBe(200);
+    const replay = (await res.json()) as any;
+    expect(replay.boardId).toBe(board!.id);
+    expect(replay.initial.map((e: any) => `${e.id}${e.version}`)).toEqual(['A1']);
+    expect(
+      replay.updates.map((u: any) => [u.atMs, u.elements.map((e: any) => `${e.id}${e.version}`)]),
+    ).toEqual([[mid, ['B1', 'A2']]]);
+    // Those who may watch the recording may replay its board; nobody else.
+    expect((await get(t, tokens.agentL1!, `/api/recordings/${started.recordingId}/board`)).status).toBe(200);
+    expect((await get(t, tokens.agentL2!, `/api/recordings/${started.recordingId}/board`)).status).toBe(403);
+    expect((await get(t, tokens.customer!, `/api/recordings/${started.recordingId}/board`)).status).toBe(403);
+    expect(
+      (await get(t, tokens.qa!, '/api/recordings/00000000-0000-4000-8000-000000000000/board')).status,
+    ).toBe(404);
+    expect((await get(t, tokens.qa!, '/api/recordings/not-an-id/board')).status).toBe(400);
   });
 
   it('starts by rule for a P1 ticket once the call connects', async () => {
