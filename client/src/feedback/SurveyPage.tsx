@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 import { AuthShell } from '../components/AuthShell';
@@ -29,6 +29,23 @@ function remembered(token: string): RedeemedSurvey | null {
 }
 
 /**
+ * Opening uses the link up, so it is asked once per page load whatever re-renders or remounts the
+ * page (a second ask would answer "already used"); the result is kept for reloads of this tab.
+ */
+const opening = new Map<string, Promise<RedeemedSurvey>>();
+function openOnce(token: string): Promise<RedeemedSurvey> {
+  let pending = opening.get(token);
+  if (!pending) {
+    pending = surveyLinkApi.redeem(token).then((opened) => {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({ ...opened, token }));
+      return opened;
+    });
+    opening.set(token, pending);
+  }
+  return pending;
+}
+
+/**
  * `/rate#<token>`: the CSAT question mailed to a customer who was away when their ticket was
  * solved. Opening it uses the link (once) for an access token to that one ticket's rating; the
  * customer answers without signing in. Used, expired and unknown links say so and offer signing in.
@@ -41,28 +58,24 @@ export function SurveyPage() {
   const [score, setScore] = useState<number | null>(survey?.state.rating?.score ?? null);
   const [comment, setComment] = useState(survey?.state.rating?.comment ?? '');
 
-  const open = useMutation({
-    mutationFn: () => surveyLinkApi.redeem(token),
-    onSuccess: (opened) => {
-      sessionStorage.setItem(STORE_KEY, JSON.stringify({ ...opened, token }));
-      setSurvey(opened);
-      setScore(opened.state.rating?.score ?? null);
-      setComment(opened.state.rating?.comment ?? '');
-    },
+  const open = useQuery({
+    queryKey: ['csat-survey', token],
+    queryFn: () => openOnce(token),
+    enabled: token.length > 0 && survey === null,
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
   });
+  useEffect(() => {
+    if (!open.data || survey) return;
+    setSurvey(open.data);
+    setScore(open.data.state.rating?.score ?? null);
+    setComment(open.data.state.rating?.comment ?? '');
+  }, [open.data, survey]);
   const rate = useMutation({
     mutationFn: (answer: { score: number; comment?: string }) =>
       surveyLinkApi.rate({ access: survey!.access, ticketId: survey!.ticket.id, ...answer }),
   });
-  // Opening uses the link up: exactly once per page (a ref, so a re-run effect cannot ask twice).
-  const asked = useRef(false);
-  const { mutate: redeem } = open;
-  useEffect(() => {
-    if (!token || survey || asked.current) return;
-    asked.current = true;
-    redeem();
-  }, [token, survey, redeem]);
-
   const signIn = (
     <Anchor component={RouterLink} to="/login" size="sm" ta="center">
       {t('feedback.survey.signIn')}
