@@ -470,6 +470,24 @@ describe('replaying the call’s whiteboard in the QA player', () => {
     await expect.poll(() => replayed(qa)).toBe('');
     await play.click();
     await expect.poll(() => replayed(qa), { timeout: 15_000 }).toContain(strokeId);
+
+    // On a phone the board sits below the tracks, within the screen's width; and in Chinese.
+    for (const [language, width] of [
+      ['en', 390],
+      ['zh-CN', 1440],
+      ['zh-CN', 390],
+    ] as const) {
+      await qa.evaluate((lang) => window.localStorage.setItem('livedesk.language', lang), language);
+      await qa.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await qa.reload();
+      await qa.getByTestId('board-replay').locator('canvas.static').waitFor();
+      const marker = qa.locator('[data-marker-kind="whiteboard"]').first();
+      await expect.poll(() => marker.isEnabled(), { timeout: 20_000 }).toBe(true);
+      await marker.click();
+      await expect.poll(() => replayed(qa)).toContain(strokeId);
+      expect(await qa.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(width);
+      await screenshot(qa, `recording-qa-board-replay-${width}-${language}`);
+    }
   });
 });
 
