@@ -4,7 +4,7 @@ import '@excalidraw/excalidraw/index.css';
 import { Excalidraw, restoreElements } from '@excalidraw/excalidraw';
 import type { ExcalidrawElement } from '@excalidraw/excalidraw/element/types';
 import type { BinaryFileData, BinaryFiles, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { backgroundFileId, backgroundMimeType } from '../lib/board/background';
 import { installExcalidrawAssets } from './assets';
 
@@ -35,21 +35,23 @@ export default function ReplayCanvas({ elements, extent, background, language }:
     }
     return { elements: [], files, appState: { viewBackgroundColor: '#ffffff' } };
   }, [background]);
-  // Fit once to the whole drawing (so seeking does not move the view), then follow the player.
+  const whole = useMemo(() => restoreElements(extent as ExcalidrawElement[], null), [extent]);
   useEffect(() => {
-    if (!api) return;
-    if (!fitted.current && extent.length > 0) {
-      fitted.current = true;
-      api.updateScene({ elements: restoreElements(extent as ExcalidrawElement[], null) });
-      api.scrollToContent(undefined, { fitToContent: true });
-    }
-    api.updateScene({ elements: restoreElements(elements as ExcalidrawElement[], null) });
-  }, [api, elements, extent]);
+    api?.updateScene({ elements: restoreElements(elements as ExcalidrawElement[], null) });
+  }, [api, elements]);
+  // Fit once to the whole drawing, on the first change once the canvas has its size (so seeking
+  // never moves the view, and a stroke drawn later is inside it too).
+  const onChange = useCallback(() => {
+    if (!api || fitted.current || whole.length === 0) return;
+    fitted.current = true;
+    api.scrollToContent(whole, { fitToContent: true, animate: false });
+  }, [api, whole]);
 
   return (
     <Excalidraw
       initialData={initialData}
       excalidrawAPI={setApi}
+      onChange={onChange}
       viewModeEnabled
       zenModeEnabled
       langCode={language === 'zh-CN' ? 'zh-CN' : 'en'}
