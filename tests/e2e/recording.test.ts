@@ -389,7 +389,7 @@ describe('replaying the call’s whiteboard in the QA player', () => {
     });
 
   it('shows the board as it was at the player’s position: a stroke drawn mid-call appears only after its time', async () => {
-    const { agent, customer, callId } = await connectCall('Draw it on the whiteboard please');
+    const { agent, customer, callId, ticket } = await connectCall('Draw it on the whiteboard please');
     await agent.getByRole('button', { name: 'Start recording' }).click();
     await agent.getByRole('status', INDICATOR).waitFor();
     // Some recorded time before the stroke, so "before" is a real position in the recording.
@@ -445,7 +445,15 @@ describe('replaying the call’s whiteboard in the QA player', () => {
     const strokeId = replay.updates[0]!.elements[0]!.id;
     expect(drawnAt).toBeGreaterThan(1_000);
 
-    const { page: qa } = await signedIn(DEMO.qa, `/qa/recordings/${listed!.id}`);
+    // The ticket links to its recording for QA, not for the customer.
+    const { page: qa } = await signedIn(DEMO.qa, `/tickets/${ticket.id}`);
+    const watch = qa.getByRole('link', { name: 'Watch the recording' });
+    await watch.waitFor();
+    await customer.goto(`${e2e.url}/tickets/${ticket.id}`);
+    await customer.getByText(ticket.subject).first().waitFor();
+    expect(await customer.getByRole('link', { name: 'Watch the recording' }).count()).toBe(0);
+    await watch.click();
+    await qa.waitForURL(new RegExp(`/qa/recordings/${listed!.id}$`));
     const play = qa.getByRole('button', { name: 'Play', exact: true });
     await expect.poll(() => play.isEnabled(), { timeout: 20_000 }).toBe(true);
     await qa.getByTestId('board-replay').locator('canvas.static').waitFor();
