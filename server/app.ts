@@ -40,10 +40,10 @@ import { SignedLinks } from './auth/signedLinks';
 import { TokenService } from './auth/tokens';
 import { boardRoutes } from './boards/routes';
 import { BoardsService } from './boards/service';
-import { callRequestRoutes } from './callRequests/routes';
-import { CallRequests } from './callRequests/service';
 import { createBot, createBotHold } from './bot';
 import type { Assistant } from './bot/service';
+import { callRequestRoutes } from './callRequests/routes';
+import { CallRequests } from './callRequests/service';
 import { callRoomsOf, MediaSession } from './calls/mediaSession';
 import { CallsRepository } from './calls/repository';
 import { callRoutes } from './calls/routes';
@@ -375,6 +375,9 @@ export async function createApp(
       config: config.feedback,
       clock,
       logger: logger.child({ component: 'feedback' }),
+      links,
+      tokens,
+      resolveUser: (id) => users.resolveActor(id),
     });
 
     const help = createHelp({
@@ -393,6 +396,7 @@ export async function createApp(
       tickets: ticketsRepo,
       users: usersRepo,
       feedback: feedbackRepo,
+      surveyLink: (customerId, ticketId) => feedback.surveyLinks.issue(customerId, ticketId),
       mailer: mail.mailer,
       clock,
       replyCoalesceMs: config.mail.replyCoalesceMs,

@@ -14,6 +14,7 @@ import { useCallDevicePreload } from './call/hooks';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth } from './components/RequireAuth';
 import { FollowUpsPage } from './feedback/FollowUpsPage';
+import { SurveyPage } from './feedback/SurveyPage';
 import { ArticleEditorPage } from './help/ArticleEditorPage';
 import { ArticlesPage } from './help/ArticlesPage';
 import {
@@ -79,6 +80,7 @@ export function App() {
             <Route path="/forgot-password" element={<ForgotPasswordPage />} />
             <Route path="/reset-password" element={<SetPasswordPage purpose="password_reset" />} />
             <Route path="/accept-invitation" element={<SetPasswordPage purpose="invitation" />} />
+            <Route path="/rate" element={<SurveyPage />} />
             <Route element={<RequireAuth />}>
               {/* The call has its own full-window layout, without the app's header. */}
               <Route path="tickets/:ticketId/call/:callId" element={<CallPage />} />

@@ -5,8 +5,11 @@ import type { Database } from '../db/client';
 import { signedLinks } from '../db/mailSchema';
 import { AppError, notFound } from '../errors';
 
-/** What a link grants. Each purpose is consumed only as itself: a reset token is no invitation. */
-export type LinkPurpose = 'password_reset' | 'invitation';
+/**
+ * What a link grants. Each purpose is consumed only as itself: a reset token is no invitation.
+ * `csat_survey` opens one ticket's rating without signing in (its `subjectId` is the ticket).
+ */
+export type LinkPurpose = 'password_reset' | 'invitation' | 'csat_survey';
 
 export interface IssuedLink {
   /** Goes into the mail's URL; never stored (only its SHA-256 is). */
@@ -17,6 +20,8 @@ export interface IssuedLink {
 export interface LinkHolder {
   linkId: string;
   userId: string;
+  /** What the link is about, for links about one thing (a survey link's ticket). */
+  subjectId: string | null;
   expiresAt: Date;
 }
 
@@ -42,9 +47,15 @@ export class SignedLinks {
 
   /**
    * A new link for `userId`. Issuing one withdraws the user's earlier unused links of the same
-   * purpose: only the newest mail works (an older one may sit in a forwarded or shared inbox).
+   * purpose (and the same `subjectId`, for links about one thing): only the newest mail works (an
+   * older one may sit in a forwarded or shared inbox).
    */
-  async issue(purpose: LinkPurpose, userId: string, ttlMs: number): Promise<IssuedLink> {
+  async issue(
+    purpose: LinkPurpose,
+    userId: string,
+    ttlMs: number,
+    subjectId: string | null = null,
+  ): Promise<IssuedLink> {
     const now = this.clock.now();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + ttlMs);
@@ -53,7 +64,12 @@ export class SignedLinks {
         .update(signedLinks)
         .set({ usedAt: now })
         .where(
-          and(eq(signedLinks.userId, userId), eq(signedLinks.purpose, purpose), isNull(signedLinks.usedAt)),
+          and(
+            eq(signedLinks.userId, userId),
+            eq(signedLinks.purpose, purpose),
+            isNull(signedLinks.usedAt),
+            subjectId === null ? isNull(signedLinks.subjectId) : eq(signedLinks.subjectId, subjectId),
+          ),
         );
       // Old rows of this user are of no further use: keep the table small.
       await tx
@@ -69,7 +85,7 @@ export class SignedLinks {
         );
       await tx
         .insert(signedLinks)
-        .values({ purpose, userId, tokenHash: hash(token), createdAt: now, expiresAt });
+        .values({ purpose, userId, subjectId, tokenHash: hash(token), createdAt: now, expiresAt });
     });
     return { token, expiresAt };
   }
@@ -78,7 +94,7 @@ export class SignedLinks {
   async inspect(purpose: LinkPurpose, token: string): Promise<LinkHolder> {
     const row = await this.find(purpose, token);
     this.assertUsable(row);
-    return { linkId: row.id, userId: row.userId, expiresAt: row.expiresAt };
+    return { linkId: row.id, userId: row.userId, subjectId: row.subjectId, expiresAt: row.expiresAt };
   }
 
   /**
@@ -100,7 +116,8 @@ export class SignedLinks {
         ),
       )
       .returning();
-    if (used) return { linkId: used.id, userId: used.userId, expiresAt: used.expiresAt };
+    if (used)
+      return { linkId: used.id, userId: used.userId, subjectId: used.subjectId, expiresAt: used.expiresAt };
     // Not usable: find out why, for an answer the person can act on.
     const row = await this.find(purpose, token, within);
     this.assertUsable(row);

@@ -208,6 +208,10 @@ export const ticketEvents = pgTable(
   (t) => [
     index('ticket_events_ticket_seq_idx').on(t.ticketId, t.seq),
     index('ticket_events_type_idx').on(t.type, t.ticketId), // reports: ever escalated / reopened
+    // Reports: the reopenings alone (a few per hundred tickets), read without the other updates.
+    index('ticket_events_reopened_idx')
+      .on(t.ticketId)
+      .where(sql`${t.type} = 'ticket.updated' AND (${t.data}->'status'->>'from') IN ('solved', 'closed')`),
   ],
 );
 

@@ -1,3 +1,6 @@
+import type { PublicUser } from '../../signaling/shared/protocol';
+import type { SignedLinks } from '../auth/signedLinks';
+import type { TokenService } from '../auth/tokens';
 import type { CallsRepository } from '../calls/repository';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -10,12 +13,14 @@ import { FollowUpService } from './followUps';
 import { NpsService } from './nps';
 import { FeedbackRepository } from './repository';
 import { feedbackRoutes } from './routes';
+import { CsatSurveyLinks } from './surveyLinks';
 import { FeedbackTimeline } from './timeline';
 
 export interface Feedback {
   csat: CsatService;
   followUps: FollowUpService;
   nps: NpsService;
+  surveyLinks: CsatSurveyLinks;
   routes: ReturnType<typeof feedbackRoutes>;
 }
 
@@ -29,6 +34,9 @@ export function createFeedback(deps: {
   config: Config['feedback'];
   clock: Clock;
   logger: Logger;
+  links: SignedLinks;
+  tokens: TokenService;
+  resolveUser: (id: string) => Promise<PublicUser>;
 }): Feedback {
   const timeline = new FeedbackTimeline(deps.ticketsRepo, deps.bus);
   const followUps = new FollowUpService(
@@ -50,7 +58,20 @@ export function createFeedback(deps: {
     deps.clock,
   );
   const nps = new NpsService(deps.repo, deps.config.npsPeriodMs, deps.clock);
-  return { csat, followUps, nps, routes: feedbackRoutes({ csat, followUps, nps }) };
+  const surveyLinks = new CsatSurveyLinks({
+    links: deps.links,
+    tokens: deps.tokens,
+    csat,
+    tickets: deps.ticketsRepo,
+    resolveUser: deps.resolveUser,
+  });
+  return {
+    csat,
+    followUps,
+    nps,
+    surveyLinks,
+    routes: feedbackRoutes({ csat, followUps, nps, surveyLinks }),
+  };
 }
 
 export { FeedbackRepository };

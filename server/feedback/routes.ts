@@ -12,8 +12,11 @@ import {
   followUpIdParams,
   listFollowUpsQuerySchema,
   npsBodySchema,
+  surveyRatingBodySchema,
+  surveyRedeemBodySchema,
   ticketIdParams,
 } from './schemas';
+import type { CsatSurveyLinks } from './surveyLinks';
 
 // Response schemas document the API (OpenAPI); the views are typed in signaling/shared/feedback.ts.
 const rated = {
@@ -68,9 +71,43 @@ const npsResponse = z
   })
   .meta({ id: 'NpsResponse' });
 
-export function feedbackRoutes(deps: { csat: CsatService; followUps: FollowUpService; nps: NpsService }) {
-  const { csat, followUps, nps } = deps;
+export function feedbackRoutes(deps: {
+  csat: CsatService;
+  followUps: FollowUpService;
+  nps: NpsService;
+  surveyLinks: CsatSurveyLinks;
+}) {
+  const { csat, followUps, nps, surveyLinks } = deps;
   return [
+    defineRoute({
+      method: 'post',
+      path: '/api/csat/survey-links/redeem',
+      summary:
+        "Open the CSAT link mailed to a customer who was away at the solve: uses the link up (it works once) and returns an access token for that ticket's rating only (1 hour). 404 unknown, 410 used or expired",
+      tag: 'feedback',
+      access: 'public',
+      body: surveyRedeemBodySchema,
+      response: z.object({
+        access: z.string(),
+        expiresAt: z.string(),
+        ticket: z.object({ id: z.string(), number: z.number(), subject: z.string() }),
+        state: z.object({ eligible: z.boolean(), rating: csatRating.nullable() }),
+      }),
+      handler: ({ body }) => surveyLinks.redeem(body.token),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/csat/survey-links/rating',
+      summary:
+        'Rate the ticket a survey link opened, with the access token it returned (no sign-in); as POST /api/tickets/:id/csat otherwise. 401 when the access token is expired or for another ticket',
+      tag: 'feedback',
+      access: 'public',
+      body: surveyRatingBodySchema,
+      response: csatRating,
+      status: 201,
+      handler: ({ body }) =>
+        surveyLinks.rate(body.access, body.ticketId, { score: body.score, comment: body.comment }),
+    }),
     defineRoute({
       method: 'get',
       path: '/api/tickets/:id/csat',

@@ -19,6 +19,19 @@ const comment = text()
 export const csatBodySchema = z.object({ score: score(1, 5), comment }).strict();
 export type CsatInput = z.output<typeof csatBodySchema>;
 
+/** The mailed survey link's token (SignedLinks: 43 URL-safe characters; anything else is unknown). */
+export const surveyRedeemBodySchema = z.object({ token: z.string().min(1).max(200) }).strict();
+
+/** An answer from the page the survey link opened: its access token, the ticket, the rating. */
+export const surveyRatingBodySchema = z
+  .object({
+    access: z.string().min(1).max(4096),
+    ticketId: z.uuid('must be a ticket id'),
+    score: score(1, 5),
+    comment,
+  })
+  .strict();
+
 export const callRatingBodySchema = z
   .object({ picture: score(1, 5), sound: score(1, 5), helpfulness: score(1, 5), comment })
   .strict();

@@ -102,7 +102,7 @@ function en(t: MailTemplate, product: string): Parts {
         ],
         action: { label: 'Rate the service', url: t.link },
         footnote:
-          'You will be asked to sign in first. If the problem is not solved, reply on the ticket and it reopens.',
+          'No sign-in needed: the link opens this rating once and works for 14 days (after that, sign in to rate). If the problem is not solved, reply on the ticket and it reopens.',
       };
   }
 }
@@ -144,7 +144,8 @@ function zh(t: MailTemplate, product: string): Parts {
           '您对本次服务满意吗？点一下评分并留下意见（可选），帮助我们改进。',
         ],
         action: { label: '评价服务', url: t.link },
-        footnote: '评价前需要先登录。如果问题尚未解决，请在工单中回复，工单会重新打开。',
+        footnote:
+          '无需登录：该链接可打开本次评价一次，14 天内有效（过期后请登录评价）。如果问题尚未解决，请在工单中回复，工单会重新打开。',
       };
   }
 }

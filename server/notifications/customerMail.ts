@@ -31,6 +31,8 @@ export class CustomerMail {
       tickets: TicketsRepository;
       users: UsersRepository;
       feedback: FeedbackRepository;
+      /** A signed, single-use survey link token for the ticket's customer (feedback/surveyLinks.ts). */
+      surveyLink: (customerId: string, ticketId: string) => Promise<string>;
       mailer: Mailer;
       clock: Clock;
       replyCoalesceMs: number;
@@ -110,6 +112,7 @@ export class CustomerMail {
     if (await this.deps.feedback.ticketCsat(ticket.id)) return;
     const key = `csat:${ticket.id}`;
     if (await this.deps.mailer.sentWithin(key, this.deps.clock.now(), CSAT_MAIL_EVERY_MS)) return;
+    const token = await this.deps.surveyLink(customer.id, ticket.id);
     await this.deps.mailer.send(
       customer,
       {
@@ -117,8 +120,9 @@ export class CustomerMail {
         name: customer.name,
         ticketNumber: ticket.number,
         subject: ticket.subject,
-        // The ticket page opens on its rating card; signing in first is what lets them answer.
-        link: this.deps.mailer.link(`/tickets/${ticket.id}#csat`),
+        // Rates without signing in, once; the token rides in the fragment, so it never reaches a
+        // server log or a Referer header.
+        link: this.deps.mailer.link(`/rate#${token}`),
       },
       { dedupeKey: key },
     );

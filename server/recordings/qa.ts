@@ -4,6 +4,7 @@ import type { PublicUser } from '../../signaling/shared/protocol';
 import type { CallsRepository } from '../calls/repository';
 import type { RecordingRow, RecordingTrackRow } from '../db/schema';
 import { forbidden, notFound } from '../errors';
+import { boardReplay } from './boardReplay';
 import type { RecordingListFilter, RecordingsRepository } from './repository';
 
 /** Who reviews recordings: they see and score every one. */
@@ -165,11 +166,16 @@ export class RecordingsQa {
     };
   }
 
+  /** The call's whiteboard in step with the recording, for whoever may see the recording. */
+  async board(actor: PublicUser, id: string) {
+    return boardReplay(this.repo, await this.viewable(actor, id));
+  }
+
   /** A finished track's file on disk, for whoever may see the recording. */
   async trackFile(actor: PublicUser, recordingId: string, trackId: string): Promise<{ path: string }> {
     await this.viewable(actor, recordingId);
     const track = await this.repo.findTrack(recordingId, trackId);
-    if (!track || track.status === 'failed' || track.status === 'recording') throw notFound('The track file');
+    if (!track || !['ready', 'partial'].includes(track.status)) throw notFound('The track file');
     const file = path.join(this.dir, track.file);
     if (!file.startsWith(this.dir) || !fs.existsSync(file)) throw notFound('The track file');
     return { path: file };

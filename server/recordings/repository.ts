@@ -210,6 +210,18 @@ export class RecordingsRepository {
     return { messages, events, boardChanges };
   }
 
+  /** The call's board and its update log up to `end`, in the order it was written. */
+  async boardLog(callId: string, end: Date) {
+    const [board] = await this.db.select().from(boards).where(eq(boards.callId, callId));
+    if (!board) return undefined;
+    const updates = await this.db
+      .select({ elements: boardUpdates.elements, createdAt: boardUpdates.createdAt })
+      .from(boardUpdates)
+      .where(and(eq(boardUpdates.boardId, board.id), lte(boardUpdates.createdAt, end)))
+      .orderBy(asc(boardUpdates.seq));
+    return { board, updates };
+  }
+
   reviewsOf(recordingId: string) {
     return this.db.select().from(recordingReviews).where(eq(recordingReviews.recordingId, recordingId));
   }

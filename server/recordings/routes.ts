@@ -61,6 +61,24 @@ export function recordingRoutes(
     }),
     defineRoute({
       method: 'get',
+      path: '/api/recordings/:id/board',
+      summary:
+        "The call's whiteboard for replay beside the recording: the scene at the recording's start and each later update at its offset (ms), up to the recording's end",
+      tag: 'recordings',
+      access: 'signed-in',
+      params: idParams,
+      response: z.object({
+        boardId: z.string().nullable(),
+        background: z.string().nullable(),
+        initial: z.array(z.record(z.string(), z.unknown())),
+        updates: z.array(
+          z.object({ atMs: z.number(), elements: z.array(z.record(z.string(), z.unknown())) }),
+        ),
+      }),
+      handler: ({ actor, params }) => recordings.board(actor!, params.id),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/api/recordings/:id/tracks/:trackId/file',
       summary: 'Stream one track (WebM; HTTP range requests supported)',
       tag: 'recordings',

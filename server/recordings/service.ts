@@ -200,8 +200,8 @@ export class RecordingsService {
   }
 
   /**
-   * Sets the final state from the tracks (all fine → ready; some media saved → partial; none →
-   * failed) and writes it with its timeline entry in one transaction, which also makes a second
+   * Sets the final state from the tracks (all ready or empty → ready; some media saved → partial;
+   * none → failed) and writes it with its timeline entry in one transaction, which also makes a second
    * conclusion of the same recording a no-op; the entry is published after the commit. `error`
    * replaces the recording's error (recovery says why it was cut short).
    */
@@ -214,11 +214,11 @@ export class RecordingsService {
       const tracks = await repo.tracksOf(recordingId);
       const known = error ?? current.error;
       const saved = tracks.filter((t) => t.status === 'ready' || t.status === 'partial');
+      // An empty track (stopped before its first frame) is no failure: a recording whose tracks
+      // are all ready or empty is saved.
+      const whole = tracks.filter((t) => t.status === 'ready' || t.status === 'empty');
       const status: RecordingStatus =
-        tracks.length > 0 &&
-        saved.length === tracks.length &&
-        !tracks.some((t) => t.status === 'partial') &&
-        !known
+        tracks.length > 0 && whole.length === tracks.length && !known
           ? 'ready'
           : saved.length > 0
             ? 'partial'
@@ -307,6 +307,10 @@ export class RecordingsService {
 
   get(actor: PublicUser, id: string) {
     return this.qa.get(actor, id);
+  }
+
+  board(actor: PublicUser, id: string) {
+    return this.qa.board(actor, id);
   }
 
   trackFile(actor: PublicUser, recordingId: string, trackId: string): Promise<{ path: string }> {

@@ -5,8 +5,10 @@ import type { RecordingsRepository } from './repository';
 
 /**
  * Remuxes a track's live file into a seekable one and records what came out on the track's row:
- * `ready`, `partial` (a crash, or only the live file is readable) or `failed`. Used when a track
- * ends, when its recorder crashes, and for the files a stopped server left behind.
+ * `ready`, `partial` (a crash, or only the live file is readable), `empty` (stopped before any
+ * media was written: a recording stopped within a second, before the first keyframe — nothing
+ * failed, there was nothing yet) or `failed`. Used when a track ends, when its recorder crashes,
+ * and for the files a stopped server left behind.
  */
 export async function finishTrack(
   repo: RecordingsRepository,
@@ -26,11 +28,18 @@ export async function finishTrack(
     fs.rmSync(partFile, { force: true });
     status = crashed ? 'partial' : 'ready';
   } else {
-    // Keep the live file itself if it is readable at all.
+    // Keep the live file itself if it holds media at all.
     probe = fs.existsSync(partFile) ? await probeMedia(partFile) : null;
-    if (probe && probe.streams.length > 0) {
+    if (probe && probe.streams.length > 0 && (crashed || (probe.durationSeconds ?? 0) > 0)) {
       fs.renameSync(partFile, finalFile);
       status = 'partial';
+    } else if (!crashed) {
+      // Stopped on request with no media written (at most a header): an empty track, not a
+      // failure. Nothing is kept, so nothing offers to play.
+      probe = null;
+      fs.rmSync(partFile, { force: true });
+      fs.rmSync(finalFile, { force: true });
+      status = 'empty';
     } else {
       status = 'failed';
     }

@@ -50,3 +50,26 @@ export function compareByIndex(a: BoardElement, b: BoardElement): number {
   if (ai !== bi) return ai < bi ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * A call's board for the QA player (`GET /api/recordings/:id/board`): the scene when the recording
+ * started, and each later update at its instant from the recording's start (ms).
+ */
+export interface BoardReplay {
+  boardId: string | null;
+  /** The frozen screen frame drawn over (data: URL), if any. */
+  background: string | null;
+  initial: BoardElement[];
+  updates: Array<{ atMs: number; elements: BoardElement[] }>;
+}
+
+/** The board's elements at `atMs` of the recording (deleted ones left out), in z-order. */
+export function boardAt(replay: Pick<BoardReplay, 'initial' | 'updates'>, atMs: number): BoardElement[] {
+  const scene = new Map(replay.initial.map((e) => [e.id, e]));
+  for (const update of replay.updates) {
+    if (update.atMs > atMs) break;
+    for (const element of update.elements)
+      if (wins(element, scene.get(element.id))) scene.set(element.id, element);
+  }
+  return [...scene.values()].filter((e) => !e.isDeleted).sort(compareByIndex);
+}

@@ -94,4 +94,64 @@ describe('feedback: a low CSAT is followed up', () => {
       },
     ]);
   });
+
+  it('rates a solved ticket from the mailed survey link without signing in, once; a used or forged link says so', async () => {
+    const customerLogin = await apiLogin(e2e.url, DEMO.customer);
+    const agentLogin = await apiLogin(e2e.url, DEMO.agentL1);
+    const ticket = await e2e.newTicket(customerLogin.token, 'The invoice shows the wrong name');
+    await e2e.apiOk<TicketView>(agentLogin.token, `/api/tickets/${ticket.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: 'solved' }),
+    });
+    // The link the mail carries, issued as CustomerMail does for an away customer (after its own
+    // mail for this solve: a newer link for the ticket withdraws the older one).
+    await e2e.testApp.app.customerMail.idle();
+    const token = await e2e.testApp.app.feedback.surveyLinks.issue(customerLogin.user.id, ticket.id);
+
+    const context = await e2e.context({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
+    const page = e2e.watch(await context.newPage());
+    await page.goto(`${e2e.url}/rate#${token}`);
+    await page
+      .getByText(`Ticket #${ticket.number} “${ticket.subject}” was solved. No sign-in needed.`)
+      .waitFor();
+    await screenshot(page, 'survey-1440-en');
+    await expectAccessible(page, 'the survey page');
+    // A reload of the open page keeps the survey (the link itself is used up).
+    await page.reload();
+    await page.locator('[data-score-choice="survey-csat"] label').filter({ hasText: /^4$/ }).click();
+    await page.getByRole('radio', { name: '4', checked: true }).waitFor({ state: 'attached' });
+    await page.getByRole('textbox', { name: 'Comment (optional)' }).fill('Fixed quickly, thank you');
+    await page.getByRole('button', { name: 'Send rating' }).click();
+    await page.getByTestId('survey-thanks').getByText('You rated this ticket 4 of 5. Thank you!').waitFor();
+    const state = await e2e.apiOk<{ rating: { score: number; comment: string } }>(
+      customerLogin.token,
+      `/api/tickets/${ticket.id}/csat`,
+    );
+    expect(state.rating).toMatchObject({ score: 4, comment: 'Fixed quickly, thank you' });
+
+    // The same link in another browser (a forwarded mail): used, said plainly, sign-in offered.
+    const other = e2e.watch(await (await e2e.context()).newPage());
+    await other.goto(`${e2e.url}/rate#${token}`);
+    await other.getByRole('alert').getByText('This link was already used').waitFor();
+    await other.getByRole('link', { name: 'Sign in to rate the ticket' }).waitFor();
+    await screenshot(other, 'survey-used-en');
+    await other.goto(`${e2e.url}/rate#${'A'.repeat(43)}`);
+    await other.reload();
+    await other.getByRole('alert').getByText('This link is not valid.').waitFor();
+
+    // The page in Chinese and on a phone (a fresh link: each opens once).
+    for (const [language, width] of [
+      ['zh-CN', 1440],
+      ['zh-CN', 390],
+      ['en', 390],
+    ] as const) {
+      const fresh = await e2e.testApp.app.feedback.surveyLinks.issue(customerLogin.user.id, ticket.id);
+      const shot = e2e.watch(await (await e2e.context({ viewport: { width, height: 844 } })).newPage());
+      await shot.addInitScript((lang) => window.localStorage.setItem('livedesk.language', lang), language);
+      await shot.goto(`${e2e.url}/rate#${fresh}`);
+      await shot.getByRole('button', { name: language === 'en' ? 'Save change' : '保存修改' }).waitFor();
+      expect(await shot.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(width);
+      await screenshot(shot, `survey-${width}-${language}`);
+    }
+  });
 });

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
 import { apiLogin, screenshot } from '../helpers/browser';
-import { acceptCall, e2eSuite, expectDecoding, REMOTE_CAMERA } from '../helpers/e2e';
+import { acceptCall, e2eSuite, expectDecoding, REMOTE_CAMERA, waitForBoard } from '../helpers/e2e';
 import { probe } from '../helpers/rtpSource';
 import { DEMO } from '../helpers/testApp';
 
@@ -362,6 +363,139 @@ describe('recording a call for QA', () => {
 
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
+  });
+});
+
+describe('replaying the call’s whiteboard in the QA player', () => {
+  serveApp();
+
+  /** The ids of the board elements the QA player's replay shows at its position. */
+  const replayed = (page: Page) =>
+    page
+      .getByTestId('board-replay')
+      .getAttribute('data-element-ids')
+      .then((ids) => ids ?? '');
+  /** Non-white pixels on the replay's canvas: the stroke as drawn. */
+  const replayInk = (page: Page) =>
+    page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="board-replay"] canvas.static');
+      const context = canvas?.getContext('2d');
+      if (!canvas || !context) return -1;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i + 3]! > 0 && (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200)) ink++;
+      return ink;
+    });
+
+  it('shows the board as it was at the player’s position: a stroke drawn mid-call appears only after its time', async () => {
+    const { agent, customer, callId, ticket } = await connectCall('Draw it on the whiteboard please');
+    await agent.getByRole('button', { name: 'Start recording' }).click();
+    await agent.getByRole('status', INDICATOR).waitFor();
+    // Some recorded time before the stroke, so "before" is a real position in the recording.
+    await new Promise((r) => setTimeout(r, 2_500));
+
+    await customer.getByRole('button', { name: 'Whiteboard' }).click();
+    await waitForBoard(customer);
+    await customer.getByTitle(/^Draw —/).click();
+    await customer
+      .getByRole('radio', { name: 'Draw' })
+      .and(customer.locator(':checked'))
+      .waitFor({ state: 'attached' });
+    const canvas = customer.locator('[data-testid="whiteboard"] canvas.interactive');
+    const box = (await canvas.boundingBox())!;
+    const x0 = box.x + box.width * 0.3;
+    const y0 = box.y + box.height * 0.5;
+    await customer.mouse.move(x0, y0);
+    await customer.mouse.down();
+    for (let i = 1; i <= 24; i++)
+      await customer.mouse.move(x0 + i * 12, y0 + Math.sin(i / 3) * 50, { steps: 2 });
+    await customer.mouse.up();
+    // The stroke is in the board's log (written within the board's flush interval).
+    const { boards, boardUpdates } = await import('../../server/db/schema');
+    const { eq } = await import('drizzle-orm');
+    const logged = () =>
+      e2e.testApp.app.db.db
+        .select({ seq: boardUpdates.seq })
+        .from(boardUpdates)
+        .innerJoin(boards, eq(boards.id, boardUpdates.boardId))
+        .where(eq(boards.callId, callId))
+        .then((rows) => rows.length);
+    await expect.poll(logged, { timeout: 15_000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2_000));
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await agent.getByRole('heading', { name: 'Call ended' }).waitFor();
+
+    const qaToken = (await apiLogin(e2e.url, DEMO.qa)).token;
+    let listed: { id: string; callId: string; status: string } | undefined;
+    for (let i = 0; i < 300; i++) {
+      const { body } = await api<{ items: Array<{ id: string; callId: string; status: string }> }>(
+        qaToken,
+        '/api/recordings',
+      );
+      listed = body.items.find((r) => r.callId === callId);
+      if (listed && !['recording', 'processing'].includes(listed.status)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { body: replay } = await api<{ updates: Array<{ atMs: number; elements: Array<{ id: string }> }> }>(
+      qaToken,
+      `/api/recordings/${listed!.id}/board`,
+    );
+    const drawnAt = replay.updates[0]!.atMs;
+    const strokeId = replay.updates[0]!.elements[0]!.id;
+    expect(drawnAt).toBeGreaterThan(1_000);
+
+    // The ticket links to its recording for QA, not for the customer.
+    const { page: qa } = await signedIn(DEMO.qa, `/tickets/${ticket.id}`);
+    const watch = qa.getByRole('link', { name: 'Watch the recording' });
+    await watch.waitFor();
+    await customer.goto(`${e2e.url}/tickets/${ticket.id}`);
+    await customer.getByText(ticket.subject).first().waitFor();
+    expect(await customer.getByRole('link', { name: 'Watch the recording' }).count()).toBe(0);
+    await watch.click();
+    await qa.waitForURL(new RegExp(`/qa/recordings/${listed!.id}$`));
+    const play = qa.getByRole('button', { name: 'Play', exact: true });
+    await expect.poll(() => play.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await qa.getByTestId('board-replay').locator('canvas.static').waitFor();
+    // At the start the stroke was not drawn yet: the board is empty.
+    await expect.poll(() => replayed(qa)).toBe('');
+    await expect.poll(() => replayInk(qa)).toBe(0);
+    // The whiteboard moment seeks to the stroke's time: now it is there, as pixels too.
+    await qa.locator('[data-marker-kind="whiteboard"]').first().click();
+    await expect.poll(() => replayed(qa)).toContain(strokeId);
+    await expect.poll(() => replayInk(qa), { timeout: 10_000 }).toBeGreaterThan(100);
+    await screenshot(qa, 'recording-qa-board-replay');
+    // Seeking back before it hides it again (Home: the slider's start).
+    const slider = qa.getByRole('slider', { name: 'Position in the recording' });
+    await slider.press('Home');
+    await expect.poll(() => replayed(qa)).toBe('');
+    await expect.poll(() => replayInk(qa)).toBe(0);
+    // Playing advances the board: from a second before the stroke, it appears by itself.
+    await qa.locator('[data-marker-kind="whiteboard"]').first().click();
+    await expect.poll(() => replayed(qa)).toContain(strokeId);
+    await slider.focus();
+    for (let i = 0; i < 10; i++) await qa.keyboard.press('ArrowLeft');
+    await expect.poll(() => replayed(qa)).toBe('');
+    await play.click();
+    await expect.poll(() => replayed(qa), { timeout: 15_000 }).toContain(strokeId);
+
+    // On a phone the board sits below the tracks, within the screen's width; and in Chinese.
+    for (const [language, width] of [
+      ['en', 390],
+      ['zh-CN', 1440],
+      ['zh-CN', 390],
+    ] as const) {
+      await qa.evaluate((lang) => window.localStorage.setItem('livedesk.language', lang), language);
+      await qa.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await qa.reload();
+      await qa.getByTestId('board-replay').locator('canvas.static').waitFor();
+      const marker = qa.locator('[data-marker-kind="whiteboard"]').first();
+      await expect.poll(() => marker.isEnabled(), { timeout: 20_000 }).toBe(true);
+      await marker.click();
+      await expect.poll(() => replayed(qa)).toContain(strokeId);
+      expect(await qa.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(width);
+      await screenshot(qa, `recording-qa-board-replay-${width}-${language}`);
+    }
   });
 });
 

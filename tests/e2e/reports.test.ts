@@ -47,6 +47,24 @@ describe('reports: the experience dashboard', () => {
         at: ago(20 - i * 3, 90),
       });
       if (score <= 2) low.push(id);
+      // Two of the calls are reviewed by QA (rubric totals 20 and 15 of 25).
+      if (i < 2) {
+        const call = await f.call({
+          ticketId: id,
+          startedBy: agent.user.id,
+          startedAt: ago(20 - i * 3, 10),
+          connectedAt: ago(20 - i * 3, 11),
+          endedAt: ago(20 - i * 3, 20),
+        });
+        const qa = await apiLogin(e2e.url, DEMO.qa);
+        await f.qaReview({
+          callId: call,
+          ticketId: id,
+          reviewer: qa.user.id,
+          total: 20 - i * 5,
+          at: ago(20 - i * 3, 30),
+        });
+      }
     }
     const numbers = await Promise.all(
       low.map(async (id) => (await e2e.apiOk<TicketView>(agent.token, `/api/tickets/${id}`)).number),
@@ -66,6 +84,9 @@ describe('reports: the experience dashboard', () => {
     // The trend chart is drawn for the range: its lines are in the SVG.
     await page.locator('[data-chart="trend"] .recharts-line path').first().waitFor();
     await page.locator('[data-card="csat"] [data-value]').filter({ hasText: '3.33 / 5' }).waitFor();
+    // QA beside CSAT: the mean rubric total of the range, and both over time on one chart.
+    await page.locator('[data-card="qa"] [data-value]').filter({ hasText: '17.5 / 25' }).waitFor();
+    await page.locator('[data-chart="quality"] .recharts-line path').first().waitFor();
     // English terms are stemmed for counting but shown as customers wrote them.
     await page.locator('[data-term="course"]').waitFor();
     await screenshot(page, 'reports-dashboard-1440-en');

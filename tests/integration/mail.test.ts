@@ -312,8 +312,71 @@ describe.each(BACKENDS)('mail and account flows on %s', (backend) => {
     const mail = await smtp.next();
     expect(mail.to).toEqual([eve.email]);
     expect(mail.subject).toBe(`[Livedesk #${ticket.body.number}] 请评价我们的服务`);
-    const link = linkIn(mail, `/tickets/${ticket.body.id}`);
-    expect(`${link.pathname}${link.hash}`).toBe(`/tickets/${ticket.body.id}#csat`);
+    const link = linkIn(mail, '/rate#');
+    expect(link.pathname).toBe('/rate');
+    const token = link.hash.slice(1);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(mail.text).toContain('无需登录');
+
+    const redeem = (body: unknown) => post(`${t.url}/api/csat/survey-links/redeem`, body);
+    const rate = (body: unknown) => post(`${t.url}/api/csat/survey-links/rating`, body);
+    // A forged link is unknown; a malformed body is a 400. Neither uses the real link up.
+    const forged = await redeem({ token: 'A'.repeat(43) });
+    expect(forged.status).toBe(404);
+    expect(forged.body.error.code).toBe('not_found');
+    expect((await redeem({ token: 42 })).status).toBe(400);
+
+    // Opened without signing in: the ticket and an access token for its rating only.
+    const opened = await redeem({ token });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    expect(opened.body).toMatchObject({
+      ticket: { id: ticket.body.id, number: ticket.body.number, subject: '无法播放课程视频' },
+      state: { eligible: true, rating: null },
+    });
+    const access = opened.body.access as string;
+    // Bad input changes nothing; the token opens no other ticket.
+    expect((await rate({ access, ticketId: ticket.body.id, score: 6 })).status).toBe(400);
+    const other = await api<{ id: string }>('customer', '/api/tickets', {
+      method: 'POST',
+      body: { subject: 'Another ticket', description: 'Not Eve’s', category: 'account' },
+    });
+    expect(other.status).toBe(201);
+    const elsewhere = await rate({ access, ticketId: other.body.id, score: 1 });
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.body.error.code).toBe('unauthenticated');
+    expect((await rate({ access: 'forged', ticketId: ticket.body.id, score: 1 })).status).toBe(401);
+    expect((await api('eve', `/api/tickets/${ticket.body.id}/csat`)).body).toMatchObject({ rating: null });
+
+    const rated = await rate({ access, ticketId: ticket.body.id, score: 4, comment: '老师很耐心' });
+    expect(rated.status, JSON.stringify(rated.body)).toBe(201);
+    expect(rated.body).toMatchObject({ ticketId: ticket.body.id, score: 4, comment: '老师很耐心' });
+    // The same answer the customer sees signed in; changeable from the page while it is open.
+    expect((await rate({ access, ticketId: ticket.body.id, score: 5 })).body.score).toBe(5);
+    expect((await api('eve', `/api/tickets/${ticket.body.id}/csat`)).body).toMatchObject({
+      rating: { score: 5 },
+    });
+
+    // The link worked once: opening it again is a 410 that says so.
+    const again = await redeem({ token });
+    expect(again.status).toBe(410);
+    expect(again.body.error.code).toBe('link_used');
+  });
+
+  it('expires the CSAT survey link after 14 days (410 link_expired)', async () => {
+    const finn = await newCustomer('Finn Ode');
+    tokens.finn = finn.token;
+    const ticket = await api<{ id: string }>('finn', '/api/tickets', {
+      method: 'POST',
+      body: { subject: 'Invoice address', description: 'Please change it', category: 'account' },
+    });
+    expect(ticket.status).toBe(201);
+    await api('agentL1', `/api/tickets/${ticket.body.id}`, { method: 'PATCH', body: { status: 'solved' } });
+    await t.app.customerMail.idle();
+    const token = linkIn(await smtp.next(), '/rate#').hash.slice(1);
+    await advance(14 * 24 * 60 * MINUTE + MINUTE);
+    const late = await post(`${t.url}/api/csat/survey-links/redeem`, { token });
+    expect(late.status).toBe(410);
+    expect(late.body.error.code).toBe('link_expired');
   });
 
   it('turns customer sign-up on and off (admins only) and refuses sign-up while off', async () => {

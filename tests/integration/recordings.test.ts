@@ -3,14 +3,14 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CallsRepository } from '../../server/calls/repository';
-import { recordings, recordingTracks } from '../../server/db/schema';
+import { boards, boardUpdates, recordings, recordingTracks } from '../../server/db/schema';
 import { EventBus } from '../../server/events/bus';
 import { createLogger } from '../../server/logger';
 import { RecordingsService } from '../../server/recordings/service';
 import { TicketsRepository } from '../../server/tickets/repository';
 import type { RecordingNotice, TicketView } from '../../signaling/shared/protocol';
 import { BROWSER_RTP_CAPABILITIES, ok } from '../helpers/callClient';
-import { probe, startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
+import { probe, rtpProducers, startRtpReceiver, startRtpSource } from '../helpers/rtpSource';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
 import { DEMO, login, startTestApp, type TestApp } from '../helpers/testApp';
 
@@ -303,6 +303,108 @@ describe('call recording with FFmpeg', () => {
     // What was captured before the kill plays (the kill comes as soon as media flows: under a second
     // on a fast machine).
     expect(info.duration ?? 0).toBeGreaterThan(0.2);
+  });
+
+  it('saves a recording stopped at once: tracks that got no frame yet are empty, not failed', async () => {
+    // Real media, stopped as soon as the recorders run: whatever had no keyframe yet is empty.
+    const { agent, callId } = await liveCall(t, tokens, sockets);
+    const started = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
+    expect(t.app.recordings.recorderPids(callId).length).toBe(2);
+    const stopped = ok(await agent.emitWithAck('recording:stop', { callId })) as RecordingNotice;
+    expect(stopped).toMatchObject({ recordingId: started.recordingId, status: 'ready', error: null });
+    const detail = (await (await get(t, tokens.qa!, `/api/recordings/${started.recordingId}`)).json()) as any;
+    expect(detail.status).toBe('ready');
+    expect(detail.tracks).toHaveLength(2);
+    for (const track of detail.tracks) expect(['ready', 'empty']).toContain(track.status);
+  });
+
+  it('records tracks that never sent media as empty, the recording as saved, and serves no file for them', async () => {
+    // Producers whose sender never sends: FFmpeg gets no packet at all, however long it waits.
+    const ticket = (await (
+      await fetch(`${t.url}/api/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.customer}` },
+        body: JSON.stringify({ subject: 'Silent call', description: 'No media', category: 'technical' }),
+      })
+    ).json()) as TicketView;
+    const agent = await connectSocket(t.url, tokens.agentL1!);
+    const customer = await connectSocket(t.url, tokens.customer!);
+    sockets.push(agent, customer);
+    const call = ok(await agent.emitWithAck('call:start', { ticketId: ticket.id }));
+    ok(await customer.emitWithAck('call:answer', { callId: call.id, accept: true }));
+    for (const s of [agent, customer])
+      ok(await s.emitWithAck('call:join', { callId: call.id, rtpCapabilities: BROWSER_RTP_CAPABILITIES }));
+    const room = t.app.media.getRoom(call.id)!;
+    const silent = await rtpProducers(room.router);
+    const peer = room.getPeer(ok(await agent.emitWithAck('session:whoami', {})).id);
+    room.attachProducer(peer, silent.video);
+    room.attachProducer(peer, silent.audio);
+    cleanups.push(async () => {
+      await agent.emitWithAck('call:hangup', { callId: call.id }).catch(() => {});
+      silent.close();
+    });
+    const started = ok(await agent.emitWithAck('recording:start', { callId: call.id })) as RecordingNotice;
+    expect(t.app.recordings.recorderPids(call.id).length).toBe(2);
+    const stopped = ok(await agent.emitWithAck('recording:stop', { callId: call.id })) as RecordingNotice;
+    expect(stopped).toMatchObject({ status: 'ready', error: null });
+    const detail = (await (await get(t, tokens.qa!, `/api/recordings/${started.recordingId}`)).json()) as any;
+    expect(detail.tracks.map((x: any) => `${x.kind}/${x.status}/${x.sizeBytes}`).sort()).toEqual([
+      'audio/empty/0',
+      'video/empty/0',
+    ]);
+    for (const track of detail.tracks) expect((await get(t, tokens.qa!, track.url)).status).toBe(404);
+    // Nothing is left on disk for them.
+    const dir = path.join(t.app.config.recordings.dir, started.recordingId);
+    expect(fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.webm')) : []).toEqual([]);
+  });
+
+  it('serves the call’s whiteboard for replay: the scene at the start, then updates at their offsets until the end', async () => {
+    const { agent, callId, ticket } = await liveCall(t, tokens, sockets);
+    const started = ok(await agent.emitWithAck('recording:start', { callId })) as RecordingNotice;
+    ok(await agent.emitWithAck('recording:stop', { callId }));
+    const [row] = await t.app.db.db.select().from(recordings).where(eq(recordings.id, started.recordingId));
+    const start = row!.startedAt.getTime();
+    const end = row!.endedAt!.getTime();
+    // The board's log: one stroke before the recording, one during it (and the first one erased
+    // then), one after it ended.
+    const [board] = await t.app.db.db.insert(boards).values({ ticketId: ticket.id, callId }).returning();
+    const element = (id: string, version: number, isDeleted = false) => ({
+      id,
+      type: 'freedraw',
+      version,
+      versionNonce: version,
+      isDeleted,
+      index: `a${id}`,
+      x: 0,
+      y: 0,
+    });
+    const mid = Math.floor((end - start) / 2);
+    await t.app.db.db.insert(boardUpdates).values([
+      { boardId: board!.id, elements: [element('A', 1)], createdAt: new Date(start - 5000) },
+      {
+        boardId: board!.id,
+        elements: [element('B', 1), element('A', 2, true)],
+        createdAt: new Date(start + mid),
+      },
+      { boardId: board!.id, elements: [element('C', 1)], createdAt: new Date(end + 5000) },
+    ]);
+
+    const res = await get(t, tokens.qa!, `/api/recordings/${started.recordingId}/board`);
+    expect(res.status).toBe(200);
+    const replay = (await res.json()) as any;
+    expect(replay.boardId).toBe(board!.id);
+    expect(replay.initial.map((e: any) => `${e.id}${e.version}`)).toEqual(['A1']);
+    expect(
+      replay.updates.map((u: any) => [u.atMs, u.elements.map((e: any) => `${e.id}${e.version}`)]),
+    ).toEqual([[mid, ['B1', 'A2']]]);
+    // Those who may watch the recording may replay its board; nobody else.
+    expect((await get(t, tokens.agentL1!, `/api/recordings/${started.recordingId}/board`)).status).toBe(200);
+    expect((await get(t, tokens.agentL2!, `/api/recordings/${started.recordingId}/board`)).status).toBe(403);
+    expect((await get(t, tokens.customer!, `/api/recordings/${started.recordingId}/board`)).status).toBe(403);
+    expect(
+      (await get(t, tokens.qa!, '/api/recordings/00000000-0000-4000-8000-000000000000/board')).status,
+    ).toBe(404);
+    expect((await get(t, tokens.qa!, '/api/recordings/not-an-id/board')).status).toBe(400);
   });
 
   it('starts by rule for a P1 ticket once the call connects', async () => {

@@ -67,3 +67,24 @@ export class FeedbackApi {
 }
 
 export const feedbackApi = new FeedbackApi(api);
+
+/** What opening a mailed survey link returns (server/feedback/surveyLinks.ts). */
+export interface RedeemedSurvey {
+  access: string;
+  expiresAt: string;
+  ticket: { id: string; number: number; subject: string };
+  state: TicketCsatState;
+}
+
+/** The mailed CSAT link's calls: no session, the link's token, then the access token it returns. */
+export const surveyLinkApi = {
+  redeem: (token: string): Promise<RedeemedSurvey> =>
+    api.request('/api/csat/survey-links/redeem', { method: 'POST', body: { token }, anonymous: true }),
+  rate: (body: {
+    access: string;
+    ticketId: string;
+    score: number;
+    comment?: string;
+  }): Promise<CsatRatingView> =>
+    api.request('/api/csat/survey-links/rating', { method: 'POST', body, anonymous: true }),
+};

@@ -14,6 +14,7 @@ import { PriorityBadge, TierBadge } from '../tickets/badges';
 import { useTicket, useTimeline } from '../tickets/queries';
 import { canReview } from './access';
 import type { RecordingDetail } from './api';
+import { BoardReplay } from './BoardReplay';
 import { buildMoments } from './moments';
 import { useRecording } from './queries';
 import { LoadingTracks, PlayerControls, PlayerStage, usePlayerState } from './RecordingPlayer';
@@ -116,6 +117,7 @@ function Review({ detail, me }: { detail: RecordingDetail; me: PublicUser }) {
               <PlayerControls player={player} moments={moments} comments={detail.comments} ready={ready} />
             </Stack>
           </Paper>
+          <BoardReplay recordingId={detail.id} player={player} />
           <CommentsPanel detail={detail} player={player} position={state.position} editable={reviewer} />
         </Stack>
       </Grid.Col>

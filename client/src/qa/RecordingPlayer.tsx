@@ -413,6 +413,7 @@ export function LoadingTracks({ sources, tracks }: { sources: TrackSources; trac
   const { t } = useTranslation();
   const failed = tracks.filter(hasFile).filter((tr) => sources.byId[tr.id]?.error !== undefined);
   const missing = tracks.filter((tr) => tr.status === 'failed');
+  const empty = tracks.filter((tr) => tr.status === 'empty');
   return (
     <>
       {!sources.settled && (
@@ -431,6 +432,11 @@ export function LoadingTracks({ sources, tracks }: { sources: TrackSources; trac
       {missing.length > 0 && (
         <Alert color="orange" variant="light" title={t('qa.player.tracksMissing')}>
           {missing.map((tr) => t(`qa.sources.${tr.source}`, { name: tr.userName })).join(', ')}
+        </Alert>
+      )}
+      {empty.length > 0 && (
+        <Alert color="gray" variant="light" title={t('qa.player.tracksEmpty')} data-testid="tracks-empty">
+          {empty.map((tr) => t(`qa.sources.${tr.source}`, { name: tr.userName })).join(', ')}
         </Alert>
       )}
     </>

@@ -1,5 +1,6 @@
 // REST calls of the QA area (server/recordings/routes.ts). Framework-free: React code reaches them
 // through react-query (./queries.ts).
+import type { BoardReplay } from '../../../signaling/shared/boardMerge';
 import type { Priority, RecordingStatus, Tier } from '../../../signaling/shared/protocol';
 import { type ApiClient, api } from '../lib/api';
 
@@ -34,7 +35,8 @@ export interface RecordingTrack {
   kind: 'audio' | 'video';
   source: 'mic' | 'camera' | 'screen';
   /** `recording` while running; `ready`/`partial` have a file; `failed` has none. */
-  status: 'recording' | 'ready' | 'partial' | 'failed';
+  /** `empty`: stopped before its first frame (nothing to play, nothing failed). */
+  status: 'recording' | 'ready' | 'partial' | 'empty' | 'failed';
   /** When this track starts, counted from the recording's start. */
   offsetMs: number;
   durationSeconds: number | null;
@@ -83,6 +85,8 @@ export interface RecordingFilters {
   minScore?: number;
 }
 
+export type { BoardReplay };
+
 const path = (id: string, rest = '') => `/api/recordings/${encodeURIComponent(id)}${rest}`;
 
 export class RecordingsApi {
@@ -103,6 +107,11 @@ export class RecordingsApi {
 
   get(id: string, signal?: AbortSignal): Promise<RecordingDetail> {
     return this.client.request(path(id), signal ? { signal } : {});
+  }
+
+  /** The call's whiteboard for replay in step with the recording. */
+  board(id: string, signal?: AbortSignal): Promise<BoardReplay> {
+    return this.client.request(path(id, '/board'), signal ? { signal } : {});
   }
 
   score(

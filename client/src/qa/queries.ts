@@ -5,7 +5,17 @@ export const recordingKeys = {
   all: ['recordings'] as const,
   list: (filters: RecordingFilters) => ['recordings', 'list', filters] as const,
   detail: (id: string) => ['recordings', 'detail', id] as const,
+  board: (id: string) => ['recordings', 'board', id] as const,
 };
+
+/** The call's whiteboard log for the player (fixed once the recording has ended). */
+export function useRecordingBoard(id: string) {
+  return useQuery({
+    queryKey: recordingKeys.board(id),
+    queryFn: ({ signal }) => recordingsApi.board(id, signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
 
 /** Recordings still being processed change by themselves; the list refreshes until they settle. */
 export function useRecordings(filters: RecordingFilters, enabled = true) {

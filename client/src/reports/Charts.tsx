@@ -22,7 +22,10 @@ function ChartCard({ title, children, empty }: { title: string; children: React.
   );
 }
 
-/** Trends, CSAT distribution (a bar opens its responses), first response by priority. */
+/**
+ * Trends, CSAT distribution (a bar opens its responses), CSAT beside the QA rubric over time, first
+ * response by priority.
+ */
 export function Charts({
   summary: s,
   onDrill,
@@ -41,13 +44,21 @@ export function Charts({
     [t('reports.charts.tickets')]: count,
     [t('reports.charts.calls')]: s.csat.calls.distribution[i] ?? 0,
   }));
+  // QA totals as the mean criterion score (1–5), so they share CSAT's scale on one chart.
+  const criteria = s.qa.maxTotal / 5;
+  const quality = s.trend.map((p) => ({
+    bucket: p.bucket.slice(5),
+    [t('reports.charts.csatAverage')]: p.csatAverage,
+    [t('reports.charts.qaAverage')]:
+      p.qaAverage === null || criteria === 0 ? null : Math.round((p.qaAverage / criteria) * 100) / 100,
+  }));
   const frt = s.firstResponse.byKey.map((r) => ({
     key: r.key === 'chat' ? t('reports.liveChat') : r.key,
     [t('reports.charts.medianMinutes')]:
       r.medianSeconds === null ? 0 : Math.round((r.medianSeconds / 60) * 10) / 10,
   }));
   return (
-    <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
       <ChartCard
         title={t('reports.charts.trend', { bucket: t(`reports.bucket.${s.range.bucket}`) })}
         empty={s.trend.every((p) => p.created === 0 && p.solved === 0)}
@@ -87,6 +98,25 @@ export function Charts({
             cursor: 'pointer',
           }}
           data-chart="csat"
+        />
+      </ChartCard>
+      <ChartCard
+        title={t('reports.charts.quality', { bucket: t(`reports.bucket.${s.range.bucket}`) })}
+        empty={s.trend.every((p) => p.csatAverage === null && p.qaAverage === null)}
+      >
+        <LineChart
+          h={220}
+          data={quality}
+          dataKey="bucket"
+          yAxisProps={{ domain: [1, 5] }}
+          series={[
+            { name: t('reports.charts.csatAverage'), color: 'violet.6' },
+            { name: t('reports.charts.qaAverage'), color: 'orange.6' },
+          ]}
+          connectNulls
+          withLegend
+          curveType="linear"
+          data-chart="quality"
         />
       </ChartCard>
       <ChartCard title={t('reports.charts.frt')} empty={s.firstResponse.responded === 0}>

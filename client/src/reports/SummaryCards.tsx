@@ -93,6 +93,12 @@ export function SummaryCards({
       }),
     },
     {
+      id: 'qa',
+      label: t('reports.cards.qa'),
+      value: s.qa.average === null ? '—' : `${decimal(s.qa.average, 1)} / ${s.qa.maxTotal}`,
+      hint: t('reports.cards.qaReviews', { count: s.qa.reviews }),
+    },
+    {
       id: 'calls',
       label: t('reports.cards.calls'),
       value: String(s.calls.count),

@@ -1,0 +1,2 @@
+ALTER TABLE "signed_links" ADD COLUMN "subject_id" uuid;--> statement-breakpoint
+CREATE INDEX "ticket_events_reopened_idx" ON "ticket_events" USING btree ("ticket_id") WHERE "ticket_events"."type" = 'ticket.updated' AND ("ticket_events"."data"->'status'->>'from') IN ('solved', 'closed');
