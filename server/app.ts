@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Redis } from 'ioredis';
-import { pinoHttp } from 'pino-http';
 import { MediaServer } from '../media/MediaServer';
 import { socketCallChannel, socketPresence } from '../signaling/callChannel';
 import { createBoardHandlers } from '../signaling/handlers/board';
@@ -54,15 +52,12 @@ import { CustomersRepository } from './customers/repository';
 import { customerRoutes } from './customers/routes';
 import { CustomerContextService } from './customers/service';
 import { type DatabaseHandle, openDatabase } from './db/client';
-import { notFound } from './errors';
 import { EventBus } from './events/bus';
 import { createFeedback, type Feedback, FeedbackRepository } from './feedback';
-import { mountHealthRoutes } from './health/routes';
 import { createHelp, type Help } from './help';
-import { errorHandler } from './http/errorHandler';
-import { buildOpenApiDocument } from './http/openapi';
-import { mountRoutes, type RouteDefinition } from './http/route';
-import { CLIENT_DIST, mountClient, noStore, securityHeaders } from './http/webClient';
+import { mountHttpPipeline } from './http/pipeline';
+import type { RouteDefinition } from './http/route';
+import { CLIENT_DIST } from './http/webClient';
 import { UserLimits } from './limits/userLimits';
 import { createLogger, type Logger } from './logger';
 import { MacrosRepository } from './macros/repository';
@@ -469,48 +464,16 @@ export async function createApp(
       ...preferenceRoutes(new ComposerPreferencesRepository(db.db)),
       ...createReports({ db: db.db, clock, rubricSize: config.recordings.rubric.length }).routes,
     ];
-    const openApi = buildOpenApiDocument(routes, { version: VERSION });
-    const resolveActor = async (req: express.Request) => {
-      const header = req.headers.authorization;
-      const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-      return (await sessions.authenticate(token)).user;
-    };
-
-    app.disable('x-powered-by');
-    app.set('trust proxy', config.trustProxy);
-    app.use(
-      pinoHttp({
-        logger: logger.child({ component: 'http' }),
-        genReqId: (_req, res) => {
-          const id = randomUUID();
-          res.setHeader('X-Request-Id', id);
-          return id;
-        },
-        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-        // A media link carries its access token in the query: never into the logs.
-        serializers: {
-          req: (req: { url?: string; query?: Record<string, unknown> }) => ({
-            ...req,
-            url: req.url?.replace(/([?&]access=)[^&]*/g, '$1[redacted]'),
-            ...(req.query?.access ? { query: { ...req.query, access: '[redacted]' } } : {}),
-          }),
-        },
-      }),
-    );
-    app.use(securityHeaders(config.publicUrl));
-    widget.mount(app);
-
-    const router = express.Router();
-    router.use('/api', noStore);
-    mountHealthRoutes(router, { db, media, redis, logger: logger.child({ component: 'health' }) });
-    router.get('/api/openapi.json', (_req, res) => void res.json(openApi));
-    mountRoutes(router, routes, resolveActor);
-    router.all('/api/{*rest}', (req) => {
-      throw notFound(`The API route ${req.method} ${req.path}`);
+    mountHttpPipeline(app, {
+      routes,
+      version: VERSION,
+      trustProxy: config.trustProxy,
+      publicUrl: config.publicUrl,
+      sessions,
+      health: { db, media, redis },
+      beforeApi: (app) => widget.mount(app),
+      logger,
     });
-    app.use(router);
-    mountClient(app);
-    app.use(errorHandler(logger));
 
     const recovered = await recordings.recover();
     if (recovered.length > 0) {
