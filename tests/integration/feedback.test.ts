@@ -134,7 +134,12 @@ describe.each(BACKENDS)('feedback on %s', (backend) => {
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
     }
     const scoreIssue = (await rate('customer', { score: 9 })).body.error.details[0];
-    expect(scoreIssue).toEqual({ path: 'score', message: 'must be a whole number from 1 to 5' });
+    expect(scoreIssue).toEqual({
+      path: 'score',
+      message: 'must be a whole number from 1 to 5',
+      rule: 'too_big',
+      limit: 5,
+    });
     // Nothing was stored by the refused requests.
     expect((await api<TicketCsatState>('customer', `/api/tickets/${id}/csat`)).body.rating).toBeNull();
 

@@ -57,15 +57,17 @@ export function BoardReplay({ recordingId, player }: { recordingId: string; play
       <Box
         h={{ base: 280, sm: 400 }}
         style={{ borderRadius: 8, overflow: 'hidden', border: '1px solid var(--mantine-color-gray-3)' }}
+        className="board-replay"
         data-testid="board-replay"
         data-element-ids={elements.map((e) => e.id).join(' ')}
         aria-label={t('qa.board.canvasLabel', { count: elements.length })}
-        role="img"
+        // A group, not an image: Excalidraw's canvas inside keeps focusable parts (zoom, scroll).
+        role="group"
       >
         <Suspense
           fallback={
             <Center h="100%">
-              <Loader size="sm" aria-label={t('qa.board.loading')} />
+              <Loader size="sm" role="status" aria-label={t('qa.board.loading')} />
             </Center>
           }
         >
