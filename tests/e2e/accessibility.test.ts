@@ -172,6 +172,8 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await table.getByRole('link', { name: /Review the recording of/ }).click();
     const play = qa.getByRole('button', { name: 'Play', exact: true });
     await expect.poll(() => play.isEnabled(), { timeout: 20_000 }).toBe(true);
+    // The call had a board: axe looks at the player with its replay drawn, not while it loads.
+    await qa.getByTestId('board-replay').locator('canvas.static').waitFor();
     await expectAccessible(qa, 'the QA player');
     recordingPath = new URL(qa.url()).pathname;
   });
@@ -324,6 +326,7 @@ describe('on a 390×844 phone', () => {
       qa.getByRole('slider', { name: 'Position in the recording' }),
       'the position slider',
     );
+    await qa.getByTestId('board-replay').locator('canvas.static').waitFor();
     await expectAccessible(qa, 'the QA player on a phone');
   });
 });
