@@ -71,6 +71,13 @@ interface Deps {
  */
 export class Assistant {
   private readonly queue: TicketQueue;
+  /**
+   * Tickets this node knows the assistant will never act on again: no conversation, or one handed
+   * off or taken over, or a person has replied (every later post and hand-off is refused then).
+   * Those states are final on every node, so the cache needs no invalidation; it spares the chat
+   * path a read per customer message and a transaction per staff reply (bench:chat on PGlite).
+   */
+  private readonly settled = new Set<string>();
 
   constructor(private readonly deps: Deps) {
     this.queue = new TicketQueue(deps.clock, MIN_SEARCH_INTERVAL_MS, (err, ticketId) =>
@@ -112,19 +119,24 @@ export class Assistant {
    */
   private onMessage(message: MessageView): Promise<unknown> | undefined {
     if (message.kind !== 'public' || !message.author) return undefined;
-    if (message.author.role !== 'customer')
-      return this.takeOver(message.ticketId, message.author.id, 'reply');
+    if (this.settled.has(message.ticketId)) return undefined;
+    if (message.author.role !== 'customer') {
+      // A person replied: whatever the conversation's state, the assistant never speaks again.
+      return this.takeOver(message.ticketId, message.author.id, 'reply').finally(() =>
+        this.settle(message.ticketId),
+      );
+    }
     if (message.clientMessageId?.startsWith(QUICK_REPLY_PREFIX)) return undefined;
     const { ticketId, body } = message;
     return this.queue.run(ticketId, async () => {
       const row = await this.deps.repo.find(ticketId);
-      if (!row) return;
+      if (!row) return this.settle(ticketId);
       if (row.state === 'resolved') {
         // Back after "yes": it was not solved after all (the ticket reopened); a person takes it.
         await this.handOff(ticketId, 'reopened', ['resolved']);
         return;
       }
-      if (row.state !== 'answering') return;
+      if (row.state !== 'answering') return this.settle(ticketId);
       const reply = classifyReply(body);
       // "yes"/"no" mean something only once the assistant asked; before, they are a question.
       if (reply === 'human' || ((reply === 'yes' || reply === 'no') && row.suggested.length > 0)) {
@@ -175,6 +187,12 @@ export class Assistant {
   }
 
   // ----- what the assistant does ---------------------------------------------------------------
+
+  private settle(ticketId: string): void {
+    // Bounded: a miss only costs the read it saves, so dropping everything at once is fine.
+    if (this.settled.size >= 100_000) this.settled.clear();
+    this.settled.add(ticketId);
+  }
 
   private async apply(ticketId: string, answer: BotAnswer): Promise<void> {
     if (answer === 'human') return void (await this.handOff(ticketId, 'asked'));
