@@ -2,14 +2,12 @@ import type { FollowUpState, FollowUpView } from '../../signaling/shared/feedbac
 import type { PublicUser } from '../../signaling/shared/protocol';
 import type { Clock } from '../clock';
 import type { FeedbackFollowUpRow } from '../db/schema';
+import { DeadlineWatch } from '../deadlineWatch';
 import { conflict, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { TicketsRepository } from '../tickets/repository';
 import { FeedbackRepository, type FollowUpListRow } from './repository';
 import type { FeedbackTimeline, PendingFeedbackEvent } from './timeline';
-
-/** Node's timers overflow past 2^31 ms (~24.8 days): a farther deadline is re-armed on the way. */
-const MAX_TIMER_MS = 7 * 86_400_000;
 
 /**
  * Low-score follow-ups: opened by a rating (in the rating's transaction), listed for supervisors,
@@ -17,10 +15,7 @@ const MAX_TIMER_MS = 7 * 86_400_000;
  * injected `Clock`, armed for the earliest open deadline, so tests move time instead of waiting.
  */
 export class FollowUpService {
-  private timer: unknown;
-  private armedFor: number | undefined;
-  private sweeping: Promise<void> | undefined;
-  private stopped = false;
+  private readonly deadlines: DeadlineWatch;
 
   constructor(
     private readonly repo: FeedbackRepository,
@@ -28,8 +23,15 @@ export class FollowUpService {
     private readonly timeline: FeedbackTimeline,
     private readonly dueMs: number,
     private readonly clock: Clock,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.deadlines = new DeadlineWatch(
+      clock,
+      (now) => this.markOverdue(now),
+      logger,
+      'follow-up deadline sweep failed',
+    );
+  }
 
   /**
    * Opens the rating's follow-up inside the caller's transaction (none if the rating already has
@@ -108,76 +110,48 @@ export class FollowUpService {
   // ----- the deadline watch -------------------------------------------------------------------
 
   /** Marks what is already overdue (e.g. while the server was down) and arms the watch. */
-  async start(): Promise<void> {
-    await this.sweep();
+  start(): Promise<void> {
+    return this.deadlines.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.deadlines.stop();
   }
 
   /** Resolves when no sweep is running (for a clean shutdown). */
-  async idle(): Promise<void> {
-    await this.sweeping;
+  idle(): Promise<void> {
+    return this.deadlines.idle();
   }
 
-  /**
-   * A follow-up due at `dueAt` was opened on this node: make sure the timer rings by then. (One
-   * opened on another node is watched there; after a restart, `start` sweeps and re-arms.)
-   */
+  /** A follow-up due at `dueAt` was opened on this node: make sure the timer rings by then. */
   watch(dueAt: Date): void {
-    if (this.stopped) return;
-    if (this.armedFor === undefined || dueAt.getTime() < this.armedFor) this.arm(dueAt.getTime());
+    this.deadlines.watch(dueAt);
   }
 
   /** Marks every follow-up past its deadline overdue (one timeline entry each), then re-arms. */
   sweep(): Promise<void> {
-    this.sweeping ??= this.runSweep().finally(() => {
-      this.sweeping = undefined;
+    return this.deadlines.sweep();
+  }
+
+  /** Marks what is overdue at `now` (one timeline entry each); returns the next open deadline. */
+  private async markOverdue(now: Date): Promise<Date | null> {
+    const events = await this.tickets.transaction(async (trepo) => {
+      const marked = await new FeedbackRepository(trepo.db).markOverdue(now);
+      const pending: PendingFeedbackEvent[] = [];
+      for (const row of marked) {
+        pending.push(
+          await this.timeline.record(trepo, row.ticketId, 'followup.overdue', null, {
+            followUpId: row.id,
+            source: row.source,
+            dueAt: row.dueAt.toISOString(),
+            ...(row.callId ? { callId: row.callId } : {}),
+          }),
+        );
+      }
+      return pending;
     });
-    return this.sweeping;
-  }
-
-  private async runSweep(): Promise<void> {
-    try {
-      const now = this.clock.now();
-      const events = await this.tickets.transaction(async (trepo) => {
-        const marked = await new FeedbackRepository(trepo.db).markOverdue(now);
-        const pending: PendingFeedbackEvent[] = [];
-        for (const row of marked) {
-          pending.push(
-            await this.timeline.record(trepo, row.ticketId, 'followup.overdue', null, {
-              followUpId: row.id,
-              source: row.source,
-              dueAt: row.dueAt.toISOString(),
-              ...(row.callId ? { callId: row.callId } : {}),
-            }),
-          );
-        }
-        return pending;
-      });
-      await this.timeline.publish(events);
-      const next = await this.repo.nextDue();
-      // Nothing open, no timer: an idle desk (and a test's manual clock) has nothing armed.
-      if (!this.stopped && next) this.arm(next.getTime());
-    } catch (err) {
-      this.logger.error({ err }, 'follow-up deadline sweep failed');
-      if (!this.stopped) this.arm(this.clock.now().getTime() + 60_000);
-    }
-  }
-
-  private arm(at: number): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    const now = this.clock.now().getTime();
-    const delay = Math.max(0, Math.min(at - now, MAX_TIMER_MS));
-    this.armedFor = now + delay;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.armedFor = undefined;
-      void this.sweep();
-    }, delay);
+    await this.timeline.publish(events);
+    return (await this.repo.nextDue()) ?? null;
   }
 }
 
