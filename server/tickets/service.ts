@@ -38,6 +38,9 @@ const BREACHING_SOON_FRACTION = 0.2;
  * events are published after it commits.
  */
 export class TicketsService {
+  /** The waiting-ticket offer under way per tier, and whether another was asked for meanwhile. */
+  private readonly offering = new Map<Tier, { again: boolean; done: Promise<void> }>();
+
   constructor(
     private readonly repo: TicketsRepository,
     private readonly bus: EventBus,
@@ -526,12 +529,43 @@ export class TicketsService {
   }
 
   /** An agent just came online: they pick up waiting tickets of their tier (oldest first). */
+  /**
+   * An agent came online: their tier's waiting tickets are offered to auto-assignment again.
+   * Coalesced per tier: while one offer runs, agents of that tier coming online only ask for one
+   * more run after it. Without this, a team signing in at once (hundreds of agents in a minute)
+   * made each agent's pick-up walk the same twenty tickets, each through a transaction that ranks
+   * every agent: 500 agents connecting in `bench:chat` left ten thousand assignment attempts
+   * queued on the database for the next half-minute.
+   */
   async pickUpWaiting(agentId: string): Promise<void> {
-    const agent = (await this.repo.agentsWithLoad()).find((a) => a.id === agentId);
-    if (!agent) return;
+    const agent = await this.repo.findUser(agentId);
+    if (agent?.role !== 'agent' || !agent.tier) return;
+    const tier = agent.tier;
+    const running = this.offering.get(tier);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const entry: { again: boolean; done: Promise<void> } = { again: false, done: Promise.resolve() };
+    entry.done = (async () => {
+      try {
+        do {
+          entry.again = false;
+          await this.offerWaiting(tier);
+        } while (entry.again);
+      } finally {
+        this.offering.delete(tier);
+      }
+    })();
+    this.offering.set(tier, entry);
+    return entry.done;
+  }
+
+  /** Offers a tier's oldest waiting tickets (up to twenty) to auto-assignment, oldest first. */
+  private async offerWaiting(tier: Tier): Promise<void> {
     const waiting = await this.repo.listTickets({
       unassigned: true,
-      tier: agent.tier,
+      tier,
       statuses: ACTIVE_STATUSES,
       limit: 20,
     });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Presence, TicketView } from '../../signaling/shared/protocol';
 import { joinAndProduce, ok } from '../helpers/callClient';
 import { ManualClock } from '../helpers/manualClock';
@@ -202,5 +202,53 @@ describe('staff presence', () => {
     const deadline = Date.now() + 5_000;
     while ((await picked()) !== leeId && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await picked()).toBe(leeId);
+  });
+
+  it('a team coming online at once shares one offer of the waiting tickets, not one per agent', async () => {
+    // Nobody of L2 is online: the tickets wait.
+    const waiting: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ticket = await newTicket(`Waiting for the L2 team ${i}`);
+      const escalated = await api('supervisor', `/api/tickets/${ticket.id}/escalate`, {
+        method: 'POST',
+        body: { tier: 'L2', note: 'For the L2 team' },
+      });
+      expect(escalated.status).toBe(200);
+      waiting.push(ticket.id);
+    }
+    const team = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.app.users.create({
+          email: `l2-team-${i}@example.test`,
+          name: `L2 Team ${i}`,
+          password: 'orchard-signal-not-for-production',
+          role: 'agent',
+          tier: 'L2',
+          skills: [],
+          locale: 'en',
+        }),
+      ),
+    );
+    const attempts = vi.spyOn(t.app.tickets, 'autoAssign');
+    try {
+      await Promise.all(
+        team.map((agent) => socketFor(t.app.tokens.issue({ sub: agent.id, role: agent.role }).token)),
+      );
+      const assignees = async () =>
+        Promise.all(
+          waiting.map(
+            async (id) => (await api<TicketView>('supervisor', `/api/tickets/${id}`)).body.assignee?.id,
+          ),
+        );
+      const deadline = Date.now() + 10_000;
+      while (!(await assignees()).every(Boolean) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      for (const id of await assignees()) expect(team.map((a) => a.id)).toContain(id);
+      // Twelve agents each walking the three tickets would be 36 attempts; the coalesced offer
+      // makes one run, and at most one more for the agents who came online during it.
+      expect(attempts.mock.calls.length).toBeLessThanOrEqual(2 * waiting.length);
+    } finally {
+      attempts.mockRestore();
+    }
   });
 });
