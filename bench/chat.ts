@@ -72,6 +72,8 @@
 //   bench/results/chat-<date>.json. Targets are reported, not asserted.
 //   BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds Node flags to the
 //   server processes, for profiling.
+//   PGLITE_STATEMENT_STATS=<file> (passed through to the servers) makes the embedded database's
+//   thread rewrite <file> every 2 s with its own time per statement text: where PGlite's time goes.
 
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

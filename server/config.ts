@@ -30,6 +30,11 @@ export const envSchema = z
       .optional(),
 
     DATA_DIR: z.string().min(1).default('./data'),
+    /**
+     * For profiling (benchmarks): a file the embedded database's thread rewrites every 2 s with
+     * its own time per statement text. Unset in production.
+     */
+    PGLITE_STATEMENT_STATS: z.string().min(1).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -275,7 +280,9 @@ export interface Config {
    */
   allowedOrigins: string[];
   dataDir: string;
-  database: { kind: 'pglite'; dir: string | null } | { kind: 'postgres'; url: string };
+  database:
+    | { kind: 'pglite'; dir: string | null; statementStatsFile?: string }
+    | { kind: 'postgres'; url: string };
   redis: { url: string; keyPrefix: string } | undefined;
   auth: {
     /** Undefined means: generate one and keep it in the data directory (embedded default). */
@@ -408,7 +415,11 @@ export function loadConfig(
     dataDir,
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL }
-      : { kind: 'pglite', dir: path.join(dataDir, 'db') },
+      : {
+          kind: 'pglite',
+          dir: path.join(dataDir, 'db'),
+          statementStatsFile: env.PGLITE_STATEMENT_STATS,
+        },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
     auth: {
       jwtSecret: env.JWT_SECRET,

@@ -100,7 +100,7 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
   // sockets and media; Drizzle's pglite driver sees PGlite's interface (see pgliteRemote.ts).
   const dir = config.database.dir;
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const remote = await PGliteRemote.open(dir);
+  const remote = await PGliteRemote.open(dir, config.database.statementStatsFile);
   const client = remote as unknown as PGlite;
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   try {

@@ -40,8 +40,10 @@ export class PGliteRemote {
   /** Set once the worker is gone; every later call fails with it. */
   #failure: Error | null = null;
 
-  private constructor(dir: string | null) {
-    this.#worker = new Worker(new URL('./pgliteWorker.mjs', import.meta.url), { workerData: { dir } });
+  private constructor(dir: string | null, statementStatsFile: string | undefined) {
+    this.#worker = new Worker(new URL('./pgliteWorker.mjs', import.meta.url), {
+      workerData: { dir, statementStatsFile },
+    });
     this.#worker.unref();
     this.#worker.on('message', (reply: Reply) => this.#settle(reply));
     this.#worker.on('error', (err) => this.#fail(err));
@@ -50,9 +52,12 @@ export class PGliteRemote {
     );
   }
 
-  /** Starts the worker and waits until the database (a data directory, or memory for null) is open. */
-  static async open(dir: string | null): Promise<PGliteRemote> {
-    const remote = new PGliteRemote(dir);
+  /**
+   * Starts the worker and waits until the database (a data directory, or memory for null) is open.
+   * `statementStatsFile`: see PGLITE_STATEMENT_STATS in config.ts.
+   */
+  static async open(dir: string | null, statementStatsFile?: string): Promise<PGliteRemote> {
+    const remote = new PGliteRemote(dir, statementStatsFile);
     try {
       await remote.#call({ op: 'ready' });
     } catch (err) {

@@ -9,12 +9,66 @@
 //
 // Everything below is PGlite's own public API: its query mutex keeps a statement from outside an
 // open transaction waiting until the transaction ends, exactly as it does in a single thread.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, protocol, TransactionAbortedError } from '@electric-sql/pglite';
 
-/** @type {{ dir: string | null }} */
-const { dir } = workerData;
+/** @type {{ dir: string | null, statementStatsFile?: string }} */
+const { dir, statementStatsFile } = workerData;
 const db = dir ? new PGlite(dir) : new PGlite();
+if (statementStatsFile) profileStatements(db, statementStatsFile);
+
+/**
+ * For profiling (PGLITE_STATEMENT_STATS=<file>): the time this thread spends inside PostgreSQL per
+ * statement text (its first 160 characters), rewritten to <file> as JSON every 2 s, the costliest
+ * first. It wraps PGlite's synchronous protocol call, so waiting behind the query mutex is not
+ * counted, only the database's own work; `calls` counts protocol messages (a parse, a bind and an
+ * execute of one query are three), `ms` is what to read. `(syncToFs)` is the data directory's flush.
+ */
+function profileStatements(instance, file) {
+  const stats = new Map();
+  let current = '?';
+  const raw = instance.execProtocolRawSync.bind(instance);
+  const decoder = new TextDecoder();
+  instance.execProtocolRawSync = (message) => {
+    const kind = message[0];
+    if (kind === 0x50 || kind === 0x51) {
+      // Parse: 'P' len name\0 query\0; simple query: 'Q' len query\0.
+      let at = 5;
+      if (kind === 0x50) while (message[at] !== 0) at++;
+      if (kind === 0x50) at++;
+      let end = at;
+      while (end < message.length && message[end] !== 0) end++;
+      current = decoder.decode(message.subarray(at, Math.min(end, at + 160))).replace(/\s+/g, ' ');
+    }
+    const t = performance.now();
+    try {
+      return raw(message);
+    } finally {
+      const entry = stats.get(current) ?? { calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += performance.now() - t;
+      stats.set(current, entry);
+    }
+  };
+  const sync = instance.syncToFs.bind(instance);
+  instance.syncToFs = async (...args) => {
+    const t = performance.now();
+    try {
+      return await sync(...args);
+    } finally {
+      const entry = stats.get('(syncToFs)') ?? { calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += performance.now() - t;
+      stats.set('(syncToFs)', entry);
+    }
+  };
+  setInterval(() => {
+    const rows = [...stats.entries()].map(([sql, e]) => ({ sql, ...e })).sort((a, b) => b.ms - a.ms);
+    writeFileSync(file, JSON.stringify(rows, null, 1));
+  }, 2000).unref();
+}
 
 /**
  * Open transactions by id: PGlite's transaction handle and the two ways out of its callback.
