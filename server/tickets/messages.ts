@@ -14,7 +14,7 @@ import { buildMessageViews, toMessageView } from './views';
  * The embedded database runs one statement at a time on its one thread, so a second statement in
  * flight only queues there, and it splits the sends waiting meanwhile into more, smaller groups:
  * each statement costs PGlite about 0.3 ms of CPU before any work (a message alone ≈ 1.1 ms, in a
- * group of 5 ≈ 0.45 ms, of 20 ≈ 0.27 ms; bench/messageStatements.ts and bench:chat's
+ * group of 5 ≈ 0.45 ms, of 20 ≈ 0.27 ms: bench/sendStatementCost.ts; bench:chat's
  * PGLITE_STATEMENT_STATS). One in flight gives every waiting send to the next group.
  */
 export const sendsInFlightFor = (database: 'pglite' | 'postgres') => (database === 'pglite' ? 1 : 4);
