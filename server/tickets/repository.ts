@@ -485,14 +485,24 @@ export class TicketsRepository {
     return rows.length > 0;
   }
 
-  /** Every agent with their count of open assigned tickets, for routing and the supervisor view. */
-  async agentsWithLoad(): Promise<
+  /**
+   * Every agent with their count of open assigned tickets, for routing and the supervisor view;
+   * `onlyId`: that agent alone (none when not an enabled agent).
+   */
+  async agentsWithLoad(
+    onlyId?: string,
+  ): Promise<
     Array<AssigneeCandidate & { name: string; email: string; availability: UserRow['availability'] }>
   > {
     const load = this.db
       .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int`.as('n') })
       .from(tickets)
-      .where(inArray(tickets.status, [...ACTIVE_STATUSES]))
+      .where(
+        and(
+          inArray(tickets.status, [...ACTIVE_STATUSES]),
+          onlyId ? eq(tickets.assigneeId, onlyId) : undefined,
+        ),
+      )
       .groupBy(tickets.assigneeId)
       .as('load');
     const rows = await this.db
@@ -509,7 +519,9 @@ export class TicketsRepository {
       })
       .from(users)
       .leftJoin(load, eq(load.assigneeId, users.id))
-      .where(and(eq(users.role, 'agent'), isNull(users.disabledAt)))
+      .where(
+        and(eq(users.role, 'agent'), isNull(users.disabledAt), onlyId ? eq(users.id, onlyId) : undefined),
+      )
       .orderBy(asc(users.tier), asc(users.name));
     return rows.map((r) => ({ ...r, tier: r.tier!, openTickets: Number(r.openTickets) }));
   }
