@@ -486,11 +486,13 @@ export class TicketsRepository {
   }
 
   /**
-   * Every agent with their count of open assigned tickets, for routing and the supervisor view;
-   * `onlyId`: that agent alone (none when not an enabled agent).
+   * Every agent with their count of open assigned tickets, for routing and the supervisor view.
+   * `only` narrows it in the database: one agent (`id`; none when not an enabled agent), or the
+   * `online` agents of one `tier` (all that auto-assignment may choose from: the rest were read
+   * and dropped for every routed ticket, the whole team each time).
    */
   async agentsWithLoad(
-    onlyId?: string,
+    only: { id?: string; tier?: Tier; online?: boolean } = {},
   ): Promise<
     Array<AssigneeCandidate & { name: string; email: string; availability: UserRow['availability'] }>
   > {
@@ -500,7 +502,7 @@ export class TicketsRepository {
       .where(
         and(
           inArray(tickets.status, [...ACTIVE_STATUSES]),
-          onlyId ? eq(tickets.assigneeId, onlyId) : undefined,
+          only.id ? eq(tickets.assigneeId, only.id) : undefined,
         ),
       )
       .groupBy(tickets.assigneeId)
@@ -520,7 +522,13 @@ export class TicketsRepository {
       .from(users)
       .leftJoin(load, eq(load.assigneeId, users.id))
       .where(
-        and(eq(users.role, 'agent'), isNull(users.disabledAt), onlyId ? eq(users.id, onlyId) : undefined),
+        and(
+          eq(users.role, 'agent'),
+          isNull(users.disabledAt),
+          only.id ? eq(users.id, only.id) : undefined,
+          only.tier ? eq(users.tier, only.tier) : undefined,
+          only.online ? eq(users.presence, 'online') : undefined,
+        ),
       )
       .orderBy(asc(users.tier), asc(users.name));
     return rows.map((r) => ({ ...r, tier: r.tier!, openTickets: Number(r.openTickets) }));

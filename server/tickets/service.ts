@@ -183,7 +183,9 @@ export class TicketsService {
       const ticket = await repo.lockTicket(ticketId);
       if (!ticket || ticket.assigneeId || !(ACTIVE_STATUSES as readonly string[]).includes(ticket.status))
         return undefined;
-      const choice = pickAssignee(await repo.agentsWithLoad(), ticket, settings.routing);
+      // Only whom pickAssignee may choose (online, the ticket's tier): not the whole team per ticket.
+      const candidates = await repo.agentsWithLoad({ tier: ticket.tier, online: true });
+      const choice = pickAssignee(candidates, ticket, settings.routing);
       if (!choice) return undefined;
       const opens = ticket.status === 'new';
       const updated = await repo.updateTicket(ticket.id, {
@@ -529,7 +531,7 @@ export class TicketsService {
   async pickUpWaiting(agentId: string): Promise<void> {
     // This agent's row only: reading the whole team's load for every agent who comes online made
     // a desk of 2,500 agents connecting read 6 million rows (bench:chat, 5,000 sockets).
-    const [agent] = await this.repo.agentsWithLoad(agentId);
+    const [agent] = await this.repo.agentsWithLoad({ id: agentId });
     if (!agent) return;
     const waiting = await this.repo.listTickets({
       unassigned: true,
