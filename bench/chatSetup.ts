@@ -10,7 +10,7 @@ const PASSWORD = 'orchard-signal-not-for-production';
 
 /**
  * Creates `pairCount` pairs through the app's own services (argon2 included). Every ticket is then
- * "open" with its first response recorded (an agent greeting): the steady state of an ongoing
+ * "open", held by its pair's agent, with its first response recorded (an agent greeting): the steady state of an ongoing
  * conversation, where a message changes no ticket state and so causes no `ticket:changed` broadcast
  * to every staff socket. `progress` is told every 100 pairs.
  */
@@ -37,6 +37,11 @@ export async function setUpPairs(
       channel: 'chat',
       attachmentIds: [],
     });
+    // The pair's agent holds the ticket, as in a real chat. Left unassigned, the tickets were
+    // handed out by auto-assignment as the agents' sockets came online (presence), during the
+    // measured levels: a ticket change (and its broadcast) per ticket, which a steady conversation
+    // does not have.
+    await app.tickets.claim(agent, ticket.id);
     await app.messages.send(agent, {
       ticketId: ticket.id,
       body: 'Hello, I am looking into this now.',
