@@ -43,8 +43,8 @@
 //   Each Livedesk node is bench/chatServer.ts, forked with an IPC channel: `loadConfig` over the
 //   environment this driver gives it (the defaults of `npm start` plus a random port, a temporary
 //   DATA_DIR, no demo accounts, no log lines). The first node creates one customer and one L1
-//   agent per pair, opens one chat ticket per pair (with an agent greeting, so the conversation is
-//   in its steady state) and sends back tokens and ticket ids. Setup is not measured; at 2,500
+//   agent per pair, opens one chat ticket per pair (held by the agent, with a greeting, so the
+//   conversation is in its steady state) and sends back tokens and ticket ids. Setup is not measured; at 2,500
 //   pairs it takes one to two minutes, mostly the 5,000 argon2 hashes. This driver connects sockets
 //   in batches (websocket transport, one connection per socket, `ticket:subscribe` on both sides).
 //   Levels run in ascending order and are cumulative: the sockets of a smaller level stay

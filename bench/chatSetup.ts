@@ -10,7 +10,7 @@ const PASSWORD = 'orchard-signal-not-for-production';
 
 /**
  * Creates `pairCount` pairs through the app's own services (argon2 included). Every ticket is then
- * "open", assigned to its pair's agent, with its first response recorded (an agent greeting): the steady state of an ongoing
+ * "open", held by its pair's agent, with its first response recorded (an agent greeting): the steady state of an ongoing
  * conversation, where a message changes no ticket state and so causes no `ticket:changed` broadcast
  * to every staff socket. `progress` is told every 100 pairs.
  */
@@ -21,7 +21,7 @@ export async function setUpPairs(
   prefix = 'bench',
 ): Promise<BenchPair[]> {
   // No auto-assignment while the pairs are made: with thousands of agents every new ticket would
-  // rank them all. Each ticket is then assigned to its pair's agent. The setting is put back afterwards (bench:join's own tickets use it).
+  // rank them all. Each ticket is then claimed by its pair's agent (below). The setting is put back afterwards (bench:join's own tickets use it).
   const { autoAssign } = await app.settings.get();
   await app.settings.update({ autoAssign: false });
   const started = performance.now();
@@ -36,10 +36,11 @@ export async function setUpPairs(
       channel: 'chat',
       attachmentIds: [],
     });
-    // The agent in the chat holds the ticket, as in a desk's steady state. Left unassigned, the
-    // tickets waited for the next agent to come online, and the bench's agents connecting were
-    // a team's sign-in storm rather than a conversation (see pickUpWaiting).
-    await app.tickets.assign(agent, ticket.id, agent.id, undefined);
+    // The pair's agent holds the ticket, as in a real chat. Left unassigned, the tickets were
+    // handed out by auto-assignment as the agents' sockets came online (presence), during the
+    // measured levels: a ticket change (and its broadcast) per ticket, which a steady conversation
+    // does not have.
+    await app.tickets.claim(agent, ticket.id);
     await app.messages.send(agent, {
       ticketId: ticket.id,
       body: 'Hello, I am looking into this now.',

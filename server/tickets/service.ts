@@ -186,7 +186,9 @@ export class TicketsService {
       const ticket = await repo.lockTicket(ticketId);
       if (!ticket || ticket.assigneeId || !(ACTIVE_STATUSES as readonly string[]).includes(ticket.status))
         return undefined;
-      const choice = pickAssignee(await repo.agentsWithLoad(), ticket, settings.routing);
+      // Only whom pickAssignee may choose (online, the ticket's tier): not the whole team per ticket.
+      const candidates = await repo.agentsWithLoad({ tier: ticket.tier, online: true });
+      const choice = pickAssignee(candidates, ticket, settings.routing);
       if (!choice) return undefined;
       const opens = ticket.status === 'new';
       const updated = await repo.updateTicket(ticket.id, {
@@ -528,7 +530,6 @@ export class TicketsService {
     });
   }
 
-  /** An agent just came online: they pick up waiting tickets of their tier (oldest first). */
   /**
    * An agent came online: their tier's waiting tickets are offered to auto-assignment again.
    * Coalesced per tier: while one offer runs, agents of that tier coming online only ask for one

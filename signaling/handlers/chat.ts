@@ -9,9 +9,10 @@ import type { TicketsService } from '../../server/tickets/service';
 import { viewFor } from '../../server/tickets/views';
 import { toUserRef } from '../../server/users/service';
 import { defineHandler, type SocketHandler } from '../handler';
-import { ticketRoom, ticketStaffRoom } from '../rooms';
+import { LISTS_ROOM, ticketRoom, ticketStaffRoom } from '../rooms';
 
 const ticketRef = z.object({ ticketId: z.uuid({ message: 'must be a ticket id (UUID)' }) }).strict();
+const watchSchema = z.object({ watch: z.boolean() }).strict();
 const typingSchema = z
   .object({ ticketId: z.uuid(), typing: z.boolean(), internal: z.boolean().default(false) })
   .strict();
@@ -39,6 +40,19 @@ export function createChatHandlers(deps: {
         await s.join(ticketRoom(ticketId));
         if (isStaff(s.data.user)) await s.join(ticketStaffRoom(ticketId));
         return { ticket };
+      },
+    }),
+
+    // Every ticket's changes, for a tab showing lists; staff only (a customer's own tickets reach
+    // them through their user room, and other tickets are none of their business).
+    defineHandler(logger, {
+      event: 'tickets:watch',
+      access: ['agent', 'supervisor', 'qa', 'admin'],
+      payload: watchSchema,
+      handle: async (s, { watch }) => {
+        if (watch) await s.join(LISTS_ROOM);
+        else await s.leave(LISTS_ROOM);
+        return null;
       },
     }),
 

@@ -351,6 +351,12 @@ export interface RecordingNotice {
 }
 
 export interface ClientToServerEvents {
+  /**
+   * Staff: this tab shows ticket lists (home tabs, /queue, the agents' load) and wants every
+   * ticket's `ticket:changed` and `sla:alert` (`watch: true`), or no longer (`false`). A ticket the
+   * tab has open (`ticket:subscribe`) is always followed.
+   */
+  'tickets:watch': (payload: { watch: boolean }, ack: Ack<null>) => void;
   /** Agent on the call: start recording (announced to both sides first). */
   'recording:start': (payload: { callId: string }, ack: Ack<RecordingNotice>) => void;
   'recording:stop': (payload: { callId: string }, ack: Ack<RecordingNotice | null>) => void;
@@ -515,12 +521,12 @@ export interface ServerToClientEvents {
   }) => void;
   /**
    * A ticket changed (status, assignee, tier …). Sent to subscribers of the ticket, to its
-   * requester's sockets, and to all staff sockets (queues).
+   * requester's sockets, and to staff sockets watching lists (`tickets:watch`).
    */
   'ticket:changed': (payload: TicketView) => void;
   /** A timeline entry was appended (staff subscribers only). */
   'timeline:appended': (payload: TimelineEntry) => void;
-  /** An SLA warning or breach, pushed to every staff socket. */
+  /** An SLA warning or breach, pushed to staff sockets watching lists (`tickets:watch`). */
   'sla:alert': (payload: SlaAlertView) => void;
   /** An agent's availability changed (staff sockets). */
   'presence:changed': (payload: { userId: string; availability: Availability; presence: Presence }) => void;

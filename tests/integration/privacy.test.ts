@@ -89,6 +89,8 @@ describe('private answers', () => {
       const theirs = await openTicket('other', 'Video freezes for me too');
       const customer = await socketFor('customer');
       const staff = await socketFor('supervisor');
+      // A tab showing the queues hears every ticket's changes.
+      expect(await staff.emitWithAck('tickets:watch', { watch: true })).toMatchObject({ ok: true });
       expect(await customer.emitWithAck('ticket:subscribe', { ticketId: mine.id })).toMatchObject({
         ok: true,
       });

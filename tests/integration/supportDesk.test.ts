@@ -394,6 +394,10 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
     const ticket = await openTicket('Urgent outage', {});
     await api('agentL1', `/api/tickets/${ticket.id}`, { method: 'PATCH', body: { priority: 'P1' } });
     const staff = await socketFor('supervisor');
+    // A tab showing the queues (they re-sort on an alert); the alert's toast is `notify`'s.
+    expect(await staff.emitWithAck('tickets:watch', { watch: true })).toMatchObject({ ok: true });
+    const idle = await socketFor('agentL2');
+    const notWatching = record(idle, 'sla:alert');
     const alerts = record(staff, 'sla:alert');
     const created = new Date(ticket.createdAt).getTime();
     // 25 minutes in: past 80 % of the 30-minute P1 first-response target.
@@ -406,6 +410,8 @@ describe.each(BACKENDS)('support desk core on %s', (backend) => {
     await new Promise((r) => setTimeout(r, 100));
     const mine = alerts.filter((a) => a.ticketId === ticket.id && a.clock === 'first_response');
     expect(mine.map((a) => a.kind)).toEqual(['warning', 'breach']);
+    // Sent in the same broadcast as the watching tab's: a staff tab showing no list is not sent it.
+    expect(notWatching.filter((a) => a.ticketId === ticket.id)).toEqual([]);
     expect(mine[0]!.at).toBe(new Date(created + 24 * 60_000).toISOString());
     const timeline = await api<{ items: any[] }>('agentL1', `/api/tickets/${ticket.id}/timeline`);
     const slaEntries = timeline.body.items.filter(

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueueFilters, QueueSort } from '../../../signaling/shared/queues';
-import { ticketKeys } from '../tickets/queries';
+import { ticketKeys, useWatchTicketLists } from '../tickets/queries';
 import { type BulkRequest, queueApi } from './api';
 
 export const QUEUE_PAGE_SIZE = 50;
@@ -18,6 +18,7 @@ export const queueKeys = {
 
 /** One page of the queue; the previous page stays on screen while the next loads. */
 export function useQueueSearch(filters: QueueFilters, sort: QueueSort, page: number) {
+  useWatchTicketLists();
   return useQuery({
     queryKey: queueKeys.search(filters, sort, page),
     queryFn: ({ signal }) =>

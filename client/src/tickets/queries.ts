@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { CallView, PublicUser, TicketView, TimelineEntry } from '../../../signaling/shared/protocol';
 import { isApiError } from '../lib/api';
 import { Conversation } from '../lib/conversation';
+import { ListWatch } from '../lib/listWatch';
 import { session } from '../lib/session';
 import { realtime } from '../lib/socket';
 import { type AgentSummary, type QueueView, ticketsApi } from '../lib/tickets';
@@ -37,7 +38,20 @@ export function canHoldTier(agent: Pick<AgentSummary, 'tier'>, tier: TicketView[
 /** Queues and lists refresh every minute anyway, so SLA badges and "breaching soon" stay honest. */
 const LIST_REFRESH_MS = 60_000;
 
+/** This tab's one watch of every ticket's changes (`tickets:watch`), held while lists are shown. */
+const listWatch = new ListWatch(realtime);
+
+/**
+ * Keeps this tab told of every ticket's changes while the calling component is mounted (and
+ * `enabled`): staff lists only; a customer's own tickets reach them anyway.
+ */
+export function useWatchTicketLists(enabled = true): void {
+  useEffect(() => (enabled ? listWatch.hold() : undefined), [enabled]);
+}
+
 export function useQueue(view: QueueView, enabled = true) {
+  // Home tabs are staff lists: they follow every ticket's changes while shown.
+  useWatchTicketLists(enabled);
   return useQuery({
     queryKey: ticketKeys.queue(view),
     queryFn: ({ signal }) => ticketsApi.list({ view, limit: 100 }, signal),

@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { QueryState } from '../../components/QueryState';
 import { formatDuration, formatNumber } from '../../lib/format';
 import { PresenceBadge, TierBadge } from '../../tickets/badges';
-import { useAgents } from '../../tickets/queries';
+import { useAgents, useWatchTicketLists } from '../../tickets/queries';
 
 /** Who is on the team, how available and how loaded: live on `presence:changed`. */
 export function AgentsTable() {
   const { t } = useTranslation();
   const agents = useAgents();
+  // Each agent's load changes with every assignment: the table follows ticket changes while shown.
+  useWatchTicketLists();
   return (
     <Stack gap="sm" component="section" aria-labelledby="agents-heading">
       <Title order={2} id="agents-heading">
