@@ -12,7 +12,7 @@ import { useSession } from '../lib/session';
 import { realtime } from '../lib/socket';
 import { ticketsApi } from '../lib/tickets';
 import { isStaffUser, useTicket, useTicketCalls } from '../tickets/queries';
-import { DeviceCheck } from './DeviceCheck';
+import { DeviceCheck, JoiningStatus } from './DeviceCheck';
 import { EndedView } from './EndedView';
 import { useCallEngine, useCallSnapshot } from './hooks';
 import { InCallView } from './InCallView';
@@ -285,6 +285,15 @@ function CallScreens({
   // (bench:join). It then renders while ICE, DTLS and the first keyframe are under way.
   const joiningFromCheck =
     snapshot.settingUp && (snapshot.phase === 'joining' || snapshot.phase === 'in_call');
+  // Joined by itself before this page rendered (the caller: startCall.ts): the engine has the
+  // devices, so no check may open them again.
+  if (joiningFromCheck && autoJoin) {
+    return (
+      <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
+        <JoiningStatus />
+      </Frame>
+    );
+  }
   if (snapshot.phase === 'idle' || joiningFromCheck) {
     return (
       <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
