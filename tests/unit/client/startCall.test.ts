@@ -138,4 +138,17 @@ describe('startCall: the caller joins before the call page is navigated to', () 
     vi.advanceTimersByTime(1);
     expect(signaling.sentOf('call:leave')).toHaveLength(2);
   });
+
+  it('the page of an ended call parking its engine does not end the next call handed over ("Call again")', async () => {
+    vi.useFakeTimers();
+    const next = createEngine('call-next');
+    await next.join({});
+    handOverEngine(next);
+    const ended = createEngine('call-ended');
+    handOverEngine(ended, 0, 0);
+    vi.advanceTimersByTime(1);
+    expect(takeHandedEngine('call-ended')).toBeNull();
+    expect(takeHandedEngine('call-next')).toBe(next);
+    expect(signaling.sentOf('call:leave')).toHaveLength(0);
+  });
 });

@@ -18,8 +18,8 @@ import {
 } from './devices';
 import type { CallSignaling } from './types';
 
-/** An engine handed over, and the timer that destroys it if no page takes it. */
-let slot: { key: string; engine: CallEngine; timer: ReturnType<typeof setTimeout> } | null = null;
+/** Engines handed over, by call page (`callId:round`), with the timer that destroys each if no page takes it. */
+const handed = new Map<string, { engine: CallEngine; timer: ReturnType<typeof setTimeout> }>();
 
 /** A handed engine no page took by then (the navigation never happened) leaves the call. */
 export const UNCLAIMED_ENGINE_MS = 10_000;
@@ -30,30 +30,33 @@ function keyOf(callId: string, round: number): string {
 
 /**
  * Keeps `engine` for the call page of its call (`round` 0: the page's first engine) for `ttlMs`;
- * then, unless taken, it is destroyed (it leaves the call and releases the devices). An engine
- * handed earlier and not taken is destroyed now.
+ * then, unless taken, it is destroyed (it leaves the call and releases the devices). Engines of
+ * other call pages are kept apart (the page of an ended call parks its engine while "Call again"
+ * hands over the new call's); another engine handed for the same page is destroyed now.
  */
 export function handOverEngine(engine: CallEngine, round = 0, ttlMs = UNCLAIMED_ENGINE_MS): void {
-  if (slot && slot.engine !== engine) {
-    clearTimeout(slot.timer);
-    slot.engine.destroy();
-  } else if (slot) clearTimeout(slot.timer);
   const key = keyOf(engine.callId, round);
+  const previous = handed.get(key);
+  if (previous) {
+    clearTimeout(previous.timer);
+    if (previous.engine !== engine) previous.engine.destroy();
+  }
   const timer = setTimeout(() => {
-    if (slot?.key !== key || slot.engine !== engine) return;
-    slot = null;
+    if (handed.get(key)?.engine !== engine) return;
+    handed.delete(key);
     engine.destroy();
   }, ttlMs);
-  slot = { key, engine, timer };
+  handed.set(key, { engine, timer });
 }
 
 /** The engine handed over for this call page (`callId`, `round`), once; null if none. */
 export function takeHandedEngine(callId: string, round = 0): CallEngine | null {
-  if (!slot || slot.key !== keyOf(callId, round)) return null;
-  const { engine, timer } = slot;
-  clearTimeout(timer);
-  slot = null;
-  return engine;
+  const key = keyOf(callId, round);
+  const entry = handed.get(key);
+  if (!entry) return null;
+  clearTimeout(entry.timer);
+  handed.delete(key);
+  return entry.engine;
 }
 
 export interface StartCallDeps {
