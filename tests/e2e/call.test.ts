@@ -319,6 +319,14 @@ describe('video calls in the browser', () => {
     await agent.getByText('Casey Customer declined the call.').waitFor();
     await agent.getByRole('heading', { name: 'Call ended' }).waitFor();
     await agent.getByText('The call did not connect.').waitFor();
+
+    // "Call again" rings again (the agent joined as it started, before the new call's page
+    // rendered; the ended call's page leaving must not end the new call), and the call connects.
+    await agent.getByRole('button', { name: 'Call again' }).click();
+    await agent.getByText('Ringing Casey Customer…').waitFor();
+    await acceptAndJoin(customer, agent);
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByText('The call was ended by the other side.').waitFor();
   });
 
   it('ends a ring nobody answers as "did not answer", and the prompt goes away', async () => {

@@ -8,13 +8,15 @@ import type { CallEndReason, CallView, PublicUser } from '../../../signaling/sha
 import { describeError } from '../errors';
 import { activeCall, forgetActiveCall, rememberActiveCall } from '../lib/call/activeCall';
 import type { CallEngine, CallSnapshot, JoinOptions } from '../lib/call/CallEngine';
+import { loadDevicePreferences, openLocalMedia } from '../lib/call/devices';
+import { startCall } from '../lib/call/startCall';
 import { useSession } from '../lib/session';
 import { realtime } from '../lib/socket';
 import { ticketsApi } from '../lib/tickets';
 import { isStaffUser, useTicket, useTicketCalls } from '../tickets/queries';
-import { DeviceCheck } from './DeviceCheck';
+import { DeviceCheck, JoiningStatus } from './DeviceCheck';
 import { EndedView } from './EndedView';
-import { useCallEngine, useCallSnapshot } from './hooks';
+import { createCallEngine, useCallEngine, useCallSnapshot } from './hooks';
 import { InCallView } from './InCallView';
 import { describeIssue } from './messages';
 import { callPath } from './paths';
@@ -182,8 +184,15 @@ function CallScreens({
 
   async function callAgain() {
     setCallAgainError(null);
+    // As "Start video call": joined before the new call's page renders (startCall.ts).
+    const devices = openLocalMedia({ microphone: true, camera: true, ...loadDevicePreferences() });
     try {
-      const call = await realtime.request('call:start', { ticketId });
+      const { call } = await startCall(ticketId, {
+        signaling: realtime,
+        createEngine: createCallEngine,
+        devices,
+        remember: (id) => rememberActiveCall({ callId: id, cameraOff: false, micMuted: false }),
+      });
       navigate(callPath(ticketId, call.id), { state: { call, autoJoin: true } satisfies CallPageState });
     } catch (err) {
       setCallAgainError(describeError(err, t));
@@ -285,6 +294,15 @@ function CallScreens({
   // (bench:join). It then renders while ICE, DTLS and the first keyframe are under way.
   const joiningFromCheck =
     snapshot.settingUp && (snapshot.phase === 'joining' || snapshot.phase === 'in_call');
+  // Joined by itself before this page rendered (the caller: startCall.ts): the engine has the
+  // devices, so no check may open them again.
+  if (joiningFromCheck && autoJoin) {
+    return (
+      <Frame ticketId={ticketId} ticketTitle={ticketTitle}>
+        <JoiningStatus />
+      </Frame>
+    );
+  }
   if (snapshot.phase === 'idle' || joiningFromCheck) {
     return (
       <Frame ticketId={ticketId} ticketTitle={ticketTitle}>

@@ -77,6 +77,19 @@ function LevelMeter({ track, label }: { track: MediaStreamTrack | null; label: s
   );
 }
 
+/** What someone who joins without the device check (the caller, a reload) sees while it joins. */
+export function JoiningStatus() {
+  const { t } = useTranslation();
+  return (
+    <Center h="100%" role="status">
+      <Group gap="xs">
+        <Loader size="sm" aria-hidden="true" />
+        <Text>{t('call.status.joining')}</Text>
+      </Group>
+    </Center>
+  );
+}
+
 /**
  * The check before joining: camera preview, microphone level, device choice, "join with camera
  * off", and a clear message with Retry when a device is blocked, busy or missing. The tracks it
@@ -284,16 +297,7 @@ export function DeviceCheck({
   const currentCamera = deviceIdOf(camera) ?? cameraId ?? '';
   const currentMic = deviceIdOf(mic) ?? microphoneId ?? '';
 
-  if (autoJoin && (opening || joining) && errorList.length === 0) {
-    return (
-      <Center h="100%" role="status">
-        <Group gap="xs">
-          <Loader size="sm" aria-hidden="true" />
-          <Text>{t('call.status.joining')}</Text>
-        </Group>
-      </Center>
-    );
-  }
+  if (autoJoin && (opening || joining) && errorList.length === 0) return <JoiningStatus />;
 
   return (
     <Paper maw={980} w="100%" mx="auto" p="lg" radius="md" withBorder component="section">

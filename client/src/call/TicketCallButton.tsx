@@ -5,8 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { CallStatus, PublicUser, TicketView, TimelineEntry } from '../../../signaling/shared/protocol';
 import { describeError } from '../errors';
-import { assignEarlyMedia, discardEarlyMedia, openMediaEarly } from '../lib/call/earlyMedia';
+import { rememberActiveCall } from '../lib/call/activeCall';
+import { loadDevicePreferences, openLocalMedia } from '../lib/call/devices';
+import { startCall } from '../lib/call/startCall';
 import { realtime } from '../lib/socket';
+import { createCallEngine } from './hooks';
 import { PhoneIcon } from './icons';
 import { callPath } from './paths';
 
@@ -84,16 +87,19 @@ export function TicketCallButton({
   async function start() {
     setStarting(true);
     setError(null);
-    // The caller's device check opens the camera and microphone first thing and joins as soon as
-    // they are open: start now, while the call is created and the call page renders (bench:join:
-    // the caller's join left ~300 ms after the click, behind the capture starting).
-    openMediaEarly(null);
+    // The caller has no device check: the camera and microphone start opening at the click, and
+    // the call is joined the moment the server answers, before the call page is navigated to and
+    // rendered (startCall.ts); the page takes the joined engine over.
+    const devices = openLocalMedia({ microphone: true, camera: true, ...loadDevicePreferences() });
     try {
-      const call = await realtime.request('call:start', { ticketId: ticket.id });
-      assignEarlyMedia(call.id);
+      const { call } = await startCall(ticket.id, {
+        signaling: realtime,
+        createEngine: createCallEngine,
+        devices,
+        remember: (callId) => rememberActiveCall({ callId, cameraOff: false, micMuted: false }),
+      });
       navigate(callPath(ticket.id, call.id), { state: { call, autoJoin: true } });
     } catch (err) {
-      discardEarlyMedia();
       setStarting(false);
       const conflict = (err as { code?: string }).code === 'conflict';
       setError(conflict ? t('call.start.alreadyRunning') : describeError(err, t));

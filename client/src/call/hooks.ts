@@ -3,6 +3,7 @@ import { startTransition, useEffect, useRef, useState } from 'react';
 import { CallEngine, type CallSnapshot } from '../lib/call/CallEngine';
 import { type DeviceList, listDevices, watchDevices } from '../lib/call/devices';
 import { preloadCallDevice } from '../lib/call/mediaDevice';
+import { handOverEngine, takeHandedEngine } from '../lib/call/startCall';
 import { useSession } from '../lib/session';
 import { realtime, useConnectionStatus } from '../lib/socket';
 
@@ -14,18 +15,26 @@ function localStorageOrUndefined(): Storage | undefined {
   }
 }
 
+/** A call engine over the page's live connection (the call page's, and the caller's at Start). */
+export function createCallEngine(callId: string): CallEngine {
+  return new CallEngine(callId, { signaling: realtime, storage: localStorageOrUndefined() });
+}
+
 /**
  * The engine of one call, alive while the component is mounted: unmounting (leaving the page)
- * leaves the call and releases the camera and microphone.
+ * leaves the call and releases the camera and microphone. The first engine of a page is the one
+ * "Start video call" made and joined before navigating here (startCall.ts), if there is one.
  */
 export function useCallEngine(callId: string, round = 0): CallEngine | null {
   const [engine, setEngine] = useState<CallEngine | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new round is a fresh engine for the same call
   useEffect(() => {
-    const next = new CallEngine(callId, { signaling: realtime, storage: localStorageOrUndefined() });
+    const next = takeHandedEngine(callId, round) ?? createCallEngine(callId);
     setEngine(next);
     return () => {
-      next.destroy();
+      // Parked for a moment rather than destroyed: React's StrictMode (development) runs this
+      // effect again at once, and must get the same engine back, not leave the call it joined.
+      // A real unmount destroys it a task later.
+      handOverEngine(next, round, 0);
       setEngine((current) => (current === next ? null : current));
     };
   }, [callId, round]);
