@@ -1,12 +1,35 @@
 // Chat pairs for the benchmarks (bench:chat's server, and bench:join's background chat): per pair
 // one customer, one L1 agent and one open chat ticket in its steady state, with tokens pre-issued so
 // no HTTP login is part of any measurement.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LivedeskApp } from '../server/app';
 import type { PublicUser } from '../signaling/shared/protocol';
 import type { BenchPair } from './serverProbe';
 
 const PASSWORD = 'orchard-signal-not-for-production';
+
+/**
+ * What a benchmark's Livedesk node sets on top of `npm start`'s environment: a random loopback
+ * port, no log lines, no demo accounts, a token secret every node shares, and a fresh temporary
+ * DATA_DIR (so the embedded PGlite keeps its data on disk, as `npm start` does), removed when the
+ * process exits, also when its start fails.
+ */
+export function benchNodeEnv(prefix: string): Record<string, string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  return {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    DATA_DIR: dataDir,
+    // Every node signs and verifies the tokens the primary issues.
+    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+  };
+}
 
 /**
  * Creates `pairCount` pairs through the app's own services (argon2 included). Every ticket is then

@@ -1,41 +1,16 @@
-// What one chat send costs the embedded database, alone and in groups:
-// `npx tsx bench/sendStatementCost.ts [--tickets 100 --rounds 2]`.
-//
-// A Livedesk app as `npm start` builds it (PGlite in a temporary data directory), with
-// `--tickets` chat pairs made by bench:chat's own set-up. Then, per round, 1,000 of each of:
-// `SELECT 1` (the floor every statement pays: drizzle, the worker hop, PGlite's protocol), the
-// send function's parts on their own (the ticket's `updated_at`, the row lock in a transaction,
-// the `message_search` row, the message row), `livedesk_send_message` for a customer and for an
-// agent, and `livedesk_send_messages` with groups of 1, 5 and 20 messages. It prints wall time and
-// this process's CPU time (both threads: PGlite's worker included) per message; on a loaded
-// machine read the CPU column. Last, one fold of the waiting message terms.
-// Why: the group commit's setting on PGlite (server/tickets/messages.ts, `sendsInFlightFor`).
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
-import { setUpPairs } from './chatSetup';
+import { benchNodeEnv, setUpPairs } from './chatSetup';
 
 const { values } = parseArgs({
   options: { tickets: { type: 'string', default: '100' }, rounds: { type: 'string', default: '2' } },
 });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livedesk-send-cost-'));
-process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-const config = loadConfig({
-  ...process.env,
-  DATABASE_URL: '',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  LOG_LEVEL: 'silent',
-  SEED_DEMO: 'false',
-  DATA_DIR: dataDir,
-  JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
-});
+const config = loadConfig({ ...process.env, DATABASE_URL: '', ...benchNodeEnv('livedesk-send-cost-') });
 const app = await createApp(config, { logger: createLogger(config) });
 await setUpPairs(app, Number(values.tickets), () => {});
 const db = app.db.db;
