@@ -487,24 +487,19 @@ export class TicketsRepository {
 
   /**
    * Every agent with their count of open assigned tickets, for routing and the supervisor view.
-   * `only` narrows it in the database: one agent (`id`; none when not an enabled agent), or the
-   * `online` agents of one `tier` (all that auto-assignment may choose from: the rest were read
-   * and dropped for every routed ticket, the whole team each time).
+   * `only` narrows it in the database to the `online` agents of one `tier` (all that
+   * auto-assignment may choose from: the rest were read and dropped for every routed ticket, the
+   * whole team each time).
    */
   async agentsWithLoad(
-    only: { id?: string; tier?: Tier; online?: boolean } = {},
+    only: { tier?: Tier; online?: boolean } = {},
   ): Promise<
     Array<AssigneeCandidate & { name: string; email: string; availability: UserRow['availability'] }>
   > {
     const load = this.db
       .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int`.as('n') })
       .from(tickets)
-      .where(
-        and(
-          inArray(tickets.status, [...ACTIVE_STATUSES]),
-          only.id ? eq(tickets.assigneeId, only.id) : undefined,
-        ),
-      )
+      .where(inArray(tickets.status, [...ACTIVE_STATUSES]))
       .groupBy(tickets.assigneeId)
       .as('load');
     const rows = await this.db
@@ -525,7 +520,6 @@ export class TicketsRepository {
         and(
           eq(users.role, 'agent'),
           isNull(users.disabledAt),
-          only.id ? eq(users.id, only.id) : undefined,
           only.tier ? eq(users.tier, only.tier) : undefined,
           only.online ? eq(users.presence, 'online') : undefined,
         ),
