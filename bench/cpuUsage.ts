@@ -133,3 +133,33 @@ export function cpuRows(windows: CpuWindows): string[][] {
 export function machineBusyShare(windows: CpuWindows): number {
   return windows.machineTotal > 0 ? windows.machineBusy / windows.machineTotal : Number.NaN;
 }
+
+/**
+ * Core-milliseconds per run of each kind of process, for two series side by side (Livedesk and
+ * the bare page of bench:join): a table and the figures by role.
+ */
+export function cpuPerRun(
+  ours: CpuWindows,
+  ourRuns: number,
+  theirs: CpuWindows,
+  theirRuns: number,
+): { rows: string[][]; byRole: Record<string, { livedesk: number; baseline: number }> } {
+  const byRole: Record<string, { livedesk: number; baseline: number }> = {};
+  if (ourRuns === 0 || theirRuns === 0) return { rows: [], byRole };
+  for (const role of new Set([...ours.byRole.keys(), ...theirs.byRole.keys()])) {
+    byRole[role] = {
+      livedesk: Math.round((1000 * (ours.byRole.get(role) ?? 0)) / ourRuns),
+      baseline: Math.round((1000 * (theirs.byRole.get(role) ?? 0)) / theirRuns),
+    };
+  }
+  const rows = Object.entries(byRole)
+    .filter(([, v]) => v.livedesk + v.baseline >= 10)
+    .sort((a, b) => b[1].livedesk - a[1].livedesk)
+    .map(([role, v]) => [
+      role,
+      `${v.livedesk} ms`,
+      `${v.baseline} ms`,
+      v.baseline > 0 ? `${(v.livedesk / v.baseline).toFixed(2)} ×` : '—',
+    ]);
+  return { rows: [['process', 'Livedesk', 'bare page', 'ratio'], ...rows], byRole };
+}

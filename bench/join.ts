@@ -90,6 +90,7 @@ import type { ChatLoadCommand, ChatLoadReport } from './chatLoad';
 import {
   addWindow,
   type CpuWindows,
+  cpuPerRun,
   cpuRows,
   cpuSnapshot,
   emptyWindows,
@@ -776,7 +777,7 @@ async function openLive(p: Participant, url: string, pathname: string) {
  * WebSocket frames of `call:*` requests) and each request as the server received and answered it.
  * For reading where one run's time went, which the percentiles cannot say.
  */
-function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMarks): void {
+function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMarks, label = ''): void {
   const click = first(marks.agent, 'click');
   const rows: Array<[number, string]> = [];
   for (const side of ['agent', 'customer'] as const) {
@@ -799,7 +800,7 @@ function writeTimeline(file: string, run: number, warmup: boolean, marks: RunMar
   const lines = rows.map(
     ([t, what]) => `${Number.isFinite(t) ? t.toFixed(0).padStart(6) : '     ?'}  ${what}`,
   );
-  fs.appendFileSync(file, `# run ${run}${warmup ? ' (warm-up)' : ''}\n${lines.join('\n')}\n\n`);
+  fs.appendFileSync(file, `# run ${run}${label}${warmup ? ' (warm-up)' : ''}\n${lines.join('\n')}\n\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1071,7 +1072,8 @@ async function main() {
     current = null;
     if (profilers && opts.profileDir) await saveProfiles(profilers, opts.profileDir, run);
     const result = analyse(run, warmup, marks, error);
-    if (opts.timelineFile && variant.traced) writeTimeline(opts.timelineFile, run, warmup, marks);
+    if (opts.timelineFile)
+      writeTimeline(opts.timelineFile, run, warmup, marks, variant.traced ? '' : ' (bare page)');
     await variant.hangUp();
     return result;
   };
@@ -1412,7 +1414,15 @@ function versusBaseline(series: Series) {
   if (Number.isFinite(busy)) {
     console.log(`machine busy during the baseline's timed windows: ${Math.round(busy * 100)} %`);
   }
+  // CPU per run moves far less with the machine's load than the latencies do: on two cores it is
+  // what the join waits for, so what Livedesk's pages spend beyond the bare page's is the cost to cut.
+  const perRun = cpuPerRun(series.cpu, series.results.length, series.baselineCpu, series.baseline.length);
+  if (perRun.rows.length > 1) {
+    console.log('CPU per run in the timed windows (core-milliseconds; click → both frames):');
+    console.log(formatTable(perRun.rows));
+  }
   return {
+    cpuPerRunMs: perRun.byRole,
     runsComplete: good,
     phases,
     totalRatio: phases.total!.ratio,
