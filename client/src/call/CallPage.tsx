@@ -200,7 +200,12 @@ function CallScreens({
   }
 
   const endedCall = snapshot.phase === 'ended' ? snapshot.call : endedFromTimeline;
-  const autoJoin = remembered ?? (state.autoJoin ? { cameraOff: false, micMuted: false } : null);
+  // Kept the same between renders, as the device check is memoized on its props.
+  const autoJoin = useMemo(
+    () => remembered ?? (state.autoJoin ? { cameraOff: false, micMuted: false } : null),
+    [remembered, state.autoJoin],
+  );
+  const cancelRing = useCallback(() => void engine.cancel(), [engine]);
   // While the person checks their camera and microphone, the call gets ready, so pressing "Join
   // call" only lets the media through (CallEngine.prepare). The media part starts once the check
   // has settled: someone who joins at once is not slowed by work they did not wait for. Not when
@@ -313,7 +318,7 @@ function CallScreens({
           autoJoin={autoJoin}
           onJoin={join}
           onTracks={engine.stageTracks}
-          onCancelRing={() => void engine.cancel()}
+          onCancelRing={cancelRing}
         />
       </Frame>
     );

@@ -14,7 +14,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallView, PublicUser } from '../../../signaling/shared/protocol';
 import type { JoinOptions } from '../lib/call/CallEngine';
@@ -97,7 +97,40 @@ export function JoiningStatus() {
  * With `autoJoin` (the caller, or a reload during the call) it joins at once and hands the devices
  * over as they open (a busy spinner meanwhile); the call view reports a device that fails.
  */
-export function DeviceCheck({
+/**
+ * What the check shows of the call: its status line and the caller's "cancel". The call's other
+ * changes during a join (participants joining, the status moving on) re-render nothing here.
+ */
+function sameCheckView(a: CallView | null, b: CallView | null, meId: string): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const other = (call: CallView) =>
+    call.participants.find((p) => p.user.id !== meId && p.role !== 'supervisor');
+  const [x, y] = [other(a), other(b)];
+  return (
+    a.status === b.status &&
+    a.startedBy.id === b.startedBy.id &&
+    x?.user.name === y?.user.name &&
+    x?.present === y?.present
+  );
+}
+
+/**
+ * Memoized: the call page re-renders on every change of the call's state, several times during a
+ * join while this check is still on screen, and the check (selects, preview, meter) is not cheap.
+ */
+export const DeviceCheck = memo(DeviceCheckView, (prev, next) => {
+  const { call: prevCall, ...prevRest } = prev;
+  const { call: nextCall, ...nextRest } = next;
+  const keys = Object.keys(nextRest) as Array<keyof typeof nextRest>;
+  return (
+    keys.length === Object.keys(prevRest).length &&
+    keys.every((key) => Object.is(prevRest[key], nextRest[key])) &&
+    sameCheckView(prevCall, nextCall, next.me.id)
+  );
+});
+
+function DeviceCheckView({
   callId,
   me,
   call,
@@ -345,7 +378,9 @@ export function DeviceCheck({
               <Text size="sm" fw={500}>
                 {t('call.check.micLevel')}
               </Text>
-              <LevelMeter track={mic} label={t('call.check.micLevel')} />
+              {/* Once Join is pressed the meter rests: its audio analysis and per-frame updates
+                  would take the CPU the join is waiting for. */}
+              <LevelMeter track={joining ? null : mic} label={t('call.check.micLevel')} />
               <Text size="xs" c="dimmed">
                 {mic ? t('call.check.speakHint') : t('call.check.noMic')}
               </Text>

@@ -120,17 +120,29 @@ describe('CallEngine', () => {
     expect(order.indexOf('call:transport:connect')).toBeLessThan(order.indexOf('call:consumer:resume'));
   });
 
-  it('is setting up from Join until its tracks are offered, so the page keeps the device check meanwhile', async () => {
+  it('is setting up from Join until its camera is offered, so the page keeps the device check meanwhile', async () => {
     signaling.hold('call:produce');
     const joining = engine.join({ microphone: track('audio'), camera: track('video') });
     await settle();
     expect(engine.getSnapshot()).toMatchObject({ phase: 'in_call', settingUp: true });
     signaling.answer('call:produce', { producerId: 'cam' });
     await settle();
-    expect(engine.getSnapshot().settingUp).toBe(true);
+    // The call view may show now; the microphone's offer is still waiting for its answer.
+    expect(engine.getSnapshot().settingUp).toBe(false);
+    expect(signaling.sentOf('call:produce').map((p) => p.source)).toEqual(['camera', 'mic']);
     signaling.answer('call:produce', { producerId: 'mic' });
     await joining;
     expect(engine.getSnapshot().settingUp).toBe(false);
+  });
+
+  it('joined with the camera off, the set-up ends without waiting for the microphone', async () => {
+    signaling.hold('call:produce');
+    const joining = engine.join({ microphone: track('audio'), camera: null, cameraOff: true });
+    await settle();
+    expect(engine.getSnapshot()).toMatchObject({ phase: 'in_call', settingUp: false });
+    expect(signaling.sentOf('call:produce').map((p) => p.source)).toEqual(['mic']);
+    signaling.answer('call:produce', { producerId: 'mic' });
+    await joining;
   });
 
   it('a failed join ends the set-up too (the page shows the failure, not the device check)', async () => {

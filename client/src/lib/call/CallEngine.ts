@@ -328,7 +328,9 @@ export class CallEngine {
       this.devicesArriving = null;
       connection.check();
       if (deviceIssue) this.update({ issue: deviceIssue });
-      await this.media.sendAll(connection);
+      await this.media.sendAll(connection, () => {
+        if (!connection.closed) this.setUp();
+      });
       this.setUp();
       startStatsReporter(connection, {
         callId: this.callId,

@@ -82,7 +82,7 @@ export class LocalMedia {
   }
 
   /** Sends the local tracks on a new connection; one that fails is reported and the call goes on without it. */
-  async sendAll(connection: CallConnection): Promise<void> {
+  async sendAll(connection: CallConnection, onPictureSent?: () => void): Promise<void> {
     const { local, micMuted, cameraOff } = this.snapshot;
     const attempt = async (source: MediaSourceName, track: MediaStreamTrack | null) => {
       // Already sent (prepared on the device check) or nothing to send.
@@ -102,11 +102,10 @@ export class LocalMedia {
     // mediasoup-client runs the offers/answers one after the other in that order anyway, and the
     // next starts as soon as the one before it is done instead of after a turn of this page's
     // main thread, which during a join is busy with the call view (bench:join).
-    await Promise.all([
-      cameraOff ? null : attempt('camera', local.camera),
-      attempt('mic', local.mic),
-      attempt('screen', local.screen),
-    ]);
+    // `onPictureSent` once the camera is sent (or there is none to send): the call view may show
+    // then, while the microphone's offer and answer go on (see CallEngine.connect).
+    const camera = (cameraOff ? Promise.resolve() : attempt('camera', local.camera)).then(onPictureSent);
+    await Promise.all([camera, attempt('mic', local.mic), attempt('screen', local.screen)]);
   }
 
   /** Mute: nothing from the microphone reaches anyone. Unmuting without a working mic opens one. */

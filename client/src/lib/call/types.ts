@@ -95,10 +95,12 @@ export interface CallSnapshot {
   /** How long a dropped side may take to come back (ms), from the join result. */
   rejoinGraceMs: number | null;
   /**
-   * True from "Join call" until this side's tracks have been offered to the server and the
-   * others' are being received (or the join failed, or `SETTING_UP_MAX_MS` passed). The page keeps
-   * its light pre-join screen meanwhile and renders the call view after, so the join's WebRTC
-   * steps, which each need a turn of the page's main thread, do not wait behind that render.
+   * True from "Join call" until this side's camera has been offered to the server and the
+   * others' tracks are being received (or the join failed, or `SETTING_UP_MAX_MS` passed). The page
+   * keeps its light pre-join screen meanwhile and renders the call view after, so the join's WebRTC
+   * steps, which each need a turn of the page's main thread, do not wait behind that render. The
+   * microphone's offer goes on during the render: waiting for it as well kept the other person's
+   * picture off this screen for one more offer/answer round (bench:join).
    */
   settingUp: boolean;
 }
