@@ -52,7 +52,9 @@
 //   server process that timestamps every `call:*` request and its ack (sent to the driver over
 //   IPC). With --profile <dir>, each measured run also
 //   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools); with
-//   --timeline <file>, each run's instants in order (where one run's time went). The server's
+//   --timeline <file>, each run's instants in order (where one run's time went); with --trace <dir>,
+//   a Chrome trace of each measured run (every process's tasks with their thread CPU time: the
+//   pages' main threads, the software compositor, WebRTC's threads; DevTools' Performance panel). The server's
 //   database is PGlite, the embedded default of `npm start`, or with --database postgres the
 //   PostgreSQL of DATABASE_URL (production's; its queries do not run in the server's event loop).
 //   On this project's 2-core machines the two browsers, the server and the worker share the
@@ -120,6 +122,9 @@ const HELP = `Usage: npm run bench:join -- [options]
   --budget-s <s>    per series: no new run starts after this (default 170)
   --timeout-s <s>   hard limit for the whole run (default 600)
   --profile <dir>   write a CPU profile of both pages per measured run to <dir>
+  --trace <dir>     write a Chrome trace (DevTools Performance panel) of each measured run to <dir>:
+                    every process's tasks (style, layout, paint, scripts, the compositor), the
+                    customer's page's threads in full
   --timeline <file> append each run's instants (page marks, server requests) to <file>, in order
   --linger-ms <ms>  the customer stays this long on the device check before Join call (default 0:
                     at once; a person takes seconds, which the call uses to get ready)
@@ -141,6 +146,7 @@ function options() {
       'budget-s': { type: 'string', default: '170' },
       'timeout-s': { type: 'string', default: '600' },
       profile: { type: 'string' },
+      trace: { type: 'string' },
       timeline: { type: 'string' },
       database: { type: 'string', default: 'pglite' },
       'linger-ms': { type: 'string', default: '0' },
@@ -182,6 +188,7 @@ function options() {
     budgetS: int('budget-s', values['budget-s'], 10),
     timeoutS: int('timeout-s', values['timeout-s'], 20),
     profileDir: values.profile ? path.resolve(values.profile) : null,
+    traceDir: values.trace ? path.resolve(values.trace) : null,
     lingerMs: int('linger-ms', values['linger-ms'], 0),
     backgroundChat: evenInt('background-chat', values['background-chat']),
     chatIntervalMs: int('chat-interval-ms', values['chat-interval-ms'], 10),
@@ -1054,6 +1061,14 @@ async function main() {
     let error: string | undefined;
     const profilers =
       opts.profileDir && !warmup && variant.traced ? await startProfilers([agent, customer]) : null;
+    const tracing = opts.traceDir !== null && !warmup && variant.traced && browser !== undefined;
+    if (tracing) {
+      fs.mkdirSync(opts.traceDir!, { recursive: true });
+      await browser!.startTracing(customer.page, {
+        path: path.join(opts.traceDir!, `run${run}.json`),
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'toplevel'],
+      });
+    }
     const cpuBefore = warmup ? null : cpuSnapshot();
     try {
       await start.click();
@@ -1071,6 +1086,7 @@ async function main() {
     }
     current = null;
     if (profilers && opts.profileDir) await saveProfiles(profilers, opts.profileDir, run);
+    if (tracing) await browser!.stopTracing();
     const result = analyse(run, warmup, marks, error);
     if (opts.timelineFile)
       writeTimeline(opts.timelineFile, run, warmup, marks, variant.traced ? '' : ' (bare page)');
