@@ -38,6 +38,11 @@
 //   targets: ≥ 5 % on the embedded default, ≥ 15 % on PostgreSQL). On PostgreSQL (and the baseline,
 //   for the ratio) a second saturation run with --saturation-pairs pairs (default 200) shows
 //   whether one node reaches 2,000 msg/s with p99 < 100 ms, which 50 pairs in flight may cap.
+//   Sustained (PostgreSQL): after the saturation runs, every connected pair paced so that together
+//   they offer 2,000 msg/s for about 10 s: issue 14's "sustains 2,000 msg/s with p99 < 100 ms" is
+//   judged on this run, the latency at that offered load. A saturation run's p99 is the queue of
+//   its pairs at full overload instead (200 pairs in flight at 2,000 msg/s wait 100 ms on average,
+//   by Little's law), so it is reported as the node's maximum, not as the target.
 //
 // HOW
 //   Each Livedesk node is bench/chatServer.ts, forked with an IPC channel: `loadConfig` over the
@@ -100,13 +105,15 @@ import {
   startServer,
   statsOf,
 } from './chatClient';
-import { reportChat } from './chatReport';
+import { reportChat, TARGETS } from './chatReport';
 import { round } from './stats';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** Descriptors each process needs beyond one per socket (database, mediasoup, stdio, …). */
 const FD_MARGIN = 200;
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** How long the `sustained` run offers issue 14's PostgreSQL rate (TARGETS.postgresPerSecond). */
+const SUSTAINED_SECONDS = 10;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 // ---------------------------------------------------------------------------------------------
@@ -244,6 +251,13 @@ export interface ConfigurationResult {
   saturation: RunResult | null;
   /** --saturation-pairs back-to-back (PostgreSQL and the baseline). */
   saturationHigh: RunResult | null;
+  /**
+   * PostgreSQL: every connected pair paced so that together they offer issue 14's 2,000 msg/s for
+   * about ten seconds. "Sustains 2,000 msg/s with p99 < 100 ms" is a latency at that offered load;
+   * the saturation runs' p99 is the queue of pairs waiting at full overload (with 200 pairs in
+   * flight, a mean of 100 ms is what 2,000 msg/s is by Little's law).
+   */
+  sustained: RunResult | null;
   /** Why the configuration stopped early; what ran before is kept. */
   error?: string;
 }
@@ -400,6 +414,7 @@ async function runConfiguration(config: Configuration, opts: Options, levels: nu
       levels: [],
       saturation: null,
       saturationHigh: null,
+      sustained: null,
     };
     const pairs: Pair[] = [];
     const connectUpTo = async (wanted: number) => {
@@ -452,6 +467,19 @@ async function runConfiguration(config: Configuration, opts: Options, levels: nu
       if (!result.saturation && opts.saturationRounds > 0)
         result.saturation = await saturate(SATURATION_PAIRS, 's50');
       if (highPairs > 0) result.saturationHigh = await saturate(highPairs, `s${highPairs}`);
+      if (config.backend === 'postgres' && config.paced && pairs.length > 0) {
+        const intervalMs = (pairs.length * 1000) / TARGETS.postgresPerSecond;
+        const rounds = Math.max(opts.rounds, Math.ceil((SUSTAINED_SECONDS * 1000) / intervalMs));
+        log(
+          `${config.name}: sustained run, ${pairs.length} pairs offering ${TARGETS.postgresPerSecond} msg/s, ${rounds} rounds`,
+        );
+        result.sustained = await pacedRun(
+          { servers, sockets: pairs.length * 2, pairs },
+          rounds,
+          intervalMs,
+          'sustained',
+        );
+      }
     };
     try {
       await runLevels();

@@ -27,8 +27,13 @@ export const TARGETS = {
   rssPerSocketBytes: 64 * 1024,
 } as const;
 
-function runLabel(run: RunResult): string {
-  const name = run.kind === 'paced' ? 'paced' : `sat ${run.pairs}p`;
+function runLabel(run: RunResult, c?: ConfigurationResult): string {
+  const name =
+    run === c?.sustained
+      ? `sust ${fmt(run.offeredPerSecond ?? Number.NaN, 0)}/s`
+      : run.kind === 'paced'
+        ? 'paced'
+        : `sat ${run.pairs}p`;
   return run.overloaded ? `${name}*` : name;
 }
 
@@ -37,6 +42,7 @@ function runsOf(c: ConfigurationResult): RunResult[] {
     ...c.levels.flatMap((l) => (l.paced ? [l.paced] : [])),
     ...(c.saturation ? [c.saturation] : []),
     ...(c.saturationHigh ? [c.saturationHigh] : []),
+    ...(c.sustained ? [c.sustained] : []),
   ];
 }
 
@@ -77,7 +83,7 @@ function latencyRows(results: ConfigurationResult[]): string[][] {
       rows.push([
         c.name,
         run.sockets.toLocaleString('en'),
-        runLabel(run),
+        runLabel(run, c),
         String(run.delivered),
         `${run.lost}/${run.errors}${run.skipped ? ` (+${run.skipped} skipped)` : ''}`,
         run.offeredPerSecond === null ? 'max' : fmt(run.offeredPerSecond, 0),
@@ -146,12 +152,12 @@ function resourceRows(results: ConfigurationResult[]): string[][] {
         ...runCells(level.paced),
       ]);
     }
-    for (const run of [c.saturation, c.saturationHigh]) {
+    for (const run of [c.saturation, c.saturationHigh, c.sustained]) {
       if (run)
         rows.push([
           c.name,
           run.sockets.toLocaleString('en'),
-          runLabel(run),
+          runLabel(run, c),
           '',
           '',
           '',
@@ -247,13 +253,31 @@ function targetRows(results: ConfigurationResult[]): TargetRow[] {
         met: large ? large.disconnects.client === 0 && large.deliveryMs.p99 < TARGETS.large.p99Ms : null,
       });
     }
+    if (c.backend === 'postgres' && c.nodes === 1 && c.sustained) {
+      // The target as written: this rate offered, and its delivery latency. Delivered within 3 % of
+      // the offer (the run's first and last moments), nothing skipped, lost or failed.
+      const run = c.sustained;
+      const offered = run.offeredPerSecond ?? Number.NaN;
+      out.push({
+        config: c.name,
+        target: `one node sustains ${TARGETS.postgresPerSecond.toLocaleString('en')} msg/s offered (${run.sockets.toLocaleString('en')} sockets paced) with delivery p99 < ${TARGETS.postgresP99Ms} ms`,
+        measured: `${fmt(run.deliveredPerSecond, 0)} msg/s of ${fmt(offered, 0)} offered, p99 ${fmt(run.deliveryMs.p99)} ms`,
+        met:
+          offered >= TARGETS.postgresPerSecond &&
+          run.deliveredPerSecond >= 0.97 * offered &&
+          !run.overloaded &&
+          run.lost === 0 &&
+          run.skipped === 0 &&
+          run.deliveryMs.p99 < TARGETS.postgresP99Ms,
+      });
+    }
     if (c.backend === 'postgres' && c.nodes === 1) {
       const best = [c.saturation, c.saturationHigh]
         .filter((r): r is RunResult => r !== null)
         .sort((a, b) => b.deliveredPerSecond - a.deliveredPerSecond)[0];
       out.push({
         config: c.name,
-        target: `one node ≥ ${TARGETS.postgresPerSecond.toLocaleString('en')} msg/s with delivery p99 < ${TARGETS.postgresP99Ms} ms`,
+        target: `saturation (pairs back-to-back): ≥ ${TARGETS.postgresPerSecond.toLocaleString('en')} msg/s with delivery p99 < ${TARGETS.postgresP99Ms} ms`,
         measured: best
           ? `${fmt(best.deliveredPerSecond, 0)} msg/s, p99 ${fmt(best.deliveryMs.p99)} ms (${best.pairs} pairs)`
           : 'not run',
@@ -376,7 +400,8 @@ export function reportChat(
         : '',
       Object.keys(run.otherEvents).length ? `other events received ${JSON.stringify(run.otherEvents)}` : '',
     ].filter(Boolean);
-    if (notes.length) console.log(`${c.name} ${run.sockets} sockets ${runLabel(run)}: ${notes.join('; ')}`);
+    if (notes.length)
+      console.log(`${c.name} ${run.sockets} sockets ${runLabel(run, c)}: ${notes.join('; ')}`);
   }
   for (const c of results) {
     console.log(
