@@ -31,6 +31,7 @@ import {
 import { takeEarlyMedia } from '../lib/call/earlyMedia';
 import { useAudioLevel, useDevices } from './hooks';
 import { CameraOffIcon } from './icons';
+import { counterpartOf } from './layout';
 import { VideoView } from './media';
 import { describeIssue } from './messages';
 
@@ -91,22 +92,13 @@ export function JoiningStatus() {
 }
 
 /**
- * The check before joining: camera preview, microphone level, device choice, "join with camera
- * off", and a clear message with Retry when a device is blocked, busy or missing. The tracks it
- * opened are handed to the call engine on Join, so the call starts without a second prompt.
- * With `autoJoin` (the caller, or a reload during the call) it joins at once and hands the devices
- * over as they open (a busy spinner meanwhile); the call view reports a device that fails.
- */
-/**
  * What the check shows of the call: its status line and the caller's "cancel". The call's other
  * changes during a join (participants joining, the status moving on) re-render nothing here.
  */
 function sameCheckView(a: CallView | null, b: CallView | null, meId: string): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  const other = (call: CallView) =>
-    call.participants.find((p) => p.user.id !== meId && p.role !== 'supervisor');
-  const [x, y] = [other(a), other(b)];
+  const [x, y] = [counterpartOf(a, meId), counterpartOf(b, meId)];
   return (
     a.status === b.status &&
     a.startedBy.id === b.startedBy.id &&
@@ -116,6 +108,12 @@ function sameCheckView(a: CallView | null, b: CallView | null, meId: string): bo
 }
 
 /**
+ * The check before joining: camera preview, microphone level, device choice, "join with camera
+ * off", and a clear message with Retry when a device is blocked, busy or missing. The tracks it
+ * opened are handed to the call engine on Join, so the call starts without a second prompt.
+ * With `autoJoin` (the caller, or a reload during the call) it joins at once and hands the devices
+ * over as they open (a busy spinner meanwhile); the call view reports a device that fails.
+ *
  * Memoized: the call page re-renders on every change of the call's state, several times during a
  * join while this check is still on screen, and the check (selects, preview, meter) is not cheap.
  */
@@ -311,7 +309,7 @@ function DeviceCheckView({
     setErrors(({ camera: _, ...rest }) => rest);
   }
 
-  const other = call?.participants.find((p) => p.user.id !== me.id && p.role !== 'supervisor');
+  const other = counterpartOf(call, me.id);
   const status =
     call?.status === 'ringing'
       ? call.startedBy.id === me.id
