@@ -63,11 +63,13 @@ function button(label: string, parent: HTMLElement, onClick: () => void): HTMLBu
 }
 
 /** Camera and microphone as the app asks for them (devices.ts: 640×360 at 30 fps, voice processing). */
-function openDevices(): Promise<MediaStream> {
-  return navigator.mediaDevices.getUserMedia({
+async function openDevices(): Promise<MediaStream> {
+  const media = await navigator.mediaDevices.getUserMedia({
     audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30, max: 30 } },
   });
+  held.media.push(media);
+  return media;
 }
 
 async function loadDevice(): Promise<Device> {
@@ -76,6 +78,9 @@ async function loadDevice(): Promise<Device> {
   await device.load({ routerRtpCapabilities: routerRtpCapabilities as never });
   return device;
 }
+
+/** What a call holds on this page, released at hang-up as an app releases it. */
+const held: { media: MediaStream[]; transports: Transport[] } = { media: [], transports: [] };
 
 /** Joins with both transports in the answer, sends camera and microphone, shows the other camera. */
 async function join(callId: string, device: Device, media: MediaStream): Promise<void> {
@@ -100,6 +105,7 @@ async function join(callId: string, device: Device, media: MediaStream): Promise
     iceServers,
   });
   const recvTransport = device.createRecvTransport(params(recv) as never);
+  held.transports.push(recvTransport);
   connectOnce(recvTransport);
   const consume = async (c: CallConsumerParams) => {
     const consumer: Consumer = await recvTransport.consume({
@@ -123,6 +129,7 @@ async function join(callId: string, device: Device, media: MediaStream): Promise
   for (const c of joined.consumers ?? []) void consume(c);
 
   const sendTransport = device.createSendTransport(params(send) as never);
+  held.transports.push(sendTransport);
   connectOnce(sendTransport);
   sendTransport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
     request<{ producerId: string }>('call:produce', {
@@ -201,6 +208,17 @@ if (config.side === 'agent') {
   });
 }
 
-/** The driver hangs up between runs. */
-(window as unknown as { __baselineHangUp: () => Promise<unknown> }).__baselineHangUp = () =>
-  callId ? request('call:hangup', { callId }) : Promise.resolve(null);
+/**
+ * The driver hangs up between runs, on both pages (the agent's ends the call). Each page then
+ * lets go of its camera, microphone, transports and pictures, as Livedesk's pages do when a call
+ * ends: a page still capturing, encoding and decoding would take CPU from the next runs.
+ */
+(window as unknown as { __baselineHangUp: () => Promise<unknown> }).__baselineHangUp = async () => {
+  if (config.side === 'agent' && callId) await request('call:hangup', { callId }).catch(() => null);
+  for (const media of held.media.splice(0)) for (const track of media.getTracks()) track.stop();
+  for (const transport of held.transports.splice(0)) transport.close();
+  for (const video of document.querySelectorAll('video')) {
+    video.srcObject = null;
+    video.remove();
+  }
+};

@@ -53,8 +53,9 @@
 //   IPC). With --profile <dir>, each measured run also
 //   leaves a JavaScript CPU profile of both pages there (open it in Chrome DevTools); with
 //   --timeline <file>, each run's instants in order (where one run's time went); with --trace <dir>,
-//   a Chrome trace of each measured run (every process's tasks with their thread CPU time: the
-//   pages' main threads, the software compositor, WebRTC's threads; DevTools' Performance panel). The server's
+//   a Chrome trace of each measured run, the bare page's too (every process's tasks with their
+//   thread CPU time: the pages' main threads, the software compositor, WebRTC's threads; DevTools'
+//   Performance panel). The server's
 //   database is PGlite, the embedded default of `npm start`, or with --database postgres the
 //   PostgreSQL of DATABASE_URL (production's; its queries do not run in the server's event loop).
 //   On this project's 2-core machines the two browsers, the server and the worker share the
@@ -124,7 +125,7 @@ const HELP = `Usage: npm run bench:join -- [options]
   --profile <dir>   write a CPU profile of both pages per measured run to <dir>
   --trace <dir>     write a Chrome trace (DevTools Performance panel) of each measured run to <dir>:
                     every process's tasks (style, layout, paint, scripts, the compositor), the
-                    customer's page's threads in full
+                    customer's page's threads in full; the bare page's runs as run<n>-bare.json
   --timeline <file> append each run's instants (page marks, server requests) to <file>, in order
   --linger-ms <ms>  the customer stays this long on the device check before Join call (default 0:
                     at once; a person takes seconds, which the call uses to get ready)
@@ -990,7 +991,7 @@ async function main() {
     prepare(run: number): Promise<Locator>;
     /** Ends the call (not timed) so the next run starts from a quiet desk. */
     hangUp(): Promise<void>;
-    /** Profiles and timelines are Livedesk's only. */
+    /** Livedesk's pages (profiles are theirs only; the timeline labels the bare page's runs). */
     traced: boolean;
   }
   const livedesk: Variant = {
@@ -1033,11 +1034,13 @@ async function main() {
             return bareAgent.page.getByRole('button', { name: 'Start video call' });
           },
           async hangUp() {
-            await bareAgent.page
-              .evaluate(() =>
-                (window as unknown as { __baselineHangUp: () => Promise<unknown> }).__baselineHangUp(),
-              )
-              .catch(() => {});
+            // The agent's page first: it ends the call, then the customer's lets go of its media.
+            for (const p of [bareAgent, bareCustomer])
+              await p.page
+                .evaluate(() =>
+                  (window as unknown as { __baselineHangUp: () => Promise<unknown> }).__baselineHangUp(),
+                )
+                .catch(() => {});
           },
         }
       : null;
@@ -1061,12 +1064,20 @@ async function main() {
     let error: string | undefined;
     const profilers =
       opts.profileDir && !warmup && variant.traced ? await startProfilers([agent, customer]) : null;
-    const tracing = opts.traceDir !== null && !warmup && variant.traced && browser !== undefined;
+    // Both variants are traced, so their threads' CPU can be compared task by task.
+    const tracing = opts.traceDir !== null && !warmup && browser !== undefined;
     if (tracing) {
       fs.mkdirSync(opts.traceDir!, { recursive: true });
-      await browser!.startTracing(customer.page, {
-        path: path.join(opts.traceDir!, `run${run}.json`),
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'toplevel'],
+      await browser!.startTracing(variant.customer.page, {
+        path: path.join(opts.traceDir!, `run${run}${variant.traced ? '' : '-bare'}.json`),
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'v8.execute',
+          'toplevel',
+          // JavaScript samples on the trace's clock: DevTools shows the call stacks under each task.
+          'disabled-by-default-v8.cpu_profiler',
+        ],
       });
     }
     const cpuBefore = warmup ? null : cpuSnapshot();
