@@ -15,7 +15,7 @@ import {
   Tooltip,
   useMatches,
 } from '@mantine/core';
-import { memo, useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicUser } from '../../../signaling/shared/protocol';
 import { CallWhiteboardPanel, useCallWhiteboard, WhiteboardToggle } from '../board/CallWhiteboard';
@@ -23,7 +23,7 @@ import type { CallEngine, CallIssue, CallSnapshot } from '../lib/call/CallEngine
 import { RecordingButton, RecordingIndicator, RecordingNotices } from '../recording/CallRecording';
 import { useCallRecording } from '../recording/useCallRecording';
 import { CallChat } from './CallChat';
-import { CallControls } from './CallControls';
+import { CallControls, controlsStateOf } from './CallControls';
 import { useAfterMediaStarts } from './hooks';
 import { ChatIcon, SpeakerIcon } from './icons';
 import { chooseLayout } from './layout';
@@ -54,9 +54,15 @@ function useTick(active: boolean): number {
   return now;
 }
 
-function StatusBadge({ snapshot }: { snapshot: CallSnapshot }) {
+/** Memoized, as the other parts of the header: the call view renders on every snapshot change. */
+const StatusBadge = memo(function StatusBadge({
+  call,
+  phase,
+}: {
+  call: CallSnapshot['call'];
+  phase: CallSnapshot['phase'];
+}) {
   const { t } = useTranslation();
-  const { call, phase } = snapshot;
   const connected = call?.status === 'connected' && call.connectedAt !== null;
   const now = useTick(connected);
   if (phase === 'reconnecting') return <Badge color="orange">{t('call.status.reconnecting')}</Badge>;
@@ -74,7 +80,26 @@ function StatusBadge({ snapshot }: { snapshot: CallSnapshot }) {
       {t(`call.status.${call.status === 'ringing' ? 'ringing' : 'connecting'}`)}
     </Badge>
   );
-}
+});
+
+/** Opens the side panel's drawer on a phone, where the panel has no room beside the picture. */
+const SidePanelButton = memo(function SidePanelButton({ onOpen }: { onOpen: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Tooltip label={t('call.sidePanel')} withArrow>
+      <ActionIcon
+        hiddenFrom="md"
+        size={30}
+        variant="default"
+        onClick={onOpen}
+        aria-label={t('call.sidePanel')}
+        aria-haspopup="dialog"
+      >
+        <ChatIcon size={16} />
+      </ActionIcon>
+    </Tooltip>
+  );
+});
 
 /** The problem banner above the picture; the user may dismiss it until a new problem comes. */
 function IssueBanner({ issue }: { issue: CallIssue | null }) {
@@ -205,6 +230,21 @@ export function InCallView({
   }
 
   const remoteMics = snapshot.remote.flatMap((p) => (p.mic ? [p.mic] : []));
+  // The controls are memoized: what they get stays the same object while nothing they show changed.
+  const controls = controlsStateOf(snapshot);
+  const notInCall = phase !== 'in_call';
+  const recordingButton = useMemo(
+    () => <RecordingButton recording={recording} disabled={notInCall} />,
+    [recording, notInCall],
+  );
+  // Still ringing: the caller's hang-up is a cancel (the customer sees "cancelled").
+  const cancelsRing = call?.status === 'ringing' && call.startedBy.id === me.id;
+  const hangUp = useCallback(() => {
+    if (supervisor) engine.leave();
+    else if (cancelsRing) void engine.cancel();
+    else void engine.hangup();
+  }, [engine, supervisor, cancelsRing]);
+  const openPanel = useCallback(() => setPanelOpen(true), []);
 
   return (
     <Box h="100dvh" style={{ display: 'flex', flexDirection: 'column' }} component="main" id="main">
@@ -229,21 +269,10 @@ export function InCallView({
         <Group gap="xs" wrap="wrap" justify="flex-end" style={{ flex: '0 1 auto' }}>
           <WhiteboardToggle whiteboard={whiteboard} />
           <RecordingIndicator recording={recording} />
-          <StatusBadge snapshot={snapshot} />
+          <StatusBadge call={call} phase={phase} />
           <QualityIndicator quality={snapshot.quality} />
           {/* An icon on a phone, where the header's words would push the call's buttons to a third line. */}
-          <Tooltip label={t('call.sidePanel')} withArrow>
-            <ActionIcon
-              hiddenFrom="md"
-              size={30}
-              variant="default"
-              onClick={() => setPanelOpen(true)}
-              aria-label={t('call.sidePanel')}
-              aria-haspopup="dialog"
-            >
-              <ChatIcon size={16} />
-            </ActionIcon>
-          </Tooltip>
+          <SidePanelButton onOpen={openPanel} />
         </Group>
       </Group>
       <Box style={{ flex: 1, minHeight: 0, display: 'flex' }} className="call-body">
@@ -284,15 +313,11 @@ export function InCallView({
           <Box bg="gray.0" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
             <CallControls
               engine={engine}
-              snapshot={snapshot}
+              state={controls}
               supervisor={supervisor}
-              extra={<RecordingButton recording={recording} disabled={phase !== 'in_call'} />}
-              onHangUp={() => {
-                if (supervisor) engine.leave();
-                // Still ringing: the caller's hang-up is a cancel (the customer sees "cancelled").
-                else if (call?.status === 'ringing' && call.startedBy.id === me.id) void engine.cancel();
-                else void engine.hangup();
-              }}
+              extra={recordingButton}
+              onHangUp={hangUp}
+              listDevices={secondaryReady}
             />
           </Box>
         </Box>

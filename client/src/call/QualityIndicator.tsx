@@ -1,4 +1,5 @@
 import { Badge, Stack, Text, Tooltip } from '@mantine/core';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallQuality } from '../lib/call/stats';
 import { SignalIcon } from './icons';
@@ -10,8 +11,11 @@ const LOOK = {
   unknown: { color: 'gray', bars: 0 },
 } as const;
 
-/** Good / fair / poor, with round trip, loss and bitrate in the tooltip. */
-export function QualityIndicator({ quality }: { quality: CallQuality }) {
+/**
+ * Good / fair / poor, with round trip, loss and bitrate in the tooltip. Memoized: the engine keeps
+ * the same `quality` object until a reading differs, and the call view renders more often.
+ */
+export const QualityIndicator = memo(function QualityIndicator({ quality }: { quality: CallQuality }) {
   const { t } = useTranslation();
   const look = LOOK[quality.level];
   const label = t(`call.quality.${quality.level}`);
@@ -57,4 +61,4 @@ export function QualityIndicator({ quality }: { quality: CallQuality }) {
       </Badge>
     </Tooltip>
   );
-}
+});

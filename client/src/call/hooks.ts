@@ -100,11 +100,15 @@ export function useCallSnapshot(engine: CallEngine | null): CallSnapshot | null 
   return state.engine === engine ? state.snapshot : null;
 }
 
-/** Cameras and microphones, refreshed when one is plugged in or out or `refreshKey` changes. */
-export function useDevices(refreshKey: unknown): DeviceList {
+/**
+ * Cameras and microphones, refreshed when one is plugged in or out or `refreshKey` changes. Not
+ * read while `enabled` is false (empty lists): the call's controls wait for the media to be up.
+ */
+export function useDevices(refreshKey: unknown, enabled = true): DeviceList {
   const [devices, setDevices] = useState<DeviceList>({ cameras: [], microphones: [], speakers: [] });
   // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey re-lists after access was granted (labels appear)
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     const refresh = () =>
       void listDevices()
@@ -118,7 +122,7 @@ export function useDevices(refreshKey: unknown): DeviceList {
       live = false;
       stop();
     };
-  }, [refreshKey]);
+  }, [refreshKey, enabled]);
   return devices;
 }
 

@@ -1,6 +1,6 @@
 // The recording state of one call, from `recording:state` (docs/protocol.md, Recording), and the
 // controls: an agent starts/stops, the customer answers the consent request.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PublicUser, RecordingNotice, RecordingStatus } from '../../../signaling/shared/protocol';
 import { recordingNotices } from '../lib/recordingNotices';
 import { realtime, SocketRequestError } from '../lib/socket';
@@ -95,17 +95,21 @@ export function useCallRecording(callId: string, me: Pick<PublicUser, 'role'>, l
       .finally(() => setPending(null));
   }, []);
 
-  return {
-    notice,
-    pending,
-    failure,
-    canControl,
-    start: () => run('start', () => realtime.request('recording:start', { callId })),
-    stop: () => run('stop', () => realtime.request('recording:stop', { callId }, 30_000)),
-    consent: (accept) =>
-      run(accept ? 'allow' : 'decline', () => realtime.request('recording:consent', { callId, accept })),
-    dismissFailure: () => setFailure(null),
-  };
+  // The same object while nothing changed: the call view's controls are memoized on it.
+  return useMemo(
+    () => ({
+      notice,
+      pending,
+      failure,
+      canControl,
+      start: () => run('start', () => realtime.request('recording:start', { callId })),
+      stop: () => run('stop', () => realtime.request('recording:stop', { callId }, 30_000)),
+      consent: (accept: boolean) =>
+        run(accept ? 'allow' : 'decline', () => realtime.request('recording:consent', { callId, accept })),
+      dismissFailure: () => setFailure(null),
+    }),
+    [notice, pending, failure, canControl, run, callId],
+  );
 }
 
 const ORDER: Record<RecordingStatus, number> = {
