@@ -12,6 +12,11 @@
 // gives the machine's own noise floor. The table gives medians over the rounds (the longest stall:
 // the worst round), and the worker's figures as a ratio of the in-thread ones.
 //
+// The worker's two lanes: during each worker round, chains of CHAIN_STEPS small reads, each
+// waiting for the one before (the shape of a call's join: find the call, check access, record,
+// read again …), alternate between the urgent lane (`urgentDb`, which the call service uses) and
+// the ordinary one (`db`). The table gives each lane's chain latency behind the busy database.
+//
 //   npm run bench:db -- [--rounds 5] [--transactions 1000] [--concurrency 16] [--tickets 50]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,7 +57,31 @@ type Db = PgDatabase<PgQueryResultHKT>;
 interface Backend {
   name: 'in-thread' | 'worker';
   db: Db;
+  /** The worker's urgent lane (DatabaseHandle.urgentDb). */
+  urgentDb?: Db;
   close(): Promise<void>;
+}
+
+/** Sequential reads per chain: about what a call's join asks of the database. */
+const CHAIN_STEPS = 8;
+type Lane = 'urgent' | 'ordinary';
+const chainMs: Record<Lane, number[]> = { urgent: [], ordinary: [] };
+
+/** Chains of sequential reads, alternating lanes, until `done` (the round's transactions are over). */
+async function probeLanes(backend: Backend, done: () => boolean) {
+  let lane: Lane = 'urgent';
+  while (!done()) {
+    const db = lane === 'urgent' ? backend.urgentDb! : backend.db;
+    const t0 = performance.now();
+    for (let step = 0; step < CHAIN_STEPS; step++) {
+      await db
+        .select()
+        .from(benchTickets)
+        .where(eq(benchTickets.id, step % TICKETS));
+    }
+    if (!done()) chainMs[lane].push(performance.now() - t0);
+    lane = lane === 'urgent' ? 'ordinary' : 'urgent';
+  }
 }
 
 interface Round {
@@ -122,6 +151,8 @@ async function runRound(backend: Backend, round: number): Promise<Round> {
   // before the work starts, or a stall that covers the whole round is never seen.
   await new Promise((resolve) => setTimeout(resolve, 5));
   const started = performance.now();
+  let finished = false;
+  const probing = backend.urgentDb && round >= 0 ? probeLanes(backend, () => finished) : Promise.resolve();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < TRANSACTIONS) {
@@ -133,6 +164,8 @@ async function runRound(backend: Backend, round: number): Promise<Round> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  finished = true;
+  await probing;
   // The histogram's timer records a stall when it finally fires; in-thread PGlite can hold the
   // loop for a whole round (its statements chain through microtasks only), so let it fire once.
   await new Promise((resolve) => setTimeout(resolve, 2));
@@ -175,7 +208,12 @@ async function openInThread(dir: string): Promise<Backend> {
 
 async function openWorker(dir: string): Promise<Backend> {
   const handle = await openDatabase({ database: { kind: 'pglite', dir } });
-  return { name: 'worker', db: handle.db as unknown as Db, close: handle.close };
+  return {
+    name: 'worker',
+    db: handle.db as unknown as Db,
+    urgentDb: handle.urgentDb as unknown as Db,
+    close: handle.close,
+  };
 }
 
 async function main() {
@@ -262,10 +300,38 @@ async function main() {
       ],
     ]),
   );
+  const lanes = { urgent: summarize(chainMs.urgent), ordinary: summarize(chainMs.ordinary) };
+  console.log(
+    `\nThe worker's lanes: ${CHAIN_STEPS} sequential reads each, while ${CONCURRENCY} callers keep the database busy (worker rounds)`,
+  );
+  console.log(
+    formatTable([
+      ['lane', 'chains', 'chain p50', 'chain p95', 'per read p50'],
+      ...(['urgent', 'ordinary'] as const).map((lane) => [
+        lane === 'urgent' ? 'urgent (urgentDb: the call service)' : 'ordinary (db: everything else)',
+        String(chainMs[lane].length),
+        `${fmt(lanes[lane].p50, 1)} ms`,
+        `${fmt(lanes[lane].p95, 1)} ms`,
+        `${fmt(lanes[lane].p50 / CHAIN_STEPS, 2)} ms`,
+      ]),
+      [
+        'urgent / ordinary',
+        '',
+        x(lanes.urgent.p50, lanes.ordinary.p50),
+        x(lanes.urgent.p95, lanes.ordinary.p95),
+        '',
+      ],
+    ]),
+  );
   const file = writeResults(BENCH_DIR, 'db-loop', {
     options: { rounds: ROUNDS, transactions: TRANSACTIONS, concurrency: CONCURRENCY, tickets: TICKETS },
     machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((l) => round(l)) },
     medians: { inThread: before, worker: after, idle },
+    lanes: {
+      chainSteps: CHAIN_STEPS,
+      urgent: roundSummary(lanes.urgent),
+      ordinary: roundSummary(lanes.ordinary),
+    },
     rounds: rounds.map((r) => ({
       ...r,
       transactionsPerSecond: round(r.transactionsPerSecond),

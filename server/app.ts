@@ -258,7 +258,10 @@ export async function createApp(
       logger.child({ component: 'attachments' }),
     );
     const limits = new UserLimits(config.limits);
-    const callsRepo = new CallsRepository(db.db);
+    // A call's records, and the tickets and people its views read, through the database's urgent
+    // lane: each step of a call's set-up waits for the last, and must not queue behind the chat.
+    const callsRepo = new CallsRepository(db.urgentDb);
+    const callTicketsRepo = new TicketsRepository(db.urgentDb);
     const boards = new BoardsService(
       db.db,
       ticketsRepo,
@@ -292,7 +295,7 @@ export async function createApp(
     });
     const calls = new CallsService(
       callsRepo,
-      ticketsRepo,
+      callTicketsRepo,
       bus,
       callRoomsOf(media),
       socketPresence(io),

@@ -23,6 +23,12 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;
+  /**
+   * The same database for a call being set up, whose every step waits for the one before: on the
+   * embedded database its statements go ahead of the ordinary ones waiting (a busy chat's sends,
+   * `PGliteRemote.urgentLane`); on PostgreSQL, with a pool of connections, it is `db`.
+   */
+  urgentDb: Database;
   kind: 'pglite' | 'postgres';
   /** Answers `SELECT 1`; used by /readyz. */
   ping(): Promise<void>;
@@ -87,6 +93,7 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
     }
     return {
       db,
+      urgentDb: db,
       kind: 'postgres',
       ping: async () => {
         await db.execute(sql`SELECT 1`);
@@ -111,6 +118,7 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Da
   }
   return {
     db,
+    urgentDb: drizzlePglite(remote.urgentLane() as unknown as PGlite, { schema }) as unknown as Database,
     kind: 'pglite',
     ping: async () => {
       await db.execute(sql`SELECT 1`);

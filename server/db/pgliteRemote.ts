@@ -68,11 +68,11 @@ export class PGliteRemote {
   }
 
   query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
-    return this.#query<T>(sql, params, options);
+    return this.#query<T>(sql, params, options, undefined, false);
   }
 
   exec(sql: string, options?: QueryOptions): Promise<Array<Results>> {
-    return this.#exec(sql, options);
+    return this.#exec(sql, options, undefined, false);
   }
 
   /**
@@ -81,8 +81,26 @@ export class PGliteRemote {
    * A throw from `fn` rolls back and is rethrown; a COMMIT that PostgreSQL turned into a rollback
    * throws `TransactionAbortedError`, as in-thread.
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    const txId = (await this.#call({ op: 'begin' })) as number;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#transaction(fn, false);
+  }
+
+  /**
+   * The same database through the worker's urgent lane: its statements and transactions wait only
+   * for what holds the database now and for other urgent work, never for the queue of ordinary
+   * requests (a busy chat's sends). For a call being set up, whose every step waits on the last.
+   */
+  urgentLane(): Pick<PGliteRemote, 'query' | 'exec' | 'transaction'> {
+    return {
+      query: <T>(sql: string, params: unknown[] = [], options?: QueryOptions) =>
+        this.#query<T>(sql, params, options, undefined, true),
+      exec: (sql: string, options?: QueryOptions) => this.#exec(sql, options, undefined, true),
+      transaction: <T>(fn: (tx: Transaction) => Promise<T>) => this.#transaction(fn, true),
+    };
+  }
+
+  async #transaction<T>(fn: (tx: Transaction) => Promise<T>, urgent: boolean): Promise<T> {
+    const txId = (await this.#call({ op: 'begin' }, undefined, urgent)) as number;
     let closed = false;
     const usable = () => {
       if (closed) throw new Error('Transaction is closed');
@@ -132,25 +150,28 @@ export class PGliteRemote {
     void this.#worker.terminate();
   }
 
-  async #query<T>(sql: string, params: unknown[], options?: QueryOptions, txId?: number) {
+  async #query<T>(sql: string, params: unknown[], options?: QueryOptions, txId?: number, urgent = false) {
     const result = (await this.#call(
       { op: 'query', sql, params, options: toWire(options), txId },
       options,
+      urgent,
     )) as Results<T>;
     parseRaw(result, options);
     return result;
   }
 
-  async #exec(sql: string, options?: QueryOptions, txId?: number) {
+  async #exec(sql: string, options?: QueryOptions, txId?: number, urgent = false) {
     const results = (await this.#call(
       { op: 'exec', sql, options: toWire(options), txId },
       options,
+      urgent,
     )) as Results[];
     for (const result of results) parseRaw(result, options);
     return results;
   }
 
-  #call(request: Request, options?: QueryOptions): Promise<unknown> {
+  /** `urgent` only matters for what waits in the worker's lanes: statements outside a transaction, BEGIN. */
+  #call(request: Request, options?: QueryOptions, urgent = false): Promise<unknown> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = ++this.#lastId;
     // Referenced only while a call is pending: an open, idle database must not keep a process
@@ -158,7 +179,7 @@ export class PGliteRemote {
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, options });
-      this.#worker.postMessage({ ...request, id });
+      this.#worker.postMessage(urgent ? { ...request, id, urgent } : { ...request, id });
     });
   }
 

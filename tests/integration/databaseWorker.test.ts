@@ -191,6 +191,57 @@ describe('transactions through the worker', () => {
   });
 });
 
+describe('the urgent lane (a call being set up)', () => {
+  it('goes ahead of the ordinary requests waiting, behind what holds the database now', async () => {
+    const { db, urgentDb } = handle;
+    const order: string[] = [];
+    const holding = gate();
+    const release = gate();
+    const holder = db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT 1`);
+      holding.open();
+      await release.promise;
+      order.push('open transaction');
+    });
+    await holding.promise;
+    // While the transaction holds the database, three ordinary statements ask first (a chat's
+    // sends), then an urgent one (a join's). The worker gets them in this order.
+    const ordinary = [1, 2, 3].map((n) =>
+      db.execute(sql`SELECT ${n}::int AS n`).then(() => order.push(`ordinary ${n}`)),
+    );
+    const urgent = urgentDb.execute(sql`SELECT 0 AS n`).then(() => order.push('urgent'));
+    release.open();
+    await Promise.all([holder, urgent, ...ordinary]);
+    expect(order).toEqual(['open transaction', 'urgent', 'ordinary 1', 'ordinary 2', 'ordinary 3']);
+  });
+
+  it('an urgent transaction holds the database until it ends; its own statements never wait in a lane', async () => {
+    const { db, urgentDb } = handle;
+    await db.insert(counters).values({ id: 2, value: 0 }).onConflictDoNothing();
+    const order: string[] = [];
+    const inside = gate();
+    const release = gate();
+    const urgent = urgentDb.transaction(async (tx) => {
+      await tx.update(counters).set({ value: 41 }).where(eq(counters.id, 2));
+      inside.open();
+      await release.promise;
+      const [row] = await tx.select().from(counters).where(eq(counters.id, 2));
+      order.push(`transaction reads ${row!.value}`);
+      await tx.update(counters).set({ value: 42 }).where(eq(counters.id, 2));
+    });
+    await inside.promise;
+    // Asked while the urgent transaction is open: waits for its end, and sees what it committed.
+    const read = db
+      .select()
+      .from(counters)
+      .where(eq(counters.id, 2))
+      .then(([row]) => order.push(`ordinary reads ${row!.value}`));
+    release.open();
+    await Promise.all([urgent, read]);
+    expect(order).toEqual(['transaction reads 41', 'ordinary reads 42']);
+  });
+});
+
 describe('what the repositories see, as with PGlite in this thread', () => {
   async function uniqueViolation(db: Pick<Database, 'insert'>) {
     await db.insert(names).values({ name: 'taken' });
