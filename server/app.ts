@@ -271,8 +271,9 @@ export async function createApp(
       logger.child({ component: 'boards' }),
     );
     const sla = new SlaMonitor(db.db, ticketsRepo, settings, bus, logger.child({ component: 'sla' }));
+    // Recordings are the call's too: a join reads whether one is running (`noticeFor`).
     const recordings = new RecordingsService(
-      db.db,
+      db.urgentDb,
       ticketsRepo,
       callsRepo,
       media,
