@@ -16,10 +16,10 @@ interface Pending {
  * go in line per ticket), so a batch locks each ticket once.
  *
  * Why the end of the turn rather than at once: a busy server reads many sockets in one turn, and
- * each statement costs the main thread the same whatever it carries (a query object, its socket
- * write, a result to parse: about a sixth of the main thread per message at 2,000 msg/s on
- * PostgreSQL, when nearly every send went alone into a free slot). The database starts on them a
- * little later, within the same turn.
+ * each statement costs the main thread about the same whatever it carries (a query object, the
+ * write that wakes a backend, a result to parse: a fifth of the main thread's busy time per message
+ * at 2,000 msg/s on PostgreSQL with 5,000 sockets, when sends took free slots one by one). The
+ * database starts on them a little later, within the same turn. docs/decisions.md has the figures.
  *
  * A batch is one transaction: if it fails, none of it was stored, and each of its sends is tried
  * again alone, so one bad send (say, an author deleted meanwhile) fails only itself.
