@@ -127,6 +127,7 @@ type AnyListener = <K extends DomainEventName>(type: K, payload: DomainEvents[K]
 export class EventBus {
   private readonly listeners = new Map<DomainEventName, Set<Listener<never>>>();
   private readonly anyListeners = new Set<AnyListener>();
+  private readonly rejectionLoggers = new Map<DomainEventName, (err: unknown) => void>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -143,17 +144,35 @@ export class EventBus {
   }
 
   publish<K extends DomainEventName>(type: K, payload: DomainEvents[K]): void {
-    const run = (fn: () => void | Promise<void>) => {
-      try {
-        const result = fn();
-        if (result instanceof Promise) {
-          result.catch((err) => this.logger.error({ err, event: type }, 'event listener failed'));
+    // No closure per listener and call: every chat message is published, and on that path the
+    // wrappers were allocations and calls of their own (tsx's keepNames names each one).
+    const listeners = this.listeners.get(type);
+    if (listeners) {
+      for (const listener of listeners) {
+        try {
+          this.watch(type, (listener as Listener<K>)(payload));
+        } catch (err) {
+          this.logger.error({ err, event: type }, 'event listener failed');
         }
+      }
+    }
+    for (const listener of this.anyListeners) {
+      try {
+        this.watch(type, listener(type, payload));
       } catch (err) {
         this.logger.error({ err, event: type }, 'event listener failed');
       }
-    };
-    for (const listener of this.listeners.get(type) ?? []) run(() => (listener as Listener<K>)(payload));
-    for (const listener of this.anyListeners) run(() => listener(type, payload));
+    }
+  }
+
+  /** Logs a listener's rejection, through one handler per event type (made on first use). */
+  private watch(type: DomainEventName, result: void | Promise<void>): void {
+    if (!(result instanceof Promise)) return;
+    let onRejected = this.rejectionLoggers.get(type);
+    if (!onRejected) {
+      onRejected = (err: unknown) => this.logger.error({ err, event: type }, 'event listener failed');
+      this.rejectionLoggers.set(type, onRejected);
+    }
+    result.catch(onRejected);
   }
 }

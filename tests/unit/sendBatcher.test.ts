@@ -32,29 +32,77 @@ const request = (ticketId: string): SendRequest => ({
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe('SendBatcher', () => {
+  it('sends that arrive in one turn of the event loop go as one statement at its end', async () => {
+    const { repo, issued } = statements();
+    const batcher = new SendBatcher(repo, sendsInFlightFor('postgres'));
+    const sends = ['t1', 't2', 't3'].map((id) => batcher.send(request(id)));
+    // Nothing is issued during the turn itself …
+    expect(issued).toEqual([]);
+    // … and everything at its end, before the next turn's immediates (no timer involved).
+    await settle();
+    expect(issued.map((s) => s.ticketIds)).toEqual([['t1', 't2', 't3']]);
+    // A send of a later turn goes alone, beside the one still running.
+    const later = batcher.send(request('t4'));
+    await settle();
+    expect(issued.map((s) => s.ticketIds)).toEqual([['t1', 't2', 't3'], ['t4']]);
+    for (const s of issued) s.end();
+    expect((await Promise.all([...sends, later])).every((o) => o.matched)).toBe(true);
+  });
+
   it('on the embedded database, gives every send that waited to the next statement', async () => {
     const { repo, issued } = statements();
     const batcher = new SendBatcher(repo, sendsInFlightFor('pglite'));
-    const sends = ['t1', 't2', 't3', 't4', 't5'].map((id) => batcher.send(request(id)));
+    const first = ['t1', 't2'].map((id) => batcher.send(request(id)));
     await settle();
-    expect(issued.map((s) => s.ticketIds)).toEqual([['t1']]);
+    expect(issued.map((s) => s.ticketIds)).toEqual([['t1', 't2']]);
+    // While the one statement runs, sends of later turns wait …
+    const second = [batcher.send(request('t3'))];
+    await settle();
+    second.push(batcher.send(request('t4')), batcher.send(request('t5')));
+    await settle();
+    expect(issued.length).toBe(1);
+    // … and go together as soon as it ends.
     issued[0]!.end();
     await settle();
-    expect(issued.map((s) => s.ticketIds)).toEqual([['t1'], ['t2', 't3', 't4', 't5']]);
+    expect(issued.map((s) => s.ticketIds)).toEqual([
+      ['t1', 't2'],
+      ['t3', 't4', 't5'],
+    ]);
     issued[1]!.end();
-    expect((await Promise.all(sends)).every((o) => o.matched)).toBe(true);
+    expect((await Promise.all([...first, ...second])).every((o) => o.matched)).toBe(true);
   });
 
-  it('on PostgreSQL, the first sends go alone side by side and only the rest are grouped', async () => {
+  it('on PostgreSQL, turns go side by side up to four statements, then the rest wait and are grouped', async () => {
     const { repo, issued } = statements();
     const batcher = new SendBatcher(repo, sendsInFlightFor('postgres'));
-    const sends = ['t1', 't2', 't3', 't4', 't5', 't6'].map((id) => batcher.send(request(id)));
-    await settle();
+    const sends: Promise<unknown>[] = [];
+    for (const id of ['t1', 't2', 't3', 't4', 't5', 't6']) {
+      sends.push(batcher.send(request(id)));
+      await settle();
+    }
     expect(issued.map((s) => s.ticketIds)).toEqual([['t1'], ['t2'], ['t3'], ['t4']]);
     issued[0]!.end();
     await settle();
     expect(issued.at(-1)!.ticketIds).toEqual(['t5', 't6']);
     for (const s of issued.slice(1)) s.end();
     expect((await Promise.all(sends)).length).toBe(6);
+  });
+
+  it('a failed group is tried again send by send, so one bad send fails only itself', async () => {
+    const stored: string[] = [];
+    const repo = {
+      insertMessagesIfUnchanged: async () => {
+        throw new Error('the group failed');
+      },
+      insertMessageIfUnchanged: async (_expected: unknown, ticketId: string) => {
+        if (ticketId === 'bad') throw new Error('bad send');
+        stored.push(ticketId);
+        return { matched: true };
+      },
+    } as unknown as TicketsRepository;
+    const batcher = new SendBatcher(repo, 1);
+    const results = await Promise.allSettled(['t1', 'bad', 't2'].map((id) => batcher.send(request(id))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(stored).toEqual(['t1', 't2']);
   });
 });
