@@ -57,6 +57,18 @@ export function unreadOf(unread: Unread | undefined, ticketId: string): number {
   return unread?.tickets.find((t) => t.ticketId === ticketId)?.count ?? 0;
 }
 
+/**
+ * After a push changed the counts here: a read of them that is still on its way started before
+ * the change reached the server, and would answer with the counts from before it (a page that
+ * loads as a message arrives showed the message's toast, then no count). It is cancelled and
+ * asked again; the server sends its pushes after its commit, so the new read has the change.
+ */
+function askAgainIfReading(queryClient: QueryClient): void {
+  if (queryClient.isFetching({ queryKey: UNREAD_KEY }) > 0) {
+    void queryClient.invalidateQueries({ queryKey: UNREAD_KEY }, { cancelRefetch: true });
+  }
+}
+
 /** Takes a ticket off my unread list at once (the server is told separately). */
 export function clearUnread(queryClient: QueryClient, ticketId: string): void {
   queryClient.setQueryData<Unread>(UNREAD_KEY, (unread) => {
@@ -65,6 +77,7 @@ export function clearUnread(queryClient: QueryClient, ticketId: string): void {
     if (!gone) return unread;
     return { total: unread.total - gone.count, tickets: unread.tickets.filter((t) => t !== gone) };
   });
+  askAgainIfReading(queryClient);
 }
 
 /** Counts one more unread item on a ticket at once (the next refetch brings the server's count). */
@@ -79,6 +92,7 @@ export function bumpUnread(queryClient: QueryClient, ticketId: string, lastSeq =
       : [...base.tickets, { ticketId, count: 1, lastSeq, unopened: lastSeq === 0 }];
     return { total: base.total + 1, tickets };
   });
+  askAgainIfReading(queryClient);
 }
 
 /**
