@@ -195,9 +195,12 @@ describe('media capacity in readiness (a worker with few ports)', () => {
   );
 
   beforeAll(async () => {
-    // Four ports on one listen address: two people's transports fill the worker.
+    // Four ports on one listen address: two people's transports fill the worker. Below Linux's
+    // ephemeral range (32768–60999): there any client socket on the machine (this suite's other
+    // file, its database and HTTP connections) may hold one of them, and a transport then failed
+    // with `unavailable` one port early (seen once in CI). Outside the default media range too.
     t = await startTestApp({
-      env: { RTC_LISTEN_IP: '127.0.0.1', RTC_MIN_PORT: '38741', RTC_MAX_PORT: '38744' },
+      env: { RTC_LISTEN_IP: '127.0.0.1', RTC_MIN_PORT: '20741', RTC_MAX_PORT: '20744' },
     });
     for (const key of ['customer', 'agentL1', 'supervisor'] as const)
       tokens[key] = await login(t.url, DEMO[key]);
