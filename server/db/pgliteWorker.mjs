@@ -182,12 +182,12 @@ function reply(m, work) {
 
 /*
  * Who gets the database next. Left to PGlite, callers are served in the order they ask (its query
- * mutex), so a call's join, whose every step waits for the one before, queued behind each batch of
- * chat sends that arrived first (bench:join with the chat: the join's statements waited most of
- * its 50 ms of slowdown). Here requests from outside a transaction wait in two lanes, and the
- * urgent one (`urgent: true`, `PGliteRemote.urgentLane`) goes first. One such request holds the
- * database at a time: a statement until it has returned, a transaction from BEGIN until it has
- * ended. A transaction's own statements, its end and `ready` go at once, as before.
+ * mutex), so each step of a call's join, which waits for the one before, queues behind every chat
+ * send that asked first: with the database saturated, a chain of eight reads took ~500 ms instead
+ * of ~37 ms (`npm run bench:db`, its lanes table). Here requests from outside a transaction wait
+ * in two lanes, and the urgent one (`urgent: true`, `PGliteRemote.urgentLane`) goes first. One
+ * such request holds the database at a time: a statement until it has returned, a transaction
+ * from BEGIN until it has ended. A transaction's own statements, its end and `ready` go at once.
  */
 const lanes = { urgent: [], normal: [] };
 let holding = false;
