@@ -87,7 +87,7 @@ import { settingsRoutes } from './settings/routes';
 import { SettingsService } from './settings/service';
 import { UrgencyRules, urgencyRoutes } from './settings/urgency';
 import { SlaMonitor } from './sla/monitor';
-import { MessagesService, sendsInFlightFor } from './tickets/messages';
+import { MessagesService, sendPacingFor } from './tickets/messages';
 import { TicketsRepository } from './tickets/repository';
 import { ticketRoutes } from './tickets/routes';
 import { SearchDocuments } from './tickets/searchDocuments';
@@ -229,7 +229,7 @@ export async function createApp(
     const urgencyRules = new UrgencyRules(db.db);
     const botParts = createBotHold(db.db);
     const tickets = new TicketsService(ticketsRepo, bus, settings, urgencyRules, clock, botParts.hold);
-    const messages = new MessagesService(ticketsRepo, tickets, bus, sendsInFlightFor(db.kind));
+    const messages = new MessagesService(ticketsRepo, tickets, bus, sendPacingFor(db.kind));
     const bot = createBot({
       parts: botParts,
       tickets,

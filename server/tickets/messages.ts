@@ -10,14 +10,19 @@ import type { PendingEvent, TicketsService } from './service';
 import { buildMessageViews, toMessageView } from './views';
 
 /**
- * Send statements in flight at once. PostgreSQL runs them side by side on its pool's connections.
- * The embedded database runs one statement at a time on its one thread, so a second statement in
- * flight only queues there, and it splits the sends waiting meanwhile into more, smaller groups:
- * each statement costs PGlite about 0.3 ms of CPU before any work (a message alone ≈ 1.1 ms, in a
- * group of 5 ≈ 0.45 ms, of 20 ≈ 0.27 ms: bench/sendStatementCost.ts; bench:chat's
- * PGLITE_STATEMENT_STATS). One in flight gives every waiting send to the next group.
+ * How the send statements go (`SendBatcher`). PostgreSQL runs four side by side on its pool's
+ * connections, each as soon as it can. The embedded database runs one statement at a time on its
+ * one thread, so a second statement in flight would only queue there and split the sends waiting
+ * meanwhile into more, smaller groups; and each statement costs PGlite about 0.25 ms of CPU before
+ * any work (a message alone ≈ 0.8 ms, in a group of 5 ≈ 0.3 ms, of 20 ≈ 0.17 ms:
+ * bench/sendStatementCost.ts). So on PGlite one is in flight, and while sends keep coming they
+ * start at most every `spacingMs`: a send waits at most that long, and at a busy but paced chat's
+ * rate the statements carry several messages each instead of one (docs/decisions.md has the
+ * measurements and what it costs).
  */
-export const sendsInFlightFor = (database: 'pglite' | 'postgres') => (database === 'pglite' ? 1 : 4);
+export const sendPacingFor = (database: 'pglite' | 'postgres'): SendPacing =>
+  database === 'pglite' ? { maxInFlight: 1, spacingMs: 5 } : { maxInFlight: 4, spacingMs: 0 };
+type SendPacing = { maxInFlight: number; spacingMs: number };
 
 /**
  * The conversation on a ticket: public replies, internal notes (staff only, never sent to a
@@ -36,10 +41,10 @@ export class MessagesService {
     private readonly repo: TicketsRepository,
     private readonly tickets: TicketsService,
     private readonly bus: EventBus,
-    /** How many send statements may run at once (see `sendsInFlightFor`). */
-    sendsInFlight = 4,
+    /** How the send statements go (see `sendPacingFor`). */
+    pacing: SendPacing = sendPacingFor('postgres'),
   ) {
-    this.sends = new SendBatcher(repo, sendsInFlight);
+    this.sends = new SendBatcher(repo, pacing);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { SendOutcome, SendRequest, TicketsRepository } from './repository';
 
 interface Pending {
@@ -21,6 +22,13 @@ interface Pending {
  * at 2,000 msg/s on PostgreSQL with 5,000 sockets, when sends took free slots one by one). The
  * database starts on them a little later, within the same turn. docs/decisions.md has the figures.
  *
+ * With `spacingMs`, statements start at most once per that many milliseconds while sends keep
+ * coming: a send arriving within it of the last statement's start waits for the rest of it and
+ * goes with everything else that arrived meanwhile. A send after a quiet moment still goes at the
+ * end of its turn. This is the embedded database's setting (`sendPacingFor`): its cost is mostly
+ * per statement, so at a paced chat's rate, where sends arrive one per turn, it turns several
+ * one-message statements into one and takes that CPU from nobody else on the machine.
+ *
  * A batch is one transaction: if it fails, none of it was stored, and each of its sends is tried
  * again alone, so one bad send (say, an author deleted meanwhile) fails only itself.
  */
@@ -32,12 +40,28 @@ export class SendBatcher {
     this.turnEndScheduled = false;
     this.pump();
   };
+  /** When the last statement started (`now()`), for `spacingMs`. */
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private spacingTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly maxInFlight: number;
+  private readonly spacingMs: number;
+  private readonly maxBatch: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly repo: TicketsRepository,
-    private readonly maxInFlight = 4,
-    private readonly maxBatch = 100,
-  ) {}
+    options: {
+      maxInFlight?: number;
+      spacingMs?: number;
+      maxBatch?: number;
+      now?: () => number;
+    } = {},
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.spacingMs = options.spacingMs ?? 0;
+    this.maxBatch = options.maxBatch ?? 100;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   send(request: SendRequest): Promise<SendOutcome> {
     return new Promise((resolve, reject) => {
@@ -51,7 +75,17 @@ export class SendBatcher {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
+      if (this.spacingTimer) return;
+      const wait = this.lastStart + this.spacingMs - this.now();
+      if (wait > 0) {
+        this.spacingTimer = setTimeout(() => {
+          this.spacingTimer = null;
+          this.pump();
+        }, wait);
+        return;
+      }
       const batch = this.waiting.splice(0, this.maxBatch);
+      this.lastStart = this.now();
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;

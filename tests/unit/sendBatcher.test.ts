@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { sendsInFlightFor } from '../../server/tickets/messages';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sendPacingFor } from '../../server/tickets/messages';
 import type { SendOutcome, SendRequest, TicketsRepository } from '../../server/tickets/repository';
 import { SendBatcher } from '../../server/tickets/sendBatcher';
 
@@ -34,7 +34,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('SendBatcher', () => {
   it('sends that arrive in one turn of the event loop go as one statement at its end', async () => {
     const { repo, issued } = statements();
-    const batcher = new SendBatcher(repo, sendsInFlightFor('postgres'));
+    const batcher = new SendBatcher(repo, sendPacingFor('postgres'));
     const sends = ['t1', 't2', 't3'].map((id) => batcher.send(request(id)));
     // Nothing is issued during the turn itself …
     expect(issued).toEqual([]);
@@ -49,9 +49,9 @@ describe('SendBatcher', () => {
     expect((await Promise.all([...sends, later])).every((o) => o.matched)).toBe(true);
   });
 
-  it('on the embedded database, gives every send that waited to the next statement', async () => {
+  it('with one statement in flight, gives every send that waited to the next statement', async () => {
     const { repo, issued } = statements();
-    const batcher = new SendBatcher(repo, sendsInFlightFor('pglite'));
+    const batcher = new SendBatcher(repo, { maxInFlight: 1 });
     const first = ['t1', 't2'].map((id) => batcher.send(request(id)));
     await settle();
     expect(issued.map((s) => s.ticketIds)).toEqual([['t1', 't2']]);
@@ -74,7 +74,7 @@ describe('SendBatcher', () => {
 
   it('on PostgreSQL, turns go side by side up to four statements, then the rest wait and are grouped', async () => {
     const { repo, issued } = statements();
-    const batcher = new SendBatcher(repo, sendsInFlightFor('postgres'));
+    const batcher = new SendBatcher(repo, sendPacingFor('postgres'));
     const sends: Promise<unknown>[] = [];
     for (const id of ['t1', 't2', 't3', 't4', 't5', 't6']) {
       sends.push(batcher.send(request(id)));
@@ -100,9 +100,78 @@ describe('SendBatcher', () => {
         return { matched: true };
       },
     } as unknown as TicketsRepository;
-    const batcher = new SendBatcher(repo, 1);
+    const batcher = new SendBatcher(repo, { maxInFlight: 1 });
     const results = await Promise.allSettled(['t1', 'bad', 't2'].map((id) => batcher.send(request(id))));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(stored).toEqual(['t1', 't2']);
+  });
+
+  describe('spaced statements (the embedded database)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    // The clock and the spacing timer are the test's; turns of the event loop stay real.
+    const fakeClock = () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      return () => Date.now();
+    };
+
+    it('the embedded database spaces its statements, PostgreSQL does not', () => {
+      expect(sendPacingFor('pglite')).toMatchObject({ maxInFlight: 1 });
+      expect(sendPacingFor('pglite').spacingMs).toBeGreaterThan(0);
+      expect(sendPacingFor('postgres').spacingMs).toBe(0);
+    });
+
+    it('a send after a quiet moment goes at once; sends within the spacing wait and go as one', async () => {
+      const now = fakeClock();
+      const { repo, issued } = statements();
+      const batcher = new SendBatcher(repo, { maxInFlight: 1, spacingMs: 15, now });
+      const first = batcher.send(request('t1'));
+      await settle();
+      expect(issued.map((s) => s.ticketIds)).toEqual([['t1']]);
+      issued[0]!.end();
+      await first;
+      // Two sends in later turns, 5 and 9 ms after the first statement started: neither goes yet.
+      vi.advanceTimersByTime(5);
+      const second = [batcher.send(request('t2'))];
+      await settle();
+      vi.advanceTimersByTime(4);
+      second.push(batcher.send(request('t3')));
+      await settle();
+      expect(issued.length).toBe(1);
+      // At 15 ms they go together.
+      vi.advanceTimersByTime(5);
+      await settle();
+      expect(issued.length).toBe(1);
+      vi.advanceTimersByTime(1);
+      await settle();
+      expect(issued.map((s) => s.ticketIds)).toEqual([['t1'], ['t2', 't3']]);
+      issued[1]!.end();
+      expect((await Promise.all(second)).every((o) => o.matched)).toBe(true);
+      // After a quiet moment longer than the spacing, a send goes within its turn again.
+      vi.advanceTimersByTime(100);
+      const third = batcher.send(request('t4'));
+      await settle();
+      expect(issued.map((s) => s.ticketIds).at(-1)).toEqual(['t4']);
+      issued[2]!.end();
+      await third;
+    });
+
+    it('a statement slower than the spacing is followed at once by what waited for it', async () => {
+      const now = fakeClock();
+      const { repo, issued } = statements();
+      const batcher = new SendBatcher(repo, { maxInFlight: 1, spacingMs: 15, now });
+      const sends = [batcher.send(request('t1'))];
+      await settle();
+      sends.push(batcher.send(request('t2')));
+      await settle();
+      vi.advanceTimersByTime(40);
+      expect(issued.length).toBe(1);
+      issued[0]!.end();
+      await settle();
+      expect(issued.map((s) => s.ticketIds)).toEqual([['t1'], ['t2']]);
+      issued[1]!.end();
+      expect((await Promise.all(sends)).length).toBe(2);
+    });
   });
 });
