@@ -13,8 +13,8 @@ interface Pending {
  * `maxInFlight` statements run at once, and a send that arrives while they are all busy waits for
  * the next one to end, then goes with everything else that waited (`livedesk_send_messages`: one
  * round trip and one commit for many messages). Idle, a send goes alone within the turn it arrived
- * in; no timer ever delays it. The caller never has two sends of one ticket here at once (sends
- * go in line per ticket), so a batch locks each ticket once.
+ * in; no timer delays it (only `spacingMs`, below, can). The caller never has two sends of one
+ * ticket here at once (sends go in line per ticket), so a batch locks each ticket once.
  *
  * Why the end of the turn rather than at once: a busy server reads many sockets in one turn, and
  * each statement costs the main thread about the same whatever it carries (a query object, the
@@ -89,7 +89,8 @@ export class SendBatcher {
       this.inFlight++;
       void this.run(batch).finally(() => {
         this.inFlight--;
-        // What waited for a free statement has waited long enough: it goes at once.
+        // What waited for a free statement has waited long enough: it goes at once (with
+        // `spacingMs`, once the spacing since this statement's start has passed).
         this.pump();
       });
     }
