@@ -108,6 +108,39 @@ export function slowdownPercent(idle: number, loaded: number): number {
   return (loaded / idle - 1) * 100;
 }
 
+/**
+ * A 95 % bootstrap interval of `statistic(a, b)` for two independent samples: both resampled with
+ * replacement `resamples` times, the 2.5th and 97.5th percentiles of the statistic. For a figure
+ * compared to a target (bench:join's slowdown and ratio), it says whether the verdict is more than
+ * the run-to-run noise. Seeded, so the same runs print the same interval. NaN bounds when either
+ * sample is empty.
+ */
+export function bootstrapInterval(
+  a: readonly number[],
+  b: readonly number[],
+  statistic: (a: readonly number[], b: readonly number[]) => number,
+  resamples = 2000,
+  seed = 1,
+): { low: number; high: number } {
+  if (a.length === 0 || b.length === 0) return { low: Number.NaN, high: Number.NaN };
+  // mulberry32: a small seeded generator; Math.random cannot be seeded.
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const resample = (xs: readonly number[]) => xs.map(() => xs[Math.floor(random() * xs.length)]!);
+  const values: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    const v = statistic(resample(a), resample(b));
+    if (Number.isFinite(v)) values.push(v);
+  }
+  return { low: percentile(values, 2.5), high: percentile(values, 97.5) };
+}
+
 /** A target's verdict for a report: met, NOT met, or `-` when it was not measured (NaN or null). */
 export function verdict(met: boolean | null | undefined): string {
   if (met === null || met === undefined) return '-';

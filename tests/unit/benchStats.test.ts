@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   atLeast,
   below,
+  bootstrapInterval,
   formatTable,
+  median,
   percentile,
   roundSummary,
   sharePercent,
@@ -68,5 +70,24 @@ describe('benchmark statistics', () => {
       'pglite        5.1 %',
       'postgres ×2  15.0 %',
     ]);
+  });
+
+  it('gives a bootstrap interval of a slowdown that holds the true one and narrows with clear data', () => {
+    const slowdown = (idle: readonly number[], busy: readonly number[]) =>
+      slowdownPercent(median(idle), median(busy));
+    // Two samples with medians 100 and 120: a 20 % slowdown, with spread.
+    const idle = Array.from({ length: 20 }, (_, i) => 90 + i);
+    const busy = Array.from({ length: 20 }, (_, i) => 110 + i);
+    const wide = bootstrapInterval(idle, busy, slowdown);
+    expect(wide.low).toBeLessThan(21);
+    expect(wide.high).toBeGreaterThan(21);
+    expect(wide.low).toBeGreaterThan(5);
+    // Without spread the interval is the one value.
+    const exact = bootstrapInterval([100, 100, 100], [110, 110, 110], slowdown);
+    expect(exact.low).toBeCloseTo(10, 10);
+    expect(exact.high).toBeCloseTo(10, 10);
+    // Seeded: the same samples give the same interval.
+    expect(bootstrapInterval(idle, busy, slowdown)).toEqual(wide);
+    expect(bootstrapInterval([], busy, slowdown).low).toBeNaN();
   });
 });
