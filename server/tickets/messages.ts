@@ -5,7 +5,7 @@ import type { EventBus } from '../events/bus';
 import { canCustomerReply, canNote, canRead, canSeeInternal, canWork, isStaff } from './access';
 import { type ConversationFacts, conversationFacts, type TicketsRepository } from './repository';
 import type { SendMessageInput } from './schemas';
-import { SendBatcher } from './sendBatcher';
+import { SendBatcher, type SendBatcherOptions } from './sendBatcher';
 import type { PendingEvent, TicketsService } from './service';
 import { buildMessageViews, toMessageView } from './views';
 
@@ -22,7 +22,7 @@ import { buildMessageViews, toMessageView } from './views';
  */
 export const sendPacingFor = (database: 'pglite' | 'postgres'): SendPacing =>
   database === 'pglite' ? { maxInFlight: 1, spacingMs: 5 } : { maxInFlight: 4, spacingMs: 0 };
-type SendPacing = { maxInFlight: number; spacingMs: number };
+type SendPacing = Required<Pick<SendBatcherOptions, 'maxInFlight' | 'spacingMs'>>;
 
 /**
  * The conversation on a ticket: public replies, internal notes (staff only, never sent to a

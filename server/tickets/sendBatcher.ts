@@ -7,6 +7,17 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+export interface SendBatcherOptions {
+  /** Statements running at once (default 4). */
+  maxInFlight?: number;
+  /** While sends keep coming, statements start at most this often (default 0: no spacing). */
+  spacingMs?: number;
+  /** Sends in one statement at most (default 100). */
+  maxBatch?: number;
+  /** The clock for `spacingMs` (the tests'). */
+  now?: () => number;
+}
+
 /**
  * Group commit for chat sends. The sends that arrive during one turn of the event loop go as one
  * statement at its end (`setImmediate`: after the turn's I/O callbacks, before any timer), up to
@@ -50,12 +61,7 @@ export class SendBatcher {
 
   constructor(
     private readonly repo: TicketsRepository,
-    options: {
-      maxInFlight?: number;
-      spacingMs?: number;
-      maxBatch?: number;
-      now?: () => number;
-    } = {},
+    options: SendBatcherOptions = {},
   ) {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.spacingMs = options.spacingMs ?? 0;
