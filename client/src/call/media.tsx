@@ -1,9 +1,12 @@
-import { type CSSProperties, useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { MediaSourceName } from '../../../signaling/shared/protocol';
+import { releaseVideoElement, takeVideoElement } from '../lib/call/remoteVideo';
 
 /**
  * A `<video>` showing one track. Always muted: sound plays through `RemoteAudio`, so a self-view
  * never echoes. `data-*` attributes say what it shows (used by styles and the end-to-end tests).
+ * The element is not React's: a received track's was started when it arrived (remoteVideo.ts), so
+ * it holds a frame by the time this view puts it on screen; it is placed in this view's box.
  */
 export function VideoView({
   track,
@@ -12,8 +15,8 @@ export function VideoView({
   main = false,
   mirrored = false,
   fit = 'cover',
+  backdrop = '#000',
   label,
-  style,
 }: {
   track: MediaStreamTrack;
   source: MediaSourceName | 'preview';
@@ -21,41 +24,40 @@ export function VideoView({
   main?: boolean;
   mirrored?: boolean;
   fit?: 'cover' | 'contain';
+  /** Behind the picture, and all there is until its first frame ('transparent': what is below shows). */
+  backdrop?: string;
   label: string;
-  style?: CSSProperties;
 }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.srcObject = new MediaStream([track]);
-    // Muted video may always autoplay; play() only fails if the element went away meanwhile.
-    void el.play().catch(() => {});
+  const box = useRef<HTMLDivElement>(null);
+  const video = useRef<HTMLVideoElement | null>(null);
+  // Layout effects: the element is in place (and described, below) before the browser paints.
+  useLayoutEffect(() => {
+    const element = takeVideoElement(track);
+    video.current = element;
+    box.current?.append(element);
     return () => {
-      el.srcObject = null;
+      video.current = null;
+      releaseVideoElement(track, element);
     };
   }, [track]);
-  return (
-    <video
-      ref={ref}
-      autoPlay
-      playsInline
-      muted
-      aria-label={label}
-      data-source={source}
-      data-remote={remote ? 'true' : 'false'}
-      data-main={main ? 'true' : 'false'}
-      style={{
-        display: 'block',
-        width: '100%',
-        height: '100%',
-        objectFit: fit,
-        background: '#000',
-        transform: mirrored ? 'scaleX(-1)' : undefined,
-        ...style,
-      }}
-    />
-  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new track is a new element to describe
+  useLayoutEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    element.setAttribute('aria-label', label);
+    element.dataset.source = source;
+    element.dataset.remote = remote ? 'true' : 'false';
+    element.dataset.main = main ? 'true' : 'false';
+    Object.assign(element.style, {
+      display: 'block',
+      width: '100%',
+      height: '100%',
+      objectFit: fit,
+      background: backdrop,
+      transform: mirrored ? 'scaleX(-1)' : '',
+    });
+  }, [track, label, source, remote, main, fit, mirrored, backdrop]);
+  return <div ref={box} style={{ width: '100%', height: '100%' }} />;
 }
 
 /**

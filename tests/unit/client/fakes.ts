@@ -192,6 +192,7 @@ class FakeProducer {
 
 class FakeConsumer {
   closed = false;
+  readonly observer = new EventEmitter();
   readonly track: MediaStreamTrack;
   constructor(
     readonly id: string,
@@ -201,7 +202,9 @@ class FakeConsumer {
     this.track = track(kind);
   }
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.observer.emit('close');
   }
 }
 

@@ -21,6 +21,7 @@ import type {
   MediaSourceName,
 } from '../../../../signaling/shared/protocol';
 import { StaleError, sameJson } from './issues';
+import { startRemoteVideo, stopRemoteVideo } from './remoteVideo';
 import type { CallIssue, CallSignaling, RemotePeer } from './types';
 
 /** A transport that stays failed this long after an ICE restart is rebuilt by joining again. */
@@ -381,6 +382,9 @@ export class CallConnection {
       consumer.close();
       return;
     }
+    // Its player starts now: the view that shows it may render well after (remoteVideo.ts).
+    startRemoteVideo(consumer.track);
+    consumer.observer.once('close', () => stopRemoteVideo(consumer.track));
     this.consumers.set(consumer.id, {
       consumer,
       peerId: params.peerId,
