@@ -383,6 +383,68 @@ describe('video calls in the browser', () => {
     await Promise.all([setHd(customer, false), setHd(agent, false)]);
   });
 
+  it('shows the other camera on the device check as soon as it is received, and the call view keeps that picture', async () => {
+    const ticket = await newTicket(customerToken, 'Show me as soon as you can');
+    await startCall(agent, ticket);
+    await customer
+      .getByRole('dialog', { name: 'Incoming video call' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+    // Ready on the check: the agent's camera is received (not shown) before the customer joins.
+    await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
+      timeout: 10_000,
+    });
+    // The join is held in the page (its socket frame waits): the check, joining, shows the agent's
+    // camera in place of the preview before the call view is there (its picture flows once the
+    // server has let the customer in). The first remote camera element on screen is noted.
+    await customer.evaluate((selector) => {
+      const w = window as any;
+      w.__held = [];
+      const send = WebSocket.prototype.send;
+      w.__releaseJoin = () => {
+        WebSocket.prototype.send = send;
+        for (const [socket, data] of w.__held.splice(0)) send.call(socket, data);
+      };
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === 'string' && data.includes('"call:join"')) w.__held.push([this, data]);
+        else send.call(this, data);
+      };
+      const observer = new MutationObserver(() => {
+        const video = document.querySelector<HTMLVideoElement>(selector);
+        if (!video) return;
+        observer.disconnect();
+        w.__firstRemote = video;
+        w.__firstRemoteSeen = {
+          onCheck: [...document.querySelectorAll('h1,h2,h3')].some(
+            (h) => h.textContent === 'Check your camera and microphone',
+          ),
+          label: video.getAttribute('aria-label'),
+          joinsHeld: w.__held.length,
+        };
+      });
+      observer.observe(document.body, { subtree: true, childList: true });
+    }, REMOTE_CAMERA);
+    await customer.getByRole('button', { name: 'Join call' }).click();
+    await customer.waitForFunction(() => (window as any).__firstRemoteSeen !== undefined);
+    expect(await customer.evaluate(() => (window as any).__firstRemoteSeen)).toEqual({
+      onCheck: true,
+      label: "Lee L1's camera",
+      joinsHeld: 1,
+    });
+    await customer.evaluate(() => (window as any).__releaseJoin());
+    // The call view: the same element, started on the check, is now the main picture.
+    await expectDecoding(customer, MAIN_CAMERA, 'camera');
+    expect(
+      await customer.evaluate(
+        (sel) => document.querySelector(sel) === (window as any).__firstRemote,
+        MAIN_CAMERA,
+      ),
+    ).toBe(true);
+    await expectDecoding(agent, REMOTE_CAMERA, 'camera');
+    await agent.getByRole('button', { name: 'Hang up' }).click();
+    await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
+  });
+
   it('joins with the camera off after getting ready on the device check, and turns it on later', async () => {
     const ticket = await newTicket(customerToken, 'Voice first, please');
     await startCall(agent, ticket);

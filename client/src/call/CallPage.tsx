@@ -14,7 +14,7 @@ import { useSession } from '../lib/session';
 import { realtime } from '../lib/socket';
 import { ticketsApi } from '../lib/tickets';
 import { isStaffUser, useTicket, useTicketCalls } from '../tickets/queries';
-import { DeviceCheck, JoiningStatus } from './DeviceCheck';
+import { type ArrivingCamera, DeviceCheck, JoiningStatus } from './DeviceCheck';
 import { EndedView } from './EndedView';
 import { createCallEngine, useCallEngine, useCallSnapshot } from './hooks';
 import { InCallView } from './InCallView';
@@ -39,6 +39,20 @@ const PREPARE_MEDIA_AFTER_MS = 400;
  * note that lets a reload rejoin by itself must stay.
  */
 let pageUnloading = false;
+
+/**
+ * The other person's camera once it is received, while the join is still being set up: the check
+ * shows it in place of the preview. The call view renders only once the set-up is done, on a busy
+ * machine 100-200 ms after the picture could be on screen (bench:join).
+ */
+function arrivingCamera(snapshot: CallSnapshot, meId: string): ArrivingCamera | null {
+  for (const peer of snapshot.remote) {
+    if (!peer.camera || peer.camera.paused || peer.peerId === meId) continue;
+    const person = snapshot.call?.participants.find((p) => p.user.id === peer.peerId);
+    return { track: peer.camera.track, name: person?.user.name ?? '' };
+  }
+  return null;
+}
 
 /** The frame of the screens around the call (device check, ended, problems): name, ticket, way back. */
 function Frame({
@@ -319,6 +333,7 @@ function CallScreens({
           onJoin={join}
           onTracks={engine.stageTracks}
           onCancelRing={cancelRing}
+          arriving={joiningFromCheck ? arrivingCamera(snapshot, me.id) : null}
         />
       </Frame>
     );

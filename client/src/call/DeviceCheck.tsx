@@ -91,6 +91,12 @@ export function JoiningStatus() {
   );
 }
 
+/** The other person's camera as the check shows it while the join is set up. */
+export interface ArrivingCamera {
+  track: MediaStreamTrack;
+  name: string;
+}
+
 /**
  * What the check shows of the call: its status line and the caller's "cancel". The call's other
  * changes during a join (participants joining, the status moving on) re-render nothing here.
@@ -136,6 +142,7 @@ function DeviceCheckView({
   onJoin,
   onTracks,
   onCancelRing,
+  arriving = null,
 }: {
   callId: string;
   me: PublicUser;
@@ -145,6 +152,8 @@ function DeviceCheckView({
   /** The tracks being previewed, whenever they change (the call gets them ready, held). */
   onTracks?: (tracks: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null }) => void;
   onCancelRing?: () => void;
+  /** Joining: the other person's camera, received before the call view is ready, in the preview's place. */
+  arriving?: ArrivingCamera | null;
 }) {
   const { t } = useTranslation();
   const prefs = useMemo(loadDevicePreferences, []);
@@ -371,6 +380,18 @@ function DeviceCheckView({
                       </Text>
                     </Stack>
                   </Center>
+                )}
+                {/* Over the preview, which shows through until the other camera's first frame. */}
+                {arriving && (
+                  <Box pos="absolute" inset={0}>
+                    <VideoView
+                      track={arriving.track}
+                      source="camera"
+                      remote
+                      backdrop="transparent"
+                      label={t('call.cameraOf', { name: arriving.name })}
+                    />
+                  </Box>
                 )}
               </Box>
               <Text size="sm" fw={500}>
