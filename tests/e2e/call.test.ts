@@ -116,6 +116,18 @@ async function expectHearing(page: Page) {
 
 const startCall = (agent: Page, ticket: TicketView) => e2e.startCall(agent, ticket.id);
 
+/** The agent calls, the customer accepts, and the device check has got the call ready (held). */
+async function ringAndPrepare(agent: Page, customer: Page, ticket: TicketView) {
+  await startCall(agent, ticket);
+  await customer
+    .getByRole('dialog', { name: 'Incoming video call' })
+    .getByRole('button', { name: 'Accept' })
+    .click();
+  await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
+    timeout: 10_000,
+  });
+}
+
 /** The customer accepts the ringing call and joins it; both sides then decode each other's camera. */
 async function acceptAndJoin(customer: Page, agent: Page) {
   await acceptCall(customer);
@@ -384,16 +396,8 @@ describe('video calls in the browser', () => {
   });
 
   it('shows the other camera on the device check as soon as it is received, and the call view keeps that picture', async () => {
-    const ticket = await newTicket(customerToken, 'Show me as soon as you can');
-    await startCall(agent, ticket);
-    await customer
-      .getByRole('dialog', { name: 'Incoming video call' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
     // Ready on the check: the agent's camera is received (not shown) before the customer joins.
-    await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
-      timeout: 10_000,
-    });
+    await ringAndPrepare(agent, customer, await newTicket(customerToken, 'Show me as soon as you can'));
     // The join is held in the page (its socket frame waits): the check, joining, shows the agent's
     // camera in place of the preview before the call view is there (its picture flows once the
     // server has let the customer in). The first remote camera element on screen is noted.
@@ -446,16 +450,8 @@ describe('video calls in the browser', () => {
   });
 
   it('joins with the camera off after getting ready on the device check, and turns it on later', async () => {
-    const ticket = await newTicket(customerToken, 'Voice first, please');
-    await startCall(agent, ticket);
-    await customer
-      .getByRole('dialog', { name: 'Incoming video call' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
     // Ready with the camera held; the person then chooses to join without it.
-    await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
-      timeout: 10_000,
-    });
+    await ringAndPrepare(agent, customer, await newTicket(customerToken, 'Voice first, please'));
     await customer.getByRole('switch', { name: 'Join with camera off' }).click();
     await customer.getByRole('button', { name: 'Join call' }).click();
     // The agent hears the customer and sees that the camera is off: the held camera never shows.
