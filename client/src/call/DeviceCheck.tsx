@@ -124,13 +124,16 @@ function sameCheckView(a: CallView | null, b: CallView | null, meId: string): bo
  * join while this check is still on screen, and the check (selects, preview, meter) is not cheap.
  */
 export const DeviceCheck = memo(DeviceCheckView, (prev, next) => {
-  const { call: prevCall, ...prevRest } = prev;
-  const { call: nextCall, ...nextRest } = next;
+  const { call: prevCall, arriving: prevArriving, ...prevRest } = prev;
+  const { call: nextCall, arriving: nextArriving, ...nextRest } = next;
   const keys = Object.keys(nextRest) as Array<keyof typeof nextRest>;
   return (
     keys.length === Object.keys(prevRest).length &&
     keys.every((key) => Object.is(prevRest[key], nextRest[key])) &&
-    sameCheckView(prevCall, nextCall, next.me.id)
+    sameCheckView(prevCall, nextCall, next.me.id) &&
+    // A new object on every render of the call page: the same track and name are the same picture.
+    prevArriving?.track === nextArriving?.track &&
+    prevArriving?.name === nextArriving?.name
   );
 });
 
