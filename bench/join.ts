@@ -550,6 +550,11 @@ const PHASES = [
 ] as const;
 type PhaseName = (typeof PHASES)[number][0];
 
+/** One phase's figures over the runs that completed. */
+function phaseValues(results: RunResult[], name: PhaseName): number[] {
+  return results.filter((r) => r.ok).map((r) => r.phases[name]);
+}
+
 function first(marks: Map<string, PageMark[]>, name: string): number {
   return marks.get(name)?.[0]?.at ?? Number.NaN;
 }
@@ -1242,11 +1247,7 @@ function report(
   const { results } = series;
   const cpu = series.cpu;
   const good = results.filter((r) => r.ok);
-  const stat = (name: PhaseName, p: number) =>
-    percentile(
-      good.map((r) => r.phases[name]),
-      p,
-    );
+  const stat = (name: PhaseName, p: number) => percentile(phaseValues(results, name), p);
   const rows = [
     ['phase', 'p50', 'p95', 'min', 'max', 'what'],
     ...PHASES.map(([name, what]) => [
@@ -1419,11 +1420,7 @@ function report(
  */
 function versusBaseline(series: Series) {
   if (series.baseline.length === 0) return null;
-  const p50 = (results: RunResult[], name: PhaseName) =>
-    percentile(
-      results.filter((r) => r.ok).map((r) => r.phases[name]),
-      50,
-    );
+  const p50 = (results: RunResult[], name: PhaseName) => percentile(phaseValues(results, name), 50);
   const rows = [['phase', 'Livedesk p50', 'baseline p50', 'ratio', 'what']];
   const phases: Record<string, { livedeskP50: number; baselineP50: number; ratio: number }> = {};
   for (const [name, what] of PHASES) {
@@ -1435,10 +1432,9 @@ function versusBaseline(series: Series) {
   const afterJoin = phases.afterJoin!.ratio;
   const met = Number.isFinite(afterJoin) ? afterJoin <= TARGET_BASELINE_RATIO : null;
   const good = series.baseline.filter((r) => r.ok).length;
-  const afterJoins = (results: RunResult[]) => results.filter((r) => r.ok).map((r) => r.phases.afterJoin);
   const interval = bootstrapInterval(
-    afterJoins(series.baseline),
-    afterJoins(series.results),
+    phaseValues(series.baseline, 'afterJoin'),
+    phaseValues(series.results, 'afterJoin'),
     (bare, ours) => median(ours) / median(bare),
   );
   console.log('');
@@ -1483,11 +1479,7 @@ function versusBaseline(series: Series) {
  * the issue 14 target: the total no more than 10 % slower.
  */
 function compare(idle: Series, busy: Series, chat: ChatRun | null) {
-  const p = (series: Series, name: PhaseName, q: number) =>
-    percentile(
-      series.results.filter((r) => r.ok).map((r) => r.phases[name]),
-      q,
-    );
+  const p = (series: Series, name: PhaseName, q: number) => percentile(phaseValues(series.results, name), q);
   const rows = [['phase', 'idle p50', 'chat p50', 'slowdown', 'idle p95', 'chat p95', 'slowdown']];
   const phases: Record<string, { idleP50: number; chatP50: number; slowdownP50Percent: number }> = {};
   for (const [name] of PHASES) {
@@ -1508,9 +1500,10 @@ function compare(idle: Series, busy: Series, chat: ChatRun | null) {
   const total = phases.total!.slowdownP50Percent;
   const met = Number.isFinite(total) ? total <= TARGET_SLOWDOWN_PERCENT : null;
   // How far the run-to-run noise alone moves that figure: the target is close to it on two cores.
-  const totals = (series: Series) => series.results.filter((r) => r.ok).map((r) => r.phases.total);
-  const interval = bootstrapInterval(totals(idle), totals(busy), (a, b) =>
-    slowdownPercent(median(a), median(b)),
+  const interval = bootstrapInterval(
+    phaseValues(idle.results, 'total'),
+    phaseValues(busy.results, 'total'),
+    (a, b) => slowdownPercent(median(a), median(b)),
   );
   console.log('');
   console.log(`Call set-up: idle server vs ${busy.name} chatting in the background (same server, same run)`);
