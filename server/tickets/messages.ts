@@ -42,7 +42,7 @@ export class MessagesService {
     private readonly tickets: TicketsService,
     private readonly bus: EventBus,
     /** How the send statements go (see `sendPacingFor`). */
-    pacing: SendPacing = sendPacingFor('postgres'),
+    readonly pacing: SendPacing = sendPacingFor('postgres'),
   ) {
     this.sends = new SendBatcher(repo, pacing);
   }

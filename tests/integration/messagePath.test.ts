@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendPacingFor } from '../../server/tickets/messages';
 import type { AckResult, MessageView, PublicUser, TicketView } from '../../signaling/shared/protocol';
 import { BACKENDS } from '../helpers/database';
 import { type ClientSocket, connectSocket, eventually, record } from '../helpers/sockets';
@@ -65,6 +66,13 @@ describe.each(BACKENDS)('the message path on %s', (backend) => {
   afterAll(async () => {
     for (const s of sockets) s.close();
     await t?.close();
+  });
+
+  it('paces the send statements for this database (on the embedded one: one at a time, spaced)', () => {
+    // The app picks the pacing from the database it opened; a wrong pick shows only as CPU in
+    // bench:chat, so the wiring is checked here.
+    expect(t.app.messages.pacing).toEqual(sendPacingFor(backend));
+    expect(t.app.messages.pacing.spacingMs > 0).toBe(backend === 'pglite');
   });
 
   it('gives concurrent sends on one ticket one order, the same on every socket and in the history', async () => {
