@@ -1,6 +1,21 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { type CallParticipantRow, type CallRow, callParticipants, calls } from '../db/schema';
+import {
+  type CallParticipantRow,
+  type CallRow,
+  callParticipants,
+  calls,
+  tickets,
+  type UserRow,
+  users,
+} from '../db/schema';
+
+/** A call as its views show it (`CallsRepository.withPeople`). */
+export interface CallWithPeople {
+  call: CallRow;
+  ticketNumber: number | null;
+  participants: Array<{ participant: CallParticipantRow; user: UserRow }>;
+}
 
 /** All SQL for calls and their participants. */
 export class CallsRepository {
@@ -56,18 +71,50 @@ export class CallsRepository {
     return this.db.select().from(callParticipants).where(inArray(callParticipants.callId, callIds));
   }
 
-  async addParticipant(values: typeof callParticipants.$inferInsert): Promise<void> {
-    await this.db.insert(callParticipants).values(values).onConflictDoNothing();
+  /**
+   * Everything a view of the call shows, in one statement: the call's row, its ticket's number,
+   * and its participants with their accounts. A call's requests wait on each of their reads, and
+   * on a busy server every round trip to the database waits for the event loop and a core.
+   */
+  async withPeople(callId: string): Promise<CallWithPeople | undefined> {
+    const rows = await this.db
+      .select({ call: calls, ticketNumber: tickets.number, participant: callParticipants, user: users })
+      .from(calls)
+      .leftJoin(tickets, eq(tickets.id, calls.ticketId))
+      .leftJoin(callParticipants, eq(callParticipants.callId, calls.id))
+      .leftJoin(users, eq(users.id, callParticipants.userId))
+      .where(eq(calls.id, callId));
+    const first = rows[0];
+    if (!first) return undefined;
+    return {
+      call: first.call,
+      ticketNumber: first.ticketNumber,
+      participants: rows.flatMap(({ participant, user }) =>
+        participant && user ? [{ participant, user }] : [],
+      ),
+    };
   }
 
-  async markJoined(callId: string, userId: string, at: Date): Promise<void> {
+  async addParticipant(
+    values: typeof callParticipants.$inferInsert | Array<typeof callParticipants.$inferInsert>,
+  ): Promise<void> {
     await this.db
+      .insert(callParticipants)
+      .values(Array.isArray(values) ? values : [values])
+      .onConflictDoNothing();
+  }
+
+  /** Records the person in the media room; their participant row as it is now, if they have one. */
+  async markJoined(callId: string, userId: string, at: Date): Promise<CallParticipantRow | undefined> {
+    const [row] = await this.db
       .update(callParticipants)
       .set({
         joinedAt: sql`coalesce(${callParticipants.joinedAt}, ${at.toISOString()}::timestamptz)`,
         leftAt: null,
       })
-      .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)));
+      .where(and(eq(callParticipants.callId, callId), eq(callParticipants.userId, userId)))
+      .returning();
+    return row;
   }
 
   async markLeft(callId: string, userId: string, at: Date): Promise<void> {

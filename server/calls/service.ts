@@ -18,7 +18,7 @@ import { systemMessage } from '../tickets/systemMessages';
 import { toTimelineEntry } from '../tickets/views';
 import { toUserRef } from '../users/service';
 import type { BeforeCallEnd, CallRooms, Presence } from './ports';
-import type { CallsRepository } from './repository';
+import type { CallsRepository, CallWithPeople } from './repository';
 import { StatsAggregator } from './stats';
 
 export interface CallsConfig {
@@ -55,18 +55,28 @@ export class CallsService {
 
   // ----- views --------------------------------------------------------------------------------
 
+  // Reads that do not depend on each other are asked for together here and below: a call's
+  // requests (start, answer, join) each wait on their reads, and on a busy server every round trip
+  // to the database waits for the event loop and a core (bench:join, docs/decisions.md).
+
   async view(row: CallRow): Promise<CallView> {
-    const [participants, ticket] = await Promise.all([
-      this.repo.participants([row.id]),
-      this.tickets.findTicket(row.ticketId),
-    ]);
-    const people = await this.tickets.usersByIds([row.startedById, ...participants.map((p) => p.userId)]);
-    const starter = people.get(row.startedById)!;
+    const found = await this.repo.withPeople(row.id);
+    return this.toView(row, found?.ticketNumber ?? null, found?.participants ?? []);
+  }
+
+  private async toView(
+    row: CallRow,
+    ticketNumber: number | null,
+    entries: CallWithPeople['participants'],
+  ): Promise<CallView> {
+    const people = new Map(entries.map(({ user }) => [user.id, user]));
+    // The caller is a participant from the start; read on its own only should that not hold.
+    const starter = (people.get(row.startedById) ?? (await this.tickets.findUser(row.startedById)))!;
     const end = row.endedAt ?? this.clock.now();
     return {
       id: row.id,
       ticketId: row.ticketId,
-      ticketNumber: ticket?.number ?? 0,
+      ticketNumber: ticketNumber ?? 0,
       startedBy: toUserRef(starter),
       status: row.status,
       startedAt: row.startedAt.toISOString(),
@@ -77,9 +87,9 @@ export class CallsService {
       connectedSeconds: row.connectedAt
         ? Math.max(0, Math.round((end.getTime() - row.connectedAt.getTime()) / 1000))
         : 0,
-      participants: participants.map(
-        (p): CallParticipantView => ({
-          user: toUserRef(people.get(p.userId)!),
+      participants: entries.map(
+        ({ participant: p, user }): CallParticipantView => ({
+          user: toUserRef(user),
           role: p.role,
           joinedAt: p.joinedAt?.toISOString() ?? null,
           leftAt: p.leftAt?.toISOString() ?? null,
@@ -98,8 +108,7 @@ export class CallsService {
 
   /** The call, if the actor is one of its people or staff who may read its ticket. */
   async get(actor: PublicUser, callId: string): Promise<CallView> {
-    const row = await this.load(callId);
-    await this.assertCanSee(actor, row);
+    const { row } = await this.loadFor(actor, callId);
     return this.view(row);
   }
 
@@ -113,12 +122,24 @@ export class CallsService {
     return Promise.all(rows.map((r) => this.view(r)));
   }
 
-  private async assertCanSee(actor: PublicUser, row: CallRow): Promise<CallParticipantRow | undefined> {
-    const participant = (await this.repo.participants([row.id])).find((p) => p.userId === actor.id);
-    if (participant) return participant;
+  /**
+   * The call and the actor's place in it, if the actor is one of its people or staff who may read
+   * its ticket (`participant` undefined for the latter); not found otherwise.
+   */
+  private async loadFor(
+    actor: PublicUser,
+    callId: string,
+  ): Promise<{ row: CallRow; participant: CallParticipantRow | undefined }> {
+    const [row, participants] = await Promise.all([
+      this.repo.findCall(callId),
+      this.repo.participants([callId]),
+    ]);
+    if (!row) throw notFound('The call');
+    const participant = participants.find((p) => p.userId === actor.id);
+    if (participant) return { row, participant };
     const ticket = await this.tickets.findTicket(row.ticketId);
     if (!ticket || !canRead(actor, ticket) || actor.role === 'customer') throw notFound('The call');
-    return undefined;
+    return { row, participant: undefined };
   }
 
   private async publishTimeline(
@@ -127,14 +148,11 @@ export class CallsService {
     actorId: string | null,
     data: Record<string, unknown>,
   ): Promise<CallView> {
-    const event = await this.tickets.insertEvent({
-      ticketId: row.ticketId,
-      type,
-      actorId,
-      data: { callId: row.id, ...data },
-    });
-    const actor = actorId ? await this.tickets.findUser(actorId) : undefined;
-    const call = await this.view(row);
+    const [event, actor, call] = await Promise.all([
+      this.tickets.insertEvent({ ticketId: row.ticketId, type, actorId, data: { callId: row.id, ...data } }),
+      actorId ? this.tickets.findUser(actorId) : undefined,
+      this.view(row),
+    ]);
     this.bus.publish(type, { entry: toTimelineEntry(event, actor), call });
     return call;
   }
@@ -151,24 +169,27 @@ export class CallsService {
     if (actor.role !== 'agent' && actor.role !== 'supervisor' && actor.role !== 'admin') {
       throw forbidden('Only agents and supervisors start calls.');
     }
-    const ticket = await this.tickets.findTicket(ticketId);
+    // The running call is read with the ticket; it is only told once the ticket's checks pass.
+    const [ticket, running] = await Promise.all([
+      this.tickets.findTicket(ticketId),
+      this.repo.activeCallForTicket(ticketId),
+    ]);
     if (!ticket || !canRead(actor, ticket)) throw notFound('The ticket');
     if (!canWork(actor, ticket)) throw forbidden('This ticket is outside your tier.');
     if (ticket.status === 'closed') throw conflict('This ticket is closed.');
-    if (await this.repo.activeCallForTicket(ticket.id))
-      throw conflict('A call on this ticket is already going on.');
+    if (running) throw conflict('A call on this ticket is already going on.');
 
     const row = await this.repo.insertCall({ ticketId: ticket.id, startedById: actor.id });
-    await this.repo.addParticipant({
-      callId: row.id,
-      userId: actor.id,
-      role: actor.role === 'agent' ? 'agent' : 'supervisor',
-    });
-    await this.repo.addParticipant({ callId: row.id, userId: ticket.requesterId, role: 'customer' });
-    // The conversation shows the call with its live state, and a link to join while it can be joined.
-    await this.tickets.insertMessage(
-      systemMessage(ticket.id, { type: 'call.started', callId: row.id, startedBy: actor.name }),
-    );
+    await Promise.all([
+      this.repo.addParticipant([
+        { callId: row.id, userId: actor.id, role: actor.role === 'agent' ? 'agent' : 'supervisor' },
+        { callId: row.id, userId: ticket.requesterId, role: 'customer' },
+      ]),
+      // The conversation shows the call with its live state, and a link to join while it can be joined.
+      this.tickets.insertMessage(
+        systemMessage(ticket.id, { type: 'call.started', callId: row.id, startedBy: actor.name }),
+      ),
+    ]);
     const call = await this.publishTimeline('call.started', row, actor.id, { startedBy: actor.name });
 
     if (!(await this.presence.isOnline(ticket.requesterId))) {
@@ -183,9 +204,12 @@ export class CallsService {
   }
 
   async answer(actor: PublicUser, callId: string, accept: boolean): Promise<CallView> {
-    const row = await this.load(callId);
-    const participant = (await this.repo.participants([row.id])).find((p) => p.userId === actor.id);
-    if (participant?.role !== 'customer') throw notFound('The call');
+    const [row, participants] = await Promise.all([
+      this.repo.findCall(callId),
+      this.repo.participants([callId]),
+    ]);
+    const participant = participants.find((p) => p.userId === actor.id);
+    if (!row || participant?.role !== 'customer') throw notFound('The call');
     if (!accept) {
       const ended = await this.endIf(callId, ['ringing'], 'declined', actor.id);
       if (!ended) throw conflict('This call is no longer ringing.');
@@ -236,9 +260,20 @@ export class CallsService {
   /** The person's peer is in the media room: back within the grace period, recorded as joined. */
   async joined(actor: PublicUser, callId: string): Promise<CallView> {
     this.clearGrace(callId, actor.id);
-    await this.repo.markJoined(callId, actor.id, this.clock.now());
-    // Re-read: the call may have moved on (connected) while this join was under way.
-    return this.publishUpdate(await this.load(callId));
+    // The view is read again (the call may have moved on, connected, while this join was under
+    // way) in the same round trip as the write. On PostgreSQL the two statements may run on two
+    // connections, so this person's own row is the one the write returned.
+    const [mine, found] = await Promise.all([
+      this.repo.markJoined(callId, actor.id, this.clock.now()),
+      this.repo.withPeople(callId),
+    ]);
+    if (!found) throw notFound('The call');
+    const entries = found.participants.map((entry) =>
+      mine && entry.participant.userId === mine.userId ? { ...entry, participant: mine } : entry,
+    );
+    const call = await this.toView(found.call, found.ticketNumber, entries);
+    this.bus.publish('call.updated', { call });
+    return call;
   }
 
   /**
@@ -255,8 +290,7 @@ export class CallsService {
    * see the ticket, once the customer has answered. `participant` is undefined for the latter.
    */
   private async checkEntry(actor: PublicUser, callId: string, rtpCapabilities: RtpCapabilities) {
-    const row = await this.load(callId);
-    const participant = await this.assertCanSee(actor, row);
+    const { row, participant } = await this.loadFor(actor, callId);
     if (row.status === 'ended') throw conflict('This call has ended.');
     assertRtpCapabilities(rtpCapabilities);
     if (!participant && actor.role !== 'supervisor' && actor.role !== 'admin')
@@ -292,8 +326,7 @@ export class CallsService {
   }
 
   async hangup(actor: PublicUser, callId: string): Promise<CallView> {
-    const row = await this.load(callId);
-    const participant = await this.assertCanSee(actor, row);
+    const { participant } = await this.loadFor(actor, callId);
     if (!participant && actor.role !== 'supervisor' && actor.role !== 'admin')
       throw forbidden('You are not part of this call.');
     const ended = await this.endIf(callId, ['ringing', 'connecting', 'connected'], 'hangup', actor.id);
