@@ -80,7 +80,11 @@ async function loadDevice(): Promise<Device> {
 }
 
 /** What a call holds on this page, released at hang-up as an app releases it. */
-const held: { media: MediaStream[]; transports: Transport[] } = { media: [], transports: [] };
+const held: { media: MediaStream[]; transports: Transport[]; listeners: Array<() => void> } = {
+  media: [],
+  transports: [],
+  listeners: [],
+};
 
 /** Joins with both transports in the answer, sends camera and microphone, shows the other camera. */
 async function join(callId: string, device: Device, media: MediaStream): Promise<void> {
@@ -117,16 +121,25 @@ async function join(callId: string, device: Device, media: MediaStream): Promise
     if (c.source === 'camera') show(consumer.track);
     await request('call:consumer:resume', { callId, consumerId: c.id });
   };
-  socket.on('call:producer:new', (notice: CallProducerNotice) => {
-    if (notice.consumer) void consume(notice.consumer);
+  // Each of the others' tracks once, whichever names it first: the join's consumers, the join's
+  // list of tracks (one that appeared while the join was under way is there, or announced, or
+  // both: as the app's CallConnection does), and the announcements.
+  const receiving = new Set<string>();
+  const receive = (producerId: string, made?: CallConsumerParams) => {
+    if (receiving.has(producerId)) return;
+    receiving.add(producerId);
+    if (made) void consume(made).catch(fail);
     else
-      void request<CallConsumerParams>('call:consume', {
-        callId,
-        transportId: recvTransport.id,
-        producerId: notice.producerId,
-      }).then(consume);
-  });
-  for (const c of joined.consumers ?? []) void consume(c);
+      void request<CallConsumerParams>('call:consume', { callId, transportId: recvTransport.id, producerId })
+        .then(consume)
+        .catch(fail);
+  };
+  const onProducer = (notice: CallProducerNotice) =>
+    receive(notice.producerId, notice.consumerTransportId === recvTransport.id ? notice.consumer : undefined);
+  socket.on('call:producer:new', onProducer);
+  held.listeners.push(() => socket.off('call:producer:new', onProducer));
+  for (const c of joined.consumers ?? []) receive(c.producerId, c);
+  for (const p of joined.producers) receive(p.producerId);
 
   const sendTransport = device.createSendTransport(params(send) as never);
   held.transports.push(sendTransport);
@@ -217,6 +230,7 @@ if (config.side === 'agent') {
   if (config.side === 'agent' && callId) await request('call:hangup', { callId }).catch(() => null);
   for (const media of held.media.splice(0)) for (const track of media.getTracks()) track.stop();
   for (const transport of held.transports.splice(0)) transport.close();
+  for (const stop of held.listeners.splice(0)) stop();
   for (const video of document.querySelectorAll('video')) {
     video.srcObject = null;
     video.remove();
