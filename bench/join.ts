@@ -753,6 +753,25 @@ async function participant(
 }
 
 /** The marks a page kept for the driver since the last call (see `pageInstrumentation`). */
+/**
+ * What a run that did not complete left on both pages, for its error: the status line (the bare
+ * page writes its failure there) and how many remote pictures each page has.
+ */
+async function pagesState(...pages: Participant[]): Promise<string> {
+  const states = await Promise.all(
+    pages.map((p) =>
+      p.page
+        .evaluate(() => ({
+          status: document.querySelector('[role="status"]')?.textContent ?? null,
+          remoteVideos: document.querySelectorAll('video[data-remote="true"]').length,
+        }))
+        .then((state) => `${p.side} ${JSON.stringify(state)}`)
+        .catch(() => `${p.side} (page not readable)`),
+    ),
+  );
+  return ` (${states.join('; ')})`;
+}
+
 async function takePageMarks(p: Participant): Promise<PageMark[]> {
   const kept = await p.page
     .evaluate(() => {
@@ -1100,7 +1119,8 @@ async function main() {
       await start.click();
       const deadline = Date.now() + RUN_TIMEOUT_MS;
       while (!complete(marks) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      if (!complete(marks)) error = `not complete after ${RUN_TIMEOUT_MS / 1000} s`;
+      if (!complete(marks))
+        error = `not complete after ${RUN_TIMEOUT_MS / 1000} s${await pagesState(agent, customer)}`;
       else if (cpuBefore) addWindow(cpu, cpuBefore, cpuSnapshot(), benchRole);
       // Late state changes of the peer connections still belong to this run.
       await new Promise((r) => setTimeout(r, 200));
@@ -1158,6 +1178,7 @@ async function main() {
         const b = await runOnce(baseline, run, false, series.baselineCpu);
         series.baseline.push(b);
         log(`  baseline: ${b.ok ? `${fmt(b.phases.total, 0)} ms` : `FAILED (${b.error})`}`);
+        if (!b.ok) log(`  baseline seen: ${JSON.stringify(b.seen)}`);
       }
       if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
       if (series.results.length === 2 && !series.results.some((x) => x.ok)) {
