@@ -752,7 +752,6 @@ async function participant(
   return { side, login, context, page, errors };
 }
 
-/** The marks a page kept for the driver since the last call (see `pageInstrumentation`). */
 /**
  * What a run that did not complete left on both pages, for its error: the status line (the bare
  * page writes its failure there) and how many remote pictures each page has.
@@ -772,6 +771,7 @@ async function pagesState(...pages: Participant[]): Promise<string> {
   return ` (${states.join('; ')})`;
 }
 
+/** The marks a page kept for the driver since the last call (see `pageInstrumentation`). */
 async function takePageMarks(p: Participant): Promise<PageMark[]> {
   const kept = await p.page
     .evaluate(() => {
