@@ -13,15 +13,16 @@ import { buildMessageViews, toMessageView } from './views';
  * How the send statements go (`SendBatcher`). PostgreSQL runs four side by side on its pool's
  * connections, each as soon as it can. The embedded database runs one statement at a time on its
  * one thread, so a second statement in flight would only queue there and split the sends waiting
- * meanwhile into more, smaller groups; and each statement costs PGlite about 0.25 ms of CPU before
- * any work (a message alone ≈ 0.8 ms, in a group of 5 ≈ 0.3 ms, of 20 ≈ 0.17 ms:
- * bench/sendStatementCost.ts). So on PGlite one is in flight, and while sends keep coming they
- * start at most every `spacingMs`: a send waits at most that long, and at a busy but paced chat's
- * rate the statements carry several messages each instead of one (docs/decisions.md has the
- * measurements and what it costs).
+ * meanwhile into more, smaller groups; and a send statement costs PGlite about 1 ms of CPU before
+ * any message in it, each message ≈ 0.3–0.5 ms more (bench/sendStatementCost.ts, on a machine
+ * where a message alone took 1.5 ms). So on PGlite one is in flight, and while sends keep coming
+ * they start at most every `spacingMs`: a send waits at most that long, and at a busy but paced
+ * chat's rate (200 msg/s: one send every 5 ms) a statement carries about three messages instead
+ * of one. 15 ms rather than 5: the server's CPU at that rate fell by a third and the delivery p99
+ * stayed where it was (docs/decisions.md has the measurements and what it costs).
  */
 export const sendPacingFor = (database: 'pglite' | 'postgres'): SendPacing =>
-  database === 'pglite' ? { maxInFlight: 1, spacingMs: 5 } : { maxInFlight: 4, spacingMs: 0 };
+  database === 'pglite' ? { maxInFlight: 1, spacingMs: 15 } : { maxInFlight: 4, spacingMs: 0 };
 type SendPacing = Required<Pick<SendBatcherOptions, 'maxInFlight' | 'spacingMs'>>;
 
 /**
