@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
-import { screenshot } from '../helpers/browser';
+import { newContext, screenshot } from '../helpers/browser';
 import { acceptCall, e2eSuite } from '../helpers/e2e';
 import { DEMO } from '../helpers/testApp';
 
@@ -126,6 +126,36 @@ async function ringAndPrepare(agent: Page, customer: Page, ticket: TicketView) {
   await customer.waitForFunction(() => (window as any).__livedeskCall?.prepared?.() === true, undefined, {
     timeout: 10_000,
   });
+}
+
+/**
+ * Both test pages share the browser's one fake camera, and while it runs at one size every page's
+ * request gets that size at most: a 1280×720 request, made while an earlier page's 640×360 track
+ * is still being let go of (the browser stops a camera a little after its last track ends, later
+ * on a busy machine), gets 640×480. A third page of the same browser asks for the camera in HD
+ * until it gets it and holds it until the returned release (a page of its own: the test pages
+ * navigate, which would let go of it): both pages' requests in between then get what a computer
+ * with its own camera would give.
+ */
+async function holdCameraInHd(like: Page): Promise<() => Promise<void>> {
+  const context = await newContext(like.context().browser()!);
+  const holder = await context.newPage();
+  // The app's origin: a camera is only offered to a secure context, and localhost is one.
+  await holder.goto(new URL('/healthz', like.url()).href);
+  await holder.waitForFunction(
+    async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 1280 }, height: { ideal: 720 } },
+      });
+      const [track] = stream.getVideoTracks();
+      if (track?.getSettings().width === 1280) return true;
+      track?.stop();
+      return false;
+    },
+    undefined,
+    { polling: 200 },
+  );
+  return () => context.close();
 }
 
 /** The customer accepts the ringing call and joins it; both sides then decode each other's camera. */
@@ -352,15 +382,15 @@ describe('video calls in the browser', () => {
 
   it('sends the camera in HD when the person switches it on in the device check, and remembers it', async () => {
     const ticket = await newTicket(customerToken, 'Show me in HD');
-    // Both test pages share the browser's one fake camera, and a camera already running at
-    // 640×360 cannot give a second page more: the agent takes it in HD first (as the customer's
-    // own computer would have its own camera).
+    // Both test pages share the browser's one fake camera (holdCameraInHd): the agent holds it in
+    // HD first, as the customer's own computer would have its own camera.
     const setHd = (page: Page, hdVideo: boolean) =>
       page.evaluate((hd) => {
         const prefs = JSON.parse(localStorage.getItem('livedesk.call.devices') ?? '{}');
         localStorage.setItem('livedesk.call.devices', JSON.stringify({ ...prefs, hdVideo: hd }));
       }, hdVideo);
     await setHd(agent, true);
+    const releaseCamera = await holdCameraInHd(agent);
     await startCall(agent, ticket);
     await customer
       .getByRole('dialog', { name: 'Incoming video call' })
@@ -392,7 +422,7 @@ describe('video calls in the browser', () => {
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
     // The next calls of these browsers would start in HD; the other tests expect the standard size.
-    await Promise.all([setHd(customer, false), setHd(agent, false)]);
+    await Promise.all([setHd(customer, false), setHd(agent, false), releaseCamera()]);
   });
 
   it('shows the other camera on the device check as soon as it is received, and the call view keeps that picture', async () => {
