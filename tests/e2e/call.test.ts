@@ -382,8 +382,8 @@ describe('video calls in the browser', () => {
 
   it('sends the camera in HD when the person switches it on in the device check, and remembers it', async () => {
     const ticket = await newTicket(customerToken, 'Show me in HD');
-    // Both test pages share the browser's one fake camera (holdCameraInHd): the agent holds it in
-    // HD first, as the customer's own computer would have its own camera.
+    // Both test pages share the browser's one fake camera: a page of its own holds it in HD first
+    // (holdCameraInHd), as the customer's own computer would have its own camera.
     const setHd = (page: Page, hdVideo: boolean) =>
       page.evaluate((hd) => {
         const prefs = JSON.parse(localStorage.getItem('livedesk.call.devices') ?? '{}');
