@@ -148,7 +148,11 @@ async function holdCameraInHd(like: Page): Promise<() => Promise<void>> {
         video: { width: { ideal: 1280 }, height: { ideal: 720 } },
       });
       const [track] = stream.getVideoTracks();
-      if (track?.getSettings().width === 1280) return true;
+      if (track?.getSettings().width === 1280) {
+        // Referenced until the page closes: a track the page no longer reaches may be collected.
+        (window as any).__hdCamera = track;
+        return true;
+      }
       track?.stop();
       return false;
     },
