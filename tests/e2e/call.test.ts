@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../signaling/shared/protocol';
 import { newContext, screenshot } from '../helpers/browser';
 import { acceptCall, e2eSuite } from '../helpers/e2e';
@@ -183,6 +183,39 @@ describe('video calls in the browser', () => {
     customer = c.page;
     agentToken = a.login.token;
     customerToken = c.login.token;
+  });
+
+  // What a test set up that outlives it (a page holding the camera, saved preferences): undone
+  // after the test whether it passed or not.
+  const undoAfterTest: Array<() => Promise<unknown>> = [];
+
+  // A test that fails part-way leaves its call open, and the pages in it: the next test's call
+  // would then find both people still in the last one and fail too. Each test ends with no call.
+  // (Read from the engine, not the button: a call being hung up still shows it for a moment.)
+  afterEach(async () => {
+    const callState = (page: Page) =>
+      page.evaluate(() => {
+        const hook = (window as any).__livedeskCall;
+        return hook ? { phase: hook.phase() as string, ending: hook.ending() as boolean } : null;
+      });
+    const inCall = (state: { phase: string } | null) =>
+      state?.phase === 'in_call' || state?.phase === 'reconnecting';
+    try {
+      for (const page of [agent, customer]) {
+        const state = await callState(page);
+        if (!inCall(state)) continue;
+        if (!state!.ending) await page.getByRole('button', { name: 'Hang up' }).click();
+        // A hang-up ends the call for both: each page is out of it before the next is looked at.
+        for (const other of [agent, customer]) {
+          await other.waitForFunction(() => {
+            const phase = (window as any).__livedeskCall?.phase();
+            return phase !== 'in_call' && phase !== 'reconnecting';
+          });
+        }
+      }
+    } finally {
+      await Promise.all(undoAfterTest.splice(0).map((undo) => undo()));
+    }
   });
 
   it('escalates a ticket to a call: both see and hear each other, screen share, hang-up, duration on the ticket', async () => {
@@ -393,8 +426,10 @@ describe('video calls in the browser', () => {
         const prefs = JSON.parse(localStorage.getItem('livedesk.call.devices') ?? '{}');
         localStorage.setItem('livedesk.call.devices', JSON.stringify({ ...prefs, hdVideo: hd }));
       }, hdVideo);
+    // The next calls of these browsers would start in HD; the other tests expect the standard size.
+    undoAfterTest.push(() => Promise.all([setHd(customer, false), setHd(agent, false)]));
     await setHd(agent, true);
-    const releaseCamera = await holdCameraInHd(agent);
+    undoAfterTest.push(await holdCameraInHd(agent));
     await startCall(agent, ticket);
     await customer
       .getByRole('dialog', { name: 'Incoming video call' })
@@ -425,8 +460,6 @@ describe('video calls in the browser', () => {
 
     await agent.getByRole('button', { name: 'Hang up' }).click();
     await customer.getByRole('heading', { name: 'Call ended' }).waitFor();
-    // The next calls of these browsers would start in HD; the other tests expect the standard size.
-    await Promise.all([setHd(customer, false), setHd(agent, false), releaseCamera()]);
   });
 
   it('shows the other camera on the device check as soon as it is received, and the call view keeps that picture', async () => {

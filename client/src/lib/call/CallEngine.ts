@@ -504,6 +504,7 @@ export class CallEngine {
       callId: this.callId,
       stats: () => this.debugStats(),
       phase: () => this.phase,
+      ending: () => this.snapshot.endedByMe && !this.over,
       prepared: () => this.staged && (this.connection?.producers.size ?? 0) > 0,
       localDevices: () => ({
         mic: this.snapshot.local.mic?.label ?? null,

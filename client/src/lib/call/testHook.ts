@@ -9,6 +9,8 @@ export interface CallTestHook {
   callId: string;
   stats(): Promise<DebugStats>;
   phase(): CallPhase;
+  /** This side asked to hang up or cancel, and the server has not answered yet. */
+  ending(): boolean;
   /** The device check's head start is in place: transports made, tracks sent held (`prepare`). */
   prepared(): boolean;
   /** The labels of the devices being sent (which microphone and camera are in use). */
