@@ -106,6 +106,20 @@ async function expectDecoding(page: Page, selector: string, source: 'camera' | '
   expect(second.decoded).toBeGreaterThan(0);
 }
 
+/**
+ * Nothing on the page is animated (a spinner, moving dots, a transition); what does not stop by
+ * itself fails the wait. Videos are not animations: a playing preview is checked by its frames.
+ */
+async function expectNothingAnimated(page: Page) {
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running'),
+    undefined,
+    {
+      timeout: 5_000,
+    },
+  );
+}
+
 /** Audio packets from the other side keep arriving. */
 async function expectHearing(page: Page) {
   const audio = async () => sum(await inbound(page), (s) => s.kind === 'audio', 'packetsReceived');
@@ -413,6 +427,11 @@ describe('video calls in the browser', () => {
     await startCall(agent, ticket);
     const prompt = customer.getByRole('dialog', { name: 'Incoming video call' });
     await prompt.waitFor();
+    // A wait of unknown length shows a still icon, and the side panel held back meanwhile a line
+    // of text: nothing on the agent's page moves but the self-view.
+    await agent.getByRole('status').filter({ hasText: 'Ringing Casey Customer…' }).waitFor();
+    await screenshot(agent, 'call-ringing');
+    await expectNothingAnimated(agent);
     await agent.getByText('Casey Customer did not answer.').waitFor({ timeout: (RING_SECONDS + 6) * 1000 });
     await prompt.waitFor({ state: 'hidden' });
   });
@@ -502,6 +521,28 @@ describe('video calls in the browser', () => {
       label: "Lee L1's camera",
       joinsHeld: 1,
     });
+    // Meanwhile the preview holds its last frame under "Joining…", and Join takes no second click.
+    await customer.getByRole('status').filter({ hasText: 'Joining…' }).waitFor();
+    await screenshot(customer, 'call-device-check-joining');
+    expect(await customer.getByRole('button', { name: 'Joining…' }).isDisabled()).toBe(true);
+    await expectNothingAnimated(customer);
+    const previewFrames = () =>
+      customer.evaluate((sel) => {
+        const video = document.querySelector<HTMLVideoElement>(sel);
+        return video
+          ? {
+              paused: video.paused,
+              width: video.videoWidth,
+              frames: video.getVideoPlaybackQuality().totalVideoFrames,
+            }
+          : null;
+      }, PREVIEW);
+    const still = await previewFrames();
+    expect(still?.paused).toBe(true);
+    expect(still?.width).toBeGreaterThan(0);
+    // A playing preview presents ~30 frames a second; a still one none.
+    await customer.waitForTimeout(500);
+    expect(await previewFrames()).toEqual(still);
     await customer.evaluate(() => (window as any).__releaseJoin());
     // The call view: the same element, started on the check, is now the main picture.
     await expectDecoding(customer, MAIN_CAMERA, 'camera');

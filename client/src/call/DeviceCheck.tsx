@@ -91,6 +91,21 @@ export function JoiningStatus() {
   );
 }
 
+/**
+ * Over the preview from the Join click until the call view takes over: the still picture dimmed
+ * and a line saying what happens. Nothing in it moves (see the preview's `still`).
+ */
+function JoiningVeil() {
+  const { t } = useTranslation();
+  return (
+    <Center pos="absolute" inset={0} bg="rgba(0, 0, 0, 0.45)" role="status">
+      <Text c="white" fw={600}>
+        {t('call.status.joining')}
+      </Text>
+    </Center>
+  );
+}
+
 /** The other person's camera as the check shows it while the join is set up. */
 export interface ArrivingCamera {
   track: MediaStreamTrack;
@@ -363,11 +378,15 @@ function DeviceCheckView({
                 style={{ aspectRatio: '16 / 9', borderRadius: 8, overflow: 'hidden', background: '#1a1b1e' }}
               >
                 {camera && !cameraOff ? (
+                  // From the Join click the preview holds its last frame under a "Joining…" veil:
+                  // it has done its job, and each new frame is drawn at the cost of the join the
+                  // person now waits for (on a machine without a GPU, most of that wait).
                   <VideoView
                     track={camera}
                     source="preview"
                     remote={false}
                     mirrored
+                    still={joining}
                     label={t('call.check.preview')}
                   />
                 ) : (
@@ -384,6 +403,7 @@ function DeviceCheckView({
                     </Stack>
                   </Center>
                 )}
+                {joining && <JoiningVeil />}
                 {/* Over the preview, which shows through until the other camera's first frame. */}
                 {arriving && (
                   <Box pos="absolute" inset={0}>
@@ -474,13 +494,15 @@ function DeviceCheckView({
                 </Text>
               )}
               <Group mt="xs">
+                {/* While joining, the veil over the preview says so; the button only stops taking clicks. */}
                 <Button
                   size="md"
                   color="teal"
-                  loading={opening || joining}
+                  loading={opening}
+                  disabled={joining}
                   onClick={() => join({ mic, camera, cameraOff })}
                 >
-                  {t('call.check.join')}
+                  {joining ? t('call.status.joining') : t('call.check.join')}
                 </Button>
                 {call?.status === 'ringing' && call.startedBy.id === me.id && onCancelRing && (
                   <Button size="md" variant="default" onClick={onCancelRing}>

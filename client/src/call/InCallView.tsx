@@ -7,7 +7,6 @@ import {
   CloseButton,
   Drawer,
   Group,
-  Loader,
   Paper,
   ScrollArea,
   Stack,
@@ -25,7 +24,7 @@ import { useCallRecording } from '../recording/useCallRecording';
 import { CallChat } from './CallChat';
 import { CallControls, controlsStateOf } from './CallControls';
 import { useAfterMediaStarts } from './hooks';
-import { ChatIcon, SpeakerIcon } from './icons';
+import { ChatIcon, ClockIcon, PhoneIcon, SpeakerIcon } from './icons';
 import { chooseLayout } from './layout';
 import { RemoteAudio } from './media';
 import { describeIssue } from './messages';
@@ -147,11 +146,12 @@ const SidePanel = memo(function SidePanel({
 }) {
   const { t } = useTranslation();
   if (!ready) {
+    // Held back on purpose for at most a moment while the call's media is set up: a line, and no
+    // spinner drawing frames on the CPU that set-up is waiting for.
     return (
-      <Group gap="xs" c="dimmed" role="status">
-        <Loader size="xs" />
-        <Text size="sm">{t('conversation.loading')}</Text>
-      </Group>
+      <Text size="sm" c="dimmed" role="status">
+        {t('conversation.loading')}
+      </Text>
     );
   }
   return (
@@ -218,6 +218,7 @@ export function InCallView({
     overlay = (
       <StageMessage
         text={t('call.ringingWho', { name: otherName })}
+        icon={<PhoneIcon size={32} />}
         action={{ label: t('call.cancelRing'), onClick: () => void engine.cancel(), color: 'red' }}
       />
     );
@@ -225,7 +226,10 @@ export function InCallView({
     // On their device check with their camera and microphone ready: about to join.
     const preparing = snapshot.preparing.includes(layout.counterpart.user.id);
     overlay = (
-      <StageMessage text={t(preparing ? 'call.gettingReady' : 'call.waitingFor', { name: otherName })} />
+      <StageMessage
+        text={t(preparing ? 'call.gettingReady' : 'call.waitingFor', { name: otherName })}
+        icon={<ClockIcon size={32} />}
+      />
     );
   }
 

@@ -159,21 +159,33 @@ export function Stage({
   );
 }
 
-/** "Ringing Casey…", "Waiting for Lee…", "Reconnecting…": a spinner, a line and maybe a button. */
+/**
+ * "Ringing Casey…", "Waiting for Lee…", "Reconnecting…": an indicator, a line and maybe a button.
+ * A step that ends by itself within seconds (joining, reconnecting) shows moving dots; a wait for
+ * the other person, which can last minutes, shows a still `icon`. Motion that goes on that long
+ * beside other content is what WCAG 2.2.2 asks to avoid, and on a computer without graphics
+ * acceleration each of its frames is drawn by the CPU the call itself needs.
+ */
 export function StageMessage({
   text,
   detail,
   action,
-  spinner = true,
+  icon,
 }: {
   text: string;
   detail?: string;
   action?: { label: string; onClick: () => void; color?: string };
-  spinner?: boolean;
+  icon?: ReactNode;
 }) {
   return (
     <Stack align="center" gap="sm" role="status" aria-live="polite">
-      {spinner && <Loader color="gray.3" type="dots" aria-hidden="true" />}
+      {icon ? (
+        <Box c="gray.3" aria-hidden="true" style={{ lineHeight: 0 }}>
+          {icon}
+        </Box>
+      ) : (
+        <Loader color="gray.3" type="dots" aria-hidden="true" />
+      )}
       <Text c="white" fw={600} size="lg" ta="center">
         {text}
       </Text>

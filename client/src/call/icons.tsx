@@ -78,6 +78,13 @@ export const PhoneIcon = ({ size }: P) => (
   </Icon>
 );
 
+export const ClockIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M12 6v6l4 2" />
+  </Icon>
+);
+
 export const SettingsIcon = ({ size }: P) => (
   <Icon size={size}>
     <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" />

@@ -16,6 +16,7 @@ export function VideoView({
   mirrored = false,
   fit = 'cover',
   backdrop = '#000',
+  still = false,
   label,
 }: {
   track: MediaStreamTrack;
@@ -26,6 +27,8 @@ export function VideoView({
   fit?: 'cover' | 'contain';
   /** Behind the picture, and all there is until its first frame ('transparent': what is below shows). */
   backdrop?: string;
+  /** Keeps the frame on screen and draws no new ones (the player paused; the track goes on). */
+  still?: boolean;
   label: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -57,6 +60,14 @@ export function VideoView({
       transform: mirrored ? 'scaleX(-1)' : '',
     });
   }, [track, label, source, remote, main, fit, mirrored, backdrop]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new track is a new element, playing
+  useLayoutEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    if (still) element.pause();
+    // Fails only if the element is let go of meanwhile.
+    else if (element.paused) void element.play().catch(() => {});
+  }, [track, still]);
   return <div ref={box} style={{ width: '100%', height: '100%' }} />;
 }
 
