@@ -308,9 +308,9 @@ function CallScreens({
     );
   }
 
-  // The device check stays (its Join button busy) until the join's set-up is done: the call view
-  // is a big render, and rendered at the same time it held back each WebRTC step of the join
-  // (bench:join). It then renders while ICE, DTLS and the first keyframe are under way.
+  // The device check stays (its preview still under "Joining…") until the join's set-up is done:
+  // the call view is a big render, and rendered at the same time it held back each WebRTC step of
+  // the join (bench:join). It then renders while ICE, DTLS and the first keyframe are under way.
   const joiningFromCheck =
     snapshot.settingUp && (snapshot.phase === 'joining' || snapshot.phase === 'in_call');
   // Joined by itself before this page rendered (the caller: startCall.ts): the engine has the
