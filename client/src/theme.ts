@@ -17,6 +17,9 @@ export const theme = createTheme({
   autoContrast: true,
   luminanceThreshold: 0.179,
   defaultRadius: 'md',
+  // Someone whose system asks for less motion gets Mantine's transitions (modals, menus, collapsing
+  // sections) as instant changes; styles.css stills the animations.
+  respectReducedMotion: true,
   fontFamily,
   headings: { fontFamily },
 });

@@ -112,6 +112,37 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
     await expectAccessible(page, 'the sign-in page');
   });
 
+  it('keeps loading indicators still for people who ask their system for less motion', async () => {
+    // The customer's ticket list is held back, so its loading skeleton stays on screen while the
+    // page is looked at; released once seen. Without the preference the skeleton pulses: the
+    // check that it stands still could not pass by there being nothing to animate.
+    for (const reducedMotion of ['reduce', 'no-preference'] as const) {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const { page, context } = await e2e.signedIn(DEMO.customer, '/', {
+        viewport: DESKTOP,
+        reducedMotion,
+        prepare: async (ctx) => {
+          await ctx.route(/\/api\/tickets\?/, async (route) => {
+            await held;
+            await route.continue();
+          });
+        },
+      });
+      await page.getByRole('status', { name: 'Loading your tickets…' }).waitFor();
+      const running = await page.evaluate(
+        () => document.getAnimations().filter((a) => a.playState === 'running').length,
+      );
+      if (reducedMotion === 'reduce') expect(running).toBe(0);
+      else expect(running).toBeGreaterThan(0);
+      release();
+      await page.getByRole('status', { name: 'Loading your tickets…' }).waitFor({ state: 'detached' });
+      await context.close();
+    }
+  });
+
   // One journey in steps that share the pages: a ticket, the call about it, its recording.
   let customer: Page;
   let agent: Page;

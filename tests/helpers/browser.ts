@@ -57,6 +57,8 @@ export async function newContext(
     screen?: { width: number; height: number };
     /** Lets a test inject a script of its own (axe-core) past the app's Content-Security-Policy. */
     bypassCSP?: boolean;
+    /** What the page's `prefers-reduced-motion` says (the browser's default: no preference). */
+    reducedMotion?: 'reduce' | 'no-preference';
   } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
@@ -65,6 +67,7 @@ export async function newContext(
     ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     ...(options.screen ? { screen: options.screen } : {}),
     ...(options.bypassCSP ? { bypassCSP: true } : {}),
+    ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}),
   });
   context.setDefaultTimeout(15_000);
   return context;
