@@ -131,15 +131,20 @@ describe('no serious or critical accessibility violations (axe-core)', () => {
           });
         },
       });
-      await page.getByRole('status', { name: 'Loading your tickets…' }).waitFor();
-      const running = await page.evaluate(
-        () => document.getAnimations().filter((a) => a.playState === 'running').length,
-      );
-      if (reducedMotion === 'reduce') expect(running).toBe(0);
-      else expect(running).toBeGreaterThan(0);
-      release();
-      await page.getByRole('status', { name: 'Loading your tickets…' }).waitFor({ state: 'detached' });
-      await context.close();
+      try {
+        await page.getByRole('status', { name: 'Loading your tickets…' }).waitFor();
+        const running = await page.evaluate(
+          () => document.getAnimations().filter((a) => a.playState === 'running').length,
+        );
+        if (reducedMotion === 'reduce') expect(running).toBe(0);
+        else expect(running).toBeGreaterThan(0);
+        release();
+        await page.getByRole('status', { name: 'Loading your tickets…' }).waitFor({ state: 'detached' });
+      } finally {
+        // Also when a check failed: no request left held, no context left open.
+        release();
+        await context.close();
+      }
     }
   });
 
