@@ -580,6 +580,8 @@ export async function createApp(
           await new Promise<void>((resolve) => io.close(() => resolve()));
           mediaServer.close();
           await presence.idle();
+          // Chat sends taken before the sockets closed reach the database before it closes.
+          await messages.idle();
           await redis?.quit().catch(() => redis?.disconnect());
           await db.close();
         })();

@@ -54,6 +54,9 @@ export class SendBatcher {
   /** When the last statement started (`now()`), for `spacingMs`. */
   private lastStart = Number.NEGATIVE_INFINITY;
   private spacingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** `drain` was called: nothing waits for the spacing any more. */
+  private draining = false;
+  private readonly drainWaiters: Array<() => void> = [];
   private readonly maxInFlight: number;
   private readonly spacingMs: number;
   private readonly maxBatch: number;
@@ -79,10 +82,33 @@ export class SendBatcher {
     });
   }
 
+  /**
+   * Resolves once every send taken so far has its outcome; from now on nothing waits for the
+   * spacing. For a clean stop (the app's close, once the sockets are closed): the sends already
+   * taken reach the database before it closes instead of failing against a closed one.
+   */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.spacingTimer) {
+      clearTimeout(this.spacingTimer);
+      this.spacingTimer = null;
+    }
+    this.pump();
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.resolveDrainedIfIdle();
+    });
+  }
+
+  private resolveDrainedIfIdle(): void {
+    if (this.inFlight > 0 || this.waiting.length > 0) return;
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
       if (this.spacingTimer) return;
-      const wait = this.lastStart + this.spacingMs - this.now();
+      const wait = this.draining ? 0 : this.lastStart + this.spacingMs - this.now();
       if (wait > 0) {
         this.spacingTimer = setTimeout(() => {
           this.spacingTimer = null;
@@ -98,6 +124,7 @@ export class SendBatcher {
         // What waited for a free statement has waited long enough: it goes at once (with
         // `spacingMs`, once the spacing since this statement's start has passed).
         this.pump();
+        this.resolveDrainedIfIdle();
       });
     }
   }

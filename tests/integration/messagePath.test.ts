@@ -75,6 +75,33 @@ describe.each(BACKENDS)('the message path on %s', (backend) => {
     expect(t.app.messages.pacing.spacingMs > 0).toBe(backend === 'pglite');
   });
 
+  it('has stored every send already taken once idle resolves (what closing the app waits for)', async () => {
+    const { ticket } = await conversation('Closing time');
+    const customer = (await api<PublicUser>('customer', '/api/auth/me')).body;
+    const settled: string[] = [];
+    for (const i of [1, 2, 3]) {
+      void t.app.messages
+        .send(customer, {
+          ticketId: ticket.id,
+          body: `last words ${i}`,
+          clientMessageId: `closing-${i}`,
+          attachmentIds: [],
+          internal: false,
+        })
+        .then((message) => settled.push(message.clientMessageId ?? ''));
+    }
+    await t.app.messages.idle();
+    expect(settled).toEqual(['closing-1', 'closing-2', 'closing-3']);
+    const history = await api<{ items: MessageView[] }>('customer', `/api/tickets/${ticket.id}/messages`);
+    expect(history.body.items.map((m) => m.clientMessageId)).toEqual([
+      'greeting',
+      'question',
+      'closing-1',
+      'closing-2',
+      'closing-3',
+    ]);
+  });
+
   it('gives concurrent sends on one ticket one order, the same on every socket and in the history', async () => {
     const { ticket, customer, agent } = await conversation('Concurrent chat');
     const observer = await subscribed('supervisor', ticket.id);

@@ -157,6 +157,33 @@ describe('SendBatcher', () => {
       await third;
     });
 
+    it('drain sends what waits for the spacing at once and resolves when every statement has ended', async () => {
+      const now = fakeClock();
+      const { repo, issued } = statements();
+      // A spacing no test would wait out: only the drain can send the second send.
+      const batcher = new SendBatcher(repo, { maxInFlight: 1, spacingMs: 60_000, now });
+      const first = batcher.send(request('t1'));
+      await settle();
+      issued[0]!.end();
+      await first;
+      const second = batcher.send(request('t2'));
+      await settle();
+      expect(issued.length).toBe(1);
+      let drained = false;
+      const drain = batcher.drain().then(() => {
+        drained = true;
+      });
+      await settle();
+      expect(issued.map((s) => s.ticketIds)).toEqual([['t1'], ['t2']]);
+      // Not drained while the statement runs.
+      expect(drained).toBe(false);
+      issued[1]!.end();
+      await drain;
+      expect((await second).matched).toBe(true);
+      // Idle already: a drain resolves at once.
+      await batcher.drain();
+    });
+
     it('a statement slower than the spacing is followed at once by what waited for it', async () => {
       const now = fakeClock();
       const { repo, issued } = statements();
