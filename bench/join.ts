@@ -70,7 +70,8 @@
 //   the timed windows (bench/cpuUsage.ts, from /proc on Linux): each process's share of one core
 //   (Chromium's renderers, its software compositor, its browser and utility processes, the
 //   server, the worker, this driver, anything else) and how busy the whole machine was; read the
-//   latency figures with it.
+//   latency figures with it. A timed window includes the customer's linger on the device check
+//   (its preview drawing, the call being prepared); `--linger-ms 0` leaves only the set-up in it.
 //
 //   The background chat: the server creates the chat pairs at start (bench/chatSetup.ts, as
 //   bench:chat's server; not timed), and after the idle series a process of its own
@@ -132,8 +133,8 @@ const RUN_TIMEOUT_MS = 20_000;
  * How long the benchmark's customer looks at the device check before Join call. A person reads
  * the page and moves to the button; a second is short for that. Livedesk prepares the call
  * meanwhile (400 ms in, ~300 ms of work on a busy page), so the after-join wait a person sees
- * depends on it: on one machine the same build's after-join p50 was 298 ms at 0 ms, 142 at 500,
- * 132 at 800, 109 at 1,000 and 105 at 1,500 (docs/decisions.md, 2026-12-07 night).
+ * depends on it: on one machine the same build's after-join p50 was 325 ms at 0 ms, 244 at 250,
+ * 142 at 500, 132 at 800, 109 at 1,000 and 105 at 1,500 (docs/decisions.md, 2026-12-07 night).
  */
 const DEFAULT_LINGER_MS = 1000;
 /** Issue 16: Livedesk's after-join p50 at most this many times the bare page's. */
