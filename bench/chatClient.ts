@@ -499,8 +499,72 @@ async function measure(
 }
 
 /**
+ * Pausing a paced run (bench:join's idle runs between its chat runs): once paused, no pair sends
+ * again until `resume`, and `quiet` resolves when no message is in flight any more. After `resume`
+ * every pair starts over on the paced schedule (its start spread over one interval, as at the
+ * beginning), so a pause is never counted as slip.
+ */
+export class PacedPause {
+  private pausedSince: number | null = null;
+  private resumedAt = 0;
+  /** Resumes so far: a pair that sees a new one starts over on the schedule. */
+  epoch = 0;
+  private resumeWaiters: Array<() => void> = [];
+  private quietWaiters: Array<() => void> = [];
+  private sending = 0;
+  /** Milliseconds spent paused, for the rate over the time the chat ran. */
+  pausedMs = 0;
+
+  get paused(): boolean {
+    return this.pausedSince !== null;
+  }
+
+  /** Where a resumed schedule starts (performance.now()). */
+  get scheduleStart(): number {
+    return this.resumedAt;
+  }
+
+  pause(): Promise<void> {
+    this.pausedSince ??= performance.now();
+    return this.quiet();
+  }
+
+  resume(): void {
+    if (this.pausedSince === null) return;
+    const now = performance.now();
+    this.pausedMs += now - this.pausedSince;
+    this.pausedSince = null;
+    this.resumedAt = now + 50;
+    this.epoch++;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
+  }
+
+  /** Resolves at once unless paused; else when resumed. */
+  whilePaused(): Promise<void> {
+    if (this.pausedSince === null) return Promise.resolve();
+    return new Promise((resolve) => this.resumeWaiters.push(resolve));
+  }
+
+  async send(run: () => Promise<void>): Promise<void> {
+    this.sending++;
+    try {
+      await run();
+    } finally {
+      this.sending--;
+      if (this.sending === 0) for (const wake of this.quietWaiters.splice(0)) wake();
+    }
+  }
+
+  private quiet(): Promise<void> {
+    if (this.sending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+}
+
+/**
  * Paced load: each pair sends one message every `intervalMs`, alternating customer and agent, its
- * start spread over one interval; `until` (bench:join) keeps going past `rounds` until it resolves.
+ * start spread over one interval; `until` (bench:join) keeps going past `rounds` until it resolves,
+ * and `pause` (bench:join) holds it between its chat runs.
  */
 export function pacedRun(
   target: RunTarget,
@@ -508,12 +572,15 @@ export function pacedRun(
   intervalMs: number,
   label: string,
   until?: Promise<void>,
+  pause?: PacedPause,
 ) {
   const { pairs } = target;
   const offered = (pairs.length / intervalMs) * 1000;
   let stop = until === undefined;
   void until?.then(() => {
     stop = true;
+    // A paused chat is over too.
+    pause?.resume();
   });
   return measure(
     target,
@@ -523,17 +590,38 @@ export function pacedRun(
       await Promise.all(
         pairs.map(async (pair, i) => {
           const offset = (i / pairs.length) * intervalMs;
-          for (let r = 0; r < rounds || !stop; r++) {
-            const due = t0 + offset + r * intervalMs;
-            const wait = due - performance.now();
+          let start = t0;
+          let epoch = pause?.epoch ?? 0;
+          let step = 0;
+          for (let r = 0; r < rounds || !stop; r++, step++) {
+            let due = start + offset + step * intervalMs;
+            let wait = due - performance.now();
             if (wait > 0) await sleep(wait);
+            if (pause?.paused) await pause.whilePaused();
+            if (pause && pause.epoch !== epoch) {
+              // Resumed: this pair's place in the schedule, from the resume on.
+              epoch = pause.epoch;
+              start = pause.scheduleStart;
+              step = 0;
+              due = start + offset;
+              wait = due - performance.now();
+              if (wait > 0) await sleep(wait);
+              if (pause.paused) {
+                // Paused again before its turn came: wait for the next resume.
+                r--;
+                step = -1;
+                continue;
+              }
+            }
+            if (stop && r >= rounds) return;
             if (performance.now() > deadline) {
               phase.skipped += Math.max(0, rounds - r);
               return;
             }
             phase.slip.push(Math.max(0, performance.now() - due));
             const from: Side = r % 2 === 0 ? 'customer' : 'agent';
-            await sendOne(phase, pair, from, `${label}-${pair.index}-${r}`, `${label} r${r}`);
+            const one = () => sendOne(phase, pair, from, `${label}-${pair.index}-${r}`, `${label} r${r}`);
+            await (pause ? pause.send(one) : one());
           }
         }),
       );

@@ -5,20 +5,30 @@
 //   → { type: 'start', url, pairs, intervalMs }   connect and subscribe every pair's two sockets
 //   ← { type: 'connected', sockets }
 //   → { type: 'run' }                              chat: each pair one message every intervalMs
+//   → { type: 'pause' }                            no new message until resumed
+//   ← { type: 'paused' }                           … and none is in flight any more
+//   → { type: 'resume' }                           chat again, on the paced schedule from now
+//   ← { type: 'resumed' }
 //   → { type: 'stop' }                             finish the messages in flight
-//   ← { type: 'result', run }                      delivery, ack and slip figures (bench/chatClient.ts)
+//   ← { type: 'result', run }                      delivery, ack and slip figures (bench/chatClient.ts);
+//                                                  the rate is over the time it chatted, pauses left out
 //
 // The client code is bench:chat's own (bench/chatClient.ts), so "the bench:chat paced rate" means
 // the same load model: 1,000 sockets at 2,500 ms is 200 messages per second.
-import { connectPairs, disconnectPairs, type Pair, pacedRun, type RunResult } from './chatClient';
+import { connectPairs, disconnectPairs, PacedPause, type Pair, pacedRun, type RunResult } from './chatClient';
 import type { BenchPair } from './serverProbe';
+import { round } from './stats';
 
 export type ChatLoadCommand =
   | { type: 'start'; url: string; pairs: BenchPair[]; intervalMs: number }
   | { type: 'run' }
+  | { type: 'pause' }
+  | { type: 'resume' }
   | { type: 'stop' };
 export type ChatLoadReport =
   | { type: 'connected'; sockets: number }
+  | { type: 'paused' }
+  | { type: 'resumed' }
   | { type: 'result'; run: RunResult }
   | { type: 'error'; message: string };
 
@@ -27,6 +37,7 @@ const send = (message: ChatLoadReport) => process.connected && process.send?.(me
 
 let pairs: Pair[] = [];
 let intervalMs = 2500;
+const pause = new PacedPause();
 let stop: () => void = () => {};
 const stopped = new Promise<void>((resolve) => {
   stop = resolve;
@@ -50,10 +61,20 @@ async function handle(command: ChatLoadCommand) {
       intervalMs,
       'bg',
       stopped,
+      pause,
     );
+    // Over the time it chatted: the paused stretches (bench:join's idle runs) are left out.
+    const chattedMs = run.durationMs - pause.pausedMs;
+    run.deliveredPerSecond = round((run.delivered / chattedMs) * 1000, 1);
     send({ type: 'result', run });
     disconnectPairs(pairs);
     setTimeout(() => process.exit(0), 200);
+  } else if (command.type === 'pause') {
+    await pause.pause();
+    send({ type: 'paused' });
+  } else if (command.type === 'resume') {
+    pause.resume();
+    send({ type: 'resumed' });
   } else {
     stop();
   }

@@ -37,11 +37,17 @@
 //     afterJoin   the Join click → first frame on both sides: the wait the person sees after Join.
 //   p50 and p95 over the runs. Target on loopback: set-up p50 (total − linger) ≤ 500 ms (reported,
 //   not asserted).
-//   Two series in one run, on the same server and browsers: first on an idle server, then with
+//   Two series in one run, on the same server and browsers: on an idle server, and with
 //   --background-chat sockets (default 1,000) chatting at bench:chat's paced rate (one message per
-//   customer/agent pair every 2,500 ms: 200 msg/s at 1,000 sockets). The report gives both series
-//   and each phase's slowdown; issue 14's target: set-up p50 (total − linger: the person's own
-//   time is not the system's) no more than 10 % slower with the chat.
+//   customer/agent pair every 2,500 ms: 200 msg/s at 1,000 sockets). They alternate run by run in
+//   the order idle, chat, chat, idle, idle, chat, … (A B B A), so that what drifts over the minutes
+//   of a benchmark (the browser's state, other processes' load) falls on both alike; the chat
+//   changes every second run. For the idle runs the chat pauses: its sockets stay connected and
+//   silent (a heartbeat every 25 s), no message in flight. At each change one chat interval passes
+//   before the next click: every pair is sending by a chat run's click, and what the chat left
+//   behind (its last deliveries, its garbage) has settled by an idle run's. The report gives both
+//   series and each phase's slowdown; issue 14's target: set-up p50 (total − linger: the person's
+//   own time is not the system's) no more than 10 % slower with the chat.
 //
 // HOW
 //   One server for all runs in a process of its own (bench/joinServer.ts: `startTestApp` with the
@@ -74,14 +80,16 @@
 //   (its preview drawing, the call being prepared); `--linger-ms 0` leaves only the set-up in it.
 //
 //   The background chat: the server creates the chat pairs at start (bench/chatSetup.ts, as
-//   bench:chat's server; not timed), and after the idle series a process of its own
-//   (bench/chatLoad.ts, bench:chat's client code) connects them and chats until the second series
-//   is over; its delivery figures are reported next to the comparison.
+//   bench:chat's server; not timed), and after the warm-up a process of its own
+//   (bench/chatLoad.ts, bench:chat's client code) connects them and chats, paused for the idle
+//   runs, until the last run is over; its delivery figures (the rate over the time it chatted) are
+//   reported next to the comparison.
 //
 // BOUNDS
-//   --runs (default 20) per series after one warm-up; each run gives up after 20 s; no new run of a
-//   series starts after --budget-s (default 170 s per series; the runs done are reported, and the
-//   shortfall said); a hard limit (--timeout-s, default 600) stops everything with status 1. Exit
+//   --runs (default 20) per series after one warm-up; each run gives up after 20 s; no new round of
+//   runs starts after --budget-s (default 170 s) per series has passed (340 s with the chat: the
+//   runs done are reported, and the shortfall said); a hard limit (--timeout-s, default 600) stops
+//   everything with status 1. Exit
 //   status 3 (with the reason) when the call UI, the built client or Chromium is missing. Prints a table and writes JSON to
 //   bench/results/join-<date>.json.
 import { fork } from 'node:child_process';
@@ -146,7 +154,7 @@ const REMOTE_CAMERA = 'video[data-remote="true"][data-source="camera"]';
 
 const HELP = `Usage: npm run bench:join -- [options]
   --runs <n>        measured runs per series after one warm-up run (default 20)
-  --budget-s <s>    per series: no new run starts after this (default 170)
+  --budget-s <s>    per series: no new round of runs starts after this times the series (default 170)
   --timeout-s <s>   hard limit for the whole run (default 600)
   --profile <dir>   write a CPU profile of both pages per measured run to <dir>
   --trace <dir>     write a Chrome trace (DevTools Performance panel) of each measured run to <dir>:
@@ -926,8 +934,8 @@ async function startServer(database: Backend, chatPairs: number, allowedOrigin: 
 type ChatRun = Extract<ChatLoadReport, { type: 'result' }>['run'];
 
 /**
- * Forks bench/chatLoad.ts, connects the server's chat pairs and starts them chatting; `stop` ends
- * the chat and returns its delivery figures.
+ * Forks bench/chatLoad.ts, connects the server's chat pairs and starts them chatting; `pause` and
+ * `resume` hold it for the idle runs; `stop` ends the chat and returns its delivery figures.
  */
 async function startChatLoad(url: string, pairs: BenchPair[], intervalMs: number) {
   const child = fork(path.join(BENCH_DIR, 'chatLoad.ts'), [], {
@@ -954,6 +962,17 @@ async function startChatLoad(url: string, pairs: BenchPair[], intervalMs: number
   post({ type: 'run' });
   return {
     sockets,
+    /** Resolves once no pair sends and no message is in flight. */
+    async pause(): Promise<void> {
+      const paused = next('paused');
+      post({ type: 'pause' });
+      await paused;
+    },
+    async resume(): Promise<void> {
+      const resumed = next('resumed');
+      post({ type: 'resume' });
+      await resumed;
+    },
     async stop(): Promise<ChatRun> {
       post({ type: 'stop' });
       return (await result).run;
@@ -1174,63 +1193,80 @@ async function main() {
       `baseline warm-up: ${bareWarm.ok ? `${fmt(bareWarm.phases.total, 0)} ms` : `failed (${bareWarm.error})`}`,
     );
   }
-  /** --runs measured runs, each series within its own --budget-s. */
-  const runSeries = async (name: string, firstRun: number): Promise<Series> => {
-    const seriesStart = performance.now();
-    const series: Series = {
-      name,
-      results: [],
-      baseline: [],
-      cpu: emptyWindows(),
-      baselineCpu: emptyWindows(),
-      budgetHit: false,
-    };
-    for (let run = firstRun; run < firstRun + opts.runs; run++) {
-      if ((performance.now() - seriesStart) / 1000 > opts.budgetS) {
-        series.budgetHit = true;
-        log(
-          `${name}: time budget (${opts.budgetS} s) spent after ${series.results.length} runs; reporting those`,
-        );
-        break;
-      }
-      // A B A B …: each Livedesk run is followed by a baseline run, so both see the same machine.
-      const r = await runOnce(livedesk, run, false, series.cpu);
-      series.results.push(r);
-      log(
-        `${name} run ${run - firstRun + 1}/${opts.runs}: ${r.ok ? `${fmt(r.phases.total, 0)} ms` : `FAILED (${r.error})`}`,
-      );
-      if (baseline) {
-        const b = await runOnce(baseline, run, false, series.baselineCpu);
-        series.baseline.push(b);
-        log(`  baseline: ${b.ok ? `${fmt(b.phases.total, 0)} ms` : `FAILED (${b.error})`}`);
-        if (!b.ok) log(`  baseline seen: ${JSON.stringify(b.seen)}`);
-      }
-      if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
-      if (series.results.length === 2 && !series.results.some((x) => x.ok)) {
-        log(`${name}: the first two runs failed: stopping instead of failing every run`);
-        break;
-      }
+  const newSeries = (name: string): Series => ({
+    name,
+    results: [],
+    baseline: [],
+    cpu: emptyWindows(),
+    baselineCpu: emptyWindows(),
+    budgetHit: false,
+  });
+  /** One measured run of a series: Livedesk's pages, then the bare page's (A B A B …). */
+  const measuredRun = async (series: Series, run: number, ofRuns: number) => {
+    const r = await runOnce(livedesk, run, false, series.cpu);
+    series.results.push(r);
+    log(
+      `${series.name} run ${ofRuns}/${opts.runs}: ${r.ok ? `${fmt(r.phases.total, 0)} ms` : `FAILED (${r.error})`}`,
+    );
+    // Each Livedesk run is followed by a baseline run, so both see the same machine.
+    if (baseline) {
+      const b = await runOnce(baseline, run, false, series.baselineCpu);
+      series.baseline.push(b);
+      log(`  baseline: ${b.ok ? `${fmt(b.phases.total, 0)} ms` : `FAILED (${b.error})`}`);
+      if (!b.ok) log(`  baseline seen: ${JSON.stringify(b.seen)}`);
     }
-    return series;
+    if (!r.ok) log(`  seen: ${JSON.stringify(r.seen)}`);
   };
 
-  const idle = await runSeries('idle server', 1);
-  let busy: Series | null = null;
-  let chat: ChatRun | null = null;
-  if (opts.backgroundChat > 0) {
-    const load = await startChatLoad(url, server.chatPairs, opts.chatIntervalMs);
+  const idle = newSeries('idle server');
+  const busy =
+    opts.backgroundChat > 0 ? newSeries(`${opts.backgroundChat.toLocaleString('en')} chat sockets`) : null;
+  const load = busy ? await startChatLoad(url, server.chatPairs, opts.chatIntervalMs) : null;
+  if (load)
     log(
-      `background chat: ${load.sockets} sockets connected; chatting (one message per pair every ${opts.chatIntervalMs} ms)`,
+      `background chat: ${load.sockets} sockets connected; chatting (one message per pair every ${opts.chatIntervalMs} ms) between the idle runs`,
     );
-    // One interval first, so every pair is sending before the first click.
+  /**
+   * The chat on or off for the next run. Either way one chat interval passes first: every pair is
+   * sending before a chat run's click, and what the chat left behind (its last deliveries, the
+   * garbage it made) has settled before an idle run's.
+   */
+  let chatting = load !== null;
+  const setChat = async (on: boolean) => {
+    if (!load || on === chatting) return;
+    chatting = on;
+    await (on ? load.resume() : load.pause());
     await new Promise((r) => setTimeout(r, opts.chatIntervalMs));
-    busy = await runSeries(`${opts.backgroundChat.toLocaleString('en')} chat sockets`, 1 + opts.runs);
-    chat = await load.stop();
+  };
+  // The two series alternate in the order idle, chat, chat, idle, idle, chat, … (A B B A): both see
+  // the same machine over the whole benchmark (whatever drifts, a browser's state or the load of
+  // other processes, falls on both alike), and the chat changes only every second run.
+  const seriesList = busy ? [idle, busy] : [idle];
+  const budgetS = opts.budgetS * seriesList.length;
+  const loopStart = performance.now();
+  let runNumber = 0;
+  for (let k = 0; k < opts.runs; k++) {
+    if ((performance.now() - loopStart) / 1000 > budgetS) {
+      for (const series of seriesList) series.budgetHit = true;
+      log(`time budget (${budgetS} s) spent after ${k} runs per series; reporting those`);
+      break;
+    }
+    const order = k % 2 === 0 ? seriesList : [...seriesList].reverse();
+    for (const series of order) {
+      await setChat(series === busy);
+      await measuredRun(series, ++runNumber, k + 1);
+    }
+    if (k === 1 && seriesList.every((series) => !series.results.some((x) => x.ok))) {
+      log('the first two runs of every series failed: stopping instead of failing every run');
+      break;
+    }
+  }
+  const chat: ChatRun | null = load ? await load.stop() : null;
+  if (chat)
     log(
       `background chat: ${chat.delivered} delivered at ${fmt(chat.deliveredPerSecond, 0)} msg/s, ` +
         `p99 ${fmt(chat.deliveryMs.p99)} ms, ${chat.disconnects.client} dropped`,
     );
-  }
 
   const pageErrors = [
     ...agent.errors.map((e) => `agent: ${e}`),
