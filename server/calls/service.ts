@@ -204,12 +204,11 @@ export class CallsService {
   }
 
   async answer(actor: PublicUser, callId: string, accept: boolean): Promise<CallView> {
-    const [row, participants] = await Promise.all([
-      this.repo.findCall(callId),
-      this.repo.participants([callId]),
-    ]);
-    const participant = participants.find((p) => p.userId === actor.id);
-    if (!row || participant?.role !== 'customer') throw notFound('The call');
+    // One read for the check and the view: the person waits on each round trip, and answering
+    // changes the call's row only, never who takes part.
+    const found = await this.repo.withPeople(callId);
+    const mine = found?.participants.find((entry) => entry.participant.userId === actor.id);
+    if (!found || mine?.participant.role !== 'customer') throw notFound('The call');
     if (!accept) {
       const ended = await this.endIf(callId, ['ringing'], 'declined', actor.id);
       if (!ended) throw conflict('This call is no longer ringing.');
@@ -220,11 +219,14 @@ export class CallsService {
       answeredAt: this.clock.now(),
     });
     if (!answered) {
-      if (row.status === 'ended') throw conflict('This call has ended.');
-      return this.view(row); // already answered (another tab): answering again is harmless
+      if (found.call.status === 'ended') throw conflict('This call has ended.');
+      // Already answered (another tab): answering again is harmless.
+      return this.toView(found.call, found.ticketNumber, found.participants);
     }
     this.clearRing(callId);
-    return this.publishUpdate(answered);
+    const call = await this.toView(answered, found.ticketNumber, found.participants);
+    this.bus.publish('call.updated', { call });
+    return call;
   }
 
   async cancel(actor: PublicUser, callId: string): Promise<CallView> {

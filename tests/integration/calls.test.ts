@@ -599,6 +599,24 @@ describe('calls against the real mediasoup worker', () => {
     expect(forbidden.status).toBe(403);
   });
 
+  it('answers once: again from another tab is harmless, an ended call and a stranger are refused', async () => {
+    const updates = record(await socketFor('agentL1'), 'call:updated');
+    const { agent, customer, callId } = await ringAndAnswer('Answered twice');
+    const again = ok(await customer.emitWithAck('call:answer', { callId, accept: true }));
+    // The same call, as the first answer left it, with its people; nobody is told twice.
+    expect(again).toMatchObject({ id: callId, status: 'connecting' });
+    expect(again.answeredAt).not.toBeNull();
+    expect(again.participants.map((p) => p.role).sort()).toEqual(['agent', 'customer']);
+    const stranger = await agent.emitWithAck('call:answer', { callId, accept: true });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    ok(await agent.emitWithAck('call:hangup', { callId }));
+    const mine = () => updates.filter((c) => c.id === callId).map((c) => c.status);
+    await eventually(() => mine().includes('ended'), 'the hang-up');
+    expect(mine()).toEqual(['ringing', 'connecting', 'ended']);
+    const late = await customer.emitWithAck('call:answer', { callId, accept: true });
+    expect(late).toMatchObject({ ok: false, error: { code: 'conflict', message: 'This call has ended.' } });
+  });
+
   it('ends with a clear reason on decline, no answer, an offline customer, and cancel', async () => {
     const declined = await newTicket('Decline');
     const agent = await socketFor('agentL1');
