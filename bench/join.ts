@@ -7,8 +7,8 @@
 //   customer waits on their home page; a script in the customer's page clicks "Accept" on the
 //   incoming call prompt as soon as it is clickable, and "Join call" on the device check a second
 //   after it becomes clickable (--linger-ms; 0 clicks at once); each is a phase of its own. Each run
-//   is split into phases (every instant is an epoch millisecond: the browsers' performance
-//   timeOrigin + now, the server's likewise, all on this machine's clock):
+//   is split into phases (every instant is an epoch millisecond on this machine's wall clock as it
+//   reads at the time, in the pages and the server alike):
 //     ring        click → the incoming call prompt is rendered at the customer;
 //     answer      prompt → "Join call" clickable (automated Accept, then the device check opens
 //                 camera and microphone and enables its button);
@@ -321,13 +321,17 @@ function pageInstrumentation(config: { side: Side; remoteSelector: string; linge
     RTCPeerConnection: typeof RTCPeerConnection;
   };
   w.__benchMarks = [];
+  // On the wall clock as it reads now, like the server's instants (bench/joinServer.ts): the page's
+  // time origin was read once, when it loaded, and the machine's clock may have been stepped since
+  // (then every server instant of a run seemed hundreds of milliseconds off).
+  const epochOf = (t: number) => t + Date.now() - performance.now();
   const mark = (name: string, t = performance.now(), detail: Record<string, unknown> | null = null) => {
     if (!name.startsWith('frame:')) {
-      w.__benchMarks.push([name, performance.timeOrigin + t, detail]);
+      w.__benchMarks.push([name, epochOf(t), detail]);
       return;
     }
     try {
-      void w.__benchMark?.(name, performance.timeOrigin + t, detail);
+      void w.__benchMark?.(name, epochOf(t), detail);
     } catch {
       // The binding is gone while the page unloads: nothing to record then.
     }

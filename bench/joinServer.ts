@@ -13,10 +13,9 @@
 //      `{ type: 'ready', url, chatPairs }`;
 //   2. for every `call:*` request that expects an answer, sends `{ type: 'request', … }` when it
 //      is answered: who asked (user id), the event, when it arrived and when it was answered
-//      (epoch ms: performance.timeOrigin + now, the driver's clock too), whether the answer was ok,
+//      (epoch ms: the wall clock as it reads then, as the pages' marks), whether the answer was ok,
 //      and whether it was a real join (with the browser's RTP capabilities);
 //   3. on `{ type: 'shutdown' }` (or when the driver goes away) closes the app and exits.
-import { performance } from 'node:perf_hooks';
 import { startTestApp } from '../tests/helpers/testApp';
 import { setUpPairs } from './chatSetup';
 import type { BenchPair } from './serverProbe';
@@ -39,7 +38,9 @@ export type JoinServerToDriver =
   | { type: 'error'; message: string };
 export type JoinDriverToServer = { type: 'shutdown' };
 
-const epochNow = () => performance.timeOrigin + performance.now();
+// The wall clock as it reads now, not this process's time origin + now: the machine's clock may
+// be stepped while the benchmark runs, and the pages' marks (read in pages loaded since) follow it.
+const epochNow = () => Date.now();
 // Nothing to tell once the driver is gone (it stops this process then).
 const send = (message: JoinServerToDriver) => process.connected && process.send?.(message);
 
