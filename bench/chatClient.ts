@@ -26,6 +26,10 @@ export const SATURATION_PAIRS = 50;
 
 export const log = (message: string) => console.error(`[bench:chat] ${message}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleepUntil = async (at: number) => {
+  const wait = at - performance.now();
+  if (wait > 0) await sleep(wait);
+};
 
 // ---------------------------------------------------------------------------------------------
 // The server process
@@ -506,9 +510,8 @@ async function measure(
  */
 export class PacedPause {
   private pausedSince: number | null = null;
-  private resumedAt = 0;
-  /** Resumes so far: a pair that sees a new one starts over on the schedule. */
-  epoch = 0;
+  /** Where the paced schedule starts again after the last resume (performance.now()). */
+  scheduleStart = 0;
   private resumeWaiters: Array<() => void> = [];
   private quietWaiters: Array<() => void> = [];
   private sending = 0;
@@ -517,11 +520,6 @@ export class PacedPause {
 
   get paused(): boolean {
     return this.pausedSince !== null;
-  }
-
-  /** Where a resumed schedule starts (performance.now()). */
-  get scheduleStart(): number {
-    return this.resumedAt;
   }
 
   pause(): Promise<void> {
@@ -534,8 +532,7 @@ export class PacedPause {
     const now = performance.now();
     this.pausedMs += now - this.pausedSince;
     this.pausedSince = null;
-    this.resumedAt = now + 50;
-    this.epoch++;
+    this.scheduleStart = now + 50;
     for (const wake of this.resumeWaiters.splice(0)) wake();
   }
 
@@ -591,27 +588,20 @@ export function pacedRun(
         pairs.map(async (pair, i) => {
           const offset = (i / pairs.length) * intervalMs;
           let start = t0;
-          let epoch = pause?.epoch ?? 0;
           let step = 0;
           for (let r = 0; r < rounds || !stop; r++, step++) {
             let due = start + offset + step * intervalMs;
-            let wait = due - performance.now();
-            if (wait > 0) await sleep(wait);
-            if (pause?.paused) await pause.whilePaused();
-            if (pause && pause.epoch !== epoch) {
-              // Resumed: this pair's place in the schedule, from the resume on.
-              epoch = pause.epoch;
+            await sleepUntil(due);
+            // Paused (bench:join's idle runs): from the resume on, this pair's place in the schedule
+            // starts over, as at the beginning, so the pause is never counted as slip.
+            while (pause?.paused) {
+              await pause.whilePaused();
+              // Resumed by the end of the run: nothing more to send.
+              if (stop && r >= rounds) return;
               start = pause.scheduleStart;
               step = 0;
               due = start + offset;
-              wait = due - performance.now();
-              if (wait > 0) await sleep(wait);
-              if (pause.paused) {
-                // Paused again before its turn came: wait for the next resume.
-                r--;
-                step = -1;
-                continue;
-              }
+              await sleepUntil(due);
             }
             if (stop && r >= rounds) return;
             if (performance.now() > deadline) {
