@@ -79,6 +79,14 @@
 //   latency figures with it. A timed window includes the customer's linger on the device check
 //   (its preview drawing, the call being prepared); `--linger-ms 0` leaves only the set-up in it.
 //
+//   --cores split (Linux) keeps the browsers' CPU and the server's apart (bench/cpuPinning.ts):
+//   this driver and Chromium on the first core, the server with its threads and media worker on
+//   the others, the background chat's client beside the server at the lowest priority. On a desk
+//   the people's browsers run on their own computers; on one machine a background load on the
+//   server also slows the browsers' own work, and split separates what the chat costs the call
+//   on the server from what it costs by taking the browsers' cores. On 2 cores the browsers then
+//   have one core between them: every set-up is slower, idle or not; compare within the run.
+//
 //   The background chat: the server creates the chat pairs at start (bench/chatSetup.ts, as
 //   bench:chat's server; not timed), and after the warm-up a process of its own
 //   (bench/chatLoad.ts, bench:chat's client code) connects them and chats, paused for the idle
@@ -106,6 +114,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/browser';
 import type { Backend } from '../tests/helpers/database';
 import { DEMO, DEMO_PASSWORD } from '../tests/helpers/testApp';
 import type { ChatLoadCommand, ChatLoadReport } from './chatLoad';
+import { coreSets, lowestPriority, pinTree, splitUnavailable } from './cpuPinning';
 import {
   addWindow,
   type CpuWindows,
@@ -173,7 +182,11 @@ const HELP = `Usage: npm run bench:join -- [options]
                     mediasoup-client page (bench/baselinePage.ts) joining a call on the same server
                     with the same browser, and the report gives Livedesk's figures as ratios to it
   --chat-interval-ms <ms>
-                    the background chat's paced interval per pair (default 2500, as bench:chat)`;
+                    the background chat's paced interval per pair (default 2500, as bench:chat)
+  --cores <how>     shared (default): every process may run on every core; split (Linux): this
+                    driver and Chromium on the first core, the server and its media worker on the
+                    others, and the background chat's client at the lowest priority beside the
+                    server, as if the browsers ran on the people's own computers (bench/cpuPinning.ts)`;
 
 function options() {
   const { values } = parseArgs({
@@ -189,6 +202,7 @@ function options() {
       'background-chat': { type: 'string', default: '1000' },
       'chat-interval-ms': { type: 'string', default: '2500' },
       'no-baseline': { type: 'boolean', default: false },
+      cores: { type: 'string', default: 'shared' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -217,8 +231,14 @@ function options() {
     console.error(`bench:join: --database must be pglite or postgres (got "${database}")`);
     process.exit(2);
   }
+  const cores = values.cores;
+  if (cores !== 'shared' && cores !== 'split') {
+    console.error(`bench:join: --cores must be shared or split (got "${cores}")`);
+    process.exit(2);
+  }
   return {
     database: database as Backend,
+    cores: cores as 'shared' | 'split',
     timelineFile: values.timeline ? path.resolve(values.timeline) : null,
     runs: int('runs', values.runs, 1),
     budgetS: int('budget-s', values['budget-s'], 10),
@@ -921,6 +941,7 @@ async function startServer(database: Backend, chatPairs: number, allowedOrigin: 
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
+    pid: child.pid!,
     url: ready.url,
     chatPairs: ready.chatPairs,
     onRequest(listener: (request: ServerRequest) => void) {
@@ -949,15 +970,24 @@ async function startChatLoad(url: string, pairs: BenchPair[], intervalMs: number
   const post = (command: ChatLoadCommand) => child.send(command);
   const next = <T extends ChatLoadReport['type']>(type: T) =>
     new Promise<Extract<ChatLoadReport, { type: T }>>((resolve, reject) => {
+      // Both listeners go once this answer is in: a run pauses and resumes the chat many times.
+      const settle = () => {
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
       const onMessage = (raw: unknown) => {
         const message = raw as ChatLoadReport;
         if (message.type === 'error') reject(new Error(`background chat failed: ${message.message}`));
         else if (message.type === type) resolve(message as Extract<ChatLoadReport, { type: T }>);
         else return;
-        child.off('message', onMessage);
+        settle();
+      };
+      const onExit = (code: number | null) => {
+        settle();
+        reject(new Error(`the background chat exited (${code})`));
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`the background chat exited (${code})`)));
+      child.once('exit', onExit);
     });
   const connected = next('connected');
   post({ type: 'start', url, pairs, intervalMs });
@@ -965,6 +995,7 @@ async function startChatLoad(url: string, pairs: BenchPair[], intervalMs: number
   const result = next('result');
   post({ type: 'run' });
   return {
+    pid: child.pid!,
     sockets,
     /** Resolves once no pair sends and no message is in flight. */
     async pause(): Promise<void> {
@@ -989,7 +1020,7 @@ async function startChatLoad(url: string, pairs: BenchPair[], intervalMs: number
 
 async function main() {
   const opts = options();
-  const problem = missingPrerequisite(opts.database);
+  const problem = missingPrerequisite(opts.database) ?? (opts.cores === 'split' ? splitUnavailable() : null);
   if (problem) {
     console.error(`bench:join cannot run yet: ${problem}`);
     process.exit(3);
@@ -1188,6 +1219,13 @@ async function main() {
     return result;
   };
 
+  const cores = opts.cores === 'split' ? coreSets() : null;
+  if (cores) {
+    // After the server's set-up (its chat pairs' password hashes use every core), before any run.
+    pinTree(process.pid, cores.browsers);
+    pinTree(server.pid, cores.server);
+    log(`cores split: this driver and Chromium on core ${cores.browsers}, the server on ${cores.server}`);
+  }
   log('warm-up run (not counted)');
   const warm = await runOnce(livedesk, 0, true, emptyWindows());
   log(`warm-up: ${warm.ok ? `${fmt(warm.phases.total, 0)} ms` : `failed (${warm.error})`}`);
@@ -1226,6 +1264,10 @@ async function main() {
   const busy =
     opts.backgroundChat > 0 ? newSeries(`${opts.backgroundChat.toLocaleString('en')} chat sockets`) : null;
   const load = busy ? await startChatLoad(url, server.chatPairs, opts.chatIntervalMs) : null;
+  if (load && cores) {
+    pinTree(load.pid, cores.server);
+    lowestPriority(load.pid);
+  }
   if (load)
     log(
       `background chat: ${load.sockets} sockets connected; chatting (one message per pair every ${opts.chatIntervalMs} ms) between the idle runs`,
